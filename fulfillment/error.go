@@ -1,0 +1,42 @@
+package fulfillment
+
+import (
+	"errors"
+	"fmt"
+)
+
+// FBox error codes (fbox-openapi.yaml #error_dict). Codes below 1000 equal
+// the HTTP status.
+const (
+	CodeUnclassified = 1000
+	CodeDuplicate    = 1001 // «Входящий документ с номером XXX уже зарегистрирован»
+)
+
+// ErrDuplicate matches error 1001: an incoming document with that number
+// already exists.
+var ErrDuplicate = errors.New("fulfillment: document number already registered")
+
+// ErrNotFound matches a 404 answer.
+var ErrNotFound = errors.New("fulfillment: not found")
+
+// Error is an FBox answer with success:false or a non-2xx status.
+type Error struct {
+	HTTPStatus int
+	Code       int    `json:"error_code"`
+	Message    string `json:"error_message"`
+	Op         string // e.g. "POST /indocs"
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("fbox: %s: HTTP %d, код %d: %s", e.Op, e.HTTPStatus, e.Code, e.Message)
+}
+
+func (e *Error) Is(target error) bool {
+	switch target {
+	case ErrDuplicate:
+		return e.Code == CodeDuplicate
+	case ErrNotFound:
+		return e.HTTPStatus == 404 || e.Code == 404
+	}
+	return false
+}

@@ -1,0 +1,154 @@
+package moysklad
+
+import "encoding/json"
+
+// Document types skladflow watches, as MoySklad spells them in meta.type.
+const (
+	TypeSupply         = "supply"
+	TypeMove           = "move"
+	TypeEnter          = "enter"
+	TypeDemand         = "demand"
+	TypeSalesReturn    = "salesreturn"
+	TypePurchaseReturn = "purchasereturn"
+	TypeCustomerOrder  = "customerorder"
+)
+
+// DescriptionLimit is the length of a document comment, in characters.
+const DescriptionLimit = 4096
+
+// Document is a MoySklad document (supply, move, …). Fields skladflow does
+// not model are kept and written back unchanged by MarshalJSON.
+type Document struct {
+	Meta        Meta       `json:"meta"`
+	ID          string     `json:"id"`
+	Name        string     `json:"name"`
+	Description string     `json:"description,omitempty"`
+	Applicable  bool       `json:"applicable"`
+	Moment      Moment     `json:"moment"`
+	Updated     Moment     `json:"updated"`
+	State       *State     `json:"state,omitempty"`
+	Store       *Ref       `json:"store,omitempty"`
+	SourceStore *Ref       `json:"sourceStore,omitempty"`
+	TargetStore *Ref       `json:"targetStore,omitempty"`
+	Positions   *Positions `json:"positions,omitempty"`
+
+	extra map[string]json.RawMessage
+}
+
+var documentKeys = keys("meta", "id", "name", "description", "applicable", "moment", "updated",
+	"state", "store", "sourceStore", "targetStore", "positions")
+
+type documentAlias Document
+
+func (d *Document) UnmarshalJSON(b []byte) error {
+	var a documentAlias
+	extra, err := splitObject(b, &a, documentKeys)
+	if err != nil {
+		return err
+	}
+	*d = Document(a)
+	d.extra = extra
+	return nil
+}
+
+func (d Document) MarshalJSON() ([]byte, error) {
+	return joinObject(documentAlias(d), d.extra)
+}
+
+// Extra returns a field skladflow does not model, as raw JSON.
+func (d *Document) Extra(key string) (json.RawMessage, bool) {
+	v, ok := d.extra[key]
+	return v, ok
+}
+
+// Type is the document's entity type (meta.type).
+func (d *Document) Type() string { return d.Meta.Type }
+
+// StateName is the name of the document's status when state was expanded.
+func (d *Document) StateName() string {
+	if d.State == nil {
+		return ""
+	}
+	return d.State.Name
+}
+
+// Rows returns the document's positions (empty unless expanded).
+func (d *Document) Rows() []Position {
+	if d.Positions == nil {
+		return nil
+	}
+	return d.Positions.Rows
+}
+
+// Positions is the positions collection of a document: a meta, plus rows
+// when expanded.
+type Positions struct {
+	Meta Meta       `json:"meta"`
+	Rows []Position `json:"rows,omitempty"`
+}
+
+// Position is a document line. Fields skladflow does not model (price, vat,
+// gtd, things, …) are kept and written back unchanged.
+type Position struct {
+	Meta       *Meta    `json:"meta,omitempty"`
+	ID         string   `json:"id,omitempty"`
+	Quantity   float64  `json:"quantity"`
+	Assortment *Product `json:"assortment,omitempty"`
+
+	extra map[string]json.RawMessage
+}
+
+var positionKeys = keys("meta", "id", "quantity", "assortment")
+
+type positionAlias Position
+
+func (p *Position) UnmarshalJSON(b []byte) error {
+	var a positionAlias
+	extra, err := splitObject(b, &a, positionKeys)
+	if err != nil {
+		return err
+	}
+	*p = Position(a)
+	p.extra = extra
+	return nil
+}
+
+func (p Position) MarshalJSON() ([]byte, error) {
+	return joinObject(positionAlias(p), p.extra)
+}
+
+// Extra returns a field skladflow does not model, as raw JSON.
+func (p *Position) Extra(key string) (json.RawMessage, bool) {
+	v, ok := p.extra[key]
+	return v, ok
+}
+
+// ForWrite returns the position as it goes into a PUT: every field it was
+// read with, but the assortment reduced to its meta (an expanded product is
+// not a valid reference body) and read-only fields dropped.
+func (p Position) ForWrite() Position {
+	out := p
+	out.Meta = nil
+	if p.Assortment != nil {
+		out.Assortment = &Product{Meta: p.Assortment.Meta}
+	}
+	out.extra = make(map[string]json.RawMessage, len(p.extra))
+	for k, v := range p.extra {
+		switch k {
+		case "accountId", "overhead", "stock":
+			continue
+		}
+		out.extra[k] = v
+	}
+	return out
+}
+
+// DocumentUpdate is the body of a partial PUT /entity/{type}/{id}: only the
+// fields that are set change. Positions, when set, replace all rows:
+// every row to keep must be in it.
+type DocumentUpdate struct {
+	State       *Ref        `json:"state,omitempty"`
+	Description *string     `json:"description,omitempty"`
+	Applicable  *bool       `json:"applicable,omitempty"`
+	Positions   *[]Position `json:"positions,omitempty"`
+}

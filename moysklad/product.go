@@ -1,0 +1,70 @@
+package moysklad
+
+import "encoding/json"
+
+// Product is a product (or another assortment item) as a position's
+// assortment or from /entity/product. Unmodelled fields are kept.
+type Product struct {
+	Meta         Meta      `json:"meta"`
+	ID           string    `json:"id,omitempty"`
+	Name         string    `json:"name,omitempty"`
+	Code         string    `json:"code,omitempty"`
+	Article      string    `json:"article,omitempty"`
+	ExternalCode string    `json:"externalCode,omitempty"`
+	Barcodes     []Barcode `json:"barcodes,omitempty"`
+
+	extra map[string]json.RawMessage
+}
+
+var productKeys = keys("meta", "id", "name", "code", "article", "externalCode", "barcodes")
+
+type productAlias Product
+
+func (p *Product) UnmarshalJSON(b []byte) error {
+	var a productAlias
+	extra, err := splitObject(b, &a, productKeys)
+	if err != nil {
+		return err
+	}
+	*p = Product(a)
+	p.extra = extra
+	return nil
+}
+
+func (p Product) MarshalJSON() ([]byte, error) {
+	return joinObject(productAlias(p), p.extra)
+}
+
+// SKU fields a warehouse can key goods by.
+const (
+	SKUArticle      = "article"
+	SKUCode         = "code"
+	SKUExternalCode = "externalCode"
+)
+
+// SKU returns the value of the named field (article, code or externalCode).
+func (p *Product) SKU(field string) string {
+	switch field {
+	case SKUArticle:
+		return p.Article
+	case SKUCode:
+		return p.Code
+	case SKUExternalCode:
+		return p.ExternalCode
+	}
+	return ""
+}
+
+// Barcode is one entry of a product's barcodes: {"ean13": "460…"}.
+type Barcode map[string]string
+
+// Values returns every barcode value of the product, in order.
+func (p *Product) BarcodeValues() []string {
+	var out []string
+	for _, b := range p.Barcodes {
+		for _, v := range b {
+			out = append(out, v)
+		}
+	}
+	return out
+}
