@@ -1,0 +1,36 @@
+package fsm
+
+// States of the inbound flow (goods into a fulfillment warehouse).
+const (
+	New           State = "new"            // never submitted
+	Submitting    State = "submitting"     // task being created; a retry reuses the same indoc number
+	Submitted     State = "submitted"      // task accepted by the warehouse, waiting for goods
+	SubmitFailed  State = "submit_failed"  // task refused or not deliverable; staff may fix and resubmit
+	Receiving     State = "receiving"      // partial receipts arrived, the final one has not
+	Received      State = "received"       // receipt applied, document posted
+	ReceiveFailed State = "receive_failed" // receipt could not be applied; staff may fix and retry
+)
+
+// Events of the inbound flow.
+const (
+	Submit         Event = "submit"          // staff set the submit status («Передать»)
+	SubmitOK       Event = "submit_ok"       // the warehouse accepted the task
+	SubmitFail     Event = "submit_fail"     // validation or the warehouse refused
+	ReceiptPartial Event = "receipt_partial" // a non-final part arrived
+	ReceiptApplied Event = "receipt_applied" // the final receipt was applied
+	ReceiptFail    Event = "receipt_fail"    // the receipt could not be applied
+	RetryReceipt   Event = "retry_receipt"   // staff asked to apply a failed receipt again
+)
+
+var inbound = NewFlow("inbound", []Transition{
+	{Event: Submit, From: []State{New, SubmitFailed, Submitting}, To: Submitting},
+	{Event: SubmitOK, From: []State{Submitting}, To: Submitted},
+	{Event: SubmitFail, From: []State{Submitting}, To: SubmitFailed},
+	{Event: ReceiptPartial, From: []State{Submitted, Receiving}, To: Receiving},
+	{Event: ReceiptApplied, From: []State{Submitted, Receiving, ReceiveFailed}, To: Received},
+	{Event: ReceiptFail, From: []State{Submitted, Receiving, ReceiveFailed}, To: ReceiveFailed},
+	{Event: RetryReceipt, From: []State{ReceiveFailed}, To: ReceiveFailed},
+})
+
+// Inbound is the flow of supplies and moves into a fulfillment warehouse.
+func Inbound() *Flow { return inbound }

@@ -1,0 +1,81 @@
+package minilog_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/skladflow/skladflow/minilog"
+)
+
+var at = time.Date(2026, 11, 24, 16, 34, 0, 0, time.UTC)
+
+func TestLineStampsMoscowTime(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "24.11.2026 19:34 Передан на склад", minilog.Line(at, "Передан\n на склад"))
+}
+
+func TestAppendKeepsStaffText(t *testing.T) {
+	t.Parallel()
+	staff := "Поставка от ООО Ромашка\nзвонить Ивану"
+	c, dropped := minilog.Append(staff, minilog.Line(at, "первая"))
+	require.Zero(t, dropped)
+	c, _ = minilog.Append(c, minilog.Line(at, "вторая"))
+	require.Equal(t, staff+"\n"+minilog.Separator+"\n24.11.2026 19:34 первая\n24.11.2026 19:34 вторая", c)
+
+	l := minilog.Parse(c)
+	require.Equal(t, staff, l.Staff)
+	require.Equal(t, []string{"24.11.2026 19:34 первая", "24.11.2026 19:34 вторая"}, l.Lines)
+}
+
+func TestAppendWithoutStaffText(t *testing.T) {
+	t.Parallel()
+	c, _ := minilog.Append("", "x")
+	require.Equal(t, minilog.Separator+"\nx", c)
+}
+
+func TestAppendDropsOldestLinesFirst(t *testing.T) {
+	t.Parallel()
+	staff := strings.Repeat("т", 3000)
+	c := staff
+	for i := 0; i < 100; i++ {
+		c, _ = minilog.Append(c, minilog.Line(at, strings.Repeat("л", 40)+string(rune('A'+i%26))))
+	}
+	require.LessOrEqual(t, utf8.RuneCountInString(c), minilog.Limit)
+	l := minilog.Parse(c)
+	require.Equal(t, staff, l.Staff, "staff text must stay intact")
+	require.True(t, strings.HasSuffix(l.Lines[len(l.Lines)-1], string(rune('A'+99%26))), "newest line kept")
+	require.Less(t, len(l.Lines), 100)
+}
+
+func TestAppendStaffTextAtLimit(t *testing.T) {
+	t.Parallel()
+	staff := strings.Repeat("т", minilog.Limit-len([]rune(minilog.Separator))-10)
+	c, _ := minilog.Append(staff, strings.Repeat("л", 50))
+	require.Equal(t, minilog.Limit, utf8.RuneCountInString(c))
+	require.True(t, strings.HasPrefix(c, staff+"\n"+minilog.Separator+"\n"))
+	require.True(t, strings.HasSuffix(c, "…"))
+
+	full := strings.Repeat("т", minilog.Limit)
+	c, _ = minilog.Append(full, "строка")
+	require.Equal(t, full, c, "a full staff comment is never touched")
+}
+
+func FuzzAppend(f *testing.F) {
+	f.Add("", "строка")
+	f.Add("текст\n"+minilog.Separator+"\nстарая", "новая")
+	f.Fuzz(func(t *testing.T, comment, line string) {
+		if !utf8.ValidString(comment) || !utf8.ValidString(line) || strings.Contains(comment, minilog.Separator) {
+			return
+		}
+		if utf8.RuneCountInString(comment) > minilog.Limit {
+			return
+		}
+		c, _ := minilog.Append(comment, line)
+		require.LessOrEqual(t, utf8.RuneCountInString(c), minilog.Limit)
+		require.True(t, strings.HasPrefix(c, strings.TrimSuffix(comment, "\n")))
+	})
+}
