@@ -1,0 +1,191 @@
+// Package config reads skladflow's YAML configuration. Secrets come from
+// ${ENV} references; unknown keys and missing required values are errors
+// that name the key.
+package config
+
+import (
+	"time"
+)
+
+// Config is the whole configuration file.
+type Config struct {
+	// Listen is the HTTP listen address. Defaults to ":8080".
+	Listen string `yaml:"listen"`
+	// PublicURL is where MoySklad reaches skladflow: webhooks are registered
+	// under it and writes carry it as X-Lognex-WebHook-DisableByPrefix.
+	// Required.
+	PublicURL string `yaml:"public_url"`
+	// Database is the SQLite file. Defaults to "skladflow.db".
+	Database string `yaml:"database"`
+	// Admin guards the admin routes.
+	Admin Admin `yaml:"admin"`
+	// MoySklad is the accounting side.
+	MoySklad MoySklad `yaml:"moysklad"`
+	// Warehouses are the fulfillment warehouses. At least one is required.
+	Warehouses []Warehouse `yaml:"warehouses"`
+	// CDEK configures deliveries (not used by the inbound flow). Optional.
+	CDEK *CDEK `yaml:"cdek"`
+	// Statuses are MoySklad status names per role. Defaults as in Statuses.
+	Statuses Statuses `yaml:"statuses"`
+	// Receipt says how a warehouse receipt changes the document.
+	Receipt Receipt `yaml:"receipt"`
+	// Queue tunes the durable job queue.
+	Queue Queue `yaml:"queue"`
+}
+
+// Admin holds the admin credentials.
+type Admin struct {
+	// User is the admin login. Defaults to "admin".
+	User string `yaml:"user"`
+	// Password is the admin password. Optional; without it the admin routes
+	// are off.
+	Password string `yaml:"password"`
+}
+
+// MoySklad configures the MoySklad account.
+type MoySklad struct {
+	// BaseURL is the JSON API root. Defaults to
+	// "https://api.moysklad.ru/api/remap/1.2".
+	BaseURL string `yaml:"base_url"`
+	// Token is the API token. Required.
+	Token string `yaml:"token"`
+	// WebhookSecret is the last path segment MoySklad calls:
+	// {public_url}/hooks/moysklad/{secret}. Required, at least 16 characters.
+	WebhookSecret string `yaml:"webhook_secret"`
+	// IntegrationUID is the MoySklad login skladflow writes as; events made
+	// by it are ignored. Optional.
+	IntegrationUID string `yaml:"integration_uid"`
+	// ReconcileInterval is how often documents sitting in a command status
+	// are looked for. Defaults to 5m.
+	ReconcileInterval Duration `yaml:"reconcile_interval"`
+	// Documents are the document types watched by the inbound flow.
+	// Defaults to [supply, move].
+	Documents []string `yaml:"documents"`
+}
+
+// Warehouse is one fulfillment warehouse.
+type Warehouse struct {
+	// Name is shown to staff in the mini-log. Required.
+	Name string `yaml:"name"`
+	// Store is the MoySklad store (name or id) that is this warehouse.
+	// Required.
+	Store string `yaml:"store"`
+	// SKUField is the product field goods are keyed by at the warehouse:
+	// article, code or externalCode. Defaults to "article".
+	SKUField string `yaml:"sku_field"`
+	// FBox is the warehouse's WMS API.
+	FBox FBox `yaml:"fbox"`
+	// CallbackSecret verifies signed pushes from the warehouse. Optional.
+	CallbackSecret string `yaml:"callback_secret"`
+}
+
+// FBox configures the FBox JSON API of a warehouse.
+type FBox struct {
+	// BaseURL is the API root. Defaults to "https://lpw.betta.ru:8084/grh/api".
+	BaseURL string `yaml:"base_url"`
+	// PartnerID is the login issued by the warehouse. Required.
+	PartnerID string `yaml:"partner_id"`
+	// Password is the password issued by the warehouse. Required.
+	Password string `yaml:"password"`
+	// PollInterval is how often the outgoing document feed is read.
+	// Defaults to 1m.
+	PollInterval Duration `yaml:"poll_interval"`
+}
+
+// CDEK configures CDEK deliveries. Parsed and validated for shape only
+// until the CDEK flow exists.
+type CDEK struct {
+	BaseURL       string            `yaml:"base_url"`
+	ClientID      string            `yaml:"client_id"`
+	ClientSecret  string            `yaml:"client_secret"`
+	WebhookSecret string            `yaml:"webhook_secret"`
+	PollInterval  Duration          `yaml:"poll_interval"`
+	TariffCode    int               `yaml:"tariff_code"`
+	ShipmentPoint string            `yaml:"shipment_point"`
+	Package       Package           `yaml:"package"`
+	Statuses      map[string]string `yaml:"statuses"`
+}
+
+// Package is the default parcel size.
+type Package struct {
+	Weight int `yaml:"weight"`
+	Length int `yaml:"length"`
+	Width  int `yaml:"width"`
+	Height int `yaml:"height"`
+}
+
+// Statuses are the MoySklad status names per role.
+type Statuses struct {
+	// Submit is the command to hand a document to the warehouse. Defaults to "Передать".
+	Submit string `yaml:"submit"`
+	// Submitted is set when the warehouse accepted the task. Defaults to "Передан".
+	Submitted string `yaml:"submitted"`
+	// SubmitFailed is set when it did not. Defaults to "Ошибка передачи".
+	SubmitFailed string `yaml:"submit_failed"`
+	// Receiving is set while partial receipts arrive. Defaults to "Принимается".
+	Receiving string `yaml:"receiving"`
+	// Received is set when the receipt was applied and posted. Defaults to "Проведён".
+	Received string `yaml:"received"`
+	// ReceiveFailed is set when a receipt cannot be applied. Defaults to "Ошибка приёмки".
+	ReceiveFailed string `yaml:"receive_failed"`
+	// Cancel is the command to cancel a task. Defaults to "Отменить".
+	Cancel string `yaml:"cancel"`
+	// Cancelled is set when the task was deleted. Defaults to "Отменён".
+	Cancelled string `yaml:"cancelled"`
+	// CancelFailed is set when it could not be. Defaults to "Ошибка отмены".
+	CancelFailed string `yaml:"cancel_failed"`
+	// CDEKSubmit is the command to hand a shipment to CDEK. Defaults to "Передать в СДЭК".
+	CDEKSubmit string `yaml:"cdek_submit"`
+	// CDEKSubmitted is set when CDEK accepted the order. Defaults to "Передан в СДЭК".
+	CDEKSubmitted string `yaml:"cdek_submitted"`
+	// CDEKFailed is set when CDEK refused it. Defaults to "Ошибка СДЭК".
+	CDEKFailed string `yaml:"cdek_failed"`
+}
+
+// Receipt policies.
+const (
+	// MissingRemove removes a line that did not arrive at all.
+	MissingRemove = "remove"
+	// MissingZero keeps such a line with quantity 0.
+	MissingZero = "zero"
+	// DefectiveAccept counts defective units into the quantity (they are
+	// physically in the warehouse, as separate stock) and names them in the
+	// mini-log.
+	DefectiveAccept = "accept"
+	// DefectiveExclude counts only good units; defective ones are only named
+	// in the mini-log.
+	DefectiveExclude = "exclude"
+)
+
+// Receipt configures how a receipt adjusts the document.
+type Receipt struct {
+	// Missing is what happens to a line that did not arrive: remove or zero.
+	// Defaults to "remove".
+	Missing string `yaml:"missing"`
+	// Defective is the policy for defective units: accept or exclude.
+	// Defaults to "accept".
+	Defective string `yaml:"defective"`
+}
+
+// Queue tunes the durable job queue.
+type Queue struct {
+	// Workers is how many jobs run at once. Defaults to 4.
+	Workers int `yaml:"workers"`
+	// RetryHorizon is how long a failing document is retried before it gets
+	// its error status. Defaults to 1h.
+	RetryHorizon Duration `yaml:"retry_horizon"`
+}
+
+// Duration is a time.Duration written as "5m", "90s".
+type Duration struct{ time.Duration }
+
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	d.Duration = v
+	return nil
+}
+
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }

@@ -1,0 +1,128 @@
+package config_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/skladflow/skladflow/config"
+)
+
+const sample = `
+listen: ":9090"
+public_url: "https://skladflow.example.ru"
+database: "/var/lib/skladflow/skladflow.db"
+admin: { user: admin, password: "${ADMIN_PASSWORD}" }
+moysklad:
+  token: "${MOYSKLAD_TOKEN}"
+  webhook_secret: "${WEBHOOK_SECRET}"
+  integration_uid: "skladflow@company"
+  reconcile_interval: 2m
+warehouses:
+  - name: "БетаПРО"
+    store: "Склад БетаПРО"
+    sku_field: code
+    fbox: { base_url: "https://lpw.betta.ru:8084/grh/api", partner_id: "${FBOX_PARTNER_ID}",
+            password: "${FBOX_PASSWORD}", poll_interval: 30s }
+cdek:
+  base_url: "https://api.edu.cdek.ru/v2"
+  tariff_code: 137
+  package: { weight: 500, length: 20, width: 15, height: 10 }
+  statuses:
+    DELIVERED: "Доставлен"
+statuses:
+  submit: "Отправить"
+`
+
+func env(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+var fullEnv = env(map[string]string{
+	"ADMIN_PASSWORD": "pw", "MOYSKLAD_TOKEN": "tok", "WEBHOOK_SECRET": "0123456789abcdef0123",
+	"FBOX_PARTNER_ID": "p1", "FBOX_PASSWORD": "fpw",
+})
+
+func TestParseSample(t *testing.T) {
+	t.Parallel()
+	c, err := config.Parse([]byte(sample), fullEnv)
+	require.NoError(t, err)
+	require.Equal(t, ":9090", c.Listen)
+	require.Equal(t, "tok", c.MoySklad.Token)
+	require.Equal(t, 2*time.Minute, c.MoySklad.ReconcileInterval.Duration)
+	require.Equal(t, "https://api.moysklad.ru/api/remap/1.2", c.MoySklad.BaseURL)
+	require.Equal(t, []string{"supply", "move"}, c.MoySklad.Documents)
+	require.Equal(t, "code", c.Warehouses[0].SKUField)
+	require.Equal(t, "fpw", c.Warehouses[0].FBox.Password)
+	require.Equal(t, 30*time.Second, c.Warehouses[0].FBox.PollInterval.Duration)
+	require.Equal(t, "Отправить", c.Statuses.Submit)
+	require.Equal(t, "Передан", c.Statuses.Submitted, "default")
+	require.Equal(t, config.MissingRemove, c.Receipt.Missing)
+	require.Equal(t, 137, c.CDEK.TariffCode)
+}
+
+func TestParseErrorsNameTheKey(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, yaml string
+		env        func(string) (string, bool)
+		want       string
+	}{
+		{"unknown key", sample + "\nlisten_addr: x\n", fullEnv, "field listen_addr not found"},
+		{"unknown nested key", `
+public_url: "https://x.ru"
+moysklad: { token: t, webhook_secret: "0123456789abcdef", tokn: x }
+`, fullEnv, "field tokn not found"},
+		{"unset env", sample, env(map[string]string{"ADMIN_PASSWORD": "x"}), "moysklad.token: environment variable MOYSKLAD_TOKEN is not set"},
+		{"missing token", `
+public_url: "https://x.ru"
+moysklad: { webhook_secret: "0123456789abcdef" }
+warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
+`, fullEnv, "moysklad.token: required"},
+		{"no warehouses", `
+public_url: "https://x.ru"
+moysklad: { token: t, webhook_secret: "0123456789abcdef" }
+`, fullEnv, "warehouses: at least one warehouse is required"},
+		{"bad sku field", `
+public_url: "https://x.ru"
+moysklad: { token: t, webhook_secret: "0123456789abcdef" }
+warehouses: [{ name: a, store: b, sku_field: sku, fbox: { partner_id: p, password: q } }]
+`, fullEnv, "warehouses[0].sku_field: must be article, code or externalCode"},
+		{"missing fbox password", `
+public_url: "https://x.ru"
+moysklad: { token: t, webhook_secret: "0123456789abcdef" }
+warehouses: [{ name: a, store: b, fbox: { partner_id: p } }]
+`, fullEnv, "warehouses[0].fbox.password: required"},
+		{"bad url", `
+public_url: "skladflow.example.ru"
+moysklad: { token: t, webhook_secret: "0123456789abcdef" }
+warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
+`, fullEnv, "public_url: must be an http(s) URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := config.Parse([]byte(tt.yaml), tt.env)
+			require.ErrorContains(t, err, tt.want)
+		})
+	}
+}
+
+func TestLoadFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "skladflow.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(`
+public_url: "https://x.ru"
+moysklad: { token: t, webhook_secret: "0123456789abcdef" }
+warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
+`), 0o600))
+	c, err := config.Load(path)
+	require.NoError(t, err)
+	require.Equal(t, "a", c.Warehouses[0].Name)
+
+	_, err = config.Load(filepath.Join(t.TempDir(), "missing.yaml"))
+	require.Error(t, err)
+}

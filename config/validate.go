@@ -1,0 +1,124 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// SetDefaults fills every field left empty with its documented default.
+func (c *Config) SetDefaults() {
+	def := func(s *string, v string) {
+		if *s == "" {
+			*s = v
+		}
+	}
+	defDur := func(d *Duration, v time.Duration) {
+		if d.Duration == 0 {
+			d.Duration = v
+		}
+	}
+	def(&c.Listen, ":8080")
+	def(&c.Database, "skladflow.db")
+	def(&c.Admin.User, "admin")
+	def(&c.MoySklad.BaseURL, "https://api.moysklad.ru/api/remap/1.2")
+	defDur(&c.MoySklad.ReconcileInterval, 5*time.Minute)
+	if len(c.MoySklad.Documents) == 0 {
+		c.MoySklad.Documents = []string{"supply", "move"}
+	}
+	for i := range c.Warehouses {
+		w := &c.Warehouses[i]
+		def(&w.SKUField, "article")
+		def(&w.FBox.BaseURL, "https://lpw.betta.ru:8084/grh/api")
+		defDur(&w.FBox.PollInterval, time.Minute)
+	}
+	s := &c.Statuses
+	def(&s.Submit, "Передать")
+	def(&s.Submitted, "Передан")
+	def(&s.SubmitFailed, "Ошибка передачи")
+	def(&s.Receiving, "Принимается")
+	def(&s.Received, "Проведён")
+	def(&s.ReceiveFailed, "Ошибка приёмки")
+	def(&s.Cancel, "Отменить")
+	def(&s.Cancelled, "Отменён")
+	def(&s.CancelFailed, "Ошибка отмены")
+	def(&s.CDEKSubmit, "Передать в СДЭК")
+	def(&s.CDEKSubmitted, "Передан в СДЭК")
+	def(&s.CDEKFailed, "Ошибка СДЭК")
+	def(&c.Receipt.Missing, MissingRemove)
+	def(&c.Receipt.Defective, DefectiveAccept)
+	if c.Queue.Workers == 0 {
+		c.Queue.Workers = 4
+	}
+	defDur(&c.Queue.RetryHorizon, time.Hour)
+}
+
+// Validate checks the configuration; every problem names its key.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("config: %s: "+format, append([]any{key}, args...)...))
+	}
+	required := func(key, v string) {
+		if strings.TrimSpace(v) == "" {
+			bad(key, "required")
+		}
+	}
+	checkURL := func(key, v string) {
+		if v == "" {
+			return
+		}
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad(key, "must be an http(s) URL with a host, got %q", v)
+		}
+	}
+	required("public_url", c.PublicURL)
+	checkURL("public_url", c.PublicURL)
+	checkURL("moysklad.base_url", c.MoySklad.BaseURL)
+	required("moysklad.token", c.MoySklad.Token)
+	required("moysklad.webhook_secret", c.MoySklad.WebhookSecret)
+	if s := c.MoySklad.WebhookSecret; s != "" && len(s) < 16 {
+		bad("moysklad.webhook_secret", "must be at least 16 characters")
+	}
+	for i, d := range c.MoySklad.Documents {
+		if d != "supply" && d != "move" {
+			bad(fmt.Sprintf("moysklad.documents[%d]", i), "%q is not an inbound document type (supply, move)", d)
+		}
+	}
+	if len(c.Warehouses) == 0 {
+		bad("warehouses", "at least one warehouse is required")
+	}
+	names := map[string]bool{}
+	for i, w := range c.Warehouses {
+		k := fmt.Sprintf("warehouses[%d]", i)
+		required(k+".name", w.Name)
+		if names[w.Name] {
+			bad(k+".name", "duplicate warehouse %q", w.Name)
+		}
+		names[w.Name] = true
+		required(k+".store", w.Store)
+		if !slices.Contains([]string{"article", "code", "externalCode"}, w.SKUField) {
+			bad(k+".sku_field", "must be article, code or externalCode, got %q", w.SKUField)
+		}
+		checkURL(k+".fbox.base_url", w.FBox.BaseURL)
+		required(k+".fbox.partner_id", w.FBox.PartnerID)
+		required(k+".fbox.password", w.FBox.Password)
+		if w.FBox.PollInterval.Duration < time.Second {
+			bad(k+".fbox.poll_interval", "must be at least 1s")
+		}
+	}
+	if !slices.Contains([]string{MissingRemove, MissingZero}, c.Receipt.Missing) {
+		bad("receipt.missing", "must be remove or zero, got %q", c.Receipt.Missing)
+	}
+	if !slices.Contains([]string{DefectiveAccept, DefectiveExclude}, c.Receipt.Defective) {
+		bad("receipt.defective", "must be accept or exclude, got %q", c.Receipt.Defective)
+	}
+	if c.Queue.Workers < 1 {
+		bad("queue.workers", "must be at least 1")
+	}
+	return errors.Join(errs...)
+}
