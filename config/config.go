@@ -128,6 +128,9 @@ type Statuses struct {
 	Received string `yaml:"received"`
 	// ReceiveFailed is set when a receipt cannot be applied. Defaults to "Ошибка приёмки".
 	ReceiveFailed string `yaml:"receive_failed"`
+	// NotArrived is set when the warehouse closed the task with nothing
+	// received. Defaults to "Не поступил".
+	NotArrived string `yaml:"not_arrived"`
 	// Cancel is the command to cancel a task. Defaults to "Отменить".
 	Cancel string `yaml:"cancel"`
 	// Cancelled is set when the task was deleted. Defaults to "Отменён".

@@ -42,6 +42,7 @@ func (c *Config) SetDefaults() {
 	def(&s.Receiving, "Принимается")
 	def(&s.Received, "Проведён")
 	def(&s.ReceiveFailed, "Ошибка приёмки")
+	def(&s.NotArrived, "Не поступил")
 	def(&s.Cancel, "Отменить")
 	def(&s.Cancelled, "Отменён")
 	def(&s.CancelFailed, "Ошибка отмены")

@@ -9,6 +9,7 @@ const (
 	Receiving     State = "receiving"      // partial receipts arrived, the final one has not
 	Received      State = "received"       // receipt applied, document posted
 	ReceiveFailed State = "receive_failed" // receipt could not be applied; staff may fix and retry
+	NotArrived    State = "not_arrived"    // the warehouse closed the task: nothing arrived
 )
 
 // Events of the inbound flow.
@@ -20,6 +21,7 @@ const (
 	ReceiptApplied Event = "receipt_applied" // the final receipt was applied
 	ReceiptFail    Event = "receipt_fail"    // the receipt could not be applied
 	RetryReceipt   Event = "retry_receipt"   // staff asked to apply a failed receipt again
+	NothingArrived Event = "nothing_arrived" // the receipt holds no goods at all
 )
 
 var inbound = NewFlow("inbound", []Transition{
@@ -30,6 +32,7 @@ var inbound = NewFlow("inbound", []Transition{
 	{Event: ReceiptApplied, From: []State{Submitted, Receiving, ReceiveFailed}, To: Received},
 	{Event: ReceiptFail, From: []State{Submitted, Receiving, ReceiveFailed}, To: ReceiveFailed},
 	{Event: RetryReceipt, From: []State{ReceiveFailed}, To: ReceiveFailed},
+	{Event: NothingArrived, From: []State{Submitted, ReceiveFailed}, To: NotArrived},
 })
 
 // Inbound is the flow of supplies and moves into a fulfillment warehouse.

@@ -28,6 +28,7 @@ func TestInboundTransitions(t *testing.T) {
 		{fsm.Submitted, fsm.ReceiptFail, fsm.ReceiveFailed},
 		{fsm.ReceiveFailed, fsm.RetryReceipt, fsm.ReceiveFailed},
 		{fsm.ReceiveFailed, fsm.ReceiptApplied, fsm.Received},
+		{fsm.Submitted, fsm.NothingArrived, fsm.NotArrived},
 	}
 	for _, tt := range tests {
 		got, err := flow.Fire(tt.from, tt.ev)
@@ -47,6 +48,8 @@ func TestInboundInvalid(t *testing.T) {
 		{fsm.Received, fsm.Submit},
 		{fsm.New, fsm.ReceiptApplied},
 		{fsm.Received, fsm.ReceiptApplied},
+		{fsm.NotArrived, fsm.ReceiptApplied},
+		{fsm.Receiving, fsm.NothingArrived},
 		{fsm.SubmitFailed, fsm.SubmitOK},
 		{fsm.New, "no-such-event"},
 	} {
