@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/fulfillment/fboxtest"
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/moysklad/moyskladtest"
+	"github.com/skladflow/skladflow/service"
+	"github.com/skladflow/skladflow/storage"
+)
+
+func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	keep := fs.Bool("keep-running", false, "leave the emulators and the service up and print their URLs")
+	verbose := fs.Bool("verbose", false, "print the service's log to stderr")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.DiscardHandler)
+	if *verbose {
+		log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return runDemo(ctx, demoOptions{Out: stdout, Log: log, KeepRunning: *keep})
+}
+
+type demoOptions struct {
+	Out         io.Writer
+	Log         *slog.Logger
+	KeepRunning bool
+	Timeout     time.Duration // per waiting step; defaults to 30s
+}
+
+// runDemo plays the whole inbound flow: a staff member hands a supply to
+// the warehouse, the warehouse receives it with differences, skladflow
+// brings the document to the truth.
+func runDemo(ctx context.Context, o demoOptions) error {
+	if o.Timeout == 0 {
+		o.Timeout = 30 * time.Second
+	}
+	out := o.Out
+	say := func(format string, args ...any) { fmt.Fprintf(out, format+"\n", args...) }
+
+	ms := moyskladtest.NewServer(moyskladtest.Options{})
+	defer ms.Close()
+	fb := fboxtest.NewServer(fboxtest.Options{})
+	defer fb.Close()
+
+	wh := ms.AddStore("Склад БетаПРО")
+	ms.AddStore("Основной склад")
+	kettle := ms.AddProduct(moyskladtest.ProductSpec{Name: "Чайник электрический 1,7 л", Article: "KT-1700", Barcodes: []string{"4601234567890"}})
+	mug := ms.AddProduct(moyskladtest.ProductSpec{Name: "Кружка керамическая 350 мл", Article: "MG-350", Barcodes: []string{"4601234567906"}})
+	flask := ms.AddProduct(moyskladtest.ProductSpec{Name: "Термос 0,5 л", Article: "TH-500", Barcodes: []string{"4601234567913"}})
+	ms.AddProduct(moyskladtest.ProductSpec{Name: "Термос 0,75 л", Article: "TH-750", Barcodes: []string{"4601234567920"}})
+
+	dir, err := os.MkdirTemp("", "skladflow-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	secret := make([]byte, 16)
+	_, _ = rand.Read(secret)
+	cfg := &config.Config{
+		PublicURL: "http://" + ln.Addr().String(),
+		Database:  filepath.Join(dir, "skladflow.db"),
+		MoySklad: config.MoySklad{
+			BaseURL:       ms.URL(),
+			Token:         ms.Token(),
+			WebhookSecret: hex.EncodeToString(secret),
+		},
+		Warehouses: []config.Warehouse{{
+			Name:  "БетаПРО",
+			Store: "Склад БетаПРО",
+			FBox: config.FBox{BaseURL: fb.URL(), PartnerID: "partner", Password: "secret",
+				PollInterval: config.Duration{Duration: time.Second}},
+		}},
+	}
+	cfg.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	svc, err := service.New(ctx, cfg, service.Options{Logger: o.Log, FetchPollInterval: 50 * time.Millisecond})
+	if err != nil {
+		return err
+	}
+	if err := svc.Start(ctx, ln); err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = svc.Shutdown(sctx)
+	}()
+	if _, err := svc.RegisterWebhooks(ctx); err != nil {
+		return err
+	}
+	say("skladflow demo: MoySklad emulator %s, FBox emulator %s, skladflow %s", ms.URL(), fb.URL(), cfg.PublicURL)
+	say("")
+
+	say("1. Сотрудник создаёт приёмку 00042 на «Склад БетаПРО» и ставит статус «Передать».")
+	doc, err := ms.CreateDocument(moysklad.TypeSupply, moyskladtest.DocumentSpec{
+		Name:        "00042",
+		Description: "Поставка от ООО «Посуда-Опт», счёт 118 от 20.11",
+		Store:       wh.ID,
+		Positions: []moyskladtest.PositionSpec{
+			{ProductID: kettle.ID, Quantity: 10, Price: 150000},
+			{ProductID: mug.ID, Quantity: 24, Price: 25000},
+			{ProductID: flask.ID, Quantity: 6, Price: 89000},
+		},
+	})
+	if err != nil {
+		return err
+	}
+	if err := ms.SetState(moysklad.TypeSupply, doc.ID, cfg.Statuses.Submit); err != nil {
+		return err
+	}
+	if err := waitStatus(ctx, ms, doc.ID, cfg.Statuses.Submitted, o.Timeout); err != nil {
+		return err
+	}
+	row, err := svc.Store.Document(ctx, moysklad.TypeSupply, doc.ID)
+	if err != nil {
+		return err
+	}
+	say("   → статус «%s», на складе задание %s.", cfg.Statuses.Submitted, row.IndocID)
+	say("")
+
+	say("2. Склад принимает товар: кружек пришло 20 вместо 24, вместо термосов 0,5 л пришли термосы 0,75 л.")
+	if _, err := fb.Receive(row.IndocID,
+		fboxtest.Line{GoodID: "KT-1700", Useful: 10},
+		fboxtest.Line{GoodID: "MG-350", Useful: 20},
+		fboxtest.Line{GoodID: "TH-750", Useful: 6},
+	); err != nil {
+		return err
+	}
+	if err := svc.PollNow(ctx); err != nil {
+		return err
+	}
+	if err := waitStatus(ctx, ms, doc.ID, cfg.Statuses.Received, o.Timeout); err != nil {
+		return err
+	}
+	say("   → статус «%s».", cfg.Statuses.Received)
+	say("")
+
+	tl, err := svc.Store.Timeline(ctx, moysklad.TypeSupply, doc.ID)
+	if err != nil {
+		return err
+	}
+	say("Хронология документа (для оператора):")
+	printTimeline(out, tl)
+	say("")
+	final, err := ms.Document(moysklad.TypeSupply, doc.ID)
+	if err != nil {
+		return err
+	}
+	say("Документ в МойСклад:")
+	printDocument(out, &final)
+
+	if o.KeepRunning {
+		say("")
+		say("Всё работает, Ctrl+C — выход.")
+		say("  MoySklad emulator: %s (Authorization: Bearer %s)", ms.URL(), ms.Token())
+		say("  FBox emulator:     %s (Basic partner:secret)", fb.URL())
+		say("  skladflow:         %s/healthz", cfg.PublicURL)
+		say("  document:          curl -s --compressed -H 'Authorization: Bearer %s' '%s/entity/supply/%s?expand=state,positions.assortment'", ms.Token(), ms.URL(), doc.ID)
+		<-ctx.Done()
+	}
+	return nil
+}
+
+func waitStatus(ctx context.Context, ms *moyskladtest.Server, id, want string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		d, err := ms.Document(moysklad.TypeSupply, id)
+		if err == nil && d.StateName() == want {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			got := ""
+			if err == nil {
+				got = d.StateName() + "\n" + d.Description
+			}
+			return fmt.Errorf("status %q not reached in %s; document now: %s", want, timeout, got)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func printTimeline(w io.Writer, tl []storage.TimelineEntry) {
+	for _, e := range tl {
+		fmt.Fprintf(w, "  %s  %-10s %s\n", e.At.In(moysklad.Moscow).Format("15:04:05.000"), e.Kind, e.Message)
+	}
+}
+
+func printDocument(w io.Writer, d *moysklad.Document) {
+	posted := "нет"
+	if d.Applicable {
+		posted = "да"
+	}
+	fmt.Fprintf(w, "  Приёмка %s, статус «%s», проведена: %s\n", d.Name, d.StateName(), posted)
+	for i, p := range d.Rows() {
+		name, sku := "", ""
+		if p.Assortment != nil {
+			name, sku = p.Assortment.Name, p.Assortment.Article
+		}
+		fmt.Fprintf(w, "  %2d. %-8s %-30s %6s шт.\n", i+1, sku, name, strings.TrimSuffix(fmt.Sprintf("%.3f", p.Quantity), ".000"))
+	}
+	fmt.Fprintln(w, "  Комментарий:")
+	for _, l := range strings.Split(d.Description, "\n") {
+		fmt.Fprintln(w, "    "+l)
+	}
+}

@@ -1,0 +1,100 @@
+// Command skladflow turns MoySklad document statuses into fulfillment
+// warehouse work.
+//
+//	skladflow serve --config skladflow.yaml
+//	skladflow demo [--keep-running]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/service"
+)
+
+const usage = `skladflow turns MoySklad document statuses into fulfillment warehouse work.
+
+Usage:
+  skladflow serve [--config skladflow.yaml]   run the service
+  skladflow demo [--keep-running]             run the whole inbound flow against built-in emulators
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "skladflow:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command")
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stderr)
+	case "demo":
+		return demo(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "skladflow.yaml", "configuration file")
+	level := fs.String("log-level", "info", "debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(*path)
+	if err != nil {
+		return err
+	}
+	log, err := jsonLogger(stderr, *level)
+	if err != nil {
+		return err
+	}
+	svc, err := service.New(ctx, cfg, service.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	if n, err := svc.RegisterWebhooks(ctx); err != nil {
+		// Without webhooks no status change reaches skladflow: say it loudly.
+		log.Error("MoySklad webhooks not registered: status changes will not reach skladflow", "err", err)
+	} else if n > 0 {
+		log.Info("MoySklad webhooks registered", "count", n)
+	}
+	if err := svc.Start(ctx, nil); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return svc.Shutdown(shutdownCtx)
+}
+
+func jsonLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})), nil
+}

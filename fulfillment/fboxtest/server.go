@@ -1,0 +1,272 @@
+// Package fboxtest is an in-process emulator of the FBox (BetaPRO WMS) JSON
+// API in the net/http/httptest style. It enforces what FBox documents (Basic
+// auth, success/error_code bodies, 1001 duplicates, one request at a time,
+// rate limits with Retry-After, Moscow dates without an offset) and lets a
+// test play the warehouse: receive a task's goods exactly, short, with
+// surplus, a substitute, defects, nothing at all, or in parts.
+package fboxtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/skladflow/skladflow/fulfillment"
+)
+
+// Options configure the emulator.
+type Options struct {
+	// PartnerID is the accepted login. Defaults to "partner".
+	PartnerID string
+	// Password is the accepted password. Defaults to "secret".
+	Password string
+	// BusinessErrorStatus is the HTTP status of success:false business
+	// errors (which one FBox uses is unconfirmed). Defaults to 200.
+	BusinessErrorStatus int
+	// RateLimit is requests per minute per partner; 0 is unlimited.
+	// Defaults to 0.
+	RateLimit int
+	// Now is the clock. Defaults to time.Now.
+	Now func() time.Time
+	// Logger defaults to discarding.
+	Logger *slog.Logger
+}
+
+// Line is what arrived of one good.
+type Line struct {
+	GoodID    string
+	Useful    int32
+	Defective int32
+}
+
+// Fault makes the next Count matching requests fail.
+type Fault struct {
+	Method     string // "" matches any
+	PathPrefix string // relative to the API root, e.g. "/indocs"
+	HTTPStatus int    // defaults to BusinessErrorStatus for codes ≥ 1000, else Code
+	Code       int
+	Message    string
+	Count      int
+	RetryAfter time.Duration // for 429: Retry-After in seconds
+}
+
+// Request is one request the emulator answered.
+type Request struct {
+	Method, Path string
+	Status       int
+}
+
+type outdoc struct {
+	header fulfillment.OutdocHeader
+	body   fulfillment.Supply
+}
+
+// Server is a running emulator.
+type Server struct {
+	opts Options
+	srv  *httptest.Server
+	busy atomic.Bool
+
+	mu       sync.Mutex
+	goods    map[string]fulfillment.Good
+	tasks    map[string]fulfillment.SupplyTask
+	order    []string
+	creates  map[string]int
+	outdocs  map[int64]*outdoc
+	nextID   int64
+	faults   []Fault
+	requests []Request
+	locks    int
+	window   []time.Time
+}
+
+// NewServer starts an emulator on 127.0.0.1.
+func NewServer(opts Options) *Server {
+	if opts.PartnerID == "" {
+		opts.PartnerID = "partner"
+	}
+	if opts.Password == "" {
+		opts.Password = "secret"
+	}
+	if opts.BusinessErrorStatus == 0 {
+		opts.BusinessErrorStatus = http.StatusOK
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{opts: opts, goods: map[string]fulfillment.Good{}, tasks: map[string]fulfillment.SupplyTask{},
+		creates: map[string]int{}, outdocs: map[int64]*outdoc{}, nextID: 1000}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /grh/api/indocs", s.createIndoc)
+	mux.HandleFunc("GET /grh/api/indocs/{id}/json", s.getIndoc)
+	mux.HandleFunc("DELETE /grh/api/indocs/{id}", s.deleteIndoc)
+	mux.HandleFunc("POST /grh/api/outdocs/list", s.listOutdocs)
+	mux.HandleFunc("GET /grh/api/outdocs/{id}", s.getOutdoc)
+	mux.HandleFunc("POST /grh/api/outdocs/lock", s.lockOutdocs)
+	mux.HandleFunc("POST /grh/api/outdocs/check", s.checkOutdocs)
+	s.srv = httptest.NewServer(s.guard(mux))
+	return s
+}
+
+// Close stops the emulator.
+func (s *Server) Close() { s.srv.Close() }
+
+// URL is the API root, e.g. "http://127.0.0.1:PORT/grh/api".
+func (s *Server) URL() string { return s.srv.URL + "/grh/api" }
+
+// recorder remembers the status a handler answered.
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *recorder) WriteHeader(code int) { r.status = code; r.ResponseWriter.WriteHeader(code) }
+
+// guard enforces auth, one request at a time, rate limits and injected
+// faults, and records every request.
+func (s *Server) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		path := strings.TrimPrefix(r.URL.Path, "/grh/api")
+		defer func() {
+			s.mu.Lock()
+			s.requests = append(s.requests, Request{Method: r.Method, Path: path, Status: rec.status})
+			s.mu.Unlock()
+		}()
+		user, pass, ok := r.BasicAuth()
+		if !ok {
+			s.fail(rec, http.StatusUnauthorized, 401, "Отсутствует или неверно сформирован заголовок Authorization")
+			return
+		}
+		if user != s.opts.PartnerID || pass != s.opts.Password {
+			s.fail(rec, http.StatusForbidden, 403, "Неверный логин или пароль")
+			return
+		}
+		if !s.busy.CompareAndSwap(false, true) {
+			rec.Header().Set("Retry-After", "1")
+			rec.Header().Set("X-RateLimit-Reset", "1")
+			rec.Header().Set("X-RateLimit-Remaining", "0")
+			s.fail(rec, http.StatusTooManyRequests, 429, "Превышен лимит concurrent_qnt на количество одновременных запросов. Выполните запрос через 1 секунд")
+			return
+		}
+		defer s.busy.Store(false)
+		if wait := s.rateLimited(); wait > 0 {
+			secs := int((wait + time.Second - 1) / time.Second)
+			rec.Header().Set("Retry-After", fmt.Sprint(secs))
+			rec.Header().Set("X-RateLimit-Reset", fmt.Sprint(secs))
+			rec.Header().Set("X-RateLimit-Remaining", "0")
+			s.fail(rec, http.StatusTooManyRequests, 429, fmt.Sprintf("Превышен лимит req_qnt на количество запросов. Выполните запрос через %d секунд", secs))
+			return
+		}
+		if f, ok := s.takeFault(r.Method, path); ok {
+			status := f.HTTPStatus
+			if status == 0 {
+				status = f.Code
+				if f.Code >= 1000 {
+					status = s.opts.BusinessErrorStatus
+				}
+			}
+			if f.RetryAfter > 0 {
+				rec.Header().Set("Retry-After", fmt.Sprint(int(f.RetryAfter/time.Second)))
+				rec.Header().Set("X-RateLimit-Reset", fmt.Sprint(int(f.RetryAfter/time.Second)))
+				rec.Header().Set("X-RateLimit-Remaining", "0")
+			}
+			s.fail(rec, status, f.Code, f.Message)
+			return
+		}
+		rec.Header().Set("X-RateLimit-Reset", "0")
+		rec.Header().Set("X-RateLimit-Remaining", "1")
+		next.ServeHTTP(rec, r)
+	})
+}
+
+func (s *Server) rateLimited() time.Duration {
+	if s.opts.RateLimit <= 0 {
+		return 0
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.opts.Now()
+	keep := s.window[:0]
+	for _, t := range s.window {
+		if now.Sub(t) < time.Minute {
+			keep = append(keep, t)
+		}
+	}
+	s.window = keep
+	if len(s.window) >= s.opts.RateLimit {
+		return time.Minute - now.Sub(s.window[0])
+	}
+	s.window = append(s.window, now)
+	return 0
+}
+
+func (s *Server) takeFault(method, path string) (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if (f.Method == "" || f.Method == method) && strings.HasPrefix(path, f.PathPrefix) {
+			s.faults[i].Count--
+			if s.faults[i].Count <= 0 {
+				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			}
+			return f, true
+		}
+	}
+	return Fault{}, false
+}
+
+// FailNext makes the next f.Count matching requests fail with f.
+func (s *Server) FailNext(f Fault) {
+	if f.Count <= 0 {
+		f.Count = 1
+	}
+	s.mu.Lock()
+	s.faults = append(s.faults, f)
+	s.mu.Unlock()
+}
+
+// Requests lists the requests answered so far.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// LockCalls counts POST /outdocs/lock calls that succeeded.
+func (s *Server) LockCalls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.locks
+}
+
+func (s *Server) fail(w http.ResponseWriter, status, code int, msg string) {
+	writeJSON(w, status, map[string]any{"success": false, "error_code": code, "error_message": msg})
+}
+
+func (s *Server) business(w http.ResponseWriter, code int, msg string) {
+	s.fail(w, s.opts.BusinessErrorStatus, code, msg)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func ok(w http.ResponseWriter, fields map[string]any) {
+	body := map[string]any{"success": true}
+	for k, v := range fields {
+		body[k] = v
+	}
+	writeJSON(w, http.StatusOK, body)
+}

@@ -1,0 +1,120 @@
+package fboxtest
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/skladflow/skladflow/fulfillment"
+)
+
+// SupplyTask returns a task as it was created.
+func (s *Server) SupplyTask(indocID string) (fulfillment.SupplyTask, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.tasks[indocID]
+	return t, ok
+}
+
+// SupplyTasks lists the live tasks in creation order.
+func (s *Server) SupplyTasks() []fulfillment.SupplyTask {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]fulfillment.SupplyTask, 0, len(s.order))
+	for _, id := range s.order {
+		out = append(out, s.tasks[id])
+	}
+	return out
+}
+
+// CreateCalls counts POST /indocs attempts for a number, refused ones too.
+func (s *Server) CreateCalls(indocID string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.creates[indocID]
+}
+
+// Outdoc returns an outgoing document's current header.
+func (s *Server) Outdoc(id int64) (fulfillment.OutdocHeader, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.outdocs[id]
+	if !ok {
+		return fulfillment.OutdocHeader{}, false
+	}
+	return o.header, true
+}
+
+// Receive makes the warehouse issue a goods_supply for a task: every planned
+// good appears with its plan; listed lines say what arrived; a planned good
+// not listed arrived as 0; a listed good not in the plan appears with
+// plan_qnt 0 (surplus or a substitute, received in the same document).
+func (s *Server) Receive(indocID string, lines ...Line) (int64, error) {
+	return s.receive(indocID, nil, nil, lines)
+}
+
+// ReceiveExact receives everything as planned.
+func (s *Server) ReceiveExact(indocID string) (int64, error) {
+	t, ok := s.SupplyTask(indocID)
+	if !ok {
+		return 0, fmt.Errorf("fboxtest: no task %s", indocID)
+	}
+	var lines []Line
+	for _, it := range t.Items {
+		lines = append(lines, Line{GoodID: it.GoodID, Useful: it.PlanQnt})
+	}
+	return s.receive(indocID, nil, nil, lines)
+}
+
+// ReceiveNothing closes a task whose goods never came: attribute 306 and
+// zero quantities.
+func (s *Server) ReceiveNothing(indocID string) (int64, error) {
+	return s.receive(indocID, nil, []fulfillment.OutdocAttribute{{AttributeID: fulfillment.AttrWaitExpired,
+		AttributeType: "boolean", AttributeName: "Истек срок ожидания поставки", Value: true}}, nil)
+}
+
+// ReceivePart issues a non-final part of a partial receipt.
+func (s *Server) ReceivePart(indocID string, partNum int32, lines ...Line) (int64, error) {
+	return s.receive(indocID, &partNum, []fulfillment.OutdocAttribute{{AttributeID: fulfillment.AttrPartNum,
+		AttributeType: "integer", AttributeName: "Номер частичной приемки", Value: partNum}}, lines)
+}
+
+func (s *Server) receive(indocID string, part *int32, attrs []fulfillment.OutdocAttribute, lines []Line) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.tasks[indocID]
+	if !ok {
+		return 0, fmt.Errorf("fboxtest: no task %s", indocID)
+	}
+	got := map[string]Line{}
+	for _, l := range lines {
+		got[l.GoodID] = l
+	}
+	var goods []fulfillment.SupplyGood
+	for _, it := range t.Items {
+		l := got[it.GoodID]
+		goods = append(goods, fulfillment.SupplyGood{GoodID: it.GoodID, PlanQnt: it.PlanQnt, UsefulQnt: l.Useful, DefectiveQnt: l.Defective})
+		delete(got, it.GoodID)
+	}
+	for _, l := range lines {
+		if _, extra := got[l.GoodID]; extra {
+			goods = append(goods, fulfillment.SupplyGood{GoodID: l.GoodID, UsefulQnt: l.Useful, DefectiveQnt: l.Defective})
+		}
+	}
+	s.nextID++
+	at := s.opts.Now().In(fulfillment.Moscow).Truncate(time.Second)
+	now := fulfillment.Date{Time: at}
+	day := fulfillment.Date{Time: time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, fulfillment.Moscow)}
+	h := fulfillment.OutdocHeader{OutdocID: s.nextID, OutdocType: fulfillment.OutdocSupply,
+		OutdocTypeDescrip: "Товары оприходованы", OutdocDate: day, CreatedAt: now, IndocID: indocID, PartNum: part}
+	s.outdocs[s.nextID] = &outdoc{header: h, body: fulfillment.Supply{
+		OutdocType: fulfillment.OutdocSupply,
+		Common: fulfillment.OutdocCommon{OutdocID: s.nextID, OutdocType: fulfillment.OutdocSupply,
+			OutdocTypeDescrip: "Товары оприходованы", OutdocDate: day, CreatedAt: now, IndocID: indocID,
+			Attributes: slices.Clone(attrs)},
+		PartNum:     part,
+		Goods:       goods,
+		GoodsExpiry: []fulfillment.GoodsExpiry{},
+	}}
+	return s.nextID, nil
+}

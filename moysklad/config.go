@@ -1,0 +1,96 @@
+package moysklad
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// Config configures a Client.
+type Config struct {
+	// BaseURL is the JSON API root. Defaults to "https://api.moysklad.ru/api/remap/1.2".
+	BaseURL string
+	// Token is the Bearer token. Required.
+	Token string
+	// WebhookPrefix is sent as X-Lognex-WebHook-DisableByPrefix on every
+	// write, so skladflow's own writes fire no webhook to it: scheme and host
+	// (and optionally a path). Optional.
+	WebhookPrefix string
+	// MaxInFlight is how many requests run at once. Defaults to 5
+	// (MoySklad's per-user parallel limit).
+	MaxInFlight int
+	// RetryMax is how many times one request is retried. Defaults to 10.
+	RetryMax int
+	// RetryWaitMin is the first backoff. Defaults to 200ms.
+	RetryWaitMin time.Duration
+	// RetryWaitMax caps one backoff. Defaults to 10s.
+	RetryWaitMax time.Duration
+	// RetryBudget bounds in-process retrying of one call; longer outages are
+	// the job queue's. Defaults to 30s.
+	RetryBudget time.Duration
+	// Timeout bounds one attempt (MoySklad may legitimately take minutes).
+	// Defaults to 2m.
+	Timeout time.Duration
+	// Logger defaults to discarding.
+	Logger *slog.Logger
+	// HTTPClient is the base client. Defaults to a keep-alive client that
+	// drops connections idle for 25s (MoySklad advises < 30s).
+	HTTPClient *http.Client
+}
+
+func (c *Config) setDefaults() {
+	if c.BaseURL == "" {
+		c.BaseURL = "https://api.moysklad.ru/api/remap/1.2"
+	}
+	if c.MaxInFlight == 0 {
+		c.MaxInFlight = 5
+	}
+	if c.RetryMax == 0 {
+		c.RetryMax = 10
+	}
+	if c.RetryWaitMin == 0 {
+		c.RetryWaitMin = 200 * time.Millisecond
+	}
+	if c.RetryWaitMax == 0 {
+		c.RetryWaitMax = 10 * time.Second
+	}
+	if c.RetryBudget == 0 {
+		c.RetryBudget = 30 * time.Second
+	}
+	if c.Timeout == 0 {
+		c.Timeout = 2 * time.Minute
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.HTTPClient == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = c.MaxInFlight
+		t.IdleConnTimeout = 25 * time.Second
+		t.DisableCompression = true // gzip is requested and decoded explicitly
+		c.HTTPClient = &http.Client{Transport: t}
+	}
+}
+
+// Validate checks the configuration.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Token == "" {
+		errs = append(errs, errors.New("moysklad: Token is required"))
+	}
+	if u, err := url.Parse(c.BaseURL); c.BaseURL != "" && (err != nil || u.Host == "") {
+		errs = append(errs, fmt.Errorf("moysklad: BaseURL %q is not a URL", c.BaseURL))
+	}
+	if c.WebhookPrefix != "" {
+		if u, err := url.Parse(c.WebhookPrefix); err != nil || u.Scheme == "" || u.Host == "" {
+			errs = append(errs, fmt.Errorf("moysklad: WebhookPrefix %q needs a scheme and a host", c.WebhookPrefix))
+		}
+	}
+	if c.MaxInFlight < 0 || c.RetryMax < 0 {
+		errs = append(errs, errors.New("moysklad: MaxInFlight and RetryMax must not be negative"))
+	}
+	return errors.Join(errs...)
+}

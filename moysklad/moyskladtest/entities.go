@@ -1,0 +1,244 @@
+package moyskladtest
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+var documentTypes = map[string]string{"supply": "supplyposition", "move": "moveposition"}
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	const p = "/api/remap/1.2/entity/"
+	mux.HandleFunc("GET "+p+"webhook", s.listWebhooks)
+	mux.HandleFunc("POST "+p+"webhook", s.createWebhooks)
+	mux.HandleFunc("DELETE "+p+"webhook/{id}", s.deleteWebhook)
+	mux.HandleFunc("GET "+p+"{type}/metadata", s.metadata)
+	mux.HandleFunc("POST "+p+"{type}/metadata/states", s.createStates)
+	mux.HandleFunc("GET "+p+"{type}", s.list)
+	mux.HandleFunc("GET "+p+"{type}/{id}", s.get)
+	mux.HandleFunc("PUT "+p+"{type}/{id}", s.put)
+	mux.HandleFunc("GET "+p+"{type}/{id}/positions", s.listPositions)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, apiError(1005, "Неизвестный адрес: '"+r.URL.Path+"'", ""))
+	})
+	return s.guard(mux)
+}
+
+func notFound(w http.ResponseWriter, typ, id string) {
+	writeError(w, http.StatusNotFound, apiError(1021, "Объект с UUID '"+id+"' не найден", ""))
+}
+
+func expandSet(r *http.Request) map[string]bool {
+	out := map[string]bool{}
+	for _, e := range strings.Split(r.URL.Query().Get("expand"), ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			out[e] = true
+			if i := strings.IndexByte(e, '.'); i >= 0 {
+				out[e[:i]] = true // "positions.assortment" expands positions too
+			}
+		}
+	}
+	return out
+}
+
+// render returns an entity as the API answers it, with expand applied.
+// It runs under s.mu.
+func (s *Server) render(typ, id string, expand map[string]bool) (object, bool) {
+	e, ok := s.entities[typ][id]
+	if !ok {
+		return nil, false
+	}
+	out := clone(e)
+	if posType, isDoc := documentTypes[typ]; isDoc {
+		rows := s.positions[typ+"/"+id]
+		size := len(rows)
+		meta := object{"href": s.base + "/entity/" + typ + "/" + id + "/positions", "type": posType,
+			"mediaType": "application/json", "size": size, "limit": 1000, "offset": 0}
+		if expand["positions"] {
+			rendered := make([]any, 0, len(rows))
+			for _, row := range rows {
+				rendered = append(rendered, s.renderPosition(row, expand["positions.assortment"]))
+			}
+			out["positions"] = object{"meta": meta, "rows": rendered}
+		} else {
+			out["positions"] = object{"meta": meta}
+		}
+	}
+	if expand["state"] {
+		if st := s.stateByHref(out["state"]); st != nil {
+			out["state"] = clone(st)
+		}
+	}
+	for _, f := range []string{"store", "sourceStore", "targetStore"} {
+		if expand[f] {
+			if st, ok := s.entities["store"][idOf(out[f])]; ok {
+				out[f] = clone(st)
+			}
+		}
+	}
+	return out, true
+}
+
+func (s *Server) renderPosition(row object, expandAssortment bool) object {
+	out := clone(row)
+	if expandAssortment {
+		if p, ok := s.entities["product"][idOf(out["assortment"])]; ok {
+			out["assortment"] = clone(p)
+		}
+	}
+	return out
+}
+
+// stateByHref finds a state (of any type) by a reference's href.
+func (s *Server) stateByHref(ref any) object {
+	id := idOf(ref)
+	for _, sts := range s.states {
+		for _, st := range sts {
+			if st["id"] == id {
+				return st
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Server) get(w http.ResponseWriter, r *http.Request) {
+	typ, id := r.PathValue("type"), r.PathValue("id")
+	if typ == "webhook" {
+		s.getWebhook(w, r)
+		return
+	}
+	s.mu.Lock()
+	out, ok := s.render(typ, id, expandSet(r))
+	s.mu.Unlock()
+	if !ok {
+		notFound(w, typ, id)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) listPositions(w http.ResponseWriter, r *http.Request) {
+	typ, id := r.PathValue("type"), r.PathValue("id")
+	limit, offset, ok := paging(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, found := s.entities[typ][id]; !found {
+		notFound(w, typ, id)
+		return
+	}
+	rows := s.positions[typ+"/"+id]
+	expand := expandSet(r)["assortment"] && limit <= 100
+	var out []any
+	for i := offset; i < len(rows) && i < offset+limit; i++ {
+		out = append(out, s.renderPosition(rows[i], expand))
+	}
+	writeJSON(w, http.StatusOK, object{"meta": object{"href": s.base + "/entity/" + typ + "/" + id + "/positions",
+		"type": documentTypes[typ], "size": len(rows), "limit": limit, "offset": offset}, "rows": nonNil(out)})
+}
+
+func nonNil(v []any) []any {
+	if v == nil {
+		return []any{}
+	}
+	return v
+}
+
+func paging(w http.ResponseWriter, r *http.Request) (limit, offset int, ok bool) {
+	limit, offset = 1000, 0
+	q := r.URL.Query()
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			writeError(w, http.StatusBadRequest, apiError(1002, "Неверное значение параметра 'limit'", "limit"))
+			return 0, 0, false
+		}
+		limit = n
+	}
+	if v := q.Get("offset"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			writeError(w, http.StatusBadRequest, apiError(1002, "Неверное значение параметра 'offset'", "offset"))
+			return 0, 0, false
+		}
+		offset = n
+	}
+	return limit, offset, true
+}
+
+// list answers a collection with filter (same key = OR, different keys =
+// AND), limit and offset. Like MoySklad, expand is ignored above limit 100.
+func (s *Server) list(w http.ResponseWriter, r *http.Request) {
+	typ := r.PathValue("type")
+	limit, offset, ok := paging(w, r)
+	if !ok {
+		return
+	}
+	conds := map[string][]string{}
+	if f := r.URL.Query().Get("filter"); f != "" {
+		for _, c := range strings.Split(f, ";") {
+			k, v, found := strings.Cut(c, "=")
+			if !found {
+				writeError(w, http.StatusBadRequest, apiError(1002, "Неверный фильтр: '"+c+"'", "filter"))
+				return
+			}
+			conds[k] = append(conds[k], v)
+		}
+	}
+	expand := expandSet(r)
+	if limit > 100 {
+		expand = nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var rows []any
+	for _, id := range s.order[typ] {
+		e := s.entities[typ][id]
+		if !s.matches(e, conds) {
+			continue
+		}
+		out, _ := s.render(typ, id, expand)
+		rows = append(rows, out)
+	}
+	size := len(rows)
+	page := rows[min(offset, size):min(offset+limit, size)]
+	writeJSON(w, http.StatusOK, object{"meta": object{"href": s.base + "/entity/" + typ, "type": typ,
+		"mediaType": "application/json", "size": size, "limit": limit, "offset": offset}, "rows": nonNil(page)})
+}
+
+func (s *Server) matches(e object, conds map[string][]string) bool {
+	for k, vals := range conds {
+		var got string
+		switch k {
+		case "state.name":
+			if st := s.stateByHref(e["state"]); st != nil {
+				got, _ = st["name"].(string)
+			}
+		case "state":
+			if ref, ok := e["state"].(object); ok {
+				got, _ = ref["meta"].(object)["href"].(string)
+			}
+		default:
+			got, _ = e[k].(string)
+		}
+		if !slices.Contains(vals, got) {
+			return false
+		}
+	}
+	return true
+}
+
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		writeError(w, http.StatusBadRequest, apiError(2000, "Ошибка формата JSON: "+err.Error(), ""))
+		return false
+	}
+	return true
+}

@@ -1,0 +1,212 @@
+package moyskladtest
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+
+	"github.com/skladflow/skladflow/moysklad"
+)
+
+// Real response bodies from MoySklad's official spec: new entities are made
+// from them, so clients meet every field the real API sends.
+//
+//go:embed testdata/*.json
+var fixtures embed.FS
+
+func fixture(name string) object {
+	b, err := fixtures.ReadFile("testdata/" + name + ".json")
+	if err != nil {
+		panic(err)
+	}
+	var o object
+	if err := json.Unmarshal(b, &o); err != nil {
+		panic(err)
+	}
+	return o
+}
+
+func decodeInto(v any, out any) {
+	b, _ := json.Marshal(v)
+	_ = json.Unmarshal(b, out)
+}
+
+func (s *Server) put1(typ, id string, e object) {
+	if s.entities[typ] == nil {
+		s.entities[typ] = map[string]object{}
+	}
+	s.entities[typ][id] = e
+	s.order[typ] = append(s.order[typ], id)
+}
+
+// AddStore adds a store.
+func (s *Server) AddStore(name string) moysklad.Store {
+	id := newID()
+	e := fixture("store")
+	e["meta"], e["id"], e["accountId"], e["name"], e["updated"] = s.meta("store", id), id, s.account, name, now()
+	e["pathName"], e["externalCode"] = "", newID()[:8]
+	s.mu.Lock()
+	s.put1("store", id, e)
+	s.mu.Unlock()
+	var st moysklad.Store
+	decodeInto(e, &st)
+	return st
+}
+
+// AddProduct adds a product.
+func (s *Server) AddProduct(p ProductSpec) moysklad.Product {
+	id := newID()
+	e := fixture("product")
+	e["meta"], e["id"], e["accountId"], e["name"], e["updated"] = s.meta("product", id), id, s.account, p.Name, now()
+	e["code"], e["externalCode"] = p.Code, p.ExternalCode
+	if p.ExternalCode == "" {
+		e["externalCode"] = id[:8]
+	}
+	if p.Article != "" {
+		e["article"] = p.Article
+	} else {
+		delete(e, "article")
+	}
+	var bcs []any
+	for _, b := range p.Barcodes {
+		bcs = append(bcs, object{"ean13": b})
+	}
+	e["barcodes"] = bcs
+	s.mu.Lock()
+	s.put1("product", id, e)
+	s.mu.Unlock()
+	var out moysklad.Product
+	decodeInto(e, &out)
+	return out
+}
+
+// CreateDocument creates a supply or move as staff would; it fires CREATE.
+func (s *Server) CreateDocument(entityType string, spec DocumentSpec) (moysklad.Document, error) {
+	posType, ok := documentTypes[entityType]
+	if !ok {
+		return moysklad.Document{}, fmt.Errorf("moyskladtest: cannot create %s", entityType)
+	}
+	id := newID()
+	e := fixture(entityType)
+	delete(e, "positions")
+	e["meta"], e["id"], e["accountId"] = s.meta(entityType, id), id, s.account
+	e["name"], e["description"], e["applicable"] = spec.Name, spec.Description, false
+	e["created"], e["updated"], e["moment"] = now(), now(), now()
+	e["externalCode"] = id[:12]
+	delete(e, "state")
+	created := false
+	s.mu.Lock()
+	defer func() {
+		if created {
+			s.fire(entityType, id, "CREATE", nil, s.opts.StaffUser, nil)
+		}
+	}()
+	defer s.mu.Unlock()
+	ref := func(storeID string) (object, error) {
+		if _, ok := s.entities["store"][storeID]; !ok {
+			return nil, fmt.Errorf("moyskladtest: no store %s", storeID)
+		}
+		return object{"meta": s.meta("store", storeID)}, nil
+	}
+	var err error
+	switch entityType {
+	case "supply":
+		if e["store"], err = ref(spec.Store); err != nil {
+			return moysklad.Document{}, err
+		}
+	case "move":
+		if e["sourceStore"], err = ref(spec.SourceStore); err != nil {
+			return moysklad.Document{}, err
+		}
+		if e["targetStore"], err = ref(spec.TargetStore); err != nil {
+			return moysklad.Document{}, err
+		}
+	}
+	var rows []object
+	sum := 0.0
+	for _, p := range spec.Positions {
+		if _, ok := s.entities["product"][p.ProductID]; !ok {
+			return moysklad.Document{}, fmt.Errorf("moyskladtest: no product %s", p.ProductID)
+		}
+		pid := newID()
+		rows = append(rows, object{
+			"meta": object{"href": s.base + "/entity/" + entityType + "/" + id + "/positions/" + pid,
+				"type": posType, "mediaType": "application/json"},
+			"id": pid, "accountId": s.account, "quantity": p.Quantity, "price": p.Price,
+			"discount": 0, "vat": 20, "vatEnabled": true, "overhead": 0,
+			"assortment": object{"meta": s.meta("product", p.ProductID)},
+			"things":     []any{},
+		})
+		sum += p.Price * p.Quantity
+	}
+	e["sum"] = sum
+	if spec.State != "" {
+		st := s.findState(entityType, spec.State)
+		if st == nil {
+			return moysklad.Document{}, fmt.Errorf("moyskladtest: no status %q for %s", spec.State, entityType)
+		}
+		e["state"] = object{"meta": st["meta"]}
+	}
+	s.put1(entityType, id, e)
+	s.positions[entityType+"/"+id] = rows
+	created = true
+	out, _ := s.render(entityType, id, map[string]bool{"state": true, "positions": true, "positions.assortment": true})
+	var d moysklad.Document
+	decodeInto(out, &d)
+	return d, nil
+}
+
+func (s *Server) findState(typ, name string) object {
+	for _, st := range s.states[typ] {
+		if st["name"] == name {
+			return st
+		}
+	}
+	return nil
+}
+
+// SetState sets a document's status as staff would; it fires UPDATE with
+// updatedFields ["state"].
+func (s *Server) SetState(entityType, id, stateName string) error {
+	s.mu.Lock()
+	st := s.findState(entityType, stateName)
+	e, ok := s.entities[entityType][id]
+	if st == nil || !ok {
+		s.mu.Unlock()
+		return fmt.Errorf("moyskladtest: no %s %s or status %q", entityType, id, stateName)
+	}
+	e["state"] = object{"meta": clone(st["meta"])}
+	e["updated"] = now()
+	s.mu.Unlock()
+	s.fire(entityType, id, "UPDATE", []string{"state"}, s.opts.StaffUser, nil)
+	return nil
+}
+
+// SetDescription changes a document's comment as staff would.
+func (s *Server) SetDescription(entityType, id, text string) error {
+	s.mu.Lock()
+	e, ok := s.entities[entityType][id]
+	if !ok {
+		s.mu.Unlock()
+		return fmt.Errorf("moyskladtest: no %s %s", entityType, id)
+	}
+	e["description"] = text
+	e["updated"] = now()
+	s.mu.Unlock()
+	s.fire(entityType, id, "UPDATE", []string{"description"}, s.opts.StaffUser, nil)
+	return nil
+}
+
+// Document returns a document as it is now, with state and positions
+// (with their products) expanded.
+func (s *Server) Document(entityType, id string) (moysklad.Document, error) {
+	s.mu.Lock()
+	out, ok := s.render(entityType, id, map[string]bool{"state": true, "positions": true, "positions.assortment": true})
+	s.mu.Unlock()
+	if !ok {
+		return moysklad.Document{}, fmt.Errorf("moyskladtest: no %s %s", entityType, id)
+	}
+	var d moysklad.Document
+	decodeInto(out, &d)
+	return d, nil
+}

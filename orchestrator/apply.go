@@ -1,0 +1,298 @@
+package orchestrator
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/skladflow/skladflow/fsm"
+	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/storage"
+)
+
+// ApplyOutdoc applies one warehouse document (goods_supply) to its MoySklad
+// document, then locks it at the warehouse. Locking comes only after the
+// MoySklad write succeeded, so a crash in between leaves the document
+// unlocked and it is applied again; the write itself is skipped when the
+// document already carries it.
+func (o *Orchestrator) ApplyOutdoc(ctx context.Context, whName string, outdocID int64, lastTry bool) error {
+	wh, ok := o.warehouse(whName)
+	if !ok {
+		return fmt.Errorf("warehouse %q is not configured: %w", whName, errFinal)
+	}
+	od, err := o.store.Outdoc(ctx, whName, outdocID)
+	if err != nil {
+		return err
+	}
+	switch od.Status {
+	case storage.OutdocLocked, storage.OutdocFailed:
+		return nil
+	case storage.OutdocApplied:
+		return o.lock(ctx, wh, od)
+	}
+	supply, err := o.supplyBody(ctx, wh, &od)
+	if err != nil {
+		return err
+	}
+	row, err := o.store.DocumentByIndoc(ctx, od.IndocID)
+	if errors.Is(err, storage.ErrNotFound) {
+		// Not ours (another system's task, or made by hand at the warehouse):
+		// leave it unlocked for whoever owns it.
+		o.log.Warn("warehouse document for an unknown task", "warehouse", whName, "outdoc", outdocID, "indoc", od.IndocID)
+		return o.store.UpdateOutdoc(ctx, whName, outdocID, func(x *storage.Outdoc) error {
+			x.Status, x.Error = storage.OutdocFailed, "задание "+od.IndocID+" неизвестно skladflow"
+			return nil
+		})
+	}
+	if err != nil {
+		return err
+	}
+	owner, _ := ctx.Value(ownerKey{}).(string)
+	return o.withLease(ctx, docKey(row.Type, row.ID), owner, func() error {
+		return o.applyLocked(ctx, wh, od, supply)
+	})
+}
+
+// applyLocked applies a receipt while holding the document's lease.
+func (o *Orchestrator) applyLocked(ctx context.Context, wh *Warehouse, od storage.Outdoc, supply *fulfillment.Supply) error {
+	// Read again under the lease: another job may have moved both on.
+	row, err := o.store.DocumentByIndoc(ctx, od.IndocID)
+	if err != nil {
+		return err
+	}
+	if od, err = o.store.Outdoc(ctx, wh.Name, od.OutdocID); err != nil {
+		return err
+	}
+	switch od.Status {
+	case storage.OutdocLocked, storage.OutdocFailed:
+		return nil
+	case storage.OutdocApplied:
+		return o.lock(ctx, wh, od)
+	}
+	doc, err := o.ms.GetDocument(ctx, row.Type, row.ID, expand...)
+	if err != nil {
+		return fmt.Errorf("get %s %s: %w", row.Type, row.ID, err)
+	}
+	if strings.Contains(doc.Description, outdocMark(od.OutdocID)) {
+		// Written before a crash: finish the bookkeeping only.
+		return o.recordApplied(ctx, wh, row, od, supply, storage.TimelineEntry{Kind: "recovered",
+			Message: "документ склада уже записан в МойСклад, завершаю"})
+	}
+	if supply.PartNum != nil {
+		return o.applyPart(ctx, wh, doc, row, od, supply)
+	}
+	return o.applyFinal(ctx, wh, doc, row, od, supply)
+}
+
+// supplyBody returns the receipt, fetching and keeping it on first use.
+func (o *Orchestrator) supplyBody(ctx context.Context, wh *Warehouse, od *storage.Outdoc) (*fulfillment.Supply, error) {
+	var s fulfillment.Supply
+	if len(od.Body) > 0 {
+		if err := json.Unmarshal(od.Body, &s); err != nil {
+			return nil, fmt.Errorf("stored outdoc %d: %w", od.OutdocID, err)
+		}
+		return &s, nil
+	}
+	got, err := wh.API.GetSupply(ctx, od.OutdocID)
+	if err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(got)
+	if err != nil {
+		return nil, err
+	}
+	err = o.store.UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
+		x.Body, x.IndocID, x.PartNum = body, got.Common.IndocID, got.PartNum
+		return nil
+	})
+	od.Body, od.IndocID, od.PartNum = body, got.Common.IndocID, got.PartNum
+	return got, err
+}
+
+// applyPart records a non-final part of a partial receipt: positions change
+// only when the final part arrives.
+func (o *Orchestrator) applyPart(ctx context.Context, wh *Warehouse, doc *moysklad.Document, row storage.Document, od storage.Outdoc, s *fulfillment.Supply) error {
+	var n int64
+	for _, r := range sumReceipt(s) {
+		n += r.Useful + r.Defective
+	}
+	line := fmt.Sprintf("Принимается на складе %s: часть %d %s, принято %d шт.", wh.Name, *s.PartNum, outdocMark(od.OutdocID), n)
+	entry, err := o.writeBack(ctx, doc, o.cfg.Statuses.Receiving, nil, nil, line)
+	if err != nil {
+		return err
+	}
+	return o.recordApplied(ctx, wh, row, od, s, entry)
+}
+
+// applyFinal sets the document's positions to everything that arrived,
+// posts it and sets «Проведён» in one PUT.
+func (o *Orchestrator) applyFinal(ctx context.Context, wh *Warehouse, doc *moysklad.Document, row storage.Document, od storage.Outdoc, s *fulfillment.Supply) error {
+	parts, err := o.earlierParts(ctx, od)
+	if err != nil {
+		return err
+	}
+	got := sumReceipt(append(parts, s)...)
+	mark := outdocMark(od.OutdocID)
+	if nothingArrived(got) {
+		line := fmt.Sprintf("Склад %s закрыл задание %s: товар не поступил %s. Позиции не изменены, документ не проведён",
+			wh.Name, row.IndocID, mark)
+		entry, err := o.writeBack(ctx, doc, o.cfg.Statuses.NotArrived, nil, nil, line)
+		if err != nil {
+			return err
+		}
+		return o.finishReceipt(ctx, wh, row, od, fsm.NothingArrived, "", entry)
+	}
+
+	found := map[string]moysklad.Product{}
+	var missing []string
+	for _, r := range unplannedSKUs(doc.Rows(), got, wh.SKUField) {
+		ps, err := o.ms.FindProducts(ctx, wh.SKUField, r.SKU)
+		if err != nil {
+			return fmt.Errorf("find product %s: %w", r.SKU, err)
+		}
+		switch len(ps) {
+		case 1:
+			found[r.SKU] = ps[0]
+		case 0:
+			missing = append(missing, fmt.Sprintf("%s (%d шт.) — нет товара с полем «%s» = %s", r.SKU, r.Useful+r.Defective, skuLabel(wh.SKUField), r.SKU))
+		default:
+			missing = append(missing, fmt.Sprintf("%s (%d шт.) — товаров с полем «%s» = %s несколько (%d)", r.SKU, r.Useful+r.Defective, skuLabel(wh.SKUField), r.SKU, len(ps)))
+		}
+	}
+	if len(missing) > 0 {
+		// No outdocMark here: the receipt is not written yet, and the mark
+		// means "written".
+		line := fmt.Sprintf("Приёмка не проведена: склад %s принял по документу %d товар, которого нет в МойСклад: %s. Создайте товар и снова установите статус «%s»",
+			wh.Name, od.OutdocID, strings.Join(missing, "; "), o.cfg.Statuses.Submit)
+		entry, err := o.writeBack(ctx, doc, o.cfg.Statuses.ReceiveFailed, nil, nil, line)
+		if err != nil {
+			return err
+		}
+		return o.finishReceipt(ctx, wh, row, od, fsm.ReceiptFail, line, entry)
+	}
+
+	adj := adjust(doc.Rows(), got, wh.SKUField, o.cfg.Receipt, found)
+	line := fmt.Sprintf("Оприходовано на складе %s %s: принято %d из %d шт.", wh.Name, mark, adj.Accepted, adj.Expected)
+	if len(adj.Differences) == 0 {
+		line += ", без расхождений"
+	} else {
+		line += "; расхождения: " + strings.Join(adj.Differences, "; ")
+	}
+	posted := true
+	entry, err := o.writeBack(ctx, doc, o.cfg.Statuses.Received, &adj.Positions, &posted, line)
+	if err != nil {
+		return err
+	}
+	return o.finishReceipt(ctx, wh, row, od, fsm.ReceiptApplied, "", entry)
+}
+
+func nothingArrived(got []received) bool {
+	for _, r := range got {
+		if r.Useful+r.Defective > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// earlierParts are the non-final parts of the same task already recorded.
+func (o *Orchestrator) earlierParts(ctx context.Context, od storage.Outdoc) ([]*fulfillment.Supply, error) {
+	all, err := o.store.OutdocsByIndoc(ctx, od.IndocID)
+	if err != nil {
+		return nil, err
+	}
+	var parts []*fulfillment.Supply
+	for _, x := range all {
+		if x.OutdocID == od.OutdocID || x.PartNum == nil || (x.Status != storage.OutdocApplied && x.Status != storage.OutdocLocked) {
+			continue
+		}
+		var s fulfillment.Supply
+		if err := json.Unmarshal(x.Body, &s); err != nil {
+			return nil, fmt.Errorf("stored outdoc %d: %w", x.OutdocID, err)
+		}
+		parts = append(parts, &s)
+	}
+	return parts, nil
+}
+
+// finishReceipt records the flow event and the outdoc's fate in one
+// transaction, then locks the outdoc unless the receipt failed (a failed
+// one stays unlocked, waiting for staff to fix MoySklad).
+func (o *Orchestrator) finishReceipt(ctx context.Context, wh *Warehouse, row storage.Document, od storage.Outdoc, ev fsm.Event, failure string, entries ...storage.TimelineEntry) error {
+	status := storage.OutdocApplied
+	if ev == fsm.ReceiptFail {
+		status = storage.OutdocFailed
+	}
+	_, err := o.transition(ctx, row, ev, func(tx *storage.Tx, d *storage.Document) {
+		d.LastError = failure
+		if uerr := o.store.UpdateOutdocTx(tx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
+			x.Status, x.Error = status, failure
+			return nil
+		}); uerr != nil {
+			o.log.Error("update outdoc", "outdoc", od.OutdocID, "err", uerr)
+		}
+	}, entries...)
+	if err != nil || status == storage.OutdocFailed {
+		return err
+	}
+	od.Status = status
+	return o.lock(ctx, wh, od)
+}
+
+// recordApplied finishes a receipt whose MoySklad write is done.
+func (o *Orchestrator) recordApplied(ctx context.Context, wh *Warehouse, row storage.Document, od storage.Outdoc, s *fulfillment.Supply, entry storage.TimelineEntry) error {
+	ev := fsm.ReceiptApplied
+	switch {
+	case s.PartNum != nil:
+		ev = fsm.ReceiptPartial
+	case fsm.State(row.State) == fsm.Received:
+		// The transition was saved too; only the lock is missing.
+		return o.lock(ctx, wh, od)
+	}
+	return o.finishReceipt(ctx, wh, row, od, ev, "", entry)
+}
+
+// lock tells the warehouse the document is imported.
+func (o *Orchestrator) lock(ctx context.Context, wh *Warehouse, od storage.Outdoc) error {
+	if err := wh.API.LockOutdocs(ctx, true, od.OutdocID); err != nil {
+		return fmt.Errorf("lock outdoc %d: %w", od.OutdocID, err)
+	}
+	return o.store.UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
+		x.Status = storage.OutdocLocked
+		return nil
+	})
+}
+
+// retryReceipt re-queues the failed receipts of a document after staff
+// fixed MoySklad and set the submit status again.
+func (o *Orchestrator) retryReceipt(ctx context.Context, doc *moysklad.Document, row storage.Document) error {
+	all, err := o.store.OutdocsByIndoc(ctx, row.IndocID)
+	if err != nil {
+		return err
+	}
+	var again []storage.Outdoc
+	for _, x := range all {
+		if x.Status != storage.OutdocFailed {
+			continue
+		}
+		if err := o.store.UpdateOutdoc(ctx, x.Warehouse, x.OutdocID, func(y *storage.Outdoc) error {
+			y.Status, y.Error = storage.OutdocNew, ""
+			return nil
+		}); err != nil {
+			return err
+		}
+		x.Status = storage.OutdocNew
+		again = append(again, x)
+	}
+	if len(again) > 0 {
+		if _, err := o.store.AcceptOutdocs(ctx, row.Warehouse, again); err != nil {
+			return err
+		}
+	}
+	_, err = o.transition(ctx, row, fsm.RetryReceipt, nil, storage.TimelineEntry{Kind: "decision",
+		Message: fmt.Sprintf("статус «%s»: повторяю приёмку (%d док. склада)", doc.StateName(), len(again))})
+	return err
+}

@@ -1,0 +1,33 @@
+package orchestrator
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/moysklad"
+)
+
+// temporary reports whether an error from a peer may go away by itself:
+// the peer is down, overloaded or rate limiting. Such work is retried by
+// the durable queue; anything else is a final answer about the document.
+func temporary(err error) bool {
+	if err == nil {
+		return false
+	}
+	var ms *moysklad.APIError
+	if errors.As(err, &ms) {
+		return ms.Status == http.StatusTooManyRequests || ms.Status >= 500 ||
+			ms.HasCode(moysklad.CodeConcurrentModified) || ms.HasCode(moysklad.CodeUnavailable)
+	}
+	var fb *fulfillment.Error
+	if errors.As(err, &fb) {
+		return fb.HTTPStatus == http.StatusTooManyRequests || fb.HTTPStatus >= 500 || fb.Code == http.StatusTooManyRequests
+	}
+	var unknown *ErrUnknownState
+	if errors.As(err, &unknown) {
+		return false
+	}
+	// Network errors and timeouts: try again later.
+	return true
+}

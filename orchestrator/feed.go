@@ -1,0 +1,41 @@
+package orchestrator
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/storage"
+)
+
+// PollFeed reads the warehouse's not yet imported receipts and queues each
+// new one. The warehouse never pushes: this pull is the source of truth.
+func (o *Orchestrator) PollFeed(ctx context.Context, whName string) (int, error) {
+	wh, ok := o.warehouse(whName)
+	if !ok {
+		return 0, fmt.Errorf("warehouse %q is not configured: %w", whName, errFinal)
+	}
+	unlocked, noRequest := false, false
+	hs, err := wh.API.ListOutdocs(ctx, fulfillment.OutdocFilter{
+		OutdocType: fulfillment.OutdocSupply, Locked: &unlocked, UnlockRequest: &noRequest,
+	})
+	if err != nil {
+		return 0, fmt.Errorf("list outdocs of %s: %w", whName, err)
+	}
+	if len(hs) == 0 {
+		return 0, nil
+	}
+	ods := make([]storage.Outdoc, len(hs))
+	for i, h := range hs {
+		ods[i] = storage.Outdoc{Warehouse: whName, OutdocID: h.OutdocID, Type: h.OutdocType,
+			IndocID: h.IndocID, PartNum: h.PartNum, Status: storage.OutdocNew}
+	}
+	n, err := o.store.AcceptOutdocs(ctx, whName, ods)
+	if err != nil {
+		return 0, err
+	}
+	if n > 0 {
+		o.log.Info("warehouse documents queued", "warehouse", whName, "count", n)
+	}
+	return n, nil
+}

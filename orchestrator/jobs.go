@@ -1,0 +1,121 @@
+package orchestrator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/skladflow/skladflow/storage"
+)
+
+// PollFeedArgs reads a warehouse's feed of outgoing documents.
+type PollFeedArgs struct {
+	Warehouse string `json:"warehouse"`
+}
+
+func (PollFeedArgs) Kind() string { return "poll_feed" }
+
+// InsertOpts keeps one poll per warehouse waiting at a time; a completed
+// poll does not block the next.
+func (PollFeedArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+		rivertype.JobStateScheduled, rivertype.JobStateRetryable,
+	}}}
+}
+
+type processWorker struct {
+	river.WorkerDefaults[storage.ProcessDocumentArgs]
+	o *Orchestrator
+}
+
+func (w *processWorker) Work(ctx context.Context, job *river.Job[storage.ProcessDocumentArgs]) error {
+	lastTry := w.o.pastHorizon(job.CreatedAt)
+	err := w.o.withLease(ctx, docKey(job.Args.DocType, job.Args.DocID), jobOwner(job.JobRow), func() error {
+		return w.o.ProcessDocument(ctx, job.Args.DocType, job.Args.DocID, lastTry)
+	})
+	return w.o.queueAnswer(err)
+}
+
+type applyWorker struct {
+	river.WorkerDefaults[storage.ApplyOutdocArgs]
+	o *Orchestrator
+}
+
+func (w *applyWorker) Work(ctx context.Context, job *river.Job[storage.ApplyOutdocArgs]) error {
+	lastTry := w.o.pastHorizon(job.CreatedAt)
+	ctx = withOwner(ctx, jobOwner(job.JobRow))
+	return w.o.queueAnswer(w.o.ApplyOutdoc(ctx, job.Args.Warehouse, job.Args.OutdocID, lastTry))
+}
+
+type pollWorker struct {
+	river.WorkerDefaults[PollFeedArgs]
+	o *Orchestrator
+}
+
+func (w *pollWorker) Work(ctx context.Context, job *river.Job[PollFeedArgs]) error {
+	_, err := w.o.PollFeed(ctx, job.Args.Warehouse)
+	return w.o.queueAnswer(err)
+}
+
+// errBusy means another job holds the document: try again shortly.
+var errBusy = errors.New("orchestrator: document busy")
+
+// leaseTTL outlives the longest job run (storage's JobTimeout), so a lease
+// expires only when its holder died.
+const leaseTTL = 5 * time.Minute
+
+func docKey(typ, id string) string { return "doc:" + typ + "/" + id }
+
+func jobOwner(j *rivertype.JobRow) string { return fmt.Sprintf("job:%d", j.ID) }
+
+type ownerKey struct{}
+
+func withOwner(ctx context.Context, owner string) context.Context {
+	return context.WithValue(ctx, ownerKey{}, owner)
+}
+
+// withLease runs fn as the only writer of a document.
+func (o *Orchestrator) withLease(ctx context.Context, key, owner string, fn func() error) error {
+	ok, err := o.store.TryLease(ctx, key, owner, leaseTTL)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errBusy
+	}
+	defer func() {
+		if err := o.store.ReleaseLease(context.WithoutCancel(ctx), key, owner); err != nil {
+			o.log.Error("release lease", "key", key, "err", err)
+		}
+	}()
+	return fn()
+}
+
+// errFinal marks an error that retrying will not fix.
+var errFinal = errors.New("final")
+
+// pastHorizon reports whether a job has been retried for longer than the
+// horizon: its next failure is final.
+func (o *Orchestrator) pastHorizon(created time.Time) bool {
+	return o.cfg.Now().Sub(created) > o.cfg.RetryHorizon
+}
+
+// queueAnswer turns a step's error into the queue's answer: temporary
+// errors are retried with backoff, final ones cancel the job.
+func (o *Orchestrator) queueAnswer(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, errBusy):
+		return river.JobSnooze(50*time.Millisecond + rand.N(100*time.Millisecond))
+	case errors.Is(err, errFinal) || !temporary(err):
+		return river.JobCancel(err)
+	}
+	return fmt.Errorf("will retry: %w", err)
+}

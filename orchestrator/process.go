@@ -1,0 +1,178 @@
+package orchestrator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/skladflow/skladflow/fsm"
+	"github.com/skladflow/skladflow/minilog"
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/storage"
+)
+
+// expand is what every decision needs of a document.
+var expand = []string{"state", "positions.assortment"}
+
+// ProcessDocument acts on a document's current MoySklad status. Events are
+// only hints: the document is read again and the decision made on what it
+// is now. lastTry makes a temporary failure final.
+func (o *Orchestrator) ProcessDocument(ctx context.Context, typ, id string, lastTry bool) error {
+	start := o.cfg.Now()
+	doc, err := o.ms.GetDocument(ctx, typ, id, expand...)
+	if errors.Is(err, moysklad.ErrNotFound) {
+		o.log.Info("document deleted in MoySklad", "type", typ, "id", id)
+		return o.done(ctx, typ, id, start)
+	}
+	if err != nil {
+		return fmt.Errorf("get %s %s: %w", typ, id, err)
+	}
+	wh, ok := o.warehouseFor(doc)
+	if !ok {
+		o.log.Debug("not a fulfillment document", "type", typ, "id", id)
+		return o.done(ctx, typ, id, start)
+	}
+	row, err := o.row(ctx, typ, id)
+	if err != nil {
+		return err
+	}
+	state := fsm.State(row.State)
+	status := doc.StateName()
+	switch {
+	case status == o.cfg.Statuses.Submit && state == fsm.ReceiveFailed:
+		err = o.retryReceipt(ctx, doc, row)
+	case status == o.cfg.Statuses.Submit && fsm.Inbound().Can(state, fsm.Submit):
+		err = o.submit(ctx, doc, row, wh, lastTry)
+	case status == o.cfg.Statuses.Submit:
+		err = o.refuseSubmit(ctx, doc, row, wh)
+	case state == fsm.Submitting:
+		err = o.resumeSubmit(ctx, doc, row)
+	default:
+		o.log.Debug("no command", "type", typ, "id", id, "status", status, "state", state)
+	}
+	if err != nil {
+		return err
+	}
+	return o.done(ctx, typ, id, start)
+}
+
+// row loads the stored state of a document; a document never seen is New.
+func (o *Orchestrator) row(ctx context.Context, typ, id string) (storage.Document, error) {
+	row, err := o.store.Document(ctx, typ, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return storage.Document{Type: typ, ID: id, State: string(fsm.New)}, nil
+	}
+	if row.State == "" {
+		row.State = string(fsm.New)
+	}
+	return row, err
+}
+
+// done marks the events the run has seen as processed: those received
+// before the document was read. Later ones have jobs of their own.
+func (o *Orchestrator) done(ctx context.Context, typ, id string, start time.Time) error {
+	return o.store.MarkProcessed(ctx, typ, id, start)
+}
+
+// transition saves a flow event's new state with its timeline in one
+// transaction, refusing if someone else changed the row since it was read.
+func (o *Orchestrator) transition(ctx context.Context, row storage.Document, ev fsm.Event, edit func(tx *storage.Tx, d *storage.Document), entries ...storage.TimelineEntry) (storage.Document, error) {
+	return o.store.Update(ctx, row.Type, row.ID, func(tx *storage.Tx, d *storage.Document) error {
+		if d.Version != row.Version {
+			return fmt.Errorf("%s %s changed during the run: %w", row.Type, row.ID, storage.ErrConflict)
+		}
+		from := fsm.State(d.State)
+		if from == "" {
+			from = fsm.New
+		}
+		to, err := fsm.Inbound().Fire(from, ev)
+		if err != nil {
+			return err
+		}
+		d.State, d.Flow = string(to), fsm.Inbound().Name()
+		if edit != nil {
+			edit(tx, d)
+		}
+		for _, e := range entries {
+			e.DocType, e.DocID = row.Type, row.ID
+			if e.At.IsZero() {
+				e.At = o.cfg.Now()
+			}
+			if err := tx.AddTimeline(e); err != nil {
+				return err
+			}
+		}
+		return tx.AddTimeline(storage.TimelineEntry{DocType: row.Type, DocID: row.ID, At: o.cfg.Now(),
+			Kind: "transition", Message: fmt.Sprintf("%s → %s (%s)", from, to, ev)})
+	})
+}
+
+// writeBack is the one PUT of a transition: status, mini-log lines and, when
+// given, positions and posting. It returns the timeline entry describing it.
+func (o *Orchestrator) writeBack(ctx context.Context, doc *moysklad.Document, status string, pos *[]moysklad.Position, applicable *bool, lines ...string) (storage.TimelineEntry, error) {
+	st, err := o.states.get(ctx, doc.Type(), status)
+	if err != nil {
+		return storage.TimelineEntry{}, err
+	}
+	stamped := make([]string, len(lines))
+	for i, l := range lines {
+		stamped[i] = minilog.Line(o.cfg.Now(), l)
+	}
+	desc, dropped := minilog.Append(doc.Description, stamped...)
+	upd := moysklad.DocumentUpdate{State: st.Ref(), Description: &desc, Positions: pos, Applicable: applicable}
+	if _, err := o.ms.UpdateDocument(ctx, doc.Type(), doc.ID, upd); err != nil {
+		return storage.TimelineEntry{}, fmt.Errorf("write status %q to %s %s: %w", status, doc.Type(), doc.Name, err)
+	}
+	msg := fmt.Sprintf("МойСклад: статус «%s»", status)
+	if pos != nil {
+		msg += fmt.Sprintf(", %s", positions(len(*pos)))
+	}
+	if applicable != nil && *applicable {
+		msg += ", проведён"
+	}
+	detail := ""
+	for _, l := range stamped {
+		detail += l + "\n"
+	}
+	if dropped > 0 {
+		detail += fmt.Sprintf("(из комментария убрано старых строк: %d)\n", dropped)
+	}
+	return storage.TimelineEntry{Kind: "writeback", Message: msg, Detail: detail}, nil
+}
+
+// refuseSubmit answers a submit command the flow does not allow (the
+// document is already with the warehouse): the status goes back to what it
+// was, with the reason for staff.
+func (o *Orchestrator) refuseSubmit(ctx context.Context, doc *moysklad.Document, row storage.Document, wh *Warehouse) error {
+	back := map[fsm.State]string{
+		fsm.Submitted: o.cfg.Statuses.Submitted,
+		fsm.Receiving: o.cfg.Statuses.Receiving,
+		fsm.Received:  o.cfg.Statuses.Received,
+	}[fsm.State(row.State)]
+	_, terr := fsm.Inbound().Fire(fsm.State(row.State), fsm.Submit)
+	line := fmt.Sprintf("Повторная передача не выполнена: документ уже передан на склад %s (задание %s)", wh.Name, row.IndocID)
+	if back == "" {
+		back = o.cfg.Statuses.SubmitFailed
+		line = "Передача не выполнена: документ в обработке, повторите позже"
+	}
+	entry, err := o.writeBack(ctx, doc, back, nil, nil, line)
+	if err != nil {
+		return err
+	}
+	return o.note(ctx, row, storage.TimelineEntry{Kind: "refused", Message: terr.Error()}, entry)
+}
+
+// note adds timeline entries outside a transition.
+func (o *Orchestrator) note(ctx context.Context, row storage.Document, entries ...storage.TimelineEntry) error {
+	for _, e := range entries {
+		e.DocType, e.DocID = row.Type, row.ID
+		if e.At.IsZero() {
+			e.At = o.cfg.Now()
+		}
+		if err := o.store.AddTimeline(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,121 @@
+package orchestrator
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/storage"
+)
+
+// SourceReconcile marks inbox events found by reconciliation rather than
+// delivered by a webhook.
+const SourceReconcile = "reconcile"
+
+// ReconcileArgs runs one reconciliation pass.
+type ReconcileArgs struct{}
+
+func (ReconcileArgs) Kind() string { return "reconcile" }
+
+func (ReconcileArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+		rivertype.JobStateScheduled, rivertype.JobStateRetryable,
+	}}}
+}
+
+type reconcileWorker struct {
+	river.WorkerDefaults[ReconcileArgs]
+	o *Orchestrator
+}
+
+func (w *reconcileWorker) Work(ctx context.Context, _ *river.Job[ReconcileArgs]) error {
+	_, err := w.o.Reconcile(ctx)
+	return w.o.queueAnswer(err)
+}
+
+// Findings is what one reconciliation pass found.
+type Findings struct {
+	Commands        int // documents sitting in a command status, queued as if notified
+	WebhooksEnabled int // disabled subscriptions turned back on
+	WebhooksMissing []string
+	OutdocsRequeued int
+}
+
+// Reconcile finds what notifications did not bring: MoySklad drops a
+// notification that timed out and never resends it, and disables a
+// webhook whose receiver failed for days.
+func (o *Orchestrator) Reconcile(ctx context.Context) (Findings, error) {
+	var f Findings
+	now := o.cfg.Now()
+	for _, typ := range o.cfg.DocumentTypes {
+		docs, err := o.ms.ListDocuments(ctx, typ, "state.name="+o.cfg.Statuses.Submit)
+		if err != nil {
+			return f, fmt.Errorf("list %s in «%s»: %w", typ, o.cfg.Statuses.Submit, err)
+		}
+		var events []storage.InboxEvent
+		for _, d := range docs {
+			events = append(events, storage.InboxEvent{
+				Source: SourceReconcile,
+				// The same unchanged document is queued once, however many passes see it.
+				EventKey:   fmt.Sprintf("%s/%s/%s", typ, d.ID, d.Updated.String()),
+				DocType:    typ,
+				DocID:      d.ID,
+				ReceivedAt: now,
+			})
+		}
+		if len(events) == 0 {
+			continue
+		}
+		n, err := o.store.AcceptEvents(ctx, "", SourceReconcile, events)
+		if err != nil {
+			return f, err
+		}
+		f.Commands += n
+		if n > 0 {
+			o.log.Warn("reconciliation found documents no notification brought", "type", typ, "count", n)
+		}
+	}
+	if o.cfg.HookURL != "" {
+		if err := o.reconcileWebhooks(ctx, &f); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// reconcileWebhooks turns back on the subscriptions MoySklad disabled.
+func (o *Orchestrator) reconcileWebhooks(ctx context.Context, f *Findings) error {
+	hooks, err := o.ms.Webhooks(ctx)
+	if err != nil {
+		return fmt.Errorf("list webhooks: %w", err)
+	}
+	have := map[string]bool{}
+	for _, h := range hooks {
+		if h.URL != o.cfg.HookURL {
+			continue
+		}
+		have[h.EntityType] = true
+		if h.Enabled != nil && !*h.Enabled {
+			on := true
+			if _, err := o.ms.UpdateWebhook(ctx, h.ID, moysklad.Webhook{EntityType: h.EntityType, Action: h.Action, URL: h.URL, Enabled: &on}); err != nil {
+				return fmt.Errorf("re-enable webhook for %s: %w", h.EntityType, err)
+			}
+			f.WebhooksEnabled++
+			o.log.Warn("MoySklad had disabled the webhook; enabled it again", "type", h.EntityType)
+		}
+	}
+	for _, typ := range o.cfg.DocumentTypes {
+		if !have[typ] {
+			f.WebhooksMissing = append(f.WebhooksMissing, typ)
+		}
+	}
+	if len(f.WebhooksMissing) > 0 {
+		o.log.Error("no MoySklad webhook for these document types", "types", strings.Join(f.WebhooksMissing, ","))
+	}
+	return nil
+}

@@ -1,0 +1,166 @@
+package orchestrator
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/moysklad"
+)
+
+// skuLabel names the SKU field the way staff see it in MoySklad.
+func skuLabel(field string) string {
+	switch field {
+	case moysklad.SKUCode:
+		return "Код"
+	case moysklad.SKUExternalCode:
+		return "Внешний код"
+	}
+	return "Артикул"
+}
+
+// indocID derives the warehouse document number from the MoySklad document,
+// so a retry after a crash reuses it (FBox answers 1001 instead of creating
+// a second task). attempt > 1 only after the earlier task was deleted.
+func indocID(d *moysklad.Document, attempt int) string {
+	id := "MS-" + strings.ReplaceAll(d.ID, "-", "")
+	if attempt > 1 {
+		id += fmt.Sprintf("-%d", attempt)
+	}
+	return id
+}
+
+// TaskProblem is one reason a document cannot be handed to the warehouse.
+type TaskProblem struct {
+	Line int    // 1-based position number, 0 for the whole document
+	Text string // Russian, for the mini-log
+}
+
+// TaskError lists every problem found in a document, so staff fix them all
+// at once.
+type TaskError struct{ Problems []TaskProblem }
+
+func (e *TaskError) Error() string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		if p.Line > 0 {
+			parts[i] = fmt.Sprintf("стр. %d: %s", p.Line, p.Text)
+		} else {
+			parts[i] = p.Text
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// buildSupplyTask turns a document with expanded positions into a
+// goods_supply_task. Lines of the same good are merged: FBox plans per good.
+func buildSupplyTask(d *moysklad.Document, id, skuField string) (fulfillment.SupplyTask, *TaskError) {
+	t := fulfillment.SupplyTask{
+		IndocType: fulfillment.IndocSupplyTask,
+		IndocID:   id,
+		IndocTxt:  taskNote(d),
+	}
+	var problems []TaskProblem
+	rows := d.Rows()
+	if len(rows) == 0 {
+		problems = append(problems, TaskProblem{Text: "в документе нет позиций"})
+	}
+	index := map[string]int{}
+	for i, p := range rows {
+		line := i + 1
+		a := p.Assortment
+		if a == nil {
+			problems = append(problems, TaskProblem{Line: line, Text: "нет товара"})
+			continue
+		}
+		sku := a.SKU(skuField)
+		if sku == "" {
+			problems = append(problems, TaskProblem{Line: line,
+				Text: fmt.Sprintf("у товара «%s» не заполнено поле «%s»", a.Name, skuLabel(skuField))})
+			continue
+		}
+		q := p.Quantity
+		switch {
+		case q <= 0:
+			problems = append(problems, TaskProblem{Line: line, Text: fmt.Sprintf("%s «%s»: количество %s, нужно больше нуля", sku, a.Name, qty(q))})
+			continue
+		case q != math.Trunc(q):
+			problems = append(problems, TaskProblem{Line: line, Text: fmt.Sprintf("%s «%s»: дробное количество %s, склад принимает только целые", sku, a.Name, qty(q))})
+			continue
+		case q > math.MaxInt32:
+			problems = append(problems, TaskProblem{Line: line, Text: fmt.Sprintf("%s «%s»: количество %s больше допустимого складом", sku, a.Name, qty(q))})
+			continue
+		}
+		if j, ok := index[sku]; ok {
+			sum := int64(t.Items[j].PlanQnt) + int64(q)
+			if sum > math.MaxInt32 {
+				problems = append(problems, TaskProblem{Line: line, Text: fmt.Sprintf("%s: общее количество больше допустимого складом", sku)})
+				continue
+			}
+			t.Items[j].PlanQnt = int32(sum)
+			continue
+		}
+		index[sku] = len(t.Items)
+		t.Items = append(t.Items, fulfillment.TaskItem{GoodID: sku, PlanQnt: int32(q)})
+		g := fulfillment.Good{GoodID: sku, GoodName: name255(a.Name)}
+		for _, b := range a.BarcodeValues() {
+			g.EANs = append(g.EANs, fulfillment.EAN{Mode: fulfillment.EANAdd, Value: b})
+		}
+		t.Goods = append(t.Goods, g)
+	}
+	if len(problems) > 0 {
+		return fulfillment.SupplyTask{}, &TaskError{Problems: problems}
+	}
+	return t, nil
+}
+
+func taskNote(d *moysklad.Document) string {
+	kind := "Приёмка"
+	if d.Type() == moysklad.TypeMove {
+		kind = "Перемещение"
+	}
+	return name255(kind + " " + d.Name + " (МойСклад)")
+}
+
+func name255(s string) string {
+	r := []rune(s)
+	if len(r) > 255 {
+		return string(r[:255])
+	}
+	return s
+}
+
+// qty prints a quantity without a needless fraction.
+func qty(q float64) string {
+	if q == math.Trunc(q) && math.Abs(q) < 1e15 {
+		return fmt.Sprintf("%d", int64(q))
+	}
+	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.3f", q), "0"), ".")
+}
+
+// sameTask reports whether a task the warehouse holds is the one we would
+// send: then a duplicate-number answer means "already there".
+func sameTask(a, b fulfillment.SupplyTask) bool {
+	if len(a.Items) != len(b.Items) {
+		return false
+	}
+	want := map[string]int32{}
+	for _, it := range a.Items {
+		want[it.GoodID] += it.PlanQnt
+	}
+	for _, it := range b.Items {
+		if want[it.GoodID] != it.PlanQnt {
+			return false
+		}
+	}
+	return true
+}
+
+func totalQnt(t fulfillment.SupplyTask) int64 {
+	var n int64
+	for _, it := range t.Items {
+		n += int64(it.PlanQnt)
+	}
+	return n
+}

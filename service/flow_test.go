@@ -1,0 +1,249 @@
+package service_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/skladflow/skladflow/fulfillment/fboxtest"
+	"github.com/skladflow/skladflow/minilog"
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/moysklad/moyskladtest"
+)
+
+func TestFBoxErrorThenResubmit(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.fb.FailNext(fboxtest.Fault{Method: "POST", PathPrefix: "/indocs", Code: 1000,
+		Message: "Товар KT-1700 заблокирован для приёмки", Count: 1})
+	doc := b.supply(t, "", line{b.p.kettle, 3})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+
+	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Ошибка передачи")
+	require.Contains(t, lastLine(t, d), "Не передан на склад БетаПРО: склад ответил ошибкой 1000: Товар KT-1700 заблокирован для приёмки")
+	b.waitRow(t, moysklad.TypeSupply, doc.ID, "submit_failed")
+	require.Empty(t, b.fb.SupplyTasks())
+
+	// Staff read the comment, the warehouse fixed it; «Передать» again.
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	d = b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	require.Len(t, b.fb.SupplyTasks(), 1)
+	lines := logLines(d)
+	require.Len(t, lines, 2)
+	require.Contains(t, lines[1], "Передан на склад БетаПРО")
+}
+
+func TestValidationErrorNamesLineAndProduct(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc := b.supply(t, "", line{b.p.kettle, 3}, line{b.p.noArticle, 2}, line{b.p.mug, 1.5})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Ошибка передачи")
+	require.Contains(t, lastLine(t, d), "стр. 2: у товара «Ложка» не заполнено поле «Артикул»; стр. 3: MG-350 «Кружка»: дробное количество 1.5, склад принимает только целые")
+	require.Empty(t, b.fb.SupplyTasks(), "nothing is sent when the document is wrong")
+}
+
+func TestReceipts(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	tests := []struct {
+		name     string
+		receive  []fboxtest.Line
+		nothing  bool
+		status   string
+		want     map[string]float64
+		wantLine []string
+	}{
+		{name: "short", receive: []fboxtest.Line{{GoodID: "KT-1700", Useful: 10}, {GoodID: "MG-350", Useful: 20}},
+			status: "Проведён", want: map[string]float64{"KT-1700": 10, "MG-350": 20},
+			wantLine: []string{"принято 30 из 34 шт.", "стр. 2 MG-350 «Кружка»: ожидалось 24, принято 20 (недостача 4)"}},
+		{name: "surplus", receive: []fboxtest.Line{{GoodID: "KT-1700", Useful: 12}, {GoodID: "MG-350", Useful: 24}},
+			status: "Проведён", want: map[string]float64{"KT-1700": 12, "MG-350": 24},
+			wantLine: []string{"принято 36 из 34 шт.", "стр. 1 KT-1700 «Чайник»: ожидалось 10, принято 12 (излишек 2)"}},
+		{name: "substituted", receive: []fboxtest.Line{{GoodID: "KT-1700", Useful: 10}, {GoodID: "TH-750", Useful: 24}},
+			status: "Проведён", want: map[string]float64{"KT-1700": 10, "TH-750": 24},
+			wantLine: []string{"стр. 2 MG-350 «Кружка»: ожидалось 24, не поступило — строка удалена",
+				"TH-750 «Термос 0,75 л»: не заказан, принято 24 — добавлена строка"}},
+		{name: "defective", receive: []fboxtest.Line{{GoodID: "KT-1700", Useful: 9, Defective: 1}, {GoodID: "MG-350", Useful: 24}},
+			status: "Проведён", want: map[string]float64{"KT-1700": 10, "MG-350": 24},
+			wantLine: []string{"стр. 1 KT-1700 «Чайник»: ожидалось 10, принято 10, из них брак 1"}},
+		{name: "never arrived", nothing: true, status: "Не поступил",
+			want:     map[string]float64{"KT-1700": 10, "MG-350": 24},
+			wantLine: []string{"товар не поступил", "Позиции не изменены, документ не проведён"}},
+		{name: "unknown good", receive: []fboxtest.Line{{GoodID: "KT-1700", Useful: 10}, {GoodID: "XX-999", Useful: 3}},
+			status: "Ошибка приёмки", want: map[string]float64{"KT-1700": 10, "MG-350": 24},
+			wantLine: []string{"Приёмка не проведена", "XX-999 (3 шт.) — нет товара с полем «Артикул» = XX-999"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			doc := b.supply(t, "", line{b.p.kettle, 10}, line{b.p.mug, 24})
+			b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+			b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+			indoc := b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+			if tt.nothing {
+				_, err := b.fb.ReceiveNothing(indoc)
+				require.NoError(t, err)
+				require.NoError(t, b.svc.PollNow(b.ctx))
+			} else {
+				b.receive(t, indoc, tt.receive...)
+			}
+			d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, tt.status)
+			require.Equal(t, tt.want, quantities(d))
+			require.Equal(t, tt.status == "Проведён", d.Applicable)
+			for _, w := range tt.wantLine {
+				require.Contains(t, lastLine(t, d), w)
+			}
+		})
+	}
+}
+
+func TestUnknownGoodThenFixedAndRetried(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc := b.supply(t, "", line{b.p.kettle, 10})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	indoc := b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+	outdoc := b.receive(t, indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 10}, fboxtest.Line{GoodID: "NEW-1", Useful: 2})
+	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Ошибка приёмки")
+	require.Equal(t, map[string]float64{"KT-1700": 10}, quantities(d), "nothing half-applied")
+	require.False(t, d.Applicable)
+	h, _ := b.fb.Outdoc(outdoc)
+	require.False(t, h.Locked, "a receipt that was not applied stays unlocked")
+
+	b.ms.AddProduct(moyskladtest.ProductSpec{Name: "Новинка", Article: "NEW-1"})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	d = b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
+	require.Equal(t, map[string]float64{"KT-1700": 10, "NEW-1": 2}, quantities(d))
+	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(outdoc); return h.Locked }, 10*time.Second, 20*time.Millisecond)
+}
+
+func TestDuplicateNotificationsMakeOneTask(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc := b.supply(t, "", line{b.p.kettle, 1})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	var reqID string
+	require.Eventually(t, func() bool {
+		for _, d := range b.ms.Deliveries() {
+			if strings.Contains(string(d.Body), doc.ID) && strings.Contains(string(d.Body), `"state"`) {
+				reqID = d.RequestID
+				return true
+			}
+		}
+		return false
+	}, 5*time.Second, 10*time.Millisecond)
+	for range 3 {
+		require.NoError(t, b.ms.Resend(reqID))
+	}
+	_, err := b.ms.ResendAsNew(reqID)
+	require.NoError(t, err)
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	indoc := b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+	// Give the duplicates every chance to do harm.
+	require.Never(t, func() bool { return b.fb.CreateCalls(indoc) > 1 }, 500*time.Millisecond, 20*time.Millisecond)
+	require.Equal(t, 1, b.fb.CreateCalls(indoc))
+	require.Len(t, logLines(b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")), 1)
+}
+
+func TestOwnWritesTriggerNothing(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc := b.supply(t, "", line{b.p.kettle, 1})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	require.Never(t, func() bool {
+		for _, d := range b.ms.Deliveries() {
+			if strings.Contains(d.URL, b.cfg.PublicURL) && strings.Contains(string(d.Body), `"uid":"skladflow@test"`) {
+				return true
+			}
+		}
+		return false
+	}, 300*time.Millisecond, 20*time.Millisecond, "MoySklad must not notify skladflow of its own writes")
+	for _, r := range b.ms.Requests() {
+		if r.Method == "PUT" {
+			require.Equal(t, []string{b.cfg.PublicURL}, r.DisableByPrefix)
+		}
+	}
+	require.Equal(t, 1, b.ms.PutCount(moysklad.TypeSupply, doc.ID))
+}
+
+func TestOtherStoresAndStatusesDoNothing(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	elsewhere, err := b.ms.CreateDocument(moysklad.TypeSupply, moyskladtest.DocumentSpec{Name: "1", Store: b.other.ID,
+		Positions: []moyskladtest.PositionSpec{{ProductID: b.p.kettle.ID, Quantity: 1}}})
+	require.NoError(t, err)
+	b.setStatus(t, moysklad.TypeSupply, elsewhere.ID, "Передать")
+	mine := b.supply(t, "", line{b.p.kettle, 1})
+	b.ms.AddState(moysklad.TypeSupply, "Новый", moysklad.StateRegular)
+	b.setStatus(t, moysklad.TypeSupply, mine.ID, "Новый")
+	require.Never(t, func() bool { return len(b.fb.SupplyTasks()) > 0 }, 500*time.Millisecond, 20*time.Millisecond)
+	require.Zero(t, b.ms.PutCount(moysklad.TypeSupply, elsewhere.ID))
+	require.Zero(t, b.ms.PutCount(moysklad.TypeSupply, mine.ID))
+}
+
+func TestMoveIntoWarehouse(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	mv, err := b.ms.CreateDocument(moysklad.TypeMove, moyskladtest.DocumentSpec{Name: "П-7", SourceStore: b.other.ID, TargetStore: b.store.ID,
+		Positions: []moyskladtest.PositionSpec{{ProductID: b.p.mug.ID, Quantity: 5}}})
+	require.NoError(t, err)
+	b.setStatus(t, moysklad.TypeMove, mv.ID, "Передать")
+	b.waitStatus(t, moysklad.TypeMove, mv.ID, "Передан")
+	indoc := b.row(t, moysklad.TypeMove, mv.ID).IndocID
+	task, ok := b.fb.SupplyTask(indoc)
+	require.True(t, ok)
+	require.Equal(t, "Перемещение П-7 (МойСклад)", task.IndocTxt)
+	b.receive(t, indoc, fboxtest.Line{GoodID: "MG-350", Useful: 4})
+	d := b.waitStatus(t, moysklad.TypeMove, mv.ID, "Проведён")
+	require.Equal(t, map[string]float64{"MG-350": 4}, quantities(d))
+}
+
+func TestResubmitOfSubmittedDocumentIsRefused(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc := b.supply(t, "", line{b.p.kettle, 1})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	require.Eventually(t, func() bool {
+		d, _ := b.ms.Document(moysklad.TypeSupply, doc.ID)
+		return d.StateName() == "Передан" && strings.Contains(d.Description, "Повторная передача не выполнена")
+	}, 10*time.Second, 20*time.Millisecond)
+	require.Len(t, b.fb.SupplyTasks(), 1)
+}
+
+func TestRateLimitStormCompletes(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{msOpts: moyskladtest.Options{RateLimit: 4, RateInterval: 500 * time.Millisecond}})
+	doc := b.supply(t, "", line{b.p.kettle, 2}, line{b.p.mug, 3})
+	b.ms.FailNext(moyskladtest.Fault{Status: 429, Code: 1049, Count: 6, RetryAfter: 100 * time.Millisecond})
+	b.ms.FailNext(moyskladtest.Fault{Status: 429, Code: 1073, Count: 3})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	require.NotContains(t, d.Description, "Ошибка")
+	indoc := b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+	b.receive(t, indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 2}, fboxtest.Line{GoodID: "MG-350", Useful: 3})
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
+	require.Greater(t, b.ms.RateLimited(), 0, "the storm happened")
+}
+
+func TestLongStaffCommentStaysIntact(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	staff := string([]rune(strings.Repeat("Важно: принимать только с паспортом качества. ", 88))[:4000])
+	require.LessOrEqual(t, utf8.RuneCountInString(staff), 4000)
+	doc := b.supply(t, staff, line{b.p.kettle, 10}, line{b.p.mug, 24})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	indoc := b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+	b.receive(t, indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 7}, fboxtest.Line{GoodID: "TH-750", Useful: 24})
+	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
+	require.LessOrEqual(t, utf8.RuneCountInString(d.Description), moysklad.DescriptionLimit)
+	require.True(t, strings.HasPrefix(d.Description, staff+"\n"+minilog.Separator), "staff text untouched")
+}

@@ -1,0 +1,233 @@
+// Package service wires skladflow together from a configuration: clients,
+// storage and its job queue, the orchestrator and the HTTP edge. serve,
+// demo and the end-to-end tests all run it.
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/orchestrator"
+	"github.com/skladflow/skladflow/storage"
+	"github.com/skladflow/skladflow/webhooks"
+)
+
+// Options are what a configuration file does not say.
+type Options struct {
+	// Logger defaults to discarding.
+	Logger *slog.Logger
+	// FetchPollInterval is how often idle workers look for jobs.
+	// Defaults to storage's default.
+	FetchPollInterval time.Duration
+	// RetryPolicy overrides the job retry schedule (tests). Defaults to
+	// storage's default.
+	RetryPolicy river.ClientRetryPolicy
+	// MoySkladRetryBudget bounds in-process retries of one MoySklad call.
+	// Defaults to the client's default.
+	MoySkladRetryBudget time.Duration
+}
+
+// Service is a running skladflow.
+type Service struct {
+	cfg      *config.Config
+	log      *slog.Logger
+	MoySklad *moysklad.Client
+	Store    *storage.Store
+	Orch     *orchestrator.Orchestrator
+	edge     *webhooks.Server
+	http     *http.Server
+}
+
+// New builds the service: it resolves the warehouses' stores in MoySklad,
+// opens the database (running migrations) and makes sure every status the
+// flows write exists.
+func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ms, err := moysklad.NewClient(moysklad.Config{
+		BaseURL:       cfg.MoySklad.BaseURL,
+		Token:         cfg.MoySklad.Token,
+		WebhookPrefix: cfg.PublicURL,
+		RetryBudget:   opts.MoySkladRetryBudget,
+		Logger:        log.With("peer", "moysklad"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	var whs []orchestrator.Warehouse
+	for _, w := range cfg.Warehouses {
+		storeID, err := resolveStore(ctx, ms, w.Store)
+		if err != nil {
+			return nil, fmt.Errorf("warehouse %q: %w", w.Name, err)
+		}
+		api, err := fulfillment.NewClient(fulfillment.Config{
+			BaseURL:   w.FBox.BaseURL,
+			PartnerID: w.FBox.PartnerID,
+			Password:  w.FBox.Password,
+			Logger:    log.With("peer", "fbox", "warehouse", w.Name),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("warehouse %q: %w", w.Name, err)
+		}
+		whs = append(whs, orchestrator.Warehouse{Name: w.Name, StoreID: storeID, SKUField: w.SKUField,
+			API: api, PollInterval: w.FBox.PollInterval.Duration})
+	}
+	orch, err := orchestrator.New(orchestrator.Config{
+		Warehouses:        whs,
+		Statuses:          cfg.Statuses,
+		Receipt:           cfg.Receipt,
+		DocumentTypes:     cfg.MoySklad.Documents,
+		RetryHorizon:      cfg.Queue.RetryHorizon.Duration,
+		ReconcileInterval: cfg.MoySklad.ReconcileInterval.Duration,
+		HookURL:           cfg.PublicURL + "/hooks/moysklad/" + cfg.MoySklad.WebhookSecret,
+		Logger:            log,
+	}, ms)
+	if err != nil {
+		return nil, err
+	}
+	store, err := storage.Open(ctx, storage.Config{
+		Path:              cfg.Database,
+		Workers:           orch.Workers(),
+		PeriodicJobs:      orch.PeriodicJobs(),
+		MaxWorkers:        cfg.Queue.Workers,
+		FetchPollInterval: opts.FetchPollInterval,
+		RetryPolicy:       opts.RetryPolicy,
+		Logger:            log.With("component", "storage"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	orch.Attach(store)
+	created, err := orch.EnsureStates(ctx)
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("statuses: %w", err)
+	}
+	for _, c := range created {
+		log.Info("status created in MoySklad", "status", c)
+	}
+	edge, err := webhooks.New(webhooks.Config{
+		MoySkladSecret: cfg.MoySklad.WebhookSecret,
+		IntegrationUID: cfg.MoySklad.IntegrationUID,
+		DocumentTypes:  cfg.MoySklad.Documents,
+		Ready:          store.Ping,
+		Logger:         log.With("component", "http"),
+	}, store)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return &Service{cfg: cfg, log: log, MoySklad: ms, Store: store, Orch: orch, edge: edge}, nil
+}
+
+var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+// resolveStore turns a store name or id into an id.
+func resolveStore(ctx context.Context, ms *moysklad.Client, ref string) (string, error) {
+	if uuidRE.MatchString(ref) {
+		s, err := ms.GetStore(ctx, ref)
+		if err != nil {
+			return "", fmt.Errorf("store %s: %w", ref, err)
+		}
+		return s.ID, nil
+	}
+	ss, err := ms.FindStores(ctx, ref)
+	if err != nil {
+		return "", fmt.Errorf("store %q: %w", ref, err)
+	}
+	switch len(ss) {
+	case 0:
+		return "", fmt.Errorf("store %q does not exist in MoySklad", ref)
+	case 1:
+		return ss[0].ID, nil
+	}
+	return "", fmt.Errorf("store name %q is not unique in MoySklad: use its id", ref)
+}
+
+// Handler is the HTTP edge.
+func (s *Service) Handler() http.Handler { return s.edge.Handler() }
+
+// Start works jobs and serves HTTP on ln (or on cfg.Listen when ln is nil).
+func (s *Service) Start(ctx context.Context, ln net.Listener) error {
+	if err := s.Store.Start(ctx); err != nil {
+		return err
+	}
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", s.cfg.Listen); err != nil {
+			return err
+		}
+	}
+	s.http = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("http server", "err", err)
+		}
+	}()
+	s.log.Info("skladflow started", "listen", ln.Addr().String())
+	return nil
+}
+
+// Shutdown stops taking requests, lets running jobs finish, and closes the
+// database — in that order.
+func (s *Service) Shutdown(ctx context.Context) error {
+	var errs []error
+	if s.http != nil {
+		errs = append(errs, s.http.Shutdown(ctx))
+	}
+	errs = append(errs, s.Store.Stop(ctx), s.Store.Close())
+	return errors.Join(errs...)
+}
+
+// RegisterWebhooks subscribes skladflow to status changes of the watched
+// document types, creating only the missing subscriptions.
+func (s *Service) RegisterWebhooks(ctx context.Context) (created int, err error) {
+	url := s.HookURL()
+	have, err := s.MoySklad.Webhooks(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, typ := range s.cfg.MoySklad.Documents {
+		exists := false
+		for _, w := range have {
+			exists = exists || (w.EntityType == typ && w.Action == moysklad.ActionUpdate && w.URL == url)
+		}
+		if exists {
+			continue
+		}
+		if _, err := s.MoySklad.CreateWebhook(ctx, moysklad.Webhook{EntityType: typ, Action: moysklad.ActionUpdate,
+			URL: url, DiffType: "FIELDS"}); err != nil {
+			return created, fmt.Errorf("webhook for %s: %w", typ, err)
+		}
+		created++
+	}
+	return created, nil
+}
+
+// HookURL is where MoySklad sends notifications. It holds the secret.
+func (s *Service) HookURL() string {
+	return s.cfg.PublicURL + "/hooks/moysklad/" + s.cfg.MoySklad.WebhookSecret
+}
+
+// PollNow queues a read of every warehouse feed at once.
+func (s *Service) PollNow(ctx context.Context) error {
+	for _, w := range s.cfg.Warehouses {
+		if _, err := s.Store.River().Insert(ctx, orchestrator.PollFeedArgs{Warehouse: w.Name}, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}

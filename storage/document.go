@@ -1,0 +1,146 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// Document is skladflow's record of a MoySklad document.
+type Document struct {
+	Type, ID  string // MoySklad entity type and id
+	Name      string // MoySklad number, for people
+	Flow      string // e.g. "inbound"
+	State     string // flow state
+	Warehouse string // configured warehouse name
+	IndocID   string // warehouse task number
+	Attempt   int
+	LastError string
+	Version   int64 // +1 on every Update
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// DocumentFilter selects documents; empty fields match all.
+type DocumentFilter struct {
+	Flow, State string
+	Limit       int // Defaults to 100.
+}
+
+// Tx is a transaction inside Update.
+type Tx struct {
+	tx    *sql.Tx
+	store *Store
+}
+
+// SQL is the underlying transaction.
+func (t *Tx) SQL() *sql.Tx { return t.tx }
+
+// AddTimeline adds a timeline entry in the transaction.
+func (t *Tx) AddTimeline(e TimelineEntry) error { return addTimeline(context.Background(), t.tx, e) }
+
+// Enqueue inserts a job in the transaction.
+func (t *Tx) Enqueue(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
+	_, err := t.store.river.InsertTx(ctx, t.tx, args, opts)
+	return err
+}
+
+const docColumns = `doc_type, doc_id, name, flow, state, warehouse, indoc_id, attempt, last_error, version, created_at, updated_at`
+
+type scanner interface{ Scan(...any) error }
+
+func scanDocument(r scanner) (Document, error) {
+	var d Document
+	var created, updated string
+	err := r.Scan(&d.Type, &d.ID, &d.Name, &d.Flow, &d.State, &d.Warehouse, &d.IndocID, &d.Attempt, &d.LastError, &d.Version, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, ErrNotFound
+	}
+	d.CreatedAt, d.UpdatedAt = parseTime(created), parseTime(updated)
+	return d, err
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Document loads one document.
+func (s *Store) Document(ctx context.Context, docType, docID string) (Document, error) {
+	return getDocument(ctx, s.db, docType, docID)
+}
+
+func getDocument(ctx context.Context, q querier, docType, docID string) (Document, error) {
+	return scanDocument(q.QueryRowContext(ctx, `SELECT `+docColumns+` FROM documents WHERE doc_type = ? AND doc_id = ?`, docType, docID))
+}
+
+// DocumentByIndoc finds the document a warehouse task belongs to.
+func (s *Store) DocumentByIndoc(ctx context.Context, indocID string) (Document, error) {
+	if indocID == "" {
+		return Document{}, ErrNotFound
+	}
+	return scanDocument(s.db.QueryRowContext(ctx, `SELECT `+docColumns+` FROM documents WHERE indoc_id = ?`, indocID))
+}
+
+// Documents lists documents, most recently changed first.
+func (s *Store) Documents(ctx context.Context, f DocumentFilter) ([]Document, error) {
+	if f.Limit == 0 {
+		f.Limit = 100
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+docColumns+` FROM documents
+		WHERE (? = '' OR flow = ?) AND (? = '' OR state = ?) ORDER BY updated_at DESC LIMIT ?`,
+		f.Flow, f.Flow, f.State, f.State, f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Document
+	for rows.Next() {
+		d, err := scanDocument(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// Update changes a document in one transaction: it loads the row (a new
+// Document with Version 0 when missing), calls fn and saves the result with
+// Version+1. An error from fn rolls everything back.
+func (s *Store) Update(ctx context.Context, docType, docID string, fn func(tx *Tx, d *Document) error) (Document, error) {
+	var out Document
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		d, err := getDocument(ctx, tx, docType, docID)
+		isNew := errors.Is(err, ErrNotFound)
+		if err != nil && !isNew {
+			return err
+		}
+		if isNew {
+			d = Document{Type: docType, ID: docID}
+		}
+		if err := fn(&Tx{tx: tx, store: s}, &d); err != nil {
+			return err
+		}
+		d.Type, d.ID = docType, docID
+		d.Version++
+		ts := now()
+		if isNew {
+			_, err = tx.ExecContext(ctx, `INSERT INTO documents (`+docColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				d.Type, d.ID, d.Name, d.Flow, d.State, d.Warehouse, d.IndocID, d.Attempt, d.LastError, d.Version, ts, ts)
+		} else {
+			_, err = tx.ExecContext(ctx, `UPDATE documents SET name = ?, flow = ?, state = ?, warehouse = ?, indoc_id = ?, attempt = ?,
+				last_error = ?, version = ?, updated_at = ? WHERE doc_type = ? AND doc_id = ?`,
+				d.Name, d.Flow, d.State, d.Warehouse, d.IndocID, d.Attempt, d.LastError, d.Version, ts, d.Type, d.ID)
+		}
+		if err != nil {
+			return fmt.Errorf("storage: save %s %s: %w", docType, docID, err)
+		}
+		out = d
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,37 @@
+package storage
+
+import (
+	"context"
+	"time"
+)
+
+// TryLease takes the lease on key for owner until ttl from now, or renews
+// it when owner holds it already. It reports false while another owner
+// holds an unexpired lease: the database, not process memory, decides who
+// writes a document (one writer per document, across workers and restarts).
+func (s *Store) TryLease(ctx context.Context, key, owner string, ttl time.Duration) (bool, error) {
+	t := time.Now()
+	res, err := s.db.ExecContext(ctx, `INSERT INTO leases (key, owner, until) VALUES (?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, until = excluded.until
+		WHERE leases.until < ? OR leases.owner = excluded.owner`,
+		key, owner, fmtTime(t.Add(ttl)), fmtTime(t))
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// ReleaseLease gives a lease back if owner holds it.
+func (s *Store) ReleaseLease(ctx context.Context, key, owner string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM leases WHERE key = ? AND owner = ?`, key, owner)
+	return err
+}
+
+// clearLeases drops every lease: at start no job of this database runs yet
+// (one process owns a SQLite file), so leases left by a killed process are
+// stale.
+func (s *Store) clearLeases(ctx context.Context) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM leases`)
+	return err
+}

@@ -1,0 +1,131 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// Outdoc statuses.
+const (
+	OutdocNew     = "new"     // seen in the feed, not applied
+	OutdocApplied = "applied" // written to MoySklad, not yet locked at the warehouse
+	OutdocLocked  = "locked"  // done
+	OutdocFailed  = "failed"  // could not be applied; waits for staff
+)
+
+// Outdoc is a warehouse outgoing document skladflow has seen.
+type Outdoc struct {
+	Warehouse string
+	OutdocID  int64
+	Type      string
+	IndocID   string
+	PartNum   *int32
+	Status    string
+	Body      []byte
+	Error     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+const outdocColumns = `warehouse, outdoc_id, type, indoc_id, part_num, status, body, error, created_at, updated_at`
+
+func scanOutdoc(r scanner) (Outdoc, error) {
+	var o Outdoc
+	var part sql.NullInt32
+	var created, updated string
+	err := r.Scan(&o.Warehouse, &o.OutdocID, &o.Type, &o.IndocID, &part, &o.Status, &o.Body, &o.Error, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, ErrNotFound
+	}
+	if part.Valid {
+		o.PartNum = &part.Int32
+	}
+	o.CreatedAt, o.UpdatedAt = parseTime(created), parseTime(updated)
+	return o, err
+}
+
+// AcceptOutdocs records outdocs from the feed and queues a job for each one
+// still to be applied or locked, in one transaction.
+func (s *Store) AcceptOutdocs(ctx context.Context, warehouse string, outdocs []Outdoc) (int, error) {
+	enqueued := 0
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		enqueued = 0
+		var jobs []river.InsertManyParams
+		for _, o := range outdocs {
+			ts := now()
+			if _, err := tx.ExecContext(ctx, `INSERT INTO outdocs (`+outdocColumns+`) VALUES (?, ?, ?, ?, ?, ?, NULL, '', ?, ?)
+				ON CONFLICT (warehouse, outdoc_id) DO NOTHING`,
+				warehouse, o.OutdocID, o.Type, o.IndocID, o.PartNum, OutdocNew, ts, ts); err != nil {
+				return err
+			}
+			var status string
+			if err := tx.QueryRowContext(ctx, `SELECT status FROM outdocs WHERE warehouse = ? AND outdoc_id = ?`, warehouse, o.OutdocID).Scan(&status); err != nil {
+				return err
+			}
+			if status == OutdocNew || status == OutdocApplied {
+				jobs = append(jobs, river.InsertManyParams{Args: ApplyOutdocArgs{Warehouse: warehouse, OutdocID: o.OutdocID}})
+			}
+		}
+		if len(jobs) == 0 {
+			return nil
+		}
+		res, err := s.river.InsertManyTx(ctx, tx, jobs)
+		for _, r := range res {
+			if !r.UniqueSkippedAsDuplicate {
+				enqueued++
+			}
+		}
+		return err
+	})
+	return enqueued, err
+}
+
+// Outdoc loads one outdoc.
+func (s *Store) Outdoc(ctx context.Context, warehouse string, id int64) (Outdoc, error) {
+	return scanOutdoc(s.db.QueryRowContext(ctx, `SELECT `+outdocColumns+` FROM outdocs WHERE warehouse = ? AND outdoc_id = ?`, warehouse, id))
+}
+
+// OutdocsByIndoc lists the outdocs of one warehouse task.
+func (s *Store) OutdocsByIndoc(ctx context.Context, indocID string) ([]Outdoc, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+outdocColumns+` FROM outdocs WHERE indoc_id = ? ORDER BY outdoc_id`, indocID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Outdoc
+	for rows.Next() {
+		o, err := scanOutdoc(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// UpdateOutdoc changes an outdoc in its own transaction.
+func (s *Store) UpdateOutdoc(ctx context.Context, warehouse string, id int64, fn func(o *Outdoc) error) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error { return updateOutdoc(ctx, tx, warehouse, id, fn) })
+}
+
+// UpdateOutdocTx changes an outdoc inside a document Update.
+func (s *Store) UpdateOutdocTx(tx *Tx, warehouse string, id int64, fn func(o *Outdoc) error) error {
+	return updateOutdoc(context.Background(), tx.tx, warehouse, id, fn)
+}
+
+func updateOutdoc(ctx context.Context, tx *sql.Tx, warehouse string, id int64, fn func(o *Outdoc) error) error {
+	o, err := scanOutdoc(tx.QueryRowContext(ctx, `SELECT `+outdocColumns+` FROM outdocs WHERE warehouse = ? AND outdoc_id = ?`, warehouse, id))
+	if err != nil {
+		return err
+	}
+	if err := fn(&o); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE outdocs SET type = ?, indoc_id = ?, part_num = ?, status = ?, body = ?, error = ?, updated_at = ?
+		WHERE warehouse = ? AND outdoc_id = ?`, o.Type, o.IndocID, o.PartNum, o.Status, o.Body, o.Error, now(), warehouse, id)
+	return err
+}

@@ -1,0 +1,238 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+	_ "modernc.org/sqlite" // the "sqlite" driver
+)
+
+// Sentinel errors.
+var (
+	ErrNotFound = errors.New("storage: not found")
+	ErrConflict = errors.New("storage: concurrent change")
+)
+
+// Config configures the store.
+type Config struct {
+	// Path is the SQLite file. Required.
+	Path string
+	// Workers are the job workers; nil means insert-only. Defaults to nil.
+	Workers *river.Workers
+	// PeriodicJobs are inserted on their schedule. Defaults to none.
+	PeriodicJobs []*river.PeriodicJob
+	// MaxWorkers is how many jobs run at once. Defaults to 4.
+	MaxWorkers int
+	// FetchPollInterval is how often idle workers look for jobs. Defaults to 200ms.
+	FetchPollInterval time.Duration
+	// RetryPolicy schedules retries. Defaults to exponential backoff with
+	// full jitter from 1s, capped at 10 min (River's default waits attempt^4 s).
+	RetryPolicy river.ClientRetryPolicy
+	// MaxAttempts before a job is discarded. Defaults to 25.
+	MaxAttempts int
+	// JobTimeout bounds one run. Defaults to 2m.
+	JobTimeout time.Duration
+	// RescueStuckJobsAfter puts back a job whose process died. Defaults to 5m.
+	RescueStuckJobsAfter time.Duration
+	// Logger defaults to discarding.
+	Logger *slog.Logger
+}
+
+func (c *Config) setDefaults() {
+	if c.MaxWorkers == 0 {
+		c.MaxWorkers = 4
+	}
+	if c.FetchPollInterval == 0 {
+		c.FetchPollInterval = 200 * time.Millisecond
+	}
+	if c.RetryPolicy == nil {
+		c.RetryPolicy = &BackoffPolicy{Base: time.Second, Max: 10 * time.Minute}
+	}
+	if c.MaxAttempts == 0 {
+		c.MaxAttempts = 25
+	}
+	if c.JobTimeout == 0 {
+		c.JobTimeout = 2 * time.Minute
+	}
+	if c.RescueStuckJobsAfter == 0 {
+		c.RescueStuckJobsAfter = 5 * time.Minute
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+func (c *Config) validate() error {
+	if c.Path == "" {
+		return errors.New("storage: Path is required")
+	}
+	if c.RescueStuckJobsAfter <= c.JobTimeout {
+		return errors.New("storage: RescueStuckJobsAfter must be longer than JobTimeout")
+	}
+	return nil
+}
+
+// BackoffPolicy is exponential backoff with full jitter.
+type BackoffPolicy struct{ Base, Max time.Duration }
+
+// NextRetry implements river.ClientRetryPolicy.
+func (p *BackoffPolicy) NextRetry(job *rivertype.JobRow) time.Time {
+	d := p.Base << min(job.Attempt, 20)
+	if d <= 0 || d > p.Max {
+		d = p.Max
+	}
+	return time.Now().Add(d/2 + rand.N(d/2+1))
+}
+
+// Store is skladflow's database and job queue.
+type Store struct {
+	db    *sql.DB
+	river *river.Client[*sql.Tx]
+	cfg   Config
+}
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Open opens (creating if needed) the database and migrates it.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	cfg.setDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	dsn := "file:" + cfg.Path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("storage: open: %w", err)
+	}
+	// One connection: SQLite has one writer anyway, and a second
+	// connection would only wait on the first.
+	db.SetMaxOpenConns(1)
+	s := &Store{db: db, cfg: cfg}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	rc := &river.Config{
+		FetchCooldown:        cfg.FetchPollInterval / 4,
+		FetchPollInterval:    cfg.FetchPollInterval,
+		JobTimeout:           cfg.JobTimeout,
+		Logger:               cfg.Logger,
+		MaxAttempts:          cfg.MaxAttempts,
+		PeriodicJobs:         cfg.PeriodicJobs,
+		RescueStuckJobsAfter: cfg.RescueStuckJobsAfter,
+		RetryPolicy:          cfg.RetryPolicy,
+	}
+	if cfg.Workers != nil {
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}}
+		rc.Workers = cfg.Workers
+	}
+	s.river, err = river.NewClient(riversqlite.New(db), rc)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("storage: river: %w", err)
+	}
+	return s, nil
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	m, err := rivermigrate.New(riversqlite.New(s.db), nil)
+	if err != nil {
+		return fmt.Errorf("storage: river migrator: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("storage: river migrations: %w", err)
+	}
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS skladflow_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("storage: migrations table: %w", err)
+	}
+	files, err := migrations.ReadDir("migrations")
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM skladflow_migrations WHERE version = ?`, f.Name()).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := migrations.ReadFile("migrations/" + f.Name())
+		if err != nil {
+			return err
+		}
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO skladflow_migrations (version, applied_at) VALUES (?, ?)`, f.Name(), now())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("storage: migration %s: %w", f.Name(), err)
+		}
+	}
+	return nil
+}
+
+// Start works jobs (no-op without Workers).
+func (s *Store) Start(ctx context.Context) error {
+	if s.cfg.Workers == nil {
+		return nil
+	}
+	if err := s.clearLeases(ctx); err != nil {
+		return err
+	}
+	return s.river.Start(ctx)
+}
+
+// Stop lets running jobs finish, then stops working.
+func (s *Store) Stop(ctx context.Context) error {
+	if s.cfg.Workers == nil {
+		return nil
+	}
+	return s.river.Stop(ctx)
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// River is the job client, for inserting jobs.
+func (s *Store) River() *river.Client[*sql.Tx] { return s.river }
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+func now() string { return time.Now().UTC().Format(timeLayout) }
+
+func fmtTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(timeLayout, s)
+	return t
+}

@@ -1,0 +1,75 @@
+package webhooks
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Error is an answer the edge gives on purpose: a status and a JSON body
+// {"error": code, "message": text}.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+	cause   error
+}
+
+func (e *Error) Error() string {
+	if e.cause != nil {
+		return e.Message + ": " + e.cause.Error()
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.cause }
+
+// errorBody is the JSON every error answer carries.
+type errorBody struct {
+	Error   string `json:"error"`
+	Message string `json:"message"`
+}
+
+// handleError is the one place where errors become HTTP answers.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, body := http.StatusInternalServerError, errorBody{Error: "internal", Message: "internal error"}
+	var e *Error
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &e):
+		status, body = e.Status, errorBody{Error: e.Code, Message: e.Message}
+	case errors.As(err, &he):
+		status = he.Code
+		body = errorBody{Error: codeOf(he.Code), Message: http.StatusText(he.Code)}
+		if m, ok := he.Message.(string); ok {
+			body.Message = m
+		}
+	}
+	log := s.cfg.Logger.Warn
+	if status >= 500 {
+		log = s.cfg.Logger.Error
+	}
+	// The path may hold the webhook secret: log the route, not the path.
+	log("http error", "route", c.Path(), "method", c.Request().Method, "status", status, "err", err)
+	if err := c.JSON(status, body); err != nil {
+		s.cfg.Logger.Error("write error answer", "err", err)
+	}
+}
+
+func codeOf(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "not_found"
+	case http.StatusMethodNotAllowed:
+		return "method_not_allowed"
+	case http.StatusRequestEntityTooLarge:
+		return "too_large"
+	case http.StatusBadRequest:
+		return "bad_request"
+	}
+	return "error"
+}

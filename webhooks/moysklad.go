@@ -1,0 +1,101 @@
+package webhooks
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/storage"
+)
+
+// SourceMoySklad marks inbox events that came from MoySklad.
+const SourceMoySklad = "moysklad"
+
+// moysklad stores a MoySklad notification and answers 204. MoySklad waits
+// 1500 ms and never resends after a timeout, so nothing here may call out.
+func (s *Server) moysklad(c echo.Context) error {
+	secret := c.Param("secret")
+	if subtle.ConstantTimeCompare([]byte(secret), []byte(s.cfg.MoySkladSecret)) != 1 {
+		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "not found"}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, s.cfg.BodyLimit))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
+				Message: fmt.Sprintf("body larger than %d bytes", s.cfg.BodyLimit)}
+		}
+		return &Error{Status: http.StatusBadRequest, Code: "bad_body", Message: "cannot read body", cause: err}
+	}
+	n, err := moysklad.ParseNotification(body)
+	if err != nil {
+		return &Error{Status: http.StatusBadRequest, Code: "bad_notification", Message: err.Error(), cause: err}
+	}
+	requestID := c.QueryParam("requestId")
+	events := s.inboxEvents(requestID, n, body)
+	if len(events) > 0 {
+		// Answer before MoySklad's 1500 ms even if the database stalls: a
+		// non-2xx answer is resent at once, a timeout is lost for good.
+		ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.StoreTimeout)
+		defer cancel()
+		if _, err := s.inbox.AcceptEvents(ctx, requestID, SourceMoySklad, events); err != nil {
+			return &Error{Status: http.StatusServiceUnavailable, Code: "store_failed", Message: "event not stored, send again", cause: err}
+		}
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// inboxEvents keeps the events worth work: watched document types, not
+// caused by skladflow itself, and (when MoySklad says what changed) a status
+// change or a creation.
+func (s *Server) inboxEvents(requestID string, n *moysklad.Notification, raw []byte) []storage.InboxEvent {
+	var out []storage.InboxEvent
+	now := time.Now()
+	for i, ev := range n.Events {
+		if !s.types[ev.Meta.Type] {
+			continue
+		}
+		if n.AuditContext != nil && s.cfg.IntegrationUID != "" && n.AuditContext.UID == s.cfg.IntegrationUID {
+			continue
+		}
+		switch ev.Action {
+		case moysklad.ActionCreate:
+		case moysklad.ActionUpdate:
+			if len(ev.UpdatedFields) > 0 && !slices.Contains(ev.UpdatedFields, "state") {
+				continue
+			}
+		default:
+			continue
+		}
+		out = append(out, storage.InboxEvent{
+			Source:     SourceMoySklad,
+			RequestID:  requestID,
+			EventKey:   eventKey(requestID, i, n.AuditContext, ev),
+			DocType:    ev.Meta.Type,
+			DocID:      ev.Meta.ID(),
+			Payload:    raw,
+			ReceivedAt: now,
+		})
+	}
+	return out
+}
+
+// eventKey is the identity of a change: the audit context names the
+// operation, so the same change under two requestIds is stored once.
+// Without an audit context only the request id identifies it.
+func eventKey(requestID string, i int, ac *moysklad.AuditContext, ev moysklad.Event) string {
+	op := "request:" + requestID + "#" + strconv.Itoa(i)
+	if ac != nil && ac.Meta.Href != "" {
+		op = "audit:" + ac.Meta.ID()
+	}
+	return op + "/" + ev.Meta.Type + "/" + ev.Meta.ID() + "/" + ev.Action
+}

@@ -1,0 +1,125 @@
+// Package webhooks is skladflow's HTTP edge: it receives MoySklad
+// notifications (and later warehouse and CDEK callbacks), stores them
+// durably and answers at once. No network call happens on that path: the
+// work is done by jobs. echo stays inside this package.
+package webhooks
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/skladflow/skladflow/storage"
+)
+
+// Inbox is where accepted events go: durably, with their jobs.
+type Inbox interface {
+	AcceptEvents(ctx context.Context, requestID, source string, events []storage.InboxEvent) (int, error)
+}
+
+// Config configures the edge.
+type Config struct {
+	// MoySkladSecret is the secret path segment of /hooks/moysklad/{secret}.
+	// Required.
+	MoySkladSecret string
+	// IntegrationUID is the MoySklad login skladflow writes as; events it
+	// caused are dropped. Optional.
+	IntegrationUID string
+	// DocumentTypes are the MoySklad entity types worth storing; events of
+	// other types are acknowledged and dropped. Defaults to supply and move.
+	DocumentTypes []string
+	// BodyLimit is the largest accepted body, in bytes. Defaults to 1 MiB.
+	BodyLimit int64
+	// StoreTimeout bounds the durable write of a notification, so the answer
+	// comes within MoySklad's 1500 ms. Defaults to 1s.
+	StoreTimeout time.Duration
+	// Ready reports whether the service can take work (database reachable).
+	// Defaults to always ready.
+	Ready func(context.Context) error
+	// Logger defaults to discarding.
+	Logger *slog.Logger
+}
+
+func (c *Config) setDefaults() {
+	if len(c.DocumentTypes) == 0 {
+		c.DocumentTypes = []string{"supply", "move"}
+	}
+	if c.BodyLimit == 0 {
+		c.BodyLimit = 1 << 20
+	}
+	if c.StoreTimeout == 0 {
+		c.StoreTimeout = time.Second
+	}
+	if c.Ready == nil {
+		c.Ready = func(context.Context) error { return nil }
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+func (c *Config) validate() error {
+	if c.MoySkladSecret == "" {
+		return errors.New("webhooks: MoySkladSecret is required")
+	}
+	return nil
+}
+
+// Server is the HTTP edge.
+type Server struct {
+	cfg   Config
+	inbox Inbox
+	echo  *echo.Echo
+	types map[string]bool
+}
+
+// New builds the edge.
+func New(cfg Config, inbox Inbox) (*Server, error) {
+	cfg.setDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, inbox: inbox, echo: echo.New(), types: map[string]bool{}}
+	for _, t := range cfg.DocumentTypes {
+		s.types[t] = true
+	}
+	e := s.echo
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(middleware.Recover())
+	e.POST("/hooks/moysklad/:secret", s.moysklad)
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	return s, nil
+}
+
+// Handler is the edge as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Serve answers on the listener's address until Shutdown.
+func (s *Server) Start(addr string) error {
+	err := s.echo.Start(addr)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting requests and waits for those in flight.
+func (s *Server) Shutdown(ctx context.Context) error { return s.echo.Shutdown(ctx) }
+
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) readyz(c echo.Context) error {
+	if err := s.cfg.Ready(c.Request().Context()); err != nil {
+		return &Error{Status: http.StatusServiceUnavailable, Code: "not_ready", Message: "database unavailable", cause: err}
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
