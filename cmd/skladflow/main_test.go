@@ -1,0 +1,45 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestDemo(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	require.NoError(t, runDemo(context.Background(), demoOptions{Out: &out, Log: slog.New(slog.DiscardHandler)}))
+	s := out.String()
+	require.Contains(t, s, "Приёмка 00042, статус «Проведён», проведена: да")
+	require.Contains(t, s, "MG-350   Кружка керамическая 350 мл         20 шт.")
+	require.Contains(t, s, "TH-750   Термос 0,75 л                       6 шт.")
+	require.NotContains(t, s, "TH-500   Термос 0,5 л", "the line that did not arrive is removed")
+	require.Contains(t, s, "Поставка от ООО «Посуда-Опт», счёт 118 от 20.11\n    —— skladflow ——")
+	require.Contains(t, s, "ожидалось 24, принято 20 (недостача 4)")
+	require.Contains(t, s, "TH-750 «Термос 0,75 л»: не заказан, принято 6 — добавлена строка")
+	require.Contains(t, s, "submitted → received (receipt_applied)")
+}
+
+func TestRunRejectsBadUsage(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	require.Error(t, run(context.Background(), nil, &stdout, &stderr))
+	require.ErrorContains(t, run(context.Background(), []string{"frobnicate"}, &stdout, &stderr), `unknown command "frobnicate"`)
+	require.NoError(t, run(context.Background(), []string{"help"}, &stdout, &stderr))
+	require.Contains(t, stdout.String(), "skladflow serve")
+}
+
+func TestServeRejectsBadConfig(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "skladflow.yaml")
+	require.NoError(t, os.WriteFile(path, []byte("public_url: \"https://x.ru\"\nmoysklad: { token: \"${SKLADFLOW_TEST_UNSET_TOKEN}\" }\n"), 0o600))
+	var stderr bytes.Buffer
+	err := run(context.Background(), []string{"serve", "--config", path}, &bytes.Buffer{}, &stderr)
+	require.ErrorContains(t, err, "moysklad.token: environment variable SKLADFLOW_TEST_UNSET_TOKEN is not set")
+}

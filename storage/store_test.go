@@ -1,0 +1,273 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+	"github.com/stretchr/testify/require"
+
+	"github.com/skladflow/skladflow/storage"
+)
+
+type bundle struct {
+	ctx   context.Context
+	path  string
+	store *storage.Store
+}
+
+func setup(t *testing.T, cfg ...storage.Config) *bundle {
+	t.Helper()
+	var c storage.Config
+	if len(cfg) > 0 {
+		c = cfg[0]
+	}
+	if c.Path == "" {
+		c.Path = filepath.Join(t.TempDir(), "skladflow.db")
+	}
+	c.FetchPollInterval = 20 * time.Millisecond
+	s, err := storage.Open(context.Background(), c)
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	return &bundle{ctx: context.Background(), path: c.Path, store: s}
+}
+
+func event(key, id string) storage.InboxEvent {
+	return storage.InboxEvent{EventKey: key, DocType: "supply", DocID: id, Payload: []byte(`{"events":[]}`)}
+}
+
+// jobs lists the jobs of a kind, any state.
+func jobs(t *testing.T, s *storage.Store, kind string) []*rivertype.JobRow {
+	t.Helper()
+	res, err := s.River().JobList(context.Background(), river.NewJobListParams().Kinds(kind).States(
+		rivertype.JobStateAvailable, rivertype.JobStateScheduled, rivertype.JobStateRunning, rivertype.JobStateCompleted,
+		rivertype.JobStateRetryable, rivertype.JobStatePending).First(1000))
+	require.NoError(t, err)
+	return res.Jobs
+}
+
+func TestOpenTwiceMigratesOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	require.NoError(t, b.store.Close())
+	s, err := storage.Open(b.ctx, storage.Config{Path: b.path})
+	require.NoError(t, err)
+	require.NoError(t, s.Ping(b.ctx))
+	require.NoError(t, s.Close())
+	_, err = storage.Open(b.ctx, storage.Config{})
+	require.ErrorContains(t, err, "Path is required")
+}
+
+func TestAcceptEventsDeduplicates(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n, err := b.store.AcceptEvents(b.ctx, "r1", "moysklad", []storage.InboxEvent{event("a1", "d1"), event("a2", "d2")})
+	require.NoError(t, err)
+	require.Equal(t, 2, n)
+	require.Len(t, jobs(t, b.store, "process_document"), 2, "a job per stored event, in the same transaction")
+
+	n, err = b.store.AcceptEvents(b.ctx, "r1", "moysklad", []storage.InboxEvent{event("a3", "d3")})
+	require.NoError(t, err)
+	require.Zero(t, n, "a request id seen before stores nothing")
+
+	n, err = b.store.AcceptEvents(b.ctx, "r2", "moysklad", []storage.InboxEvent{event("a1", "d1"), event("a4", "d1")})
+	require.NoError(t, err)
+	require.Equal(t, 1, n, "the same event under another request id is skipped")
+
+	count, err := b.store.InboxCount(b.ctx)
+	require.NoError(t, err)
+	require.Equal(t, 3, count)
+	require.Len(t, jobs(t, b.store, "process_document"), 3)
+}
+
+func TestMarkProcessed(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	old := event("a1", "d1")
+	old.ReceivedAt = time.Now().Add(-time.Minute)
+	_, err := b.store.AcceptEvents(b.ctx, "", "moysklad", []storage.InboxEvent{old, event("a2", "d1"), event("a3", "d2")})
+	require.NoError(t, err)
+	require.NoError(t, b.store.MarkProcessed(b.ctx, "supply", "d1", time.Now().Add(-30*time.Second)))
+	left, err := b.store.Unprocessed(b.ctx, 10)
+	require.NoError(t, err)
+	require.Len(t, left, 2)
+	require.Equal(t, "a2", left[0].EventKey, "an event after upTo stays for its own run")
+	require.Equal(t, "a3", left[1].EventKey)
+}
+
+func TestWorkersRunJobs(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var seen []string
+	w := river.NewWorkers()
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, j *river.Job[storage.ProcessDocumentArgs]) error {
+		mu.Lock()
+		defer mu.Unlock()
+		seen = append(seen, j.Args.DocID)
+		return nil
+	}))
+	b := setup(t, storage.Config{Workers: w})
+	require.NoError(t, b.store.Start(b.ctx))
+	t.Cleanup(func() { _ = b.store.Stop(context.Background()) })
+	_, err := b.store.AcceptEvents(b.ctx, "r1", "moysklad", []storage.InboxEvent{event("a1", "d1")})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(seen) == 1 && seen[0] == "d1"
+	}, 10*time.Second, 10*time.Millisecond)
+}
+
+func TestJobsSurviveReopen(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, err := b.store.AcceptEvents(b.ctx, "r1", "moysklad", []storage.InboxEvent{event("a1", "d1")})
+	require.NoError(t, err)
+	require.NoError(t, b.store.Close())
+
+	done := make(chan string, 1)
+	w := river.NewWorkers()
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, j *river.Job[storage.ProcessDocumentArgs]) error {
+		done <- j.Args.DocID
+		return nil
+	}))
+	s, err := storage.Open(b.ctx, storage.Config{Path: b.path, Workers: w, FetchPollInterval: 20 * time.Millisecond})
+	require.NoError(t, err)
+	defer s.Close()
+	require.NoError(t, s.Start(b.ctx))
+	defer s.Stop(context.Background())
+	select {
+	case id := <-done:
+		require.Equal(t, "d1", id)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the job queued before the restart never ran")
+	}
+}
+
+func TestUpdateVersionsAndRollsBack(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, err := b.store.Document(b.ctx, "supply", "d1")
+	require.ErrorIs(t, err, storage.ErrNotFound)
+
+	d, err := b.store.Update(b.ctx, "supply", "d1", func(tx *storage.Tx, d *storage.Document) error {
+		require.Zero(t, d.Version)
+		d.State, d.IndocID, d.Name = "submitting", "MS-1", "00042"
+		return tx.AddTimeline(storage.TimelineEntry{DocType: "supply", DocID: "d1", Kind: "decision", Message: "передаю"})
+	})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, d.Version)
+
+	boom := errors.New("boom")
+	_, err = b.store.Update(b.ctx, "supply", "d1", func(tx *storage.Tx, d *storage.Document) error {
+		d.State = "submitted"
+		require.NoError(t, tx.AddTimeline(storage.TimelineEntry{DocType: "supply", DocID: "d1", Kind: "x", Message: "lost"}))
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+
+	got, err := b.store.Document(b.ctx, "supply", "d1")
+	require.NoError(t, err)
+	require.Equal(t, "submitting", got.State, "a failed update changes nothing")
+	require.EqualValues(t, 1, got.Version)
+	byIndoc, err := b.store.DocumentByIndoc(b.ctx, "MS-1")
+	require.NoError(t, err)
+	require.Equal(t, "d1", byIndoc.ID)
+	tl, err := b.store.Timeline(b.ctx, "supply", "d1")
+	require.NoError(t, err)
+	require.Len(t, tl, 1, "the timeline entry of the failed update was rolled back")
+	require.Equal(t, "передаю", tl[0].Message)
+
+	list, err := b.store.Documents(b.ctx, storage.DocumentFilter{State: "submitting"})
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+}
+
+func TestConcurrentUpdatesSerialize(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := b.store.Update(b.ctx, "supply", "d1", func(_ *storage.Tx, d *storage.Document) error {
+				d.Attempt++
+				return nil
+			})
+			require.NoError(t, err)
+		}()
+	}
+	wg.Wait()
+	d, err := b.store.Document(b.ctx, "supply", "d1")
+	require.NoError(t, err)
+	require.Equal(t, 8, d.Attempt)
+	require.EqualValues(t, 8, d.Version)
+}
+
+func TestAcceptOutdocs(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	part := int32(1)
+	ods := []storage.Outdoc{{OutdocID: 1, Type: "goods_supply", IndocID: "MS-1", PartNum: &part}, {OutdocID: 2, Type: "goods_supply", IndocID: "MS-1"}}
+	n, err := b.store.AcceptOutdocs(b.ctx, "w", ods)
+	require.NoError(t, err)
+	require.Equal(t, 2, n)
+	n, err = b.store.AcceptOutdocs(b.ctx, "w", ods)
+	require.NoError(t, err)
+	require.Zero(t, n, "a waiting job is not queued twice")
+	require.Len(t, jobs(t, b.store, "apply_outdoc"), 2)
+
+	require.NoError(t, b.store.UpdateOutdoc(b.ctx, "w", 1, func(o *storage.Outdoc) error {
+		o.Status, o.Body = storage.OutdocLocked, []byte(`{}`)
+		return nil
+	}))
+	got, err := b.store.OutdocsByIndoc(b.ctx, "MS-1")
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	require.Equal(t, storage.OutdocLocked, got[0].Status)
+	require.Equal(t, int32(1), *got[0].PartNum)
+	require.Nil(t, got[1].PartNum)
+	_, err = b.store.Outdoc(b.ctx, "w", 3)
+	require.ErrorIs(t, err, storage.ErrNotFound)
+}
+
+func TestLease(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ok, err := b.store.TryLease(b.ctx, "doc:supply/1", "job:1", time.Minute)
+	require.NoError(t, err)
+	require.True(t, ok)
+	ok, err = b.store.TryLease(b.ctx, "doc:supply/1", "job:2", time.Minute)
+	require.NoError(t, err)
+	require.False(t, ok, "one writer per document")
+	ok, err = b.store.TryLease(b.ctx, "doc:supply/1", "job:1", time.Minute)
+	require.NoError(t, err)
+	require.True(t, ok, "the holder renews")
+	require.NoError(t, b.store.ReleaseLease(b.ctx, "doc:supply/1", "job:1"))
+	ok, err = b.store.TryLease(b.ctx, "doc:supply/1", "job:2", time.Millisecond)
+	require.NoError(t, err)
+	require.True(t, ok)
+	time.Sleep(5 * time.Millisecond) // the lease's own clock: it must lapse
+	ok, err = b.store.TryLease(b.ctx, "doc:supply/1", "job:3", time.Minute)
+	require.NoError(t, err)
+	require.True(t, ok, "an expired lease (its holder died) is taken over")
+}
+
+func BenchmarkAcceptEvents(b *testing.B) {
+	s, err := storage.Open(context.Background(), storage.Config{Path: filepath.Join(b.TempDir(), "db")})
+	require.NoError(b, err)
+	defer s.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		key := time.Now().String() + string(rune(i))
+		if _, err := s.AcceptEvents(context.Background(), key, "moysklad", []storage.InboxEvent{event(key, "d")}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
