@@ -19,14 +19,17 @@ const (
 )
 
 // Moment is a MoySklad timestamp: Moscow time without an offset, with or
-// without milliseconds.
-type Moment struct{ time.Time }
+// without milliseconds. A parsed moment is written back exactly as read.
+type Moment struct {
+	time.Time
+	raw string
+}
 
 // ParseMoment parses both MoySklad layouts in Moscow time.
 func ParseMoment(s string) (Moment, error) {
 	for _, layout := range []string{MomentLayout, MomentLayoutSeconds} {
 		if t, err := time.ParseInLocation(layout, s, Moscow); err == nil {
-			return Moment{t}, nil
+			return Moment{Time: t, raw: s}, nil
 		}
 	}
 	return Moment{}, fmt.Errorf("moysklad: bad moment %q: want %q", s, MomentLayout)
@@ -36,7 +39,10 @@ func ParseMoment(s string) (Moment, error) {
 func (m Moment) String() string { return m.In(Moscow).Format(MomentLayout) }
 
 func (m Moment) MarshalJSON() ([]byte, error) {
-	if m.IsZero() {
+	switch {
+	case m.raw != "":
+		return json.Marshal(m.raw)
+	case m.IsZero():
 		return []byte("null"), nil
 	}
 	return json.Marshal(m.String())
