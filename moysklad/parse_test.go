@@ -47,11 +47,11 @@ func TestParseNotificationRealBodies(t *testing.T) {
 func TestParseNotificationRejects(t *testing.T) {
 	t.Parallel()
 	for body, why := range map[string]string{
-		``:            "empty body",
-		`nope`:        "not a JSON object",
-		`[]`:          "not a JSON object",
+		``:             "empty body",
+		`nope`:         "not a JSON object",
+		`[]`:           "not a JSON object",
 		`{"events":1}`: "cannot unmarshal",
-		`{}`:          "no events",
+		`{}`:           "no events",
 		`{"events":[{"meta":{"type":"supply"},"action":"UPDATE"}]}`:                                  "meta.href and meta.type are required",
 		`{"events":[{"meta":{"type":"supply","href":"https://x/entity/supply/1"},"action":"BOOM"}]}`: `unknown action "BOOM"`,
 		`{"auditContext":{"moment":"yesterday"},"events":[]}`:                                        "bad moment",
