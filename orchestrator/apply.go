@@ -226,6 +226,8 @@ func (o *Orchestrator) finishReceipt(ctx context.Context, wh *Warehouse, row sto
 	if ev == fsm.ReceiptFail {
 		status = storage.OutdocFailed
 	}
+	entries = append([]storage.TimelineEntry{{Kind: "event",
+		Message: fmt.Sprintf("склад %s: документ %d (%s) по заданию %s", wh.Name, od.OutdocID, od.Type, od.IndocID)}}, entries...)
 	_, err := o.transition(ctx, row, ev, func(tx *storage.Tx, d *storage.Document) {
 		d.LastError = failure
 		if uerr := o.store.UpdateOutdocTx(tx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
@@ -260,10 +262,16 @@ func (o *Orchestrator) lock(ctx context.Context, wh *Warehouse, od storage.Outdo
 	if err := wh.API.LockOutdocs(ctx, true, od.OutdocID); err != nil {
 		return fmt.Errorf("lock outdoc %d: %w", od.OutdocID, err)
 	}
-	return o.store.UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
+	if err := o.store.UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
 		x.Status = storage.OutdocLocked
 		return nil
-	})
+	}); err != nil {
+		return err
+	}
+	if row, err := o.store.DocumentByIndoc(ctx, od.IndocID); err == nil {
+		return o.note(ctx, row, storage.TimelineEntry{Kind: "call", Message: fmt.Sprintf("FBox POST /outdocs/lock %d: документ отмечен принятым", od.OutdocID)})
+	}
+	return nil
 }
 
 // retryReceipt re-queues the failed receipts of a document after staff
