@@ -76,12 +76,16 @@ func (o *Orchestrator) createTask(ctx context.Context, wh *Warehouse, task fulfi
 func submitFailure(wh *Warehouse, err error, lastTry bool) string {
 	var fb *fulfillment.Error
 	switch {
+	case lastTry && temporary(err):
+		cause := err.Error()
+		if errors.As(err, &fb) {
+			cause = fmt.Sprintf("HTTP %d: %s", fb.HTTPStatus, fb.Message)
+		}
+		return fmt.Sprintf("Не передан на склад %s: склад недоступен, повторные попытки исчерпаны (%s)", wh.Name, cause)
 	case errors.As(err, &fb) && fb.Code >= 1000:
 		return fmt.Sprintf("Не передан на склад %s: склад ответил ошибкой %d: %s", wh.Name, fb.Code, fb.Message)
 	case errors.As(err, &fb):
 		return fmt.Sprintf("Не передан на склад %s: склад ответил HTTP %d: %s", wh.Name, fb.HTTPStatus, fb.Message)
-	case lastTry:
-		return fmt.Sprintf("Не передан на склад %s: склад недоступен, повторные попытки исчерпаны (%v)", wh.Name, err)
 	}
 	return fmt.Sprintf("Не передан на склад %s: %v", wh.Name, err)
 }

@@ -44,8 +44,9 @@ type bundle struct {
 }
 
 type setupOpts struct {
-	msOpts moyskladtest.Options
-	edit   func(*config.Config)
+	msOpts      moyskladtest.Options
+	edit        func(*config.Config)
+	retryBudget time.Duration
 }
 
 func setup(t testing.TB, opts ...setupOpts) *bundle {
@@ -90,7 +91,8 @@ func setup(t testing.TB, opts ...setupOpts) *bundle {
 	if os.Getenv("SKLADFLOW_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	b.svc, err = service.New(ctx, b.cfg, service.Options{FetchPollInterval: 20 * time.Millisecond, RetryPolicy: fastRetry{}, Logger: log})
+	b.svc, err = service.New(ctx, b.cfg, service.Options{FetchPollInterval: 20 * time.Millisecond, RetryPolicy: fastRetry{}, Logger: log,
+		RetryBudget: o.retryBudget})
 	require.NoError(t, err)
 	require.NoError(t, b.svc.Start(ctx, ln))
 	t.Cleanup(func() {

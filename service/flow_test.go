@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/skladflow/skladflow/config"
+
 	"github.com/skladflow/skladflow/fulfillment/fboxtest"
 	"github.com/skladflow/skladflow/minilog"
 	"github.com/skladflow/skladflow/moysklad"
@@ -246,4 +248,25 @@ func TestLongStaffCommentStaysIntact(t *testing.T) {
 	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
 	require.LessOrEqual(t, utf8.RuneCountInString(d.Description), moysklad.DescriptionLimit)
 	require.True(t, strings.HasPrefix(d.Description, staff+"\n"+minilog.Separator), "staff text untouched")
+}
+
+func TestWarehouseUnreachablePastHorizon(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{retryBudget: 100 * time.Millisecond, edit: func(c *config.Config) {
+		c.Queue.RetryHorizon = config.Duration{Duration: 2 * time.Second}
+	}})
+	b.fb.FailNext(fboxtest.Fault{Method: "POST", PathPrefix: "/indocs", HTTPStatus: 503, Code: 503, Message: "Service Unavailable", Count: 1000})
+	doc := b.supply(t, "", line{b.p.kettle, 3})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Ошибка передачи")
+	require.Contains(t, lastLine(t, d), "Не передан на склад БетаПРО: склад недоступен, повторные попытки исчерпаны (HTTP 503: Service Unavailable)")
+	tl, err := b.svc.Store.Timeline(b.ctx, moysklad.TypeSupply, doc.ID)
+	require.NoError(t, err)
+	calls := 0
+	for _, e := range tl {
+		if e.Kind == "call" {
+			calls++
+		}
+	}
+	require.Greater(t, calls, 1, "retried by the queue before giving up")
 }

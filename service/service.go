@@ -33,9 +33,10 @@ type Options struct {
 	// RetryPolicy overrides the job retry schedule (tests). Defaults to
 	// storage's default.
 	RetryPolicy river.ClientRetryPolicy
-	// MoySkladRetryBudget bounds in-process retries of one MoySklad call.
-	// Defaults to the client's default.
-	MoySkladRetryBudget time.Duration
+	// RetryBudget bounds in-process retries of one call to MoySklad or a
+	// warehouse; longer outages are retried by the job queue. Defaults to
+	// each client's default.
+	RetryBudget time.Duration
 }
 
 // Service is a running skladflow.
@@ -61,7 +62,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		BaseURL:       cfg.MoySklad.BaseURL,
 		Token:         cfg.MoySklad.Token,
 		WebhookPrefix: cfg.PublicURL,
-		RetryBudget:   opts.MoySkladRetryBudget,
+		RetryBudget:   opts.RetryBudget,
 		Logger:        log.With("peer", "moysklad"),
 	})
 	if err != nil {
@@ -74,10 +75,11 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 			return nil, fmt.Errorf("warehouse %q: %w", w.Name, err)
 		}
 		api, err := fulfillment.NewClient(fulfillment.Config{
-			BaseURL:   w.FBox.BaseURL,
-			PartnerID: w.FBox.PartnerID,
-			Password:  w.FBox.Password,
-			Logger:    log.With("peer", "fbox", "warehouse", w.Name),
+			BaseURL:     w.FBox.BaseURL,
+			PartnerID:   w.FBox.PartnerID,
+			Password:    w.FBox.Password,
+			RetryBudget: opts.RetryBudget,
+			Logger:      log.With("peer", "fbox", "warehouse", w.Name),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("warehouse %q: %w", w.Name, err)
