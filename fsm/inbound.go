@@ -10,6 +10,8 @@ const (
 	Received      State = "received"       // receipt applied, document posted
 	ReceiveFailed State = "receive_failed" // receipt could not be applied; staff may fix and retry
 	NotArrived    State = "not_arrived"    // the warehouse closed the task: nothing arrived
+	Cancelling    State = "cancelling"     // the task is being deleted at the warehouse
+	Cancelled     State = "cancelled"      // no task at the warehouse any more
 )
 
 // Events of the inbound flow.
@@ -22,10 +24,13 @@ const (
 	ReceiptFail    Event = "receipt_fail"    // the receipt could not be applied
 	RetryReceipt   Event = "retry_receipt"   // staff asked to apply a failed receipt again
 	NothingArrived Event = "nothing_arrived" // the receipt holds no goods at all
+	Cancel         Event = "cancel"          // staff set the cancel status («Отменить»)
+	CancelOK       Event = "cancel_ok"       // the warehouse deleted the task
+	CancelFail     Event = "cancel_fail"     // the warehouse refused: goods already arrived
 )
 
 var inbound = NewFlow("inbound", []Transition{
-	{Event: Submit, From: []State{New, SubmitFailed, Submitting}, To: Submitting},
+	{Event: Submit, From: []State{New, SubmitFailed, Submitting, Cancelled}, To: Submitting},
 	{Event: SubmitOK, From: []State{Submitting}, To: Submitted},
 	{Event: SubmitFail, From: []State{Submitting}, To: SubmitFailed},
 	{Event: ReceiptPartial, From: []State{Submitted, Receiving}, To: Receiving},
@@ -33,6 +38,9 @@ var inbound = NewFlow("inbound", []Transition{
 	{Event: ReceiptFail, From: []State{Submitted, Receiving, ReceiveFailed}, To: ReceiveFailed},
 	{Event: RetryReceipt, From: []State{ReceiveFailed}, To: ReceiveFailed},
 	{Event: NothingArrived, From: []State{Submitted, ReceiveFailed}, To: NotArrived},
+	{Event: Cancel, From: []State{Submitted, Cancelling, SubmitFailed}, To: Cancelling},
+	{Event: CancelOK, From: []State{Cancelling}, To: Cancelled},
+	{Event: CancelFail, From: []State{Cancelling}, To: Submitted},
 })
 
 // Inbound is the flow of supplies and moves into a fulfillment warehouse.

@@ -29,6 +29,10 @@ func TestInboundTransitions(t *testing.T) {
 		{fsm.ReceiveFailed, fsm.RetryReceipt, fsm.ReceiveFailed},
 		{fsm.ReceiveFailed, fsm.ReceiptApplied, fsm.Received},
 		{fsm.Submitted, fsm.NothingArrived, fsm.NotArrived},
+		{fsm.Submitted, fsm.Cancel, fsm.Cancelling},
+		{fsm.Cancelling, fsm.CancelOK, fsm.Cancelled},
+		{fsm.Cancelling, fsm.CancelFail, fsm.Submitted},
+		{fsm.Cancelled, fsm.Submit, fsm.Submitting},
 	}
 	for _, tt := range tests {
 		got, err := flow.Fire(tt.from, tt.ev)
@@ -50,6 +54,9 @@ func TestInboundInvalid(t *testing.T) {
 		{fsm.Received, fsm.ReceiptApplied},
 		{fsm.NotArrived, fsm.ReceiptApplied},
 		{fsm.Receiving, fsm.NothingArrived},
+		{fsm.Received, fsm.Cancel},
+		{fsm.Receiving, fsm.Cancel},
+		{fsm.Cancelled, fsm.ReceiptApplied},
 		{fsm.SubmitFailed, fsm.SubmitOK},
 		{fsm.New, "no-such-event"},
 	} {

@@ -189,6 +189,9 @@ func (o *Orchestrator) inboundStates() []stateSpec {
 		{s.Received, moysklad.StateSuccessful},
 		{s.ReceiveFailed, moysklad.StateUnsuccessful},
 		{s.NotArrived, moysklad.StateUnsuccessful},
+		{s.Cancel, moysklad.StateRegular},
+		{s.Cancelled, moysklad.StateUnsuccessful},
+		{s.CancelFailed, moysklad.StateUnsuccessful},
 	}
 }
 

@@ -46,6 +46,10 @@ func (o *Orchestrator) ProcessDocument(ctx context.Context, typ, id string, last
 		err = o.submit(ctx, doc, row, wh, lastTry)
 	case status == o.cfg.Statuses.Submit:
 		err = o.refuseSubmit(ctx, doc, row, wh)
+	case status == o.cfg.Statuses.Cancel && fsm.Inbound().Can(state, fsm.Cancel):
+		err = o.cancel(ctx, doc, row, wh, lastTry)
+	case status == o.cfg.Statuses.Cancel:
+		err = o.refuseCancel(ctx, doc, row, wh)
 	case state == fsm.Submitting:
 		err = o.resumeSubmit(ctx, doc, row)
 	default:
@@ -157,6 +161,26 @@ func (o *Orchestrator) refuseSubmit(ctx context.Context, doc *moysklad.Document,
 		line = "Передача не выполнена: документ в обработке, повторите позже"
 	}
 	entry, err := o.writeBack(ctx, doc, back, nil, nil, line)
+	if err != nil {
+		return err
+	}
+	return o.note(ctx, row, storage.TimelineEntry{Kind: "refused", Message: terr.Error()}, entry)
+}
+
+// refuseCancel answers a cancel command the flow does not allow: the goods
+// are already received, or nothing was ever sent.
+func (o *Orchestrator) refuseCancel(ctx context.Context, doc *moysklad.Document, row storage.Document, wh *Warehouse) error {
+	_, terr := fsm.Inbound().Fire(fsm.State(row.State), fsm.Cancel)
+	var line string
+	switch fsm.State(row.State) {
+	case fsm.New:
+		line = "Отменять нечего: документ не передавался на склад"
+	case fsm.Cancelled:
+		line = "Документ уже отменён"
+	default:
+		line = fmt.Sprintf("Отмена не выполнена: склад %s уже принимает или принял товар по заданию %s", wh.Name, row.IndocID)
+	}
+	entry, err := o.writeBack(ctx, doc, o.cfg.Statuses.CancelFailed, nil, nil, line)
 	if err != nil {
 		return err
 	}

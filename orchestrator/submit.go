@@ -82,12 +82,8 @@ func submitFailure(wh *Warehouse, err error, lastTry bool) string {
 			cause = fmt.Sprintf("HTTP %d: %s", fb.HTTPStatus, fb.Message)
 		}
 		return fmt.Sprintf("Не передан на склад %s: склад недоступен, повторные попытки исчерпаны (%s)", wh.Name, cause)
-	case errors.As(err, &fb) && fb.Code >= 1000:
-		return fmt.Sprintf("Не передан на склад %s: склад ответил ошибкой %d: %s", wh.Name, fb.Code, fb.Message)
-	case errors.As(err, &fb):
-		return fmt.Sprintf("Не передан на склад %s: склад ответил HTTP %d: %s", wh.Name, fb.HTTPStatus, fb.Message)
 	}
-	return fmt.Sprintf("Не передан на склад %s: %v", wh.Name, err)
+	return fmt.Sprintf("Не передан на склад %s: %s", wh.Name, fboxCause(err))
 }
 
 // failSubmit writes «Ошибка передачи» with the cause and records it.

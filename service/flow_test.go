@@ -25,7 +25,7 @@ func TestFBoxErrorThenResubmit(t *testing.T) {
 	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
 
 	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Ошибка передачи")
-	require.Contains(t, lastLine(t, d), "Не передан на склад БетаПРО: склад ответил ошибкой 1000: Товар KT-1700 заблокирован для приёмки")
+	require.Contains(t, lastLine(t, d), "Не передан на склад БетаПРО: ошибка склада 1000: Товар KT-1700 заблокирован для приёмки")
 	b.waitRow(t, moysklad.TypeSupply, doc.ID, "submit_failed")
 	require.Empty(t, b.fb.SupplyTasks())
 
@@ -269,4 +269,44 @@ func TestWarehouseUnreachablePastHorizon(t *testing.T) {
 		}
 	}
 	require.Greater(t, calls, 1, "retried by the queue before giving up")
+}
+
+func TestCancel(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc := b.supply(t, "", line{b.p.kettle, 3})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	first := b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Отменить")
+	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Отменён")
+	require.Contains(t, lastLine(t, d), "Отменён: задание "+first+" удалено на складе БетаПРО")
+	_, exists := b.fb.SupplyTask(first)
+	require.False(t, exists)
+	b.waitRow(t, moysklad.TypeSupply, doc.ID, "cancelled")
+
+	// Handed over again: a new task under the next attempt's number.
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	second := b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+	require.Equal(t, first+"-2", second)
+
+	// Once goods arrived the warehouse refuses to delete the task.
+	_, err := b.fb.ReceivePart(second, 1, fboxtest.Line{GoodID: "KT-1700", Useful: 1})
+	require.NoError(t, err)
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Отменить")
+	d = b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Ошибка отмены")
+	require.Contains(t, lastLine(t, d), "Отмена не выполнена: задание "+second+" на складе БетаПРО не удалено: ошибка склада 1000")
+	require.Contains(t, lastLine(t, d), "товар уже поступил")
+	b.waitRow(t, moysklad.TypeSupply, doc.ID, "submitted")
+}
+
+func TestCancelWhatWasNeverSent(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc := b.supply(t, "", line{b.p.kettle, 3})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Отменить")
+	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Ошибка отмены")
+	require.Contains(t, lastLine(t, d), "Отменять нечего: документ не передавался на склад")
 }
