@@ -24,6 +24,7 @@ const (
 	ReceiptFail    Event = "receipt_fail"    // the receipt could not be applied
 	RetryReceipt   Event = "retry_receipt"   // staff asked to apply a failed receipt again
 	NothingArrived Event = "nothing_arrived" // the receipt holds no goods at all
+	SurplusApplied Event = "surplus_applied" // a separate surplus receipt came after the final one
 	Cancel         Event = "cancel"          // staff set the cancel status («Отменить»)
 	CancelOK       Event = "cancel_ok"       // the warehouse deleted the task
 	CancelFail     Event = "cancel_fail"     // the warehouse refused: goods already arrived
@@ -38,6 +39,7 @@ var inbound = NewFlow("inbound", []Transition{
 	{Event: ReceiptFail, From: []State{Submitted, Receiving, ReceiveFailed}, To: ReceiveFailed},
 	{Event: RetryReceipt, From: []State{ReceiveFailed}, To: ReceiveFailed},
 	{Event: NothingArrived, From: []State{Submitted, ReceiveFailed}, To: NotArrived},
+	{Event: SurplusApplied, From: []State{Received}, To: Received},
 	{Event: Cancel, From: []State{Submitted, Cancelling, SubmitFailed}, To: Cancelling},
 	{Event: CancelOK, From: []State{Cancelling}, To: Cancelled},
 	{Event: CancelFail, From: []State{Cancelling}, To: Submitted},

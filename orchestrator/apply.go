@@ -81,7 +81,10 @@ func (o *Orchestrator) applyLocked(ctx context.Context, wh *Warehouse, od storag
 		return o.recordApplied(ctx, wh, row, od, supply, storage.TimelineEntry{Kind: "recovered",
 			Message: "документ склада уже записан в МойСклад, завершаю"})
 	}
-	if supply.PartNum != nil {
+	switch {
+	case surplusOf(supply) != "" && fsm.State(row.State) == fsm.Received:
+		return o.applySurplus(ctx, wh, doc, row, od, supply)
+	case supply.PartNum != nil || surplusOf(supply) != "":
 		return o.applyPart(ctx, wh, doc, row, od, supply)
 	}
 	return o.applyFinal(ctx, wh, doc, row, od, supply)
@@ -104,11 +107,16 @@ func (o *Orchestrator) supplyBody(ctx context.Context, wh *Warehouse, od *storag
 	if err != nil {
 		return nil, err
 	}
+	indoc := got.Common.IndocID
+	if indoc == "" {
+		// Surplus received separately names its task in attribute 624.
+		indoc = surplusOf(got)
+	}
 	err = o.store.UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
-		x.Body, x.IndocID, x.PartNum = body, got.Common.IndocID, got.PartNum
+		x.Body, x.IndocID, x.PartNum = body, indoc, got.PartNum
 		return nil
 	})
-	od.Body, od.IndocID, od.PartNum = body, got.Common.IndocID, got.PartNum
+	od.Body, od.IndocID, od.PartNum = body, indoc, got.PartNum
 	return got, err
 }
 
@@ -119,7 +127,10 @@ func (o *Orchestrator) applyPart(ctx context.Context, wh *Warehouse, doc *moyskl
 	for _, r := range sumReceipt(s) {
 		n += r.Useful + r.Defective
 	}
-	line := fmt.Sprintf("Принимается на складе %s: часть %d %s, принято %d шт.", wh.Name, *s.PartNum, outdocMark(od.OutdocID), n)
+	line := fmt.Sprintf("Принимается на складе %s: часть %d %s, принято %d шт.", wh.Name, partNum(s), outdocMark(od.OutdocID), n)
+	if surplusOf(s) != "" {
+		line = fmt.Sprintf("Принимается на складе %s: излишки %s, %d шт., будут учтены при оприходовании", wh.Name, outdocMark(od.OutdocID), n)
+	}
 	entry, err := o.writeBack(ctx, doc, o.cfg.Statuses.Receiving, nil, nil, line)
 	if err != nil {
 		return err
@@ -146,21 +157,9 @@ func (o *Orchestrator) applyFinal(ctx context.Context, wh *Warehouse, doc *moysk
 		return o.finishReceipt(ctx, wh, row, od, fsm.NothingArrived, "", entry)
 	}
 
-	found := map[string]moysklad.Product{}
-	var missing []string
-	for _, r := range unplannedSKUs(doc.Rows(), got, wh.SKUField) {
-		ps, err := o.ms.FindProducts(ctx, wh.SKUField, r.SKU)
-		if err != nil {
-			return fmt.Errorf("find product %s: %w", r.SKU, err)
-		}
-		switch len(ps) {
-		case 1:
-			found[r.SKU] = ps[0]
-		case 0:
-			missing = append(missing, fmt.Sprintf("%s (%d шт.) — нет товара с полем «%s» = %s", r.SKU, r.Useful+r.Defective, skuLabel(wh.SKUField), r.SKU))
-		default:
-			missing = append(missing, fmt.Sprintf("%s (%d шт.) — товаров с полем «%s» = %s несколько (%d)", r.SKU, r.Useful+r.Defective, skuLabel(wh.SKUField), r.SKU, len(ps)))
-		}
+	found, missing, err := o.findUnplanned(ctx, wh, doc.Rows(), got)
+	if err != nil {
+		return err
 	}
 	if len(missing) > 0 {
 		// No outdocMark here: the receipt is not written yet, and the mark
@@ -198,6 +197,68 @@ func nothingArrived(got []received) bool {
 	return true
 }
 
+func partNum(s *fulfillment.Supply) int32 {
+	if s.PartNum == nil {
+		return 0
+	}
+	return *s.PartNum
+}
+
+// applySurplus adds a surplus receipt that came after the document was
+// already received and posted.
+func (o *Orchestrator) applySurplus(ctx context.Context, wh *Warehouse, doc *moysklad.Document, row storage.Document, od storage.Outdoc, s *fulfillment.Supply) error {
+	surplus := sumReceipt(s)
+	found, missing, err := o.findUnplanned(ctx, wh, doc.Rows(), surplus)
+	if err != nil {
+		return err
+	}
+	mark := outdocMark(od.OutdocID)
+	if len(missing) > 0 {
+		line := fmt.Sprintf("Излишки не учтены: склад %s принял по документу %d товар, которого нет в МойСклад: %s", wh.Name, od.OutdocID, strings.Join(missing, "; "))
+		entry, err := o.writeBack(ctx, doc, o.cfg.Statuses.Received, nil, nil, line)
+		if err != nil {
+			return err
+		}
+		if err := o.note(ctx, row, entry); err != nil {
+			return err
+		}
+		return o.store.UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
+			x.Status, x.Error = storage.OutdocFailed, line
+			return nil
+		})
+	}
+	adj := adjust(doc.Rows(), withCurrent(doc.Rows(), surplus, wh.SKUField), wh.SKUField, o.cfg.Receipt, found)
+	line := fmt.Sprintf("Излишки на складе %s %s: добавлено %d шт.; %s", wh.Name, mark, adj.Accepted-adj.Expected, strings.Join(adj.Differences, "; "))
+	posted := true
+	entry, err := o.writeBack(ctx, doc, o.cfg.Statuses.Received, &adj.Positions, &posted, line)
+	if err != nil {
+		return err
+	}
+	return o.finishReceipt(ctx, wh, row, od, fsm.SurplusApplied, "", entry)
+}
+
+// findUnplanned looks up in MoySklad the goods a receipt has that no line of
+// the document has. missing describes those it cannot find.
+func (o *Orchestrator) findUnplanned(ctx context.Context, wh *Warehouse, rows []moysklad.Position, got []received) (map[string]moysklad.Product, []string, error) {
+	found := map[string]moysklad.Product{}
+	var missing []string
+	for _, r := range unplannedSKUs(rows, got, wh.SKUField) {
+		ps, err := o.ms.FindProducts(ctx, wh.SKUField, r.SKU)
+		if err != nil {
+			return nil, nil, fmt.Errorf("find product %s: %w", r.SKU, err)
+		}
+		switch len(ps) {
+		case 1:
+			found[r.SKU] = ps[0]
+		case 0:
+			missing = append(missing, fmt.Sprintf("%s (%d шт.) — нет товара с полем «%s» = %s", r.SKU, r.Useful+r.Defective, skuLabel(wh.SKUField), r.SKU))
+		default:
+			missing = append(missing, fmt.Sprintf("%s (%d шт.) — товаров с полем «%s» = %s несколько (%d)", r.SKU, r.Useful+r.Defective, skuLabel(wh.SKUField), r.SKU, len(ps)))
+		}
+	}
+	return found, missing, nil
+}
+
 // earlierParts are the non-final parts of the same task already recorded.
 func (o *Orchestrator) earlierParts(ctx context.Context, od storage.Outdoc) ([]*fulfillment.Supply, error) {
 	all, err := o.store.OutdocsByIndoc(ctx, od.IndocID)
@@ -206,14 +267,16 @@ func (o *Orchestrator) earlierParts(ctx context.Context, od storage.Outdoc) ([]*
 	}
 	var parts []*fulfillment.Supply
 	for _, x := range all {
-		if x.OutdocID == od.OutdocID || x.PartNum == nil || (x.Status != storage.OutdocApplied && x.Status != storage.OutdocLocked) {
+		if x.OutdocID == od.OutdocID || (x.Status != storage.OutdocApplied && x.Status != storage.OutdocLocked) {
 			continue
 		}
 		var s fulfillment.Supply
 		if err := json.Unmarshal(x.Body, &s); err != nil {
 			return nil, fmt.Errorf("stored outdoc %d: %w", x.OutdocID, err)
 		}
-		parts = append(parts, &s)
+		if s.PartNum != nil || surplusOf(&s) != "" {
+			parts = append(parts, &s)
+		}
 	}
 	return parts, nil
 }
@@ -248,8 +311,10 @@ func (o *Orchestrator) finishReceipt(ctx context.Context, wh *Warehouse, row sto
 func (o *Orchestrator) recordApplied(ctx context.Context, wh *Warehouse, row storage.Document, od storage.Outdoc, s *fulfillment.Supply, entry storage.TimelineEntry) error {
 	ev := fsm.ReceiptApplied
 	switch {
-	case s.PartNum != nil:
+	case s.PartNum != nil || (surplusOf(s) != "" && fsm.State(row.State) != fsm.Received):
 		ev = fsm.ReceiptPartial
+	case surplusOf(s) != "":
+		ev = fsm.SurplusApplied
 	case fsm.State(row.State) == fsm.Received:
 		// The transition was saved too; only the lock is missing.
 		return o.lock(ctx, wh, od)

@@ -189,3 +189,46 @@ func withDefect(r received, counted int64, policy config.Receipt) string {
 		return fmt.Sprintf("%d, из них брак %d", counted, r.Defective)
 	}
 }
+
+// withCurrent turns a surplus receipt into a full one: what the document
+// already holds plus what the surplus adds, so adjust leaves untouched lines
+// as they are.
+func withCurrent(rows []moysklad.Position, surplus []received, skuField string) []received {
+	var out []received
+	at := map[string]int{}
+	for _, p := range rows {
+		if p.Assortment == nil {
+			continue
+		}
+		sku := p.Assortment.SKU(skuField)
+		i, ok := at[sku]
+		if !ok {
+			i = len(out)
+			at[sku] = i
+			out = append(out, received{SKU: sku})
+		}
+		out[i].Useful += int64(p.Quantity)
+	}
+	for _, r := range surplus {
+		i, ok := at[r.SKU]
+		if !ok {
+			i = len(out)
+			at[r.SKU] = i
+			out = append(out, received{SKU: r.SKU})
+		}
+		out[i].Useful += r.Useful
+		out[i].Defective += r.Defective
+	}
+	return out
+}
+
+// surplusOf returns the task a separate surplus receipt belongs to
+// (attribute 624), or "".
+func surplusOf(s *fulfillment.Supply) string {
+	v, ok := s.Common.Attribute(fulfillment.AttrSurplusOf)
+	if !ok {
+		return ""
+	}
+	id, _ := v.(string)
+	return id
+}

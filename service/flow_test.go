@@ -310,3 +310,60 @@ func TestCancelWhatWasNeverSent(t *testing.T) {
 	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Ошибка отмены")
 	require.Contains(t, lastLine(t, d), "Отменять нечего: документ не передавался на склад")
 }
+
+func TestPartialReceipts(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc := b.supply(t, "", line{b.p.kettle, 10}, line{b.p.mug, 24})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	indoc := b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+
+	_, err := b.fb.ReceivePart(indoc, 1, fboxtest.Line{GoodID: "KT-1700", Useful: 6})
+	require.NoError(t, err)
+	require.NoError(t, b.svc.PollNow(b.ctx))
+	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Принимается")
+	require.Contains(t, lastLine(t, d), "Принимается на складе БетаПРО: часть 1")
+	require.Contains(t, lastLine(t, d), "принято 6 шт.")
+	require.Equal(t, map[string]float64{"KT-1700": 10, "MG-350": 24}, quantities(d), "positions change only with the final part")
+	b.waitRow(t, moysklad.TypeSupply, doc.ID, "receiving")
+
+	_, err = b.fb.ReceivePart(indoc, 2, fboxtest.Line{GoodID: "MG-350", Useful: 20})
+	require.NoError(t, err)
+	require.NoError(t, b.svc.PollNow(b.ctx))
+	require.Eventually(t, func() bool {
+		d, _ := b.ms.Document(moysklad.TypeSupply, doc.ID)
+		return strings.Contains(d.Description, "часть 2")
+	}, 10*time.Second, 20*time.Millisecond)
+
+	// The last part has no part_num: positions = the sum of all parts.
+	b.receive(t, indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 3}, fboxtest.Line{GoodID: "MG-350", Useful: 4})
+	d = b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
+	require.Equal(t, map[string]float64{"KT-1700": 9, "MG-350": 24}, quantities(d))
+	require.Contains(t, lastLine(t, d), "принято 33 из 34 шт.")
+}
+
+func TestSurplusInASeparateDocument(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc := b.supply(t, "", line{b.p.kettle, 10})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	indoc := b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+	b.receive(t, indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 10})
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
+	b.waitRow(t, moysklad.TypeSupply, doc.ID, "received")
+
+	// Surplus found later, issued separately with attribute 624.
+	surplus, err := b.fb.ReceiveSurplus(indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 2}, fboxtest.Line{GoodID: "MG-350", Useful: 3})
+	require.NoError(t, err)
+	require.NoError(t, b.svc.PollNow(b.ctx))
+	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(surplus); return h.Locked }, 10*time.Second, 20*time.Millisecond)
+	d, err := b.ms.Document(moysklad.TypeSupply, doc.ID)
+	require.NoError(t, err)
+	require.Equal(t, "Проведён", d.StateName())
+	require.True(t, d.Applicable)
+	require.Equal(t, map[string]float64{"KT-1700": 12, "MG-350": 3}, quantities(d))
+	require.Contains(t, lastLine(t, d), "Излишки на складе БетаПРО")
+	require.Contains(t, lastLine(t, d), "добавлено 5 шт.")
+}

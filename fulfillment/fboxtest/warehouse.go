@@ -79,11 +79,33 @@ func (s *Server) ReceivePart(indocID string, partNum int32, lines ...Line) (int6
 		AttributeType: "integer", AttributeName: "Номер частичной приемки", Value: partNum}}, lines)
 }
 
+// ReceiveSurplus issues the separate goods_supply a warehouse makes for
+// surplus when surplus_enabled is off: no task number of its own, attribute
+// 624 naming the task where the surplus was found, every line unplanned.
+func (s *Server) ReceiveSurplus(indocID string, lines ...Line) (int64, error) {
+	s.mu.Lock()
+	_, ok := s.tasks[indocID]
+	s.mu.Unlock()
+	if !ok {
+		return 0, fmt.Errorf("fboxtest: no task %s", indocID)
+	}
+	return s.issue("", nil, []fulfillment.OutdocAttribute{{AttributeID: fulfillment.AttrSurplusOf,
+		AttributeType: "string", AttributeName: "Излишки по заданию", Value: indocID}}, unplanned(lines))
+}
+
+func unplanned(lines []Line) []fulfillment.SupplyGood {
+	var goods []fulfillment.SupplyGood
+	for _, l := range lines {
+		goods = append(goods, fulfillment.SupplyGood{GoodID: l.GoodID, UsefulQnt: l.Useful, DefectiveQnt: l.Defective})
+	}
+	return goods
+}
+
 func (s *Server) receive(indocID string, part *int32, attrs []fulfillment.OutdocAttribute, lines []Line) (int64, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	t, ok := s.tasks[indocID]
 	if !ok {
+		s.mu.Unlock()
 		return 0, fmt.Errorf("fboxtest: no task %s", indocID)
 	}
 	got := map[string]Line{}
@@ -98,9 +120,17 @@ func (s *Server) receive(indocID string, part *int32, attrs []fulfillment.Outdoc
 	}
 	for _, l := range lines {
 		if _, extra := got[l.GoodID]; extra {
-			goods = append(goods, fulfillment.SupplyGood{GoodID: l.GoodID, UsefulQnt: l.Useful, DefectiveQnt: l.Defective})
+			goods = append(goods, unplanned([]Line{l})...)
 		}
 	}
+	s.mu.Unlock()
+	return s.issue(indocID, part, attrs, goods)
+}
+
+// issue adds an unlocked goods_supply outdoc.
+func (s *Server) issue(indocID string, part *int32, attrs []fulfillment.OutdocAttribute, goods []fulfillment.SupplyGood) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.nextID++
 	at := s.opts.Now().In(fulfillment.Moscow).Truncate(time.Second)
 	now := fulfillment.Date{Time: at}
