@@ -35,3 +35,16 @@ func (s *Store) clearLeases(ctx context.Context) error {
 	_, err := s.db.ExecContext(ctx, `DELETE FROM leases`)
 	return err
 }
+
+// requeueOrphans makes jobs that were running when the last process died
+// available again at once. River would rescue them only after
+// RescueStuckJobsAfter; with one process per SQLite file, a job "running"
+// before this process started working is known to be orphaned. Every job is
+// idempotent, so running it again is safe.
+func (s *Store) requeueOrphans(ctx context.Context) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE river_job SET state = 'available' WHERE state = 'running'`)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

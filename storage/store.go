@@ -194,6 +194,13 @@ func (s *Store) Start(ctx context.Context) error {
 	if err := s.clearLeases(ctx); err != nil {
 		return err
 	}
+	n, err := s.requeueOrphans(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		s.cfg.Logger.Warn("jobs interrupted by the last stop queued again", "count", n)
+	}
 	return s.river.Start(ctx)
 }
 

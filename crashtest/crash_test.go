@@ -1,0 +1,269 @@
+package crashtest
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/skladflow/skladflow/fulfillment/fboxtest"
+	"github.com/skladflow/skladflow/minilog"
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/moysklad/moyskladtest"
+	"github.com/skladflow/skladflow/storage"
+)
+
+// Secrets the harness gives the binary: none of them may show in its output.
+const (
+	token         = "ms-token-6f1d0c2b9e8a"
+	webhookSecret = "hook-secret-5b7e2a9c4d1f"
+	fboxPassword  = "fbox-pass-8c3a1e7d2b6f"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// binary builds skladflow once for the package's tests.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "skladflow-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "skladflow")
+		out, err := exec.Command("go", "build", "-o", binPath, "github.com/skladflow/skladflow/cmd/skladflow").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	require.NoError(t, buildErr)
+	return binPath
+}
+
+type harness struct {
+	t       *testing.T
+	bin     string
+	dir     string
+	cfg     string
+	db      string
+	url     string
+	ms      *moyskladtest.Server
+	fb      *fboxtest.Server
+	logs    []string
+	running *exec.Cmd
+}
+
+func setup(t *testing.T) *harness {
+	t.Helper()
+	h := &harness{t: t, bin: binary(t), dir: t.TempDir()}
+	h.ms = moyskladtest.NewServer(moyskladtest.Options{Token: token, RateLimit: -1, MaxParallel: 20})
+	t.Cleanup(h.ms.Close)
+	h.fb = fboxtest.NewServer(fboxtest.Options{Password: fboxPassword})
+	t.Cleanup(h.fb.Close)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	h.url = "http://" + addr
+	h.db = filepath.Join(h.dir, "skladflow.db")
+	h.cfg = filepath.Join(h.dir, "skladflow.yaml")
+	require.NoError(t, os.WriteFile(h.cfg, []byte(fmt.Sprintf(`
+listen: %q
+public_url: %q
+database: %q
+moysklad:
+  base_url: %q
+  token: "${CRASH_MS_TOKEN}"
+  webhook_secret: "${CRASH_WEBHOOK_SECRET}"
+  reconcile_interval: 1s
+warehouses:
+  - name: "БетаПРО"
+    store: "Склад БетаПРО"
+    fbox: { base_url: %q, partner_id: partner, password: "${CRASH_FBOX_PASSWORD}", poll_interval: 1s }
+queue:
+  retry_horizon: 10m
+`, addr, h.url, h.db, h.ms.URL(), h.fb.URL())), 0o600))
+	t.Cleanup(func() { h.stop(syscall.SIGKILL) })
+	return h
+}
+
+// start runs the binary and waits until it answers.
+func (h *harness) start() {
+	h.t.Helper()
+	logPath := filepath.Join(h.dir, fmt.Sprintf("run-%03d.log", len(h.logs)))
+	f, err := os.Create(logPath)
+	require.NoError(h.t, err)
+	h.logs = append(h.logs, logPath)
+	cmd := exec.Command(h.bin, "serve", "--config", h.cfg, "--log-level", "debug")
+	cmd.Env = append(os.Environ(), "CRASH_MS_TOKEN="+token, "CRASH_WEBHOOK_SECRET="+webhookSecret, "CRASH_FBOX_PASSWORD="+fboxPassword)
+	cmd.Stdout, cmd.Stderr = f, f
+	require.NoError(h.t, cmd.Start())
+	h.running = cmd
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(h.url + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			b, _ := os.ReadFile(logPath)
+			h.t.Fatalf("skladflow did not come up:\n%s", b)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (h *harness) stop(sig syscall.Signal) {
+	if h.running == nil {
+		return
+	}
+	_ = h.running.Process.Signal(sig)
+	_ = h.running.Wait()
+	h.running = nil
+}
+
+type doc struct {
+	id     string
+	want   map[string]float64
+	sent   bool
+	outdoc int64
+}
+
+func indocOf(id string) string { return "MS-" + strings.ReplaceAll(id, "-", "") }
+
+func TestCrashSafety(t *testing.T) {
+	t.Parallel()
+	kills := 6
+	if v := os.Getenv("SKLADFLOW_CRASH_KILLS"); v != "" {
+		n, err := strconv.Atoi(v)
+		require.NoError(t, err)
+		kills = n
+	}
+	h := setup(t)
+	store := h.ms.AddStore("Склад БетаПРО")
+	kettle := h.ms.AddProduct(moyskladtest.ProductSpec{Name: "Чайник", Article: "KT-1"})
+	mug := h.ms.AddProduct(moyskladtest.ProductSpec{Name: "Кружка", Article: "MG-1"})
+	h.ms.AddProduct(moyskladtest.ProductSpec{Name: "Термос", Article: "TH-1"})
+
+	docs := make([]*doc, max(6, kills/4))
+	for i := range docs {
+		d, err := h.ms.CreateDocument(moysklad.TypeSupply, moyskladtest.DocumentSpec{Name: fmt.Sprint(i), Store: store.ID,
+			Description: "Поставка " + fmt.Sprint(i),
+			Positions: []moyskladtest.PositionSpec{{ProductID: kettle.ID, Quantity: 10}, {ProductID: mug.ID, Quantity: 5}}})
+		require.NoError(t, err)
+		// The warehouse will find one kettle short and two thermoses that were not ordered.
+		docs[i] = &doc{id: d.ID, want: map[string]float64{"KT-1": 9, "MG-1": 5, "TH-1": 2}}
+	}
+
+	// Staff and the warehouse act while skladflow is killed and restarted.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var wg sync.WaitGroup
+	var mu sync.Mutex // guards docs
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for ctx.Err() == nil {
+			mu.Lock()
+			for _, d := range docs {
+				if !d.sent {
+					d.sent = h.ms.SetState(moysklad.TypeSupply, d.id, "Передать") == nil
+					break // one command at a time, spread over the kills
+				}
+				if _, ok := h.fb.SupplyTask(indocOf(d.id)); ok && d.outdoc == 0 {
+					d.outdoc, _ = h.fb.Receive(indocOf(d.id), fboxtest.Line{GoodID: "KT-1", Useful: 9},
+						fboxtest.Line{GoodID: "MG-1", Useful: 5}, fboxtest.Line{GoodID: "TH-1", Useful: 2})
+				}
+			}
+			mu.Unlock()
+			time.Sleep(30 * time.Millisecond)
+		}
+	}()
+
+	h.start() // creates the statuses the staff need
+	for k := 0; k < kills; k++ {
+		time.Sleep(time.Duration(50+rand.IntN(700)) * time.Millisecond)
+		h.stop(syscall.SIGKILL)
+		h.start()
+	}
+	require.Eventually(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, d := range docs {
+			got, err := h.ms.Document(moysklad.TypeSupply, d.id)
+			if err != nil || got.StateName() != "Проведён" || d.outdoc == 0 {
+				return false
+			}
+			if hd, _ := h.fb.Outdoc(d.outdoc); !hd.Locked {
+				return false
+			}
+		}
+		return true
+	}, 90*time.Second, 100*time.Millisecond, "every document reaches «Проведён» and every receipt is locked")
+	cancel()
+	wg.Wait()
+	h.stop(syscall.SIGTERM)
+
+	require.Len(t, h.fb.SupplyTasks(), len(docs), "one warehouse task per document")
+	for _, d := range docs {
+		got, err := h.ms.Document(moysklad.TypeSupply, d.id)
+		require.NoError(t, err)
+		require.True(t, got.Applicable)
+		q := map[string]float64{}
+		for _, p := range got.Rows() {
+			q[p.Assortment.Article] += p.Quantity
+		}
+		require.Equal(t, d.want, q, "positions applied exactly once")
+		log := minilog.Parse(got.Description)
+		require.Equal(t, "Поставка "+got.Name, log.Staff)
+		require.Equal(t, 1, count(log.Lines, "Передан на склад"), "one «Передан» line:\n%s", got.Description)
+		require.Equal(t, 1, count(log.Lines, "Оприходовано на складе"), "one receipt line:\n%s", got.Description)
+	}
+
+	s, err := storage.Open(context.Background(), storage.Config{Path: h.db})
+	require.NoError(t, err)
+	defer s.Close()
+	left, err := s.Unprocessed(context.Background(), 10)
+	require.NoError(t, err)
+	require.Empty(t, left, "no inbox event left unprocessed")
+
+	// Secrets never show in what skladflow wrote, across every run.
+	for _, p := range h.logs {
+		b, err := os.ReadFile(p)
+		require.NoError(t, err)
+		for _, secret := range []string{token, webhookSecret, fboxPassword} {
+			require.NotContains(t, string(b), secret, "secret in %s", p)
+		}
+	}
+	t.Logf("crash run: %d kills, %d documents, %d runs, all consistent", kills, len(docs), len(h.logs))
+}
+
+func count(lines []string, substr string) int {
+	n := 0
+	for _, l := range lines {
+		if strings.Contains(l, substr) {
+			n++
+		}
+	}
+	return n
+}
