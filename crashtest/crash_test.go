@@ -169,7 +169,7 @@ func TestCrashSafety(t *testing.T) {
 	for i := range docs {
 		d, err := h.ms.CreateDocument(moysklad.TypeSupply, moyskladtest.DocumentSpec{Name: fmt.Sprint(i), Store: store.ID,
 			Description: "Поставка " + fmt.Sprint(i),
-			Positions: []moyskladtest.PositionSpec{{ProductID: kettle.ID, Quantity: 10}, {ProductID: mug.ID, Quantity: 5}}})
+			Positions:   []moyskladtest.PositionSpec{{ProductID: kettle.ID, Quantity: 10}, {ProductID: mug.ID, Quantity: 5}}})
 		require.NoError(t, err)
 		// The warehouse will find one kettle short and two thermoses that were not ordered.
 		docs[i] = &doc{id: d.ID, want: map[string]float64{"KT-1": 9, "MG-1": 5, "TH-1": 2}}
