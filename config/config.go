@@ -75,7 +75,9 @@ type Warehouse struct {
 	SKUField string `yaml:"sku_field"`
 	// FBox is the warehouse's WMS API.
 	FBox FBox `yaml:"fbox"`
-	// CallbackSecret verifies signed pushes from the warehouse. Optional.
+	// CallbackSecret verifies signed pushes (Standard Webhooks, "whsec_…")
+	// from the warehouse or a relay to /hooks/fulfillment/{name}. Optional;
+	// without it the warehouse is only polled.
 	CallbackSecret string `yaml:"callback_secret"`
 }
 

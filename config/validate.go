@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/skladflow/skladflow/stdwebhooks"
 )
 
 // SetDefaults fills every field left empty with its documented default.
@@ -108,6 +110,11 @@ func (c *Config) Validate() error {
 		checkURL(k+".fbox.base_url", w.FBox.BaseURL)
 		required(k+".fbox.partner_id", w.FBox.PartnerID)
 		required(k+".fbox.password", w.FBox.Password)
+		if w.CallbackSecret != "" {
+			if _, err := stdwebhooks.Key(w.CallbackSecret); err != nil {
+				bad(k+".callback_secret", "must be whsec_ followed by base64 of at least 24 bytes")
+			}
+		}
 		if w.FBox.PollInterval.Duration < time.Second {
 			bad(k+".fbox.poll_interval", "must be at least 1s")
 		}

@@ -3,14 +3,17 @@ package orchestrator
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/storage"
 )
 
 // PollFeed reads the warehouse's not yet imported receipts and queues each
-// new one. The warehouse never pushes: this pull is the source of truth.
-func (o *Orchestrator) PollFeed(ctx context.Context, whName string) (int, error) {
+// new one. FBox itself never pushes: this pull is the source of truth, and
+// a relay's push only makes it run sooner. Pushes received before start are
+// marked processed.
+func (o *Orchestrator) PollFeed(ctx context.Context, whName string, start time.Time) (int, error) {
 	wh, ok := o.warehouse(whName)
 	if !ok {
 		return 0, fmt.Errorf("warehouse %q is not configured: %w", whName, errFinal)
@@ -22,6 +25,11 @@ func (o *Orchestrator) PollFeed(ctx context.Context, whName string) (int, error)
 	if err != nil {
 		return 0, fmt.Errorf("list outdocs of %s: %w", whName, err)
 	}
+	defer func() {
+		if err := o.store.MarkProcessed(ctx, storage.DocTypeWarehouse, whName, start); err != nil {
+			o.log.Error("mark pushes processed", "warehouse", whName, "err", err)
+		}
+	}()
 	if len(hs) == 0 {
 		return 0, nil
 	}

@@ -13,22 +13,6 @@ import (
 	"github.com/skladflow/skladflow/storage"
 )
 
-// PollFeedArgs reads a warehouse's feed of outgoing documents.
-type PollFeedArgs struct {
-	Warehouse string `json:"warehouse"`
-}
-
-func (PollFeedArgs) Kind() string { return "poll_feed" }
-
-// InsertOpts keeps one poll per warehouse waiting at a time; a completed
-// poll does not block the next.
-func (PollFeedArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
-		rivertype.JobStateScheduled, rivertype.JobStateRetryable,
-	}}}
-}
-
 type processWorker struct {
 	river.WorkerDefaults[storage.ProcessDocumentArgs]
 	o *Orchestrator
@@ -54,12 +38,12 @@ func (w *applyWorker) Work(ctx context.Context, job *river.Job[storage.ApplyOutd
 }
 
 type pollWorker struct {
-	river.WorkerDefaults[PollFeedArgs]
+	river.WorkerDefaults[storage.PollFeedArgs]
 	o *Orchestrator
 }
 
-func (w *pollWorker) Work(ctx context.Context, job *river.Job[PollFeedArgs]) error {
-	_, err := w.o.PollFeed(ctx, job.Args.Warehouse)
+func (w *pollWorker) Work(ctx context.Context, job *river.Job[storage.PollFeedArgs]) error {
+	_, err := w.o.PollFeed(ctx, job.Args.Warehouse, job.CreatedAt)
 	return w.o.queueAnswer(err)
 }
 

@@ -150,7 +150,7 @@ func (o *Orchestrator) PeriodicJobs() []*river.PeriodicJob {
 	for _, w := range o.cfg.Warehouses {
 		name := w.Name
 		jobs = append(jobs, river.NewPeriodicJob(river.PeriodicInterval(w.PollInterval),
-			func() (river.JobArgs, *river.InsertOpts) { return PollFeedArgs{Warehouse: name}, nil },
+			func() (river.JobArgs, *river.InsertOpts) { return storage.PollFeedArgs{Warehouse: name}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}))
 	}
 	jobs = append(jobs, river.NewPeriodicJob(river.PeriodicInterval(o.cfg.ReconcileInterval),

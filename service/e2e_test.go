@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/moysklad/moyskladtest"
 	"github.com/skladflow/skladflow/service"
+	"github.com/skladflow/skladflow/stdwebhooks"
 	"github.com/skladflow/skladflow/storage"
 )
 
@@ -47,7 +49,10 @@ type setupOpts struct {
 	msOpts      moyskladtest.Options
 	edit        func(*config.Config)
 	retryBudget time.Duration
+	push        bool // the warehouse pushes to /hooks/fulfillment/{name}
 }
+
+var pushKey = []byte("push-key-0123456789abcdef-xyz")
 
 func setup(t testing.TB, opts ...setupOpts) *bundle {
 	t.Helper()
@@ -57,9 +62,16 @@ func setup(t testing.TB, opts ...setupOpts) *bundle {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
 	ms := moyskladtest.NewServer(o.msOpts)
 	t.Cleanup(ms.Close)
-	fb := fboxtest.NewServer(fboxtest.Options{})
+	fbOpts := fboxtest.Options{}
+	if o.push {
+		fbOpts.PushURL = "http://" + ln.Addr().String() + "/hooks/fulfillment/" + url.PathEscape("БетаПРО")
+		fbOpts.PushKey = pushKey
+	}
+	fb := fboxtest.NewServer(fbOpts)
 	t.Cleanup(fb.Close)
 	b := &bundle{ctx: ctx, ms: ms, fb: fb}
 	b.store = ms.AddStore("Склад БетаПРО")
@@ -71,8 +83,6 @@ func setup(t testing.TB, opts ...setupOpts) *bundle {
 		bigFlask:  ms.AddProduct(moyskladtest.ProductSpec{Name: "Термос 0,75 л", Article: "TH-750"}),
 		noArticle: ms.AddProduct(moyskladtest.ProductSpec{Name: "Ложка", Code: "00017"}),
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
 	b.cfg = &config.Config{
 		PublicURL: "http://" + ln.Addr().String(),
 		Database:  filepath.Join(t.TempDir(), "skladflow.db"),
@@ -81,6 +91,9 @@ func setup(t testing.TB, opts ...setupOpts) *bundle {
 		Warehouses: []config.Warehouse{{Name: "БетаПРО", Store: "Склад БетаПРО",
 			FBox: config.FBox{BaseURL: fb.URL(), PartnerID: "partner", Password: "secret",
 				PollInterval: config.Duration{Duration: time.Hour}}}},
+	}
+	if o.push {
+		b.cfg.Warehouses[0].CallbackSecret = stdwebhooks.Secret(pushKey)
 	}
 	if o.edit != nil {
 		o.edit(b.cfg)

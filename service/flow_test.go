@@ -367,3 +367,24 @@ func TestSurplusInASeparateDocument(t *testing.T) {
 	require.Contains(t, lastLine(t, d), "Излишки на складе БетаПРО")
 	require.Contains(t, lastLine(t, d), "добавлено 5 шт.")
 }
+
+func TestWarehousePushAppliesAtOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{push: true}) // the feed is polled hourly: only the push can be quick
+	doc := b.supply(t, "", line{b.p.kettle, 4})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	outdoc, err := b.fb.Receive(b.row(t, moysklad.TypeSupply, doc.ID).IndocID, fboxtest.Line{GoodID: "KT-1700", Useful: 4})
+	require.NoError(t, err)
+	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
+	require.Equal(t, 1, strings.Count(d.Description, "Оприходовано"))
+	require.Equal(t, 204, b.fb.Pushes()[0].Status)
+	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(outdoc); return h.Locked }, 10*time.Second, 20*time.Millisecond)
+
+	// The periodic poll finds the same document again later: nothing twice.
+	require.NoError(t, b.svc.PollNow(b.ctx))
+	require.Never(t, func() bool {
+		d, _ := b.ms.Document(moysklad.TypeSupply, doc.ID)
+		return strings.Count(d.Description, "Оприходовано") > 1
+	}, 500*time.Millisecond, 20*time.Millisecond)
+}

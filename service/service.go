@@ -19,6 +19,7 @@ import (
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/orchestrator"
+	"github.com/skladflow/skladflow/stdwebhooks"
 	"github.com/skladflow/skladflow/storage"
 	"github.com/skladflow/skladflow/webhooks"
 )
@@ -121,7 +122,14 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 	for _, c := range created {
 		log.Info("status created in MoySklad", "status", c)
 	}
+	keys := map[string][]byte{}
+	for _, w := range cfg.Warehouses {
+		if w.CallbackSecret != "" {
+			keys[w.Name], _ = stdwebhooks.Key(w.CallbackSecret) // validated with the config
+		}
+	}
 	edge, err := webhooks.New(webhooks.Config{
+		WarehouseKeys:  keys,
 		MoySkladSecret: cfg.MoySklad.WebhookSecret,
 		IntegrationUID: cfg.MoySklad.IntegrationUID,
 		DocumentTypes:  cfg.MoySklad.Documents,
@@ -227,7 +235,7 @@ func (s *Service) HookURL() string {
 // PollNow queues a read of every warehouse feed at once.
 func (s *Service) PollNow(ctx context.Context) error {
 	for _, w := range s.cfg.Warehouses {
-		if _, err := s.Store.River().Insert(ctx, orchestrator.PollFeedArgs{Warehouse: w.Name}, nil); err != nil {
+		if _, err := s.Store.River().Insert(ctx, storage.PollFeedArgs{Warehouse: w.Name}, nil); err != nil {
 			return err
 		}
 	}

@@ -56,6 +56,12 @@ func (s *Store) AcceptEvents(ctx context.Context, requestID, source string, even
 				continue
 			}
 			stored++
+			if e.DocType == DocTypeWarehouse {
+				// A push says the warehouse's feed has news: read it, through
+				// the same path as the periodic poll.
+				jobs = append(jobs, river.InsertManyParams{Args: PollFeedArgs{Warehouse: e.DocID}})
+				continue
+			}
 			jobs = append(jobs, river.InsertManyParams{Args: ProcessDocumentArgs{DocType: e.DocType, DocID: e.DocID}})
 		}
 		if len(jobs) == 0 {

@@ -37,3 +37,19 @@ func (ApplyOutdocArgs) Kind() string { return "apply_outdoc" }
 func (ApplyOutdocArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: pendingStates}}
 }
+
+// PollFeedArgs reads a warehouse's feed of outgoing documents. One poll per
+// warehouse waits at a time; a completed poll does not block the next.
+type PollFeedArgs struct {
+	Warehouse string `json:"warehouse"`
+}
+
+func (PollFeedArgs) Kind() string { return "poll_feed" }
+
+func (PollFeedArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: pendingStates}}
+}
+
+// DocTypeWarehouse marks inbox events about a warehouse's feed (pushes):
+// their DocID is the warehouse name and a feed poll processes them.
+const DocTypeWarehouse = "warehouse"

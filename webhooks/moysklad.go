@@ -3,9 +3,6 @@ package webhooks
 import (
 	"context"
 	"crypto/subtle"
-	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -27,14 +24,9 @@ func (s *Server) moysklad(c echo.Context) error {
 	if subtle.ConstantTimeCompare([]byte(secret), []byte(s.cfg.MoySkladSecret)) != 1 {
 		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "not found"}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, s.cfg.BodyLimit))
+	body, err := s.readBody(c)
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
-				Message: fmt.Sprintf("body larger than %d bytes", s.cfg.BodyLimit)}
-		}
-		return &Error{Status: http.StatusBadRequest, Code: "bad_body", Message: "cannot read body", cause: err}
+		return err
 	}
 	n, err := moysklad.ParseNotification(body)
 	if err != nil {

@@ -35,6 +35,10 @@ type Config struct {
 	DocumentTypes []string
 	// BodyLimit is the largest accepted body, in bytes. Defaults to 1 MiB.
 	BodyLimit int64
+	// WarehouseKeys are the Standard Webhooks keys of the warehouses that
+	// push, by warehouse name; a warehouse without one has no push route.
+	// Defaults to none.
+	WarehouseKeys map[string][]byte
 	// StoreTimeout bounds the durable write of a notification, so the answer
 	// comes within MoySklad's 1500 ms. Defaults to 1s.
 	StoreTimeout time.Duration
@@ -93,6 +97,7 @@ func New(cfg Config, inbox Inbox) (*Server, error) {
 	e.HTTPErrorHandler = s.handleError
 	e.Use(middleware.Recover())
 	e.POST("/hooks/moysklad/:secret", s.moysklad)
+	e.POST("/hooks/fulfillment/:warehouse", s.fulfillment)
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	return s, nil

@@ -32,6 +32,12 @@ type Options struct {
 	// RateLimit is requests per minute per partner; 0 is unlimited.
 	// Defaults to 0.
 	RateLimit int
+	// PushURL receives a signed notification (Standard Webhooks) for every
+	// new outgoing document, as a relay in front of FBox would send it.
+	// Optional: FBox itself never pushes.
+	PushURL string
+	// PushKey signs pushes. Required with PushURL.
+	PushKey []byte
 	// Now is the clock. Defaults to time.Now.
 	Now func() time.Time
 	// Logger defaults to discarding.
@@ -82,6 +88,7 @@ type Server struct {
 	nextID   int64
 	faults   []Fault
 	requests []Request
+	pushes   []Push
 	locks    int
 	window   []time.Time
 }

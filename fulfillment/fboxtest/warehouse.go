@@ -146,5 +146,6 @@ func (s *Server) issue(indocID string, part *int32, attrs []fulfillment.OutdocAt
 		Goods:       goods,
 		GoodsExpiry: []fulfillment.GoodsExpiry{},
 	}}
+	s.push(s.nextID, fulfillment.OutdocSupply, indocID)
 	return s.nextID, nil
 }
