@@ -1,7 +1,9 @@
 package webhooks_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -152,4 +154,36 @@ func TestHealthz(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
+}
+
+// FuzzMoySkladHook sends arbitrary bodies to the edge: every answer is 204
+// or a 4xx with a JSON error, never a 5xx, and a rejected body stores
+// nothing.
+func FuzzMoySkladHook(f *testing.F) {
+	f.Add([]byte(stateChange))
+	f.Add([]byte(`{"events":[{"meta":{"type":"move","href":"https://x/entity/move/1"},"action":"CREATE"}]}`))
+	f.Add([]byte(`{"events":null}`))
+	store, err := storage.Open(context.Background(), storage.Config{Path: filepath.Join(f.TempDir(), "db.sqlite")})
+	require.NoError(f, err)
+	f.Cleanup(func() { store.Close() })
+	edge, err := webhooks.New(webhooks.Config{MoySkladSecret: secret}, store)
+	require.NoError(f, err)
+	srv := httptest.NewServer(edge.Handler())
+	f.Cleanup(srv.Close)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		before, err := store.InboxCount(context.Background())
+		require.NoError(t, err)
+		resp, err := http.Post(srv.URL+"/hooks/moysklad/"+secret, "application/json", bytes.NewReader(body))
+		require.NoError(t, err)
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusNoContent {
+			return
+		}
+		require.Equal(t, http.StatusBadRequest, resp.StatusCode, string(got))
+		require.True(t, json.Valid(got))
+		after, err := store.InboxCount(context.Background())
+		require.NoError(t, err)
+		require.Equal(t, before, after)
+	})
 }
