@@ -26,6 +26,19 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[storage.Process
 	return w.o.queueAnswer(err)
 }
 
+type rerunWorker struct {
+	river.WorkerDefaults[storage.RerunDocumentArgs]
+	o *Orchestrator
+}
+
+func (w *rerunWorker) Work(ctx context.Context, job *river.Job[storage.RerunDocumentArgs]) error {
+	lastTry := w.o.pastHorizon(job.CreatedAt)
+	err := w.o.withLease(ctx, docKey(job.Args.DocType, job.Args.DocID), jobOwner(job.JobRow), func() error {
+		return w.o.Rerun(ctx, job.Args.DocType, job.Args.DocID, lastTry)
+	})
+	return w.o.queueAnswer(err)
+}
+
 type applyWorker struct {
 	river.WorkerDefaults[storage.ApplyOutdocArgs]
 	o *Orchestrator

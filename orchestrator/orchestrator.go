@@ -141,6 +141,7 @@ func (o *Orchestrator) Workers() *river.Workers {
 	river.AddWorker(w, &applyWorker{o: o})
 	river.AddWorker(w, &pollWorker{o: o})
 	river.AddWorker(w, &reconcileWorker{o: o})
+	river.AddWorker(w, &rerunWorker{o: o})
 	return w
 }
 

@@ -61,6 +61,37 @@ func (o *Orchestrator) ProcessDocument(ctx context.Context, typ, id string, last
 	return o.done(ctx, typ, id, start)
 }
 
+// Rerun runs a document's flow again because an operator asked: after an
+// outage longer than the retry horizon, or once the cause was fixed. A
+// failed submission is submitted again, a failed receipt applied again;
+// anything else is processed as if notified.
+func (o *Orchestrator) Rerun(ctx context.Context, typ, id string, lastTry bool) error {
+	row, err := o.row(ctx, typ, id)
+	if err != nil {
+		return err
+	}
+	switch fsm.State(row.State) {
+	case fsm.SubmitFailed, fsm.Submitting, fsm.ReceiveFailed:
+	default:
+		return o.ProcessDocument(ctx, typ, id, lastTry)
+	}
+	doc, err := o.ms.GetDocument(ctx, typ, id, expand...)
+	if err != nil {
+		return fmt.Errorf("get %s %s: %w", typ, id, err)
+	}
+	wh, ok := o.warehouseFor(doc)
+	if !ok {
+		return fmt.Errorf("%s %s is no longer in a fulfillment store: %w", typ, id, errFinal)
+	}
+	if err := o.note(ctx, row, storage.TimelineEntry{Kind: "operator", Message: "повторный запуск по запросу оператора"}); err != nil {
+		return err
+	}
+	if fsm.State(row.State) == fsm.ReceiveFailed {
+		return o.retryReceipt(ctx, doc, row)
+	}
+	return o.submit(ctx, doc, row, wh, lastTry)
+}
+
 // row loads the stored state of a document; a document never seen is New.
 func (o *Orchestrator) row(ctx context.Context, typ, id string) (storage.Document, error) {
 	row, err := o.store.Document(ctx, typ, id)

@@ -14,6 +14,7 @@ import (
 	"github.com/skladflow/skladflow/minilog"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/moysklad/moyskladtest"
+	"github.com/skladflow/skladflow/storage"
 )
 
 func TestFBoxErrorThenResubmit(t *testing.T) {
@@ -269,6 +270,13 @@ func TestWarehouseUnreachablePastHorizon(t *testing.T) {
 		}
 	}
 	require.Greater(t, calls, 1, "retried by the queue before giving up")
+
+	// The warehouse is back; the operator re-runs the document.
+	b.fb.ClearFaults()
+	_, err = b.svc.Store.River().Insert(b.ctx, storage.RerunDocumentArgs{DocType: moysklad.TypeSupply, DocID: doc.ID}, nil)
+	require.NoError(t, err)
+	d = b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	require.Contains(t, lastLine(t, d), "Передан на склад БетаПРО")
 }
 
 func TestCancel(t *testing.T) {

@@ -53,3 +53,12 @@ func (PollFeedArgs) InsertOpts() river.InsertOpts {
 // DocTypeWarehouse marks inbox events about a warehouse's feed (pushes):
 // their DocID is the warehouse name and a feed poll processes them.
 const DocTypeWarehouse = "warehouse"
+
+// RerunDocumentArgs re-runs a document's flow on an operator's request: a
+// failed submission is submitted again, a failed receipt applied again.
+type RerunDocumentArgs struct {
+	DocType string `json:"doc_type"`
+	DocID   string `json:"doc_id"`
+}
+
+func (RerunDocumentArgs) Kind() string { return "rerun_document" }

@@ -26,6 +26,7 @@ const usage = `skladflow turns MoySklad document statuses into fulfillment wareh
 Usage:
   skladflow serve [--config skladflow.yaml]   run the service
   skladflow demo [--keep-running]             run the whole inbound flow against built-in emulators
+  skladflow retry [--config …] <type> <id>    re-run a document's flow (after an outage or a fix)
 `
 
 func main() {
@@ -47,6 +48,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return serve(ctx, args[1:], stderr)
 	case "demo":
 		return demo(ctx, args[1:], stdout, stderr)
+	case "retry":
+		return retry(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

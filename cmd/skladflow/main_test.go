@@ -8,7 +8,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
+
+	"github.com/skladflow/skladflow/storage"
 )
 
 func TestDemo(t *testing.T) {
@@ -42,4 +45,35 @@ func TestServeRejectsBadConfig(t *testing.T) {
 	var stderr bytes.Buffer
 	err := run(context.Background(), []string{"serve", "--config", path}, &bytes.Buffer{}, &stderr)
 	require.ErrorContains(t, err, "moysklad.token: environment variable SKLADFLOW_TEST_UNSET_TOKEN is not set")
+}
+
+func TestRetryQueuesARerun(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "skladflow.db")
+	path := filepath.Join(dir, "skladflow.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(`
+public_url: "https://x.ru"
+database: "`+db+`"
+moysklad: { token: t, webhook_secret: "0123456789abcdef" }
+warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
+`), 0o600))
+	ctx := context.Background()
+	s, err := storage.Open(ctx, storage.Config{Path: db})
+	require.NoError(t, err)
+	_, err = s.Update(ctx, "supply", "d1", func(_ *storage.Tx, d *storage.Document) error { d.State, d.Name = "submit_failed", "00042"; return nil })
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+
+	var out bytes.Buffer
+	require.NoError(t, run(ctx, []string{"retry", "--config", path, "supply", "d1"}, &out, &bytes.Buffer{}))
+	require.Equal(t, "queued: supply d1 (00042), now submit_failed\n", out.String())
+	require.ErrorContains(t, run(ctx, []string{"retry", "--config", path, "supply", "nope"}, &out, &bytes.Buffer{}), "skladflow has no record of it")
+
+	s, err = storage.Open(ctx, storage.Config{Path: db})
+	require.NoError(t, err)
+	defer s.Close()
+	jobs, err := s.River().JobList(ctx, river.NewJobListParams().Kinds("rerun_document"))
+	require.NoError(t, err)
+	require.Len(t, jobs.Jobs, 1)
 }

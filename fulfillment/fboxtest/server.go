@@ -242,6 +242,13 @@ func (s *Server) FailNext(f Fault) {
 	s.mu.Unlock()
 }
 
+// ClearFaults drops every injected fault: the warehouse is healthy again.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	s.faults = nil
+	s.mu.Unlock()
+}
+
 // Requests lists the requests answered so far.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()

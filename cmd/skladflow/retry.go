@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/storage"
+)
+
+// retry queues a re-run of one document's flow. It only writes the job to
+// the database: the running service (or the next one started) works it.
+func retry(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("retry", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "skladflow.yaml", "configuration file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		return errors.New("usage: skladflow retry [--config skladflow.yaml] <supply|move> <document id>")
+	}
+	typ, id := fs.Arg(0), fs.Arg(1)
+	cfg, err := config.Load(*path)
+	if err != nil {
+		return err
+	}
+	s, err := storage.Open(ctx, storage.Config{Path: cfg.Database})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	d, err := s.Document(ctx, typ, id)
+	if err != nil {
+		return fmt.Errorf("%s %s: skladflow has no record of it: %w", typ, id, err)
+	}
+	if _, err := s.River().Insert(ctx, storage.RerunDocumentArgs{DocType: typ, DocID: id}, nil); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "queued: %s %s (%s), now %s\n", typ, id, d.Name, d.State)
+	return nil
+}
