@@ -28,7 +28,7 @@ func (o *Orchestrator) ApplyOutdoc(ctx context.Context, whName string, outdocID 
 		return err
 	}
 	switch od.Status {
-	case storage.OutdocLocked, storage.OutdocFailed:
+	case storage.OutdocLocked, storage.OutdocFailed, storage.OutdocUndone:
 		return nil
 	case storage.OutdocApplied:
 		return o.lock(ctx, wh, od)
@@ -67,7 +67,7 @@ func (o *Orchestrator) applyLocked(ctx context.Context, wh *Warehouse, od storag
 		return err
 	}
 	switch od.Status {
-	case storage.OutdocLocked, storage.OutdocFailed:
+	case storage.OutdocLocked, storage.OutdocFailed, storage.OutdocUndone:
 		return nil
 	case storage.OutdocApplied:
 		return o.lock(ctx, wh, od)
@@ -75,6 +75,23 @@ func (o *Orchestrator) applyLocked(ctx context.Context, wh *Warehouse, od storag
 	doc, err := o.ms.GetDocument(ctx, row.Type, row.ID, expand...)
 	if err != nil {
 		return fmt.Errorf("get %s %s: %w", row.Type, row.ID, err)
+	}
+	if od.Status == storage.OutdocRevert {
+		return o.revert(ctx, wh, doc, row, od, supply)
+	}
+	if len(od.Before) == 0 {
+		// What the document held before this receipt, kept before anything
+		// is written: a correction by the warehouse reverts exactly to it.
+		before, err := json.Marshal(forWrite(doc.Rows()))
+		if err != nil {
+			return err
+		}
+		if err := o.store.UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
+			x.Before = before
+			return nil
+		}); err != nil {
+			return err
+		}
 	}
 	if strings.Contains(doc.Description, outdocMark(od.OutdocID)) {
 		// Written before a crash: finish the bookkeeping only.
@@ -368,4 +385,77 @@ func (o *Orchestrator) retryReceipt(ctx context.Context, doc *moysklad.Document,
 	_, err = o.transition(ctx, row, fsm.RetryReceipt, nil, storage.TimelineEntry{Kind: "decision",
 		Message: fmt.Sprintf("статус «%s»: повторяю приёмку (%d док. склада)", doc.StateName(), len(again))})
 	return err
+}
+
+func forWrite(rows []moysklad.Position) []moysklad.Position {
+	out := make([]moysklad.Position, len(rows))
+	for i, p := range rows {
+		out[i] = p.ForWrite()
+	}
+	return out
+}
+
+// revertMark names a withdrawn warehouse document in the mini-log; a line
+// carrying it shows the revert was written.
+func revertMark(id int64) string { return fmt.Sprintf("(отмена док. склада %d)", id) }
+
+// revert undoes exactly what a warehouse document applied, because the
+// warehouse asked to unlock it to correct it; then unlocks it. The
+// replacement comes later as a new document and is applied as usual.
+func (o *Orchestrator) revert(ctx context.Context, wh *Warehouse, doc *moysklad.Document, row storage.Document, od storage.Outdoc, s *fulfillment.Supply) error {
+	mark := revertMark(od.OutdocID)
+	if !strings.Contains(doc.Description, mark) {
+		var (
+			pos        *[]moysklad.Position
+			applicable *bool
+			status     = o.cfg.Statuses.Submitted
+			ev         = fsm.Revert
+			line       = fmt.Sprintf("Склад %s исправляет документ %d: его приёмка отменена %s, ждём исправленный документ", wh.Name, od.OutdocID, mark)
+		)
+		switch {
+		case s.PartNum != nil || (surplusOf(s) != "" && fsm.State(row.State) != fsm.Received):
+			status = o.cfg.Statuses.Receiving // nothing was written to positions yet
+		case len(od.Before) > 0:
+			var before []moysklad.Position
+			if err := json.Unmarshal(od.Before, &before); err != nil {
+				return fmt.Errorf("outdoc %d: positions before: %w", od.OutdocID, err)
+			}
+			now := map[string]bool{}
+			for _, p := range doc.Rows() {
+				now[p.ID] = true
+			}
+			for i := range before {
+				if !now[before[i].ID] {
+					before[i].ID = "" // removed by the receipt: add it back as it was
+				}
+			}
+			pos = &before
+			line = fmt.Sprintf("Склад %s исправляет документ %d: оприходование отменено %s, позиции возвращены (%s), ждём исправленный документ",
+				wh.Name, od.OutdocID, mark, positions(len(before)))
+			if surplusOf(s) != "" {
+				status, ev = o.cfg.Statuses.Received, fsm.SurplusApplied
+			} else {
+				unposted := false
+				applicable = &unposted
+			}
+		}
+		entry, err := o.writeBack(ctx, doc, status, pos, applicable, line)
+		if err != nil {
+			return err
+		}
+		if fsm.State(row.State) == fsm.Receiving && ev == fsm.Revert && status == o.cfg.Statuses.Receiving {
+			ev = fsm.ReceiptPartial // a part withdrawn: still receiving
+		}
+		if _, err := o.transition(ctx, row, ev, nil, storage.TimelineEntry{Kind: "event",
+			Message: fmt.Sprintf("склад %s просит разблокировать документ %d для исправления", wh.Name, od.OutdocID)}, entry); err != nil {
+			return err
+		}
+	}
+	if err := wh.API.LockOutdocs(ctx, false, od.OutdocID); err != nil {
+		return fmt.Errorf("unlock outdoc %d: %w", od.OutdocID, err)
+	}
+	return o.store.UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
+		x.Status = storage.OutdocUndone
+		return nil
+	})
 }

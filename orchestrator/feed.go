@@ -25,6 +25,21 @@ func (o *Orchestrator) PollFeed(ctx context.Context, whName string, start time.T
 	if err != nil {
 		return 0, fmt.Errorf("list outdocs of %s: %w", whName, err)
 	}
+	// Corrections: the warehouse asks to unlock documents already imported.
+	yes := true
+	revise, err := wh.API.ListOutdocs(ctx, fulfillment.OutdocFilter{Locked: &yes, UnlockRequest: &yes})
+	if err != nil {
+		return 0, fmt.Errorf("list outdocs to unlock at %s: %w", whName, err)
+	}
+	if len(revise) > 0 {
+		ids := make([]int64, len(revise))
+		for i, h := range revise {
+			ids[i] = h.OutdocID
+		}
+		if _, err := o.store.RequestRevert(ctx, whName, ids); err != nil {
+			return 0, err
+		}
+	}
 	defer func() {
 		if err := o.store.MarkProcessed(ctx, storage.DocTypeWarehouse, whName, start); err != nil {
 			o.log.Error("mark pushes processed", "warehouse", whName, "err", err)

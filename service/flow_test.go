@@ -396,3 +396,36 @@ func TestWarehousePushAppliesAtOnce(t *testing.T) {
 		return strings.Count(d.Description, "Оприходовано") > 1
 	}, 500*time.Millisecond, 20*time.Millisecond)
 }
+
+func TestWarehouseCorrectsAnAppliedReceipt(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc := b.supply(t, "", line{b.p.kettle, 10}, line{b.p.mug, 5})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	indoc := b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+	first := b.receive(t, indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 7}, fboxtest.Line{GoodID: "TH-750", Useful: 1})
+	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
+	require.Equal(t, map[string]float64{"KT-1700": 7, "TH-750": 1}, quantities(d))
+	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(first); return h.Locked }, 10*time.Second, 20*time.Millisecond)
+
+	// The warehouse miscounted: it asks to unlock the document and will
+	// replace it with the right one.
+	require.NoError(t, b.fb.Correct(first, fboxtest.Line{GoodID: "KT-1700", Useful: 10}, fboxtest.Line{GoodID: "MG-350", Useful: 4}))
+	require.NoError(t, b.svc.PollNow(b.ctx))
+	require.Eventually(t, func() bool { _, exists := b.fb.Outdoc(first); return !exists }, 10*time.Second, 20*time.Millisecond,
+		"skladflow reverted and unlocked it, so the warehouse replaced it")
+	require.NoError(t, b.svc.PollNow(b.ctx))
+	require.Eventually(t, func() bool {
+		d, _ = b.ms.Document(moysklad.TypeSupply, doc.ID)
+		return d.StateName() == "Проведён" && strings.Contains(d.Description, "исправляет")
+	}, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool {
+		d, _ = b.ms.Document(moysklad.TypeSupply, doc.ID)
+		return strings.Count(d.Description, "Оприходовано") == 2
+	}, 10*time.Second, 20*time.Millisecond)
+	require.Equal(t, map[string]float64{"KT-1700": 10, "MG-350": 4}, quantities(d), "the first receipt reverted exactly, the replacement applied")
+	require.True(t, d.Applicable)
+	require.Contains(t, d.Description, "Склад БетаПРО исправляет документ")
+	require.Contains(t, d.Description, "позиции возвращены (2 позиции)")
+}

@@ -15,6 +15,8 @@ const (
 	OutdocApplied = "applied" // written to MoySklad, not yet locked at the warehouse
 	OutdocLocked  = "locked"  // done
 	OutdocFailed  = "failed"  // could not be applied; waits for staff
+	OutdocRevert  = "revert"  // the warehouse asked to unlock it: revert, then unlock
+	OutdocUndone  = "undone"  // reverted and unlocked; the warehouse replaces it
 )
 
 // Outdoc is a warehouse outgoing document skladflow has seen.
@@ -26,18 +28,19 @@ type Outdoc struct {
 	PartNum   *int32
 	Status    string
 	Body      []byte
+	Before    []byte // the document's positions before this receipt, as JSON
 	Error     string
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
 
-const outdocColumns = `warehouse, outdoc_id, type, indoc_id, part_num, status, body, error, created_at, updated_at`
+const outdocColumns = `warehouse, outdoc_id, type, indoc_id, part_num, status, body, before, error, created_at, updated_at`
 
 func scanOutdoc(r scanner) (Outdoc, error) {
 	var o Outdoc
 	var part sql.NullInt32
 	var created, updated string
-	err := r.Scan(&o.Warehouse, &o.OutdocID, &o.Type, &o.IndocID, &part, &o.Status, &o.Body, &o.Error, &created, &updated)
+	err := r.Scan(&o.Warehouse, &o.OutdocID, &o.Type, &o.IndocID, &part, &o.Status, &o.Body, &o.Before, &o.Error, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, ErrNotFound
 	}
@@ -57,7 +60,7 @@ func (s *Store) AcceptOutdocs(ctx context.Context, warehouse string, outdocs []O
 		var jobs []river.InsertManyParams
 		for _, o := range outdocs {
 			ts := now()
-			if _, err := tx.ExecContext(ctx, `INSERT INTO outdocs (`+outdocColumns+`) VALUES (?, ?, ?, ?, ?, ?, NULL, '', ?, ?)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO outdocs (`+outdocColumns+`) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, '', ?, ?)
 				ON CONFLICT (warehouse, outdoc_id) DO NOTHING`,
 				warehouse, o.OutdocID, o.Type, o.IndocID, o.PartNum, OutdocNew, ts, ts); err != nil {
 				return err
@@ -125,7 +128,39 @@ func updateOutdoc(ctx context.Context, tx *sql.Tx, warehouse string, id int64, f
 	if err := fn(&o); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE outdocs SET type = ?, indoc_id = ?, part_num = ?, status = ?, body = ?, error = ?, updated_at = ?
-		WHERE warehouse = ? AND outdoc_id = ?`, o.Type, o.IndocID, o.PartNum, o.Status, o.Body, o.Error, now(), warehouse, id)
+	_, err = tx.ExecContext(ctx, `UPDATE outdocs SET type = ?, indoc_id = ?, part_num = ?, status = ?, body = ?, before = ?, error = ?, updated_at = ?
+		WHERE warehouse = ? AND outdoc_id = ?`, o.Type, o.IndocID, o.PartNum, o.Status, o.Body, o.Before, o.Error, now(), warehouse, id)
 	return err
+}
+
+// RequestRevert marks applied outdocs the warehouse asked to unlock and
+// queues their jobs, in one transaction. Outdocs skladflow never applied
+// are unlocked by no one here: they are not ours.
+func (s *Store) RequestRevert(ctx context.Context, warehouse string, ids []int64) (int, error) {
+	enqueued := 0
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		enqueued = 0
+		var jobs []river.InsertManyParams
+		for _, id := range ids {
+			res, err := tx.ExecContext(ctx, `UPDATE outdocs SET status = ?, updated_at = ? WHERE warehouse = ? AND outdoc_id = ? AND status IN (?, ?)`,
+				OutdocRevert, now(), warehouse, id, OutdocLocked, OutdocRevert)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				jobs = append(jobs, river.InsertManyParams{Args: ApplyOutdocArgs{Warehouse: warehouse, OutdocID: id}})
+			}
+		}
+		if len(jobs) == 0 {
+			return nil
+		}
+		res, err := s.river.InsertManyTx(ctx, tx, jobs)
+		for _, r := range res {
+			if !r.UniqueSkippedAsDuplicate {
+				enqueued++
+			}
+		}
+		return err
+	})
+	return enqueued, err
 }

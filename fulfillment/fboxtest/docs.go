@@ -192,25 +192,44 @@ func (s *Server) lockOutdocs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	for _, x := range q.Outdocs {
 		if x.OutdocID == nil || x.Lock == nil {
+			s.mu.Unlock()
 			s.fail(w, http.StatusBadRequest, 400, "outdoc_id и lock обязательны")
 			return
 		}
 		if _, found := s.outdocs[*x.OutdocID]; !found {
+			s.mu.Unlock()
 			s.fail(w, http.StatusNotFound, 404, fmt.Sprintf("Документ %d не найден", *x.OutdocID))
 			return
 		}
 	}
+	type replacement struct {
+		indoc string
+		lines []Line
+	}
+	var replace []replacement
 	for _, x := range q.Outdocs {
 		o := s.outdocs[*x.OutdocID]
 		o.header.Locked = *x.Lock
 		if !*x.Lock {
 			o.header.UnlockRequest = false
+			// A correction: once unlocked, the old document goes and its
+			// replacement comes under a new id.
+			if lines, ok := s.replace[*x.OutdocID]; ok {
+				delete(s.replace, *x.OutdocID)
+				delete(s.outdocs, *x.OutdocID)
+				replace = append(replace, replacement{o.header.IndocID, lines})
+			}
 		}
 	}
 	s.locks++
+	s.mu.Unlock()
+	for _, r := range replace {
+		if _, err := s.Receive(r.indoc, r.lines...); err != nil {
+			s.opts.Logger.Error("fboxtest: replacement", "err", err)
+		}
+	}
 	ok(w, nil)
 }
 

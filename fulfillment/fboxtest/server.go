@@ -90,6 +90,7 @@ type Server struct {
 	requests []Request
 	pushes   []Push
 	locks    int
+	replace  map[int64][]Line // corrections waiting for the client to unlock
 	window   []time.Time
 }
 
@@ -111,7 +112,7 @@ func NewServer(opts Options) *Server {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{opts: opts, goods: map[string]fulfillment.Good{}, tasks: map[string]fulfillment.SupplyTask{},
-		creates: map[string]int{}, outdocs: map[int64]*outdoc{}, nextID: 1000}
+		creates: map[string]int{}, outdocs: map[int64]*outdoc{}, nextID: 1000, replace: map[int64][]Line{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /grh/api/indocs", s.createIndoc)
 	mux.HandleFunc("GET /grh/api/indocs/{id}/json", s.getIndoc)

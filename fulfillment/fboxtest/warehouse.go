@@ -79,6 +79,21 @@ func (s *Server) ReceivePart(indocID string, partNum int32, lines ...Line) (int6
 		AttributeType: "integer", AttributeName: "Номер частичной приемки", Value: partNum}}, lines)
 }
 
+// Correct revises a receipt the client already imported (locked): the
+// warehouse sets unlock_request and, once the client has reverted and
+// unlocked it, deletes it and issues a replacement with lines.
+func (s *Server) Correct(outdocID int64, lines ...Line) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.outdocs[outdocID]
+	if !ok || !o.header.Locked {
+		return fmt.Errorf("fboxtest: outdoc %d is not a locked document", outdocID)
+	}
+	o.header.UnlockRequest = true
+	s.replace[outdocID] = lines
+	return nil
+}
+
 // ReceiveSurplus issues the separate goods_supply a warehouse makes for
 // surplus when surplus_enabled is off: no task number of its own, attribute
 // 624 naming the task where the surplus was found, every line unplanned.
