@@ -11,4 +11,5 @@ type Warehouse interface {
 	ListOutdocs(ctx context.Context, f OutdocFilter) ([]OutdocHeader, error)
 	GetSupply(ctx context.Context, outdocID int64) (*Supply, error)
 	LockOutdocs(ctx context.Context, lock bool, ids ...int64) error
+	Unrecognized(ctx context.Context) ([]Unrecognized, error)
 }

@@ -25,6 +25,10 @@ func (o *Orchestrator) PollFeed(ctx context.Context, whName string, start time.T
 	if err != nil {
 		return 0, fmt.Errorf("list outdocs of %s: %w", whName, err)
 	}
+	if err := o.reportUnrecognized(ctx, wh); err != nil {
+		// Advisory: receipts still go on; the next poll tells staff.
+		o.log.Warn("unrecognized goods not reported", "warehouse", whName, "err", err)
+	}
 	// Corrections: the warehouse asks to unlock documents already imported.
 	yes := true
 	revise, err := wh.API.ListOutdocs(ctx, fulfillment.OutdocFilter{Locked: &yes, UnlockRequest: &yes})

@@ -429,3 +429,28 @@ func TestWarehouseCorrectsAnAppliedReceipt(t *testing.T) {
 	require.Contains(t, d.Description, "Склад БетаПРО исправляет документ")
 	require.Contains(t, d.Description, "позиции возвращены (2 позиции)")
 }
+
+func TestUnrecognizedGoodsAreToldOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc := b.supply(t, "", line{b.p.kettle, 10})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	indoc := b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+	b.fb.AddUnknown(indoc, "2000000000123", "Чайник красный без этикетки", 3)
+	require.NoError(t, b.svc.PollNow(b.ctx))
+	var d moysklad.Document
+	require.Eventually(t, func() bool {
+		d, _ = b.ms.Document(moysklad.TypeSupply, doc.ID)
+		return strings.Contains(d.Description, "ШК 2000000000123")
+	}, 10*time.Second, 20*time.Millisecond)
+	require.Contains(t, lastLine(t, d), "Склад БетаПРО принял неопознанный товар по заданию "+indoc+
+		": ШК 2000000000123 «Чайник красный без этикетки», 200×150×100 мм, 800 г — 3 шт.")
+	require.Equal(t, "Передан", d.StateName(), "the document keeps waiting")
+
+	require.NoError(t, b.svc.PollNow(b.ctx))
+	require.Never(t, func() bool {
+		d, _ := b.ms.Document(moysklad.TypeSupply, doc.ID)
+		return strings.Count(d.Description, "ШК 2000000000123") > 1
+	}, 500*time.Millisecond, 20*time.Millisecond, "told once")
+}

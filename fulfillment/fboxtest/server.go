@@ -91,6 +91,7 @@ type Server struct {
 	pushes   []Push
 	locks    int
 	replace  map[int64][]Line // corrections waiting for the client to unlock
+	unknown  []fulfillment.Unrecognized
 	window   []time.Time
 }
 
@@ -121,6 +122,7 @@ func NewServer(opts Options) *Server {
 	mux.HandleFunc("GET /grh/api/outdocs/{id}", s.getOutdoc)
 	mux.HandleFunc("POST /grh/api/outdocs/lock", s.lockOutdocs)
 	mux.HandleFunc("POST /grh/api/outdocs/check", s.checkOutdocs)
+	mux.HandleFunc("GET /grh/api/goods/recognition", s.listUnrecognized)
 	s.srv = httptest.NewServer(s.guard(mux))
 	return s
 }

@@ -1,0 +1,35 @@
+package fboxtest
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/skladflow/skladflow/fulfillment"
+)
+
+// AddUnknown makes the warehouse receive, against a task, items whose
+// barcode it does not know: they wait under GET /goods/recognition.
+func (s *Server) AddUnknown(indocID, barcode, descrip string, qnt int32) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unknown = append(s.unknown, fulfillment.Unrecognized{Barcode: barcode, Descrip: descrip, Length: 200, Width: 150, Height: 100, Weight: 800,
+		Indocs: []fulfillment.UnrecognizedIndoc{{IndocID: indocID, QualType: "useful", Qnt: qnt}}})
+}
+
+// Identify removes an item from the recognition list, as if the customer
+// had mapped its barcode to a good.
+func (s *Server) Identify(barcode string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unknown = slices.DeleteFunc(s.unknown, func(u fulfillment.Unrecognized) bool { return u.Barcode == barcode })
+}
+
+func (s *Server) listUnrecognized(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	items := slices.Clone(s.unknown)
+	s.mu.Unlock()
+	if items == nil {
+		items = []fulfillment.Unrecognized{}
+	}
+	ok(w, map[string]any{"items": items})
+}
