@@ -12,4 +12,5 @@ type Warehouse interface {
 	GetSupply(ctx context.Context, outdocID int64) (*Supply, error)
 	LockOutdocs(ctx context.Context, lock bool, ids ...int64) error
 	Unrecognized(ctx context.Context) ([]Unrecognized, error)
+	CheckOutdocs(ctx context.Context, ids ...int64) ([]int64, error)
 }

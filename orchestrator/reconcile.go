@@ -43,7 +43,7 @@ type Findings struct {
 	Commands        int // documents sitting in a command status, queued as if notified
 	WebhooksEnabled int // disabled subscriptions turned back on
 	WebhooksMissing []string
-	OutdocsRequeued int
+	OutdocsDeleted  int // warehouse documents deleted before skladflow applied them
 }
 
 // Reconcile finds what notifications did not bring: MoySklad drops a
@@ -85,7 +85,50 @@ func (o *Orchestrator) Reconcile(ctx context.Context) (Findings, error) {
 			return f, err
 		}
 	}
+	for i := range o.cfg.Warehouses {
+		n, err := o.reconcileDeleted(ctx, &o.cfg.Warehouses[i])
+		if err != nil {
+			return f, err
+		}
+		f.OutdocsDeleted += n
+	}
 	return f, nil
+}
+
+// reconcileDeleted asks the warehouse which of the documents skladflow has
+// not applied yet still exist: an unlocked document may be deleted by the
+// warehouse (FBox outdocs/check). Those are dropped, with a timeline entry.
+func (o *Orchestrator) reconcileDeleted(ctx context.Context, wh *Warehouse) (int, error) {
+	pending, err := o.store.OutdocsWithStatus(ctx, wh.Name, storage.OutdocNew, storage.OutdocFailed)
+	if err != nil || len(pending) == 0 {
+		return 0, err
+	}
+	ids := make([]int64, len(pending))
+	byID := map[int64]storage.Outdoc{}
+	for i, od := range pending {
+		ids[i], byID[od.OutdocID] = od.OutdocID, od
+	}
+	missing, err := wh.API.CheckOutdocs(ctx, ids...)
+	if err != nil {
+		return 0, fmt.Errorf("check outdocs at %s: %w", wh.Name, err)
+	}
+	for _, id := range missing {
+		od := byID[id]
+		if err := o.store.UpdateOutdoc(ctx, wh.Name, id, func(x *storage.Outdoc) error {
+			x.Status, x.Error = storage.OutdocDeleted, "удалён складом до приёмки"
+			return nil
+		}); err != nil {
+			return 0, err
+		}
+		o.log.Warn("warehouse deleted a document before it was applied", "warehouse", wh.Name, "outdoc", id, "indoc", od.IndocID)
+		if row, err := o.store.DocumentByIndoc(ctx, od.IndocID); err == nil {
+			if err := o.note(ctx, row, storage.TimelineEntry{Kind: "event",
+				Message: fmt.Sprintf("склад %s удалил документ %d до его приёмки", wh.Name, id)}); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return len(missing), nil
 }
 
 // reconcileWebhooks turns back on the subscriptions MoySklad disabled.

@@ -11,7 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/fulfillment/fboxtest"
 	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/storage"
 )
 
 func TestReconciliationFindsLostNotifications(t *testing.T) {
@@ -73,4 +75,24 @@ func TestOneWriterPerDocument(t *testing.T) {
 	require.Equal(t, 1, b.ms.PutCount(moysklad.TypeSupply, doc.ID))
 	require.Equal(t, 1, b.fb.CreateCalls(indoc))
 	require.Len(t, logLines(d), 1, "the effect of one serial run")
+}
+
+func TestReconciliationNoticesDeletedWarehouseDocuments(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{edit: func(c *config.Config) {
+		c.MoySklad.ReconcileInterval = config.Duration{Duration: 300 * time.Millisecond}
+	}})
+	doc := b.supply(t, "", line{b.p.kettle, 2})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	outdoc := b.receive(t, b.row(t, moysklad.TypeSupply, doc.ID).IndocID, fboxtest.Line{GoodID: "NOPE-1", Useful: 1})
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Ошибка приёмки")
+	require.NoError(t, b.fb.DeleteOutdoc(outdoc))
+	require.Eventually(t, func() bool {
+		od, err := b.svc.Store.Outdoc(b.ctx, "БетаПРО", outdoc)
+		return err == nil && od.Status == storage.OutdocDeleted
+	}, 10*time.Second, 20*time.Millisecond)
+	tl, err := b.svc.Store.Timeline(b.ctx, moysklad.TypeSupply, doc.ID)
+	require.NoError(t, err)
+	require.Contains(t, tl[len(tl)-1].Message, fmt.Sprintf("удалил документ %d до его приёмки", outdoc))
 }

@@ -17,6 +17,7 @@ const (
 	OutdocFailed  = "failed"  // could not be applied; waits for staff
 	OutdocRevert  = "revert"  // the warehouse asked to unlock it: revert, then unlock
 	OutdocUndone  = "undone"  // reverted and unlocked; the warehouse replaces it
+	OutdocDeleted = "deleted" // the warehouse deleted it before skladflow applied it
 )
 
 // Outdoc is a warehouse outgoing document skladflow has seen.
@@ -163,4 +164,27 @@ func (s *Store) RequestRevert(ctx context.Context, warehouse string, ids []int64
 		return err
 	})
 	return enqueued, err
+}
+
+// OutdocsWithStatus lists a warehouse's outdocs in any of the statuses.
+func (s *Store) OutdocsWithStatus(ctx context.Context, warehouse string, statuses ...string) ([]Outdoc, error) {
+	var out []Outdoc
+	for _, st := range statuses {
+		rows, err := s.db.QueryContext(ctx, `SELECT `+outdocColumns+` FROM outdocs WHERE warehouse = ? AND status = ? ORDER BY outdoc_id`, warehouse, st)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			o, err := scanOutdoc(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, o)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

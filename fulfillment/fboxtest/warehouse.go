@@ -94,6 +94,19 @@ func (s *Server) Correct(outdocID int64, lines ...Line) error {
 	return nil
 }
 
+// DeleteOutdoc deletes an unlocked document, as the warehouse may within
+// 14 days; outdocs/check then reports it missing.
+func (s *Server) DeleteOutdoc(id int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.outdocs[id]
+	if !ok || o.header.Locked {
+		return fmt.Errorf("fboxtest: outdoc %d is not an unlocked document", id)
+	}
+	delete(s.outdocs, id)
+	return nil
+}
+
 // ReceiveSurplus issues the separate goods_supply a warehouse makes for
 // surplus when surplus_enabled is off: no task number of its own, attribute
 // 624 naming the task where the surplus was found, every line unplanned.
