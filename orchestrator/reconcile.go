@@ -59,14 +59,27 @@ func (o *Orchestrator) Reconcile(ctx context.Context) (Findings, error) {
 		}
 		var events []storage.InboxEvent
 		for _, d := range docs {
+			// A document with events not yet processed is being worked on
+			// (or retried); any other one sitting in a command status was
+			// missed, or its work was given up: queue it again.
+			busy, err := o.store.HasUnprocessed(ctx, typ, d.ID)
+			if err != nil {
+				return f, err
+			}
+			if busy {
+				continue
+			}
 			events = append(events, storage.InboxEvent{
-				Source: SourceReconcile,
-				// The same unchanged document is queued once, however many passes see it.
-				EventKey:   fmt.Sprintf("%s/%s/%s", typ, d.ID, d.Updated.String()),
+				Source:     SourceReconcile,
+				EventKey:   fmt.Sprintf("%s/%s/%d", typ, d.ID, now.UnixNano()),
 				DocType:    typ,
 				DocID:      d.ID,
 				ReceivedAt: now,
 			})
+			if err := o.store.AddTimeline(ctx, storage.TimelineEntry{DocType: typ, DocID: d.ID, At: now, Kind: "reconcile",
+				Message: fmt.Sprintf("сверка: документ в статусе «%s», уведомления о нём нет — обрабатываю", o.cfg.Statuses.Submit)}); err != nil {
+				return f, err
+			}
 		}
 		if len(events) == 0 {
 			continue
