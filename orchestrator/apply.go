@@ -345,7 +345,9 @@ func (o *Orchestrator) lock(ctx context.Context, wh *Warehouse, od storage.Outdo
 		return fmt.Errorf("lock outdoc %d: %w", od.OutdocID, err)
 	}
 	if err := o.store.UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
-		x.Status = storage.OutdocLocked
+		if x.Status == storage.OutdocApplied { // not if a revert was asked for meanwhile
+			x.Status = storage.OutdocLocked
+		}
 		return nil
 	}); err != nil {
 		return err

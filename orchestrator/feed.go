@@ -40,9 +40,11 @@ func (o *Orchestrator) PollFeed(ctx context.Context, whName string, start time.T
 		for i, h := range revise {
 			ids[i] = h.OutdocID
 		}
-		if _, err := o.store.RequestRevert(ctx, whName, ids); err != nil {
+		n, err := o.store.RequestRevert(ctx, whName, ids)
+		if err != nil {
 			return 0, err
 		}
+		o.log.Info("warehouse asks to unlock documents for correction", "warehouse", whName, "outdocs", ids, "queued", n)
 	}
 	defer func() {
 		if err := o.store.MarkProcessed(ctx, storage.DocTypeWarehouse, whName, start); err != nil {

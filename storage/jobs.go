@@ -1,17 +1,5 @@
 package storage
 
-import (
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
-)
-
-// pendingStates make a job unique while it waits or runs (River requires
-// running among them); a completed job does not block the next one.
-var pendingStates = []rivertype.JobState{
-	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
-	rivertype.JobStateScheduled, rivertype.JobStateRetryable,
-}
-
 // ProcessDocumentArgs acts on a MoySklad document's current status.
 //
 // It is deliberately not a unique job: River keeps a finished job "running"
@@ -26,7 +14,9 @@ type ProcessDocumentArgs struct {
 
 func (ProcessDocumentArgs) Kind() string { return "process_document" }
 
-// ApplyOutdocArgs applies one warehouse document.
+// ApplyOutdocArgs applies one warehouse document. Not unique, for the
+// reason ProcessDocumentArgs is not; runs for one document are serialized by
+// its lease and a run with nothing left to do returns at once.
 type ApplyOutdocArgs struct {
 	Warehouse string `json:"warehouse"`
 	OutdocID  int64  `json:"outdoc_id"`
@@ -34,21 +24,15 @@ type ApplyOutdocArgs struct {
 
 func (ApplyOutdocArgs) Kind() string { return "apply_outdoc" }
 
-func (ApplyOutdocArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: pendingStates}}
-}
-
-// PollFeedArgs reads a warehouse's feed of outgoing documents. One poll per
-// warehouse waits at a time; a completed poll does not block the next.
+// PollFeedArgs reads a warehouse's feed of outgoing documents. Not unique,
+// for the reason ProcessDocumentArgs is not: a poll asked for just after
+// another finished must still run. Overlapping polls are harmless (the
+// client sends one request at a time; outdocs are deduplicated by id).
 type PollFeedArgs struct {
 	Warehouse string `json:"warehouse"`
 }
 
 func (PollFeedArgs) Kind() string { return "poll_feed" }
-
-func (PollFeedArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: pendingStates}}
-}
 
 // DocTypeWarehouse marks inbox events about a warehouse's feed (pushes):
 // their DocID is the warehouse name and a feed poll processes them.

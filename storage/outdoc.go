@@ -53,7 +53,8 @@ func scanOutdoc(r scanner) (Outdoc, error) {
 }
 
 // AcceptOutdocs records outdocs from the feed and queues a job for each one
-// still to be applied or locked, in one transaction.
+// still to be applied or locked, in one transaction. Every poll queues them
+// again until they are done: a job that finds nothing to do ends at once.
 func (s *Store) AcceptOutdocs(ctx context.Context, warehouse string, outdocs []Outdoc) (int, error) {
 	enqueued := 0
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -77,12 +78,8 @@ func (s *Store) AcceptOutdocs(ctx context.Context, warehouse string, outdocs []O
 		if len(jobs) == 0 {
 			return nil
 		}
-		res, err := s.river.InsertManyTx(ctx, tx, jobs)
-		for _, r := range res {
-			if !r.UniqueSkippedAsDuplicate {
-				enqueued++
-			}
-		}
+		_, err := s.river.InsertManyTx(ctx, tx, jobs)
+		enqueued = len(jobs)
 		return err
 	})
 	return enqueued, err
@@ -143,8 +140,10 @@ func (s *Store) RequestRevert(ctx context.Context, warehouse string, ids []int64
 		enqueued = 0
 		var jobs []river.InsertManyParams
 		for _, id := range ids {
-			res, err := tx.ExecContext(ctx, `UPDATE outdocs SET status = ?, updated_at = ? WHERE warehouse = ? AND outdoc_id = ? AND status IN (?, ?)`,
-				OutdocRevert, now(), warehouse, id, OutdocLocked, OutdocRevert)
+			// Applied counts too: the warehouse has it locked even if the
+			// local record of the lock is not written yet.
+			res, err := tx.ExecContext(ctx, `UPDATE outdocs SET status = ?, updated_at = ? WHERE warehouse = ? AND outdoc_id = ? AND status IN (?, ?, ?)`,
+				OutdocRevert, now(), warehouse, id, OutdocLocked, OutdocApplied, OutdocRevert)
 			if err != nil {
 				return err
 			}
@@ -155,12 +154,8 @@ func (s *Store) RequestRevert(ctx context.Context, warehouse string, ids []int64
 		if len(jobs) == 0 {
 			return nil
 		}
-		res, err := s.river.InsertManyTx(ctx, tx, jobs)
-		for _, r := range res {
-			if !r.UniqueSkippedAsDuplicate {
-				enqueued++
-			}
-		}
+		_, err := s.river.InsertManyTx(ctx, tx, jobs)
+		enqueued = len(jobs)
 		return err
 	})
 	return enqueued, err

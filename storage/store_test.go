@@ -218,15 +218,14 @@ func TestAcceptOutdocs(t *testing.T) {
 	n, err := b.store.AcceptOutdocs(b.ctx, "w", ods)
 	require.NoError(t, err)
 	require.Equal(t, 2, n)
-	n, err = b.store.AcceptOutdocs(b.ctx, "w", ods)
-	require.NoError(t, err)
-	require.Zero(t, n, "a waiting job is not queued twice")
-	require.Len(t, jobs(t, b.store, "apply_outdoc"), 2)
-
 	require.NoError(t, b.store.UpdateOutdoc(b.ctx, "w", 1, func(o *storage.Outdoc) error {
 		o.Status, o.Body = storage.OutdocLocked, []byte(`{}`)
 		return nil
 	}))
+	n, err = b.store.AcceptOutdocs(b.ctx, "w", ods)
+	require.NoError(t, err)
+	require.Equal(t, 1, n, "seen again in the feed: only the one not yet done is queued again")
+	require.Len(t, jobs(t, b.store, "apply_outdoc"), 3)
 	got, err := b.store.OutdocsByIndoc(b.ctx, "MS-1")
 	require.NoError(t, err)
 	require.Len(t, got, 2)
@@ -235,6 +234,13 @@ func TestAcceptOutdocs(t *testing.T) {
 	require.Nil(t, got[1].PartNum)
 	_, err = b.store.Outdoc(b.ctx, "w", 3)
 	require.ErrorIs(t, err, storage.ErrNotFound)
+
+	n, err = b.store.RequestRevert(b.ctx, "w", []int64{1, 2, 99})
+	require.NoError(t, err)
+	require.Equal(t, 1, n, "only an applied outdoc can be reverted")
+	od, err := b.store.Outdoc(b.ctx, "w", 1)
+	require.NoError(t, err)
+	require.Equal(t, storage.OutdocRevert, od.Status)
 }
 
 func TestLease(t *testing.T) {
