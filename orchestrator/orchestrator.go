@@ -160,29 +160,17 @@ func (o *Orchestrator) PeriodicJobs() []*river.PeriodicJob {
 	return jobs
 }
 
-// EnsureStates resolves every configured status of the inbound document
-// types, creating the missing ones, so that a misconfiguration shows at
-// start and not in the middle of a flow.
-func (o *Orchestrator) EnsureStates(ctx context.Context) (created []string, err error) {
-	for _, typ := range o.cfg.DocumentTypes {
-		for _, st := range o.inboundStates() {
-			made, err := o.states.ensure(ctx, typ, st.name, st.kind)
-			if err != nil {
-				return created, err
-			}
-			if made {
-				created = append(created, typ+": "+st.name)
-			}
-		}
-	}
-	return created, nil
+// StateSpec is a MoySklad status a flow reads or writes.
+type StateSpec struct {
+	Name string
+	Kind string // moysklad.StateRegular, StateSuccessful or StateUnsuccessful
 }
 
-type stateSpec struct{ name, kind string }
-
-func (o *Orchestrator) inboundStates() []stateSpec {
-	s := o.cfg.Statuses
-	return []stateSpec{
+// InboundStates are the statuses of the inbound flow, on every inbound
+// document type: Successful for the final success, Unsuccessful for errors,
+// Regular otherwise.
+func InboundStates(s config.Statuses) []StateSpec {
+	return []StateSpec{
 		{s.Submit, moysklad.StateRegular},
 		{s.Submitted, moysklad.StateRegular},
 		{s.SubmitFailed, moysklad.StateUnsuccessful},
@@ -194,6 +182,18 @@ func (o *Orchestrator) inboundStates() []stateSpec {
 		{s.Cancelled, moysklad.StateUnsuccessful},
 		{s.CancelFailed, moysklad.StateUnsuccessful},
 	}
+}
+
+// StateColor is the colour a status gets when skladflow creates it: green
+// for success, red for errors, blue otherwise.
+func StateColor(kind string) int64 {
+	switch kind {
+	case moysklad.StateSuccessful:
+		return 0x22B14C
+	case moysklad.StateUnsuccessful:
+		return 0xED1C24
+	}
+	return 0x3F48CC
 }
 
 func (o *Orchestrator) warehouse(name string) (*Warehouse, bool) {

@@ -113,7 +113,7 @@ func setup(t testing.TB, opts ...setupOpts) *bundle {
 		defer c()
 		_ = b.svc.Shutdown(sctx)
 	})
-	_, err = b.svc.RegisterWebhooks(ctx)
+	_, err = b.svc.Provision(ctx)
 	require.NoError(t, err)
 	return b
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/orchestrator"
+	"github.com/skladflow/skladflow/provision"
 	"github.com/skladflow/skladflow/stdwebhooks"
 	"github.com/skladflow/skladflow/storage"
 	"github.com/skladflow/skladflow/webhooks"
@@ -114,14 +115,6 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		return nil, err
 	}
 	orch.Attach(store)
-	created, err := orch.EnsureStates(ctx)
-	if err != nil {
-		store.Close()
-		return nil, fmt.Errorf("statuses: %w", err)
-	}
-	for _, c := range created {
-		log.Info("status created in MoySklad", "status", c)
-	}
 	keys := map[string][]byte{}
 	for _, w := range cfg.Warehouses {
 		if w.CallbackSecret != "" {
@@ -202,34 +195,24 @@ func (s *Service) Shutdown(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// RegisterWebhooks subscribes skladflow to status changes of the watched
-// document types, creating only the missing subscriptions.
-func (s *Service) RegisterWebhooks(ctx context.Context) (created int, err error) {
-	url := s.HookURL()
-	have, err := s.MoySklad.Webhooks(ctx)
+// Provision creates what is missing in MoySklad — the statuses of the
+// flows and the webhook subscriptions — and returns what it did. It never
+// creates anything twice.
+func (s *Service) Provision(ctx context.Context) ([]string, error) {
+	p, err := provision.Build(ctx, s.MoySklad, s.cfg)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	for _, typ := range s.cfg.MoySklad.Documents {
-		exists := false
-		for _, w := range have {
-			exists = exists || (w.EntityType == typ && w.Action == moysklad.ActionUpdate && w.URL == url)
-		}
-		if exists {
-			continue
-		}
-		if _, err := s.MoySklad.CreateWebhook(ctx, moysklad.Webhook{EntityType: typ, Action: moysklad.ActionUpdate,
-			URL: url, DiffType: "FIELDS"}); err != nil {
-			return created, fmt.Errorf("webhook for %s: %w", typ, err)
-		}
-		created++
+	done := make([]string, len(p.Actions))
+	for i, a := range p.Actions {
+		done[i] = a.Text
 	}
-	return created, nil
+	return done, p.Apply(ctx)
 }
 
 // HookURL is where MoySklad sends notifications. It holds the secret.
 func (s *Service) HookURL() string {
-	return s.cfg.PublicURL + "/hooks/moysklad/" + s.cfg.MoySklad.WebhookSecret
+	return provision.HookURL(s.cfg)
 }
 
 // PollNow queues a read of every warehouse feed at once.

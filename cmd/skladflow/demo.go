@@ -108,7 +108,7 @@ func runDemo(ctx context.Context, o demoOptions) error {
 		defer cancel()
 		_ = svc.Shutdown(sctx)
 	}()
-	if _, err := svc.RegisterWebhooks(ctx); err != nil {
+	if _, err := svc.Provision(ctx); err != nil {
 		return err
 	}
 	say("skladflow demo: MoySklad emulator %s, FBox emulator %s, skladflow %s", ms.URL(), fb.URL(), cfg.PublicURL)
@@ -155,6 +155,14 @@ func runDemo(ctx context.Context, o demoOptions) error {
 	if err := waitStatus(ctx, ms, doc.ID, cfg.Statuses.Received, o.Timeout); err != nil {
 		return err
 	}
+	// skladflow records the step just after writing MoySklad, and locks the
+	// warehouse document last: wait for both before showing the timeline.
+	if err := waitFor(ctx, o.Timeout, func() bool {
+		tl, err := svc.Store.Timeline(ctx, moysklad.TypeSupply, doc.ID)
+		return err == nil && len(tl) > 0 && strings.Contains(tl[len(tl)-1].Message, "/outdocs/lock")
+	}); err != nil {
+		return err
+	}
 	say("   → статус «%s».", cfg.Statuses.Received)
 	say("")
 
@@ -180,6 +188,21 @@ func runDemo(ctx context.Context, o demoOptions) error {
 		say("  skladflow:         %s/healthz", cfg.PublicURL)
 		say("  document:          curl -s --compressed -H 'Authorization: Bearer %s' '%s/entity/supply/%s?expand=state,positions.assortment'", ms.Token(), ms.URL(), doc.ID)
 		<-ctx.Done()
+	}
+	return nil
+}
+
+func waitFor(ctx context.Context, timeout time.Duration, done func() bool) error {
+	deadline := time.Now().Add(timeout)
+	for !done() {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("not done in %s", timeout)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
 	}
 	return nil
 }

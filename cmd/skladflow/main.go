@@ -24,6 +24,7 @@ import (
 const usage = `skladflow turns MoySklad document statuses into fulfillment warehouse work.
 
 Usage:
+  skladflow setup [--config …] [--dry-run]    create the statuses and webhooks skladflow needs in MoySklad
   skladflow serve [--config skladflow.yaml]   run the service
   skladflow demo [--keep-running]             run the whole inbound flow against built-in emulators
   skladflow retry [--config …] <type> <id>    re-run a document's flow (after an outage or a fix)
@@ -46,6 +47,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stderr)
+	case "setup":
+		return setup(ctx, args[1:], stdout, stderr)
 	case "demo":
 		return demo(ctx, args[1:], stdout, stderr)
 	case "retry":
@@ -78,11 +81,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if n, err := svc.RegisterWebhooks(ctx); err != nil {
-		// Without webhooks no status change reaches skladflow: say it loudly.
-		log.Error("MoySklad webhooks not registered: status changes will not reach skladflow", "err", err)
-	} else if n > 0 {
-		log.Info("MoySklad webhooks registered", "count", n)
+	if done, err := svc.Provision(ctx); err != nil {
+		// Without statuses and webhooks staff commands do not reach skladflow: say it loudly.
+		log.Error("MoySklad not prepared (run skladflow setup)", "err", err)
+	} else {
+		for _, d := range done {
+			log.Info("MoySklad prepared", "done", d)
+		}
 	}
 	if err := svc.Start(ctx, nil); err != nil {
 		return err

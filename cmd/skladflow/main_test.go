@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
+	"github.com/skladflow/skladflow/moysklad/moyskladtest"
 	"github.com/skladflow/skladflow/storage"
 )
 
@@ -76,4 +77,39 @@ warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
 	jobs, err := s.River().JobList(ctx, river.NewJobListParams().Kinds("rerun_document"))
 	require.NoError(t, err)
 	require.Len(t, jobs.Jobs, 1)
+}
+
+func TestSetupDryRunThenApply(t *testing.T) {
+	t.Parallel()
+	srv := moyskladtest.NewServer(moyskladtest.Options{RateLimit: -1})
+	t.Cleanup(srv.Close)
+	path := filepath.Join(t.TempDir(), "skladflow.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(`
+public_url: "https://skladflow.example.ru"
+moysklad: { base_url: "`+srv.URL()+`", token: "`+srv.Token()+`", webhook_secret: "0123456789abcdef-secret" }
+warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
+`), 0o600))
+	ctx := context.Background()
+	var out bytes.Buffer
+	require.NoError(t, run(ctx, []string{"setup", "--config", path, "--dry-run"}, &out, &bytes.Buffer{}))
+	require.Contains(t, out.String(), "skladflow setup would:\n  + create status supply «Передать» (Regular)")
+	require.NotContains(t, out.String(), "0123456789abcdef-secret")
+	require.Equal(t, 0, len(srv.Requests())-countGets(srv.Requests()), "a dry run writes nothing")
+
+	out.Reset()
+	require.NoError(t, run(ctx, []string{"setup", "--config", path}, &out, &bytes.Buffer{}))
+	require.Contains(t, out.String(), "Done: 22 changes.")
+	out.Reset()
+	require.NoError(t, run(ctx, []string{"setup", "--config", path}, &out, &bytes.Buffer{}))
+	require.Equal(t, "MoySklad is ready: nothing to change.\n", out.String())
+}
+
+func countGets(rs []moyskladtest.Request) int {
+	n := 0
+	for _, r := range rs {
+		if r.Method == "GET" {
+			n++
+		}
+	}
+	return n
 }

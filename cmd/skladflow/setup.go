@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/provision"
+)
+
+// setup prepares MoySklad: the flows' statuses on every watched document
+// type and the webhook subscriptions. --dry-run prints the plan only.
+func setup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("setup", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "skladflow.yaml", "configuration file")
+	dry := fs.Bool("dry-run", false, "print what would change, change nothing")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(*path)
+	if err != nil {
+		return err
+	}
+	ms, err := moysklad.NewClient(moysklad.Config{BaseURL: cfg.MoySklad.BaseURL, Token: cfg.MoySklad.Token, WebhookPrefix: cfg.PublicURL})
+	if err != nil {
+		return err
+	}
+	p, err := provision.Build(ctx, ms, cfg)
+	if err != nil {
+		return err
+	}
+	if len(p.Actions) == 0 {
+		fmt.Fprintln(stdout, "MoySklad is ready: nothing to change.")
+		return nil
+	}
+	verb := "will"
+	if *dry {
+		verb = "would"
+	}
+	fmt.Fprintf(stdout, "skladflow setup %s:\n", verb)
+	for _, a := range p.Actions {
+		fmt.Fprintln(stdout, "  + "+a.Text)
+	}
+	if *dry {
+		return nil
+	}
+	if err := p.Apply(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Done: %d changes.\n", len(p.Actions))
+	return nil
+}

@@ -1,0 +1,97 @@
+package provision_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/moysklad/moyskladtest"
+	"github.com/skladflow/skladflow/provision"
+)
+
+type bundle struct {
+	ctx context.Context
+	srv *moyskladtest.Server
+	ms  *moysklad.Client
+	cfg *config.Config
+}
+
+func setup(t *testing.T) *bundle {
+	t.Helper()
+	srv := moyskladtest.NewServer(moyskladtest.Options{RateLimit: -1})
+	t.Cleanup(srv.Close)
+	ms, err := moysklad.NewClient(moysklad.Config{BaseURL: srv.URL(), Token: srv.Token()})
+	require.NoError(t, err)
+	cfg := &config.Config{PublicURL: "https://skladflow.example.ru",
+		MoySklad: config.MoySklad{Token: "t", WebhookSecret: "0123456789abcdef-secret"},
+		Warehouses: []config.Warehouse{{Name: "w", Store: "s", FBox: config.FBox{PartnerID: "p", Password: "q"}}}}
+	cfg.SetDefaults()
+	require.NoError(t, cfg.Validate())
+	return &bundle{ctx: context.Background(), srv: srv, ms: ms, cfg: cfg}
+}
+
+func texts(p *provision.Plan) string {
+	var out []string
+	for _, a := range p.Actions {
+		out = append(out, a.Text)
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestPlanApplyIdempotent(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.srv.AddState(moysklad.TypeSupply, "Передать", moysklad.StateRegular) // one exists already
+	p, err := provision.Build(b.ctx, b.ms, b.cfg)
+	require.NoError(t, err)
+	require.Len(t, p.Actions, 9+10+2, "the missing statuses of both types and two subscriptions")
+	require.Contains(t, texts(p), "create status supply «Проведён» (Successful)")
+	require.Contains(t, texts(p), "create status move «Ошибка передачи» (Unsuccessful)")
+	require.Contains(t, texts(p), "subscribe to supply changes: UPDATE, diffType FIELDS → https://skladflow.example.ru/hooks/moysklad/•••")
+	require.NotContains(t, texts(p), "0123456789abcdef-secret", "the plan shows no secret")
+
+	// A dry run changes nothing.
+	md, err := b.ms.Metadata(b.ctx, moysklad.TypeSupply)
+	require.NoError(t, err)
+	require.Len(t, md.States, 1)
+
+	require.NoError(t, p.Apply(b.ctx))
+	md, err = b.ms.Metadata(b.ctx, moysklad.TypeSupply)
+	require.NoError(t, err)
+	require.Len(t, md.States, 10)
+	for _, s := range md.States {
+		if s.Name == "Проведён" {
+			require.Equal(t, moysklad.StateSuccessful, s.StateType)
+		}
+	}
+	hooks, err := b.ms.Webhooks(b.ctx)
+	require.NoError(t, err)
+	require.Len(t, hooks, 2)
+	require.Equal(t, "FIELDS", hooks[0].DiffType)
+
+	again, err := provision.Build(b.ctx, b.ms, b.cfg)
+	require.NoError(t, err)
+	require.Empty(t, again.Actions, "a second run changes nothing")
+
+	b.srv.DisableWebhooks()
+	again, err = provision.Build(b.ctx, b.ms, b.cfg)
+	require.NoError(t, err)
+	require.Len(t, again.Actions, 2)
+	require.NoError(t, again.Apply(b.ctx))
+	hooks, err = b.ms.Webhooks(b.ctx)
+	require.NoError(t, err)
+	require.Len(t, hooks, 2, "enabled again, never created twice")
+	require.True(t, *hooks[0].Enabled)
+}
+
+func TestPlanNeedsRights(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.srv.FailNext(moyskladtest.Fault{Method: "GET", PathContains: "/entity/webhook", Status: 403, Code: 30004, Message: "Для управления веб-хуками необходимы права администратора"})
+	_, err := provision.Build(b.ctx, b.ms, b.cfg)
+	require.ErrorIs(t, err, provision.ErrRights)
+}
