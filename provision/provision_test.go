@@ -27,7 +27,7 @@ func setup(t *testing.T) *bundle {
 	ms, err := moysklad.NewClient(moysklad.Config{BaseURL: srv.URL(), Token: srv.Token()})
 	require.NoError(t, err)
 	cfg := &config.Config{PublicURL: "https://skladflow.example.ru",
-		MoySklad: config.MoySklad{Token: "t", WebhookSecret: "0123456789abcdef-secret"},
+		MoySklad:   config.MoySklad{Token: "t", WebhookSecret: "0123456789abcdef-secret"},
 		Warehouses: []config.Warehouse{{Name: "w", Store: "s", FBox: config.FBox{PartnerID: "p", Password: "q"}}}}
 	cfg.SetDefaults()
 	require.NoError(t, cfg.Validate())
