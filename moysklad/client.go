@@ -72,6 +72,14 @@ func transportOf(h *http.Client) http.RoundTripper {
 	return http.DefaultTransport
 }
 
+// RateLimit is what MoySklad's last answer said of the rate limit: requests
+// per interval and how many are left. Zero before the first answer.
+func (c *Client) RateLimit() (limit, remaining int, interval time.Duration) {
+	c.limit.mu.Lock()
+	defer c.limit.mu.Unlock()
+	return c.limit.seenLimit, c.limit.seenRemaining, c.limit.seenInterval
+}
+
 // Stats returns counters since the client was made.
 func (c *Client) Stats() Stats {
 	w, d := c.limit.waits()

@@ -23,6 +23,9 @@ type limiter struct {
 
 	waitCount atomic.Int64
 	waitNanos atomic.Int64
+
+	seenLimit, seenRemaining int
+	seenInterval             time.Duration
 }
 
 func newLimiter(n int) *limiter { return &limiter{slots: make(chan struct{}, n)} }
@@ -70,6 +73,10 @@ func (l *limiter) learn(h http.Header) {
 	defer l.mu.Unlock()
 	if limit > 0 && interval > 0 {
 		l.gap = time.Duration(interval) * time.Millisecond / time.Duration(limit)
+		l.seenLimit, l.seenInterval = limit, time.Duration(interval)*time.Millisecond
+	}
+	if errR == nil {
+		l.seenRemaining = remaining
 	}
 	if errR == nil && remaining == 0 && reset > 0 {
 		if until := time.Now().Add(time.Duration(reset) * time.Millisecond); until.After(l.next) {

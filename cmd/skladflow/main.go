@@ -25,6 +25,7 @@ const usage = `skladflow turns MoySklad document statuses into fulfillment wareh
 
 Usage:
   skladflow setup [--config …] [--dry-run]    create the statuses and webhooks skladflow needs in MoySklad
+  skladflow doctor [--config …]               check the installation; every problem with its fix
   skladflow serve [--config skladflow.yaml]   run the service
   skladflow demo [--keep-running]             run the whole inbound flow against built-in emulators
   skladflow retry [--config …] <type> <id>    re-run a document's flow (after an outage or a fix)
@@ -49,6 +50,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return serve(ctx, args[1:], stderr)
 	case "setup":
 		return setup(ctx, args[1:], stdout, stderr)
+	case "doctor":
+		return doctorCmd(ctx, args[1:], stdout, stderr)
 	case "demo":
 		return demo(ctx, args[1:], stdout, stderr)
 	case "retry":

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
+	"github.com/skladflow/skladflow/fulfillment/fboxtest"
 	"github.com/skladflow/skladflow/moysklad/moyskladtest"
 	"github.com/skladflow/skladflow/storage"
 )
@@ -112,4 +114,53 @@ func countGets(rs []moyskladtest.Request) int {
 		}
 	}
 	return n
+}
+
+func TestDoctor(t *testing.T) {
+	t.Parallel()
+	ms := moyskladtest.NewServer(moyskladtest.Options{RateLimit: 45})
+	t.Cleanup(ms.Close)
+	ms.AddStore("Склад БетаПРО")
+	fb := fboxtest.NewServer(fboxtest.Options{})
+	t.Cleanup(fb.Close)
+	dir := t.TempDir()
+	n := 0
+	write := func(token, store, fboxPassword string) string {
+		n++
+		path := filepath.Join(dir, fmt.Sprintf("skladflow-%d.yaml", n))
+		require.NoError(t, os.WriteFile(path, []byte(`
+public_url: "https://skladflow.example.ru"
+database: "`+filepath.Join(dir, "db")+`"
+moysklad: { base_url: "`+ms.URL()+`", token: "`+token+`", webhook_secret: "0123456789abcdef-secret" }
+warehouses: [{ name: БетаПРО, store: "`+store+`", fbox: { base_url: "`+fb.URL()+`", partner_id: partner, password: "`+fboxPassword+`" } }]
+`), 0o600))
+		return path
+	}
+	ctx := context.Background()
+
+	var out bytes.Buffer
+	err := run(ctx, []string{"doctor", "--config", write(ms.Token(), "Склад Х", "wrong")}, &out, &bytes.Buffer{})
+	require.ErrorContains(t, err, "3 problem(s) found")
+	s := out.String()
+	require.Contains(t, s, "ok   database")
+	require.Contains(t, s, "ok   MoySklad API "+ms.URL()+": reachable; rate limit 45 requests per 3s")
+	require.Contains(t, s, "FAIL statuses and webhooks in MoySklad: 22 missing")
+	require.Contains(t, s, "fix: run skladflow setup")
+	require.Contains(t, s, `FAIL warehouse "БетаПРО": MoySklad store "Склад Х": no such store`)
+	require.Contains(t, s, "fix: set warehouses[0].store to the exact name or id")
+	require.Contains(t, s, "credentials refused (HTTP 403)")
+	require.Contains(t, s, "fix: check warehouses[0].fbox.partner_id and .password")
+	require.NotContains(t, s, "0123456789abcdef-secret")
+
+	out.Reset()
+	err = run(ctx, []string{"doctor", "--config", write("bad-token", "Склад БетаПРО", "secret")}, &out, &bytes.Buffer{})
+	require.Error(t, err)
+	require.Contains(t, out.String(), "the token was refused (HTTP 401)")
+	require.NotContains(t, out.String(), "bad-token")
+
+	good := write(ms.Token(), "Склад БетаПРО", "secret")
+	require.NoError(t, run(ctx, []string{"setup", "--config", good}, &bytes.Buffer{}, &bytes.Buffer{}))
+	out.Reset()
+	require.NoError(t, run(ctx, []string{"doctor", "--config", good}, &out, &bytes.Buffer{}))
+	require.Contains(t, out.String(), "All checks passed.")
 }
