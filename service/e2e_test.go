@@ -92,6 +92,9 @@ func setup(t testing.TB, opts ...setupOpts) *bundle {
 			FBox: config.FBox{BaseURL: fb.URL(), PartnerID: "partner", Password: "secret",
 				PollInterval: config.Duration{Duration: time.Hour}}}},
 	}
+	// As in production, reconciliation recovers a notification MoySklad
+	// dropped (the edge may answer 503 when the machine is overloaded).
+	b.cfg.MoySklad.ReconcileInterval = config.Duration{Duration: 2 * time.Second}
 	if o.push {
 		b.cfg.Warehouses[0].CallbackSecret = stdwebhooks.Secret(pushKey)
 	}
@@ -104,7 +107,7 @@ func setup(t testing.TB, opts ...setupOpts) *bundle {
 	if os.Getenv("SKLADFLOW_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	b.svc, err = service.New(ctx, b.cfg, service.Options{FetchPollInterval: 20 * time.Millisecond, RetryPolicy: fastRetry{}, Logger: log,
+	b.svc, err = service.New(ctx, b.cfg, service.Options{FetchPollInterval: 50 * time.Millisecond, RetryPolicy: fastRetry{}, Logger: log,
 		RetryBudget: o.retryBudget})
 	require.NoError(t, err)
 	require.NoError(t, b.svc.Start(ctx, ln))
