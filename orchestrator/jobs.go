@@ -19,11 +19,7 @@ type processWorker struct {
 }
 
 func (w *processWorker) Work(ctx context.Context, job *river.Job[storage.ProcessDocumentArgs]) error {
-	lastTry := w.o.pastHorizon(job.CreatedAt)
-	err := w.o.withLease(ctx, docKey(job.Args.DocType, job.Args.DocID), jobOwner(job.JobRow), func() error {
-		return w.o.ProcessDocument(ctx, job.Args.DocType, job.Args.DocID, lastTry)
-	})
-	return w.o.queueAnswer(err)
+	return w.o.documentJob(ctx, job.JobRow, job.Args.DocType, job.Args.DocID, w.o.ProcessDocument)
 }
 
 type rerunWorker struct {
@@ -32,11 +28,17 @@ type rerunWorker struct {
 }
 
 func (w *rerunWorker) Work(ctx context.Context, job *river.Job[storage.RerunDocumentArgs]) error {
-	lastTry := w.o.pastHorizon(job.CreatedAt)
-	err := w.o.withLease(ctx, docKey(job.Args.DocType, job.Args.DocID), jobOwner(job.JobRow), func() error {
-		return w.o.Rerun(ctx, job.Args.DocType, job.Args.DocID, lastTry)
+	return w.o.documentJob(ctx, job.JobRow, job.Args.DocType, job.Args.DocID, w.o.Rerun)
+}
+
+// documentJob runs a step on one document as its only writer.
+func (o *Orchestrator) documentJob(ctx context.Context, job *rivertype.JobRow, typ, id string,
+	step func(ctx context.Context, typ, id string, lastTry bool) error) error {
+	lastTry := o.pastHorizon(job.CreatedAt)
+	err := o.withLease(ctx, docKey(typ, id), jobOwner(job), func() error {
+		return step(ctx, typ, id, lastTry)
 	})
-	return w.o.queueAnswer(err)
+	return o.queueAnswer(err)
 }
 
 type applyWorker struct {

@@ -106,18 +106,6 @@ func New(cfg Config, inbox Inbox) (*Server, error) {
 // Handler is the edge as an http.Handler.
 func (s *Server) Handler() http.Handler { return s.echo }
 
-// Serve answers on the listener's address until Shutdown.
-func (s *Server) Start(addr string) error {
-	err := s.echo.Start(addr)
-	if errors.Is(err, http.ErrServerClosed) {
-		return nil
-	}
-	return err
-}
-
-// Shutdown stops accepting requests and waits for those in flight.
-func (s *Server) Shutdown(ctx context.Context) error { return s.echo.Shutdown(ctx) }
-
 func (s *Server) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
