@@ -127,8 +127,10 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		IntegrationUID: cfg.MoySklad.IntegrationUID,
 		DocumentTypes:  cfg.MoySklad.Documents,
 		Ready:          store.Ping,
+		AdminUser:      cfg.Admin.User,
+		AdminPassword:  cfg.Admin.Password,
 		Logger:         log.With("component", "http"),
-	}, store)
+	}, store, store)
 	if err != nil {
 		store.Close()
 		return nil, err

@@ -1,5 +1,7 @@
 package storage
 
+import "context"
+
 // ProcessDocumentArgs acts on a MoySklad document's current status.
 //
 // It is deliberately not a unique job: River keeps a finished job "running"
@@ -46,3 +48,12 @@ type RerunDocumentArgs struct {
 }
 
 func (RerunDocumentArgs) Kind() string { return "rerun_document" }
+
+// QueueRerun asks for a document's flow to run again (operator action).
+func (s *Store) QueueRerun(ctx context.Context, docType, docID string) error {
+	if _, err := s.Document(ctx, docType, docID); err != nil {
+		return err
+	}
+	_, err := s.river.Insert(ctx, RerunDocumentArgs{DocType: docType, DocID: docID}, nil)
+	return err
+}

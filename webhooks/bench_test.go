@@ -26,7 +26,7 @@ func BenchmarkWebhookAck(b *testing.B) {
 	store, err := storage.Open(context.Background(), storage.Config{Path: filepath.Join(b.TempDir(), "db.sqlite")})
 	require.NoError(b, err)
 	defer store.Close()
-	edge, err := webhooks.New(webhooks.Config{MoySkladSecret: secret}, store)
+	edge, err := webhooks.New(webhooks.Config{MoySkladSecret: secret}, store, nil)
 	require.NoError(b, err)
 	srv := httptest.NewServer(edge.Handler())
 	defer srv.Close()

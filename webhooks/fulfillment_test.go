@@ -23,7 +23,7 @@ func setupPush(t *testing.T) bundle {
 	store, err := storage.Open(context.Background(), storage.Config{Path: filepath.Join(t.TempDir(), "db.sqlite")})
 	require.NoError(t, err)
 	t.Cleanup(func() { store.Close() })
-	edge, err := webhooks.New(webhooks.Config{MoySkladSecret: secret, WarehouseKeys: map[string][]byte{"БетаПРО": pushKey}}, store)
+	edge, err := webhooks.New(webhooks.Config{MoySkladSecret: secret, WarehouseKeys: map[string][]byte{"БетаПРО": pushKey}}, store, nil)
 	require.NoError(t, err)
 	srv := httptest.NewServer(edge.Handler())
 	t.Cleanup(srv.Close)

@@ -35,6 +35,12 @@ type Config struct {
 	DocumentTypes []string
 	// BodyLimit is the largest accepted body, in bytes. Defaults to 1 MiB.
 	BodyLimit int64
+	// AdminUser and AdminPassword guard the operator's API under /api.
+	// Without a password the API is off. AdminUser defaults to "admin".
+	AdminUser, AdminPassword string
+	// StuckAfter marks a document stuck when it has stayed in a non-final
+	// state longer. Defaults to 2h.
+	StuckAfter time.Duration
 	// WarehouseKeys are the Standard Webhooks keys of the warehouses that
 	// push, by warehouse name; a warehouse without one has no push route.
 	// Defaults to none.
@@ -55,6 +61,12 @@ func (c *Config) setDefaults() {
 	}
 	if c.BodyLimit == 0 {
 		c.BodyLimit = 1 << 20
+	}
+	if c.AdminUser == "" {
+		c.AdminUser = "admin"
+	}
+	if c.StuckAfter == 0 {
+		c.StuckAfter = 2 * time.Hour
 	}
 	if c.StoreTimeout == 0 {
 		c.StoreTimeout = time.Second
@@ -78,12 +90,13 @@ func (c *Config) validate() error {
 type Server struct {
 	cfg   Config
 	inbox Inbox
+	admin Admin
 	echo  *echo.Echo
 	types map[string]bool
 }
 
-// New builds the edge.
-func New(cfg Config, inbox Inbox) (*Server, error) {
+// New builds the edge. admin may be nil: no operator API.
+func New(cfg Config, inbox Inbox, admin Admin) (*Server, error) {
 	cfg.setDefaults()
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -99,6 +112,13 @@ func New(cfg Config, inbox Inbox) (*Server, error) {
 	e.POST("/hooks/moysklad/:secret", s.moysklad)
 	e.POST("/hooks/fulfillment/:warehouse", s.fulfillment)
 	e.GET("/healthz", s.healthz)
+	if admin != nil && cfg.AdminPassword != "" {
+		s.admin = admin
+		api := e.Group("/api", s.adminAuth)
+		api.GET("/documents", s.apiDocuments)
+		api.GET("/documents/:type/:id", s.apiDocument)
+		api.POST("/documents/:type/:id/retry", s.apiRetry)
+	}
 	e.GET("/readyz", s.readyz)
 	return s, nil
 }

@@ -37,7 +37,7 @@ func retry(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s %s: skladflow has no record of it: %w", typ, id, err)
 	}
-	if _, err := s.River().Insert(ctx, storage.RerunDocumentArgs{DocType: typ, DocID: id}, nil); err != nil {
+	if err := s.QueueRerun(ctx, typ, id); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "queued: %s %s (%s), now %s\n", typ, id, d.Name, d.State)

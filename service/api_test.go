@@ -1,0 +1,75 @@
+package service_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/fulfillment/fboxtest"
+	"github.com/skladflow/skladflow/moysklad"
+)
+
+func (b *bundle) api(t *testing.T, method, path, user, pass string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(method, b.cfg.PublicURL+path, nil)
+	require.NoError(t, err)
+	if user != "" {
+		req.SetBasicAuth(user, pass)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var body map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+	return resp.StatusCode, body
+}
+
+func TestOperatorAPI(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{edit: func(c *config.Config) { c.Admin.Password = "admin-pass-1" }})
+	b.fb.FailNext(fboxtest.Fault{Method: "POST", PathPrefix: "/indocs", Code: 1000, Message: "Склад временно не принимает", Count: 1})
+	doc := b.supply(t, "", line{b.p.kettle, 3})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Ошибка передачи")
+	b.waitRow(t, moysklad.TypeSupply, doc.ID, "submit_failed")
+
+	status, _ := b.api(t, "GET", "/api/documents", "", "")
+	require.Equal(t, http.StatusUnauthorized, status)
+	status, _ = b.api(t, "GET", "/api/documents", "admin", "wrong")
+	require.Equal(t, http.StatusUnauthorized, status)
+
+	status, body := b.api(t, "GET", "/api/documents?state=submit_failed", "admin", "admin-pass-1")
+	require.Equal(t, http.StatusOK, status)
+	docs := body["documents"].([]any)
+	require.Len(t, docs, 1)
+	d := docs[0].(map[string]any)
+	require.Equal(t, doc.ID, d["id"])
+	require.Contains(t, d["last_error"], "Склад временно не принимает")
+	require.Equal(t, false, d["stuck"])
+
+	status, body = b.api(t, "GET", "/api/documents/supply/"+doc.ID, "admin", "admin-pass-1")
+	require.Equal(t, http.StatusOK, status)
+	var kinds []string
+	for _, e := range body["timeline"].([]any) {
+		kinds = append(kinds, e.(map[string]any)["kind"].(string))
+	}
+	require.Contains(t, strings.Join(kinds, ","), "decision,transition,call,error,writeback,transition")
+
+	status, _ = b.api(t, "GET", "/api/documents/supply/nope", "admin", "admin-pass-1")
+	require.Equal(t, http.StatusNotFound, status)
+
+	// The warehouse is fine again: the operator retries.
+	status, body = b.api(t, "POST", "/api/documents/supply/"+doc.ID+"/retry", "admin", "admin-pass-1")
+	require.Equal(t, http.StatusAccepted, status)
+	require.Equal(t, "queued", body["status"])
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	require.Eventually(t, func() bool {
+		_, body := b.api(t, "GET", "/api/documents/supply/"+doc.ID, "admin", "admin-pass-1")
+		return body["document"].(map[string]any)["state"] == "submitted"
+	}, 10*time.Second, 20*time.Millisecond)
+}

@@ -1,0 +1,117 @@
+package webhooks
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/skladflow/skladflow/storage"
+)
+
+// Admin is what the operator's JSON API reads and does.
+type Admin interface {
+	Documents(ctx context.Context, f storage.DocumentFilter) ([]storage.Document, error)
+	Document(ctx context.Context, docType, docID string) (storage.Document, error)
+	Timeline(ctx context.Context, docType, docID string) ([]storage.TimelineEntry, error)
+	QueueRerun(ctx context.Context, docType, docID string) error
+}
+
+// documentJSON is a document as the API shows it.
+type documentJSON struct {
+	Type      string    `json:"type"`
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Flow      string    `json:"flow"`
+	State     string    `json:"state"`
+	Warehouse string    `json:"warehouse"`
+	IndocID   string    `json:"indoc_id,omitempty"`
+	LastError string    `json:"last_error,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
+	Stuck     bool      `json:"stuck"`
+}
+
+type timelineJSON struct {
+	At      time.Time `json:"at"`
+	Kind    string    `json:"kind"`
+	Message string    `json:"message"`
+	Detail  string    `json:"detail,omitempty"`
+}
+
+// finalStates need nothing more from anyone: a document elsewhere for
+// longer than StuckAfter is stuck.
+var finalStates = map[string]bool{"received": true, "cancelled": true, "not_arrived": true, "submit_failed": true, "receive_failed": true}
+
+func (s *Server) toJSON(d storage.Document) documentJSON {
+	return documentJSON{Type: d.Type, ID: d.ID, Name: d.Name, Flow: d.Flow, State: d.State, Warehouse: d.Warehouse,
+		IndocID: d.IndocID, LastError: d.LastError, UpdatedAt: d.UpdatedAt,
+		Stuck: !finalStates[d.State] && time.Since(d.UpdatedAt) > s.cfg.StuckAfter}
+}
+
+// adminAuth guards the operator's routes with the configured credentials.
+func (s *Server) adminAuth(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		user, pass, ok := c.Request().BasicAuth()
+		if !ok || subtle.ConstantTimeCompare([]byte(user), []byte(s.cfg.AdminUser)) != 1 ||
+			subtle.ConstantTimeCompare([]byte(pass), []byte(s.cfg.AdminPassword)) != 1 {
+			c.Response().Header().Set("WWW-Authenticate", `Basic realm="skladflow"`)
+			return &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "admin credentials required"}
+		}
+		return next(c)
+	}
+}
+
+func (s *Server) apiDocuments(c echo.Context) error {
+	limit, _ := strconv.Atoi(c.QueryParam("limit"))
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	docs, err := s.admin.Documents(c.Request().Context(), storage.DocumentFilter{Flow: c.QueryParam("flow"), State: c.QueryParam("state"), Limit: limit})
+	if err != nil {
+		return err
+	}
+	out := make([]documentJSON, 0, len(docs))
+	for _, d := range docs {
+		j := s.toJSON(d)
+		if c.QueryParam("stuck") == "true" && !j.Stuck {
+			continue
+		}
+		out = append(out, j)
+	}
+	return c.JSON(http.StatusOK, map[string]any{"documents": out})
+}
+
+func (s *Server) apiDocument(c echo.Context) error {
+	ctx := c.Request().Context()
+	d, err := s.admin.Document(ctx, c.Param("type"), c.Param("id"))
+	if err != nil {
+		return notFoundOr(err)
+	}
+	tl, err := s.admin.Timeline(ctx, d.Type, d.ID)
+	if err != nil {
+		return err
+	}
+	entries := make([]timelineJSON, len(tl))
+	for i, e := range tl {
+		entries[i] = timelineJSON{At: e.At, Kind: e.Kind, Message: e.Message, Detail: e.Detail}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"document": s.toJSON(d), "timeline": entries})
+}
+
+func (s *Server) apiRetry(c echo.Context) error {
+	if err := s.admin.QueueRerun(c.Request().Context(), c.Param("type"), c.Param("id")); err != nil {
+		return notFoundOr(err)
+	}
+	return c.JSON(http.StatusAccepted, map[string]string{"status": "queued"})
+}
+
+func notFoundOr(err error) error {
+	if errors.Is(err, storage.ErrNotFound) {
+		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "skladflow has no such document", cause: err}
+	}
+	return err
+}
