@@ -49,3 +49,18 @@ var inbound = NewFlow("inbound", []Transition{
 
 // Inbound is the flow of supplies and moves into a fulfillment warehouse.
 func Inbound() *Flow { return inbound }
+
+// Settled are the states in which a document waits for nobody but staff:
+// done, cancelled, closed by the warehouse, or refused with the cause in
+// the mini-log. A document in any other state for long is stuck.
+var Settled = []State{Received, Cancelled, NotArrived, SubmitFailed, ReceiveFailed}
+
+// IsSettled reports whether s is one of Settled.
+func IsSettled(s State) bool {
+	for _, x := range Settled {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/metrics"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/storage"
 )
@@ -64,6 +65,9 @@ type Config struct {
 	// HookURL is skladflow's MoySklad webhook URL, to re-enable it when
 	// MoySklad disabled it. Optional.
 	HookURL string
+	// Metrics counts transitions and reconciliation findings. Defaults to a
+	// private set.
+	Metrics *metrics.Set
 	// Now is the clock. Defaults to time.Now.
 	Now func() time.Time
 	// Logger defaults to discarding.
@@ -94,6 +98,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Metrics == nil {
+		c.Metrics = metrics.NewSet()
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

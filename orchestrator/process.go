@@ -113,6 +113,14 @@ func (o *Orchestrator) done(ctx context.Context, typ, id string, start time.Time
 // transition saves a flow event's new state with its timeline in one
 // transaction, refusing if someone else changed the row since it was read.
 func (o *Orchestrator) transition(ctx context.Context, row storage.Document, ev fsm.Event, edit func(tx *storage.Tx, d *storage.Document), entries ...storage.TimelineEntry) (storage.Document, error) {
+	d, err := o.update(ctx, row, ev, edit, entries...)
+	if err == nil {
+		o.cfg.Metrics.Transitions.Inc(fsm.Inbound().Name(), string(ev))
+	}
+	return d, err
+}
+
+func (o *Orchestrator) update(ctx context.Context, row storage.Document, ev fsm.Event, edit func(tx *storage.Tx, d *storage.Document), entries ...storage.TimelineEntry) (storage.Document, error) {
 	return o.store.Update(ctx, row.Type, row.ID, func(tx *storage.Tx, d *storage.Document) error {
 		if d.Version != row.Version {
 			return fmt.Errorf("%s %s changed during the run: %w", row.Type, row.ID, storage.ErrConflict)

@@ -151,12 +151,15 @@ func (o *Orchestrator) reconcileWebhooks(ctx context.Context, f *Findings) error
 		return fmt.Errorf("list webhooks: %w", err)
 	}
 	have := map[string]bool{}
+	disabled := 0
+	defer func() { o.cfg.Metrics.DisabledWebhooks.Set(float64(disabled)) }()
 	for _, h := range hooks {
 		if h.URL != o.cfg.HookURL {
 			continue
 		}
 		have[h.EntityType] = true
 		if h.Enabled != nil && !*h.Enabled {
+			disabled++
 			on := true
 			if _, err := o.ms.UpdateWebhook(ctx, h.ID, moysklad.Webhook{EntityType: h.EntityType, Action: h.Action, URL: h.URL, Enabled: &on}); err != nil {
 				return fmt.Errorf("re-enable webhook for %s: %w", h.EntityType, err)

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -72,4 +73,30 @@ func TestOperatorAPI(t *testing.T) {
 		_, body := b.api(t, "GET", "/api/documents/supply/"+doc.ID, "admin", "admin-pass-1")
 		return body["document"].(map[string]any)["state"] == "submitted"
 	}, 10*time.Second, 20*time.Millisecond)
+}
+
+func TestMetricsAfterAFlow(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc := b.supply(t, "", line{b.p.kettle, 1})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	b.waitRow(t, moysklad.TypeSupply, doc.ID, "submitted")
+	resp, err := http.Post(b.svc.HookURL(), "application/json", strings.NewReader("not json"))
+	require.NoError(t, err)
+	resp.Body.Close()
+
+	resp, err = http.Get(b.cfg.PublicURL + "/metrics")
+	require.NoError(t, err)
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	resp.Body.Close()
+	out := string(raw)
+	require.Contains(t, out, `skladflow_webhooks_received_total{source="moysklad"} 1`)
+	require.Contains(t, out, `skladflow_webhooks_rejected_total{source="moysklad",reason="bad_notification"} 1`)
+	require.Contains(t, out, `skladflow_transitions_total{flow="inbound",event="submit_ok"} 1`)
+	require.Contains(t, out, `skladflow_outbound_requests_total{peer="fbox",code="200"}`)
+	require.Contains(t, out, `skladflow_outbound_requests_total{peer="moysklad",code="200"}`)
+	require.Contains(t, out, `skladflow_jobs{state="completed"}`)
+	require.Contains(t, out, "skladflow_stuck_documents 0")
 }

@@ -16,7 +16,9 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/metrics"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/orchestrator"
 	"github.com/skladflow/skladflow/provision"
@@ -60,7 +62,9 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	m := metrics.NewSet()
 	ms, err := moysklad.NewClient(moysklad.Config{
+		HTTPClient:    instrumented(m, "moysklad"),
 		BaseURL:       cfg.MoySklad.BaseURL,
 		Token:         cfg.MoySklad.Token,
 		WebhookPrefix: cfg.PublicURL,
@@ -77,6 +81,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 			return nil, fmt.Errorf("warehouse %q: %w", w.Name, err)
 		}
 		api, err := fulfillment.NewClient(fulfillment.Config{
+			HTTPClient:  instrumented(m, "fbox"),
 			BaseURL:     w.FBox.BaseURL,
 			PartnerID:   w.FBox.PartnerID,
 			Password:    w.FBox.Password,
@@ -96,7 +101,8 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		DocumentTypes:     cfg.MoySklad.Documents,
 		RetryHorizon:      cfg.Queue.RetryHorizon.Duration,
 		ReconcileInterval: cfg.MoySklad.ReconcileInterval.Duration,
-		HookURL:           cfg.PublicURL + "/hooks/moysklad/" + cfg.MoySklad.WebhookSecret,
+		HookURL:           provision.HookURL(cfg),
+		Metrics:           m,
 		Logger:            log,
 	}, ms)
 	if err != nil {
@@ -129,13 +135,50 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		Ready:          store.Ping,
 		AdminUser:      cfg.Admin.User,
 		AdminPassword:  cfg.Admin.Password,
+		StuckAfter:     stuckAfter,
+		Metrics:        m,
 		Logger:         log.With("component", "http"),
 	}, store, store)
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
+	m.Registry.OnScrape(func() { scrape(context.Background(), m, ms, store, log) })
 	return &Service{cfg: cfg, log: log, MoySklad: ms, Store: store, Orch: orch, edge: edge}, nil
+}
+
+// instrumented is a keep-alive HTTP client whose requests are counted.
+func instrumented(m *metrics.Set, peer string) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.IdleConnTimeout = 25 * time.Second // MoySklad: do not reuse connections idle for 30 s
+	if peer == "moysklad" {
+		t.DisableCompression = true // the client asks for gzip and decodes it itself
+	}
+	return &http.Client{Transport: metrics.Transport(t, m.OutboundCalls, peer)}
+}
+
+// stuckAfter is how long a document may sit in a non-final state.
+const stuckAfter = 2 * time.Hour
+
+// scrape refreshes the gauges read from the database and the clients.
+func scrape(ctx context.Context, m *metrics.Set, ms *moysklad.Client, store *storage.Store, log *slog.Logger) {
+	m.LimiterWaits.Set(float64(ms.Stats().LimiterWaits), "moysklad")
+	if counts, err := store.JobCounts(ctx); err == nil {
+		for _, st := range []string{"available", "running", "retryable", "scheduled", "completed", "cancelled", "discarded"} {
+			m.Jobs.Set(float64(counts[st]), st)
+		}
+	} else {
+		log.Warn("metrics: job counts", "err", err)
+	}
+	settled := make([]string, len(fsm.Settled))
+	for i, st := range fsm.Settled {
+		settled[i] = string(st)
+	}
+	if n, err := store.CountStuck(ctx, time.Now().Add(-stuckAfter), settled...); err == nil {
+		m.StuckDocuments.Set(float64(n))
+	} else {
+		log.Warn("metrics: stuck documents", "err", err)
+	}
 }
 
 var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)

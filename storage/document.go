@@ -144,3 +144,17 @@ func (s *Store) Update(ctx context.Context, docType, docID string, fn func(tx *T
 	})
 	return out, err
 }
+
+// CountStuck counts documents whose state is not final and has not changed
+// since before.
+func (s *Store) CountStuck(ctx context.Context, before time.Time, final ...string) (int, error) {
+	q := `SELECT count(*) FROM documents WHERE updated_at < ?`
+	args := []any{fmtTime(before)}
+	for _, f := range final {
+		q += ` AND state != ?`
+		args = append(args, f)
+	}
+	var n int
+	err := s.db.QueryRowContext(ctx, q, args...).Scan(&n)
+	return n, err
+}

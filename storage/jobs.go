@@ -57,3 +57,22 @@ func (s *Store) QueueRerun(ctx context.Context, docType, docID string) error {
 	_, err := s.river.Insert(ctx, RerunDocumentArgs{DocType: docType, DocID: docID}, nil)
 	return err
 }
+
+// JobCounts counts jobs by state.
+func (s *Store) JobCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT state, count(*) FROM river_job GROUP BY state`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, err
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}

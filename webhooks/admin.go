@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/storage"
 )
 
@@ -42,14 +43,10 @@ type timelineJSON struct {
 	Detail  string    `json:"detail,omitempty"`
 }
 
-// finalStates need nothing more from anyone: a document elsewhere for
-// longer than StuckAfter is stuck.
-var finalStates = map[string]bool{"received": true, "cancelled": true, "not_arrived": true, "submit_failed": true, "receive_failed": true}
-
 func (s *Server) toJSON(d storage.Document) documentJSON {
 	return documentJSON{Type: d.Type, ID: d.ID, Name: d.Name, Flow: d.Flow, State: d.State, Warehouse: d.Warehouse,
 		IndocID: d.IndocID, LastError: d.LastError, UpdatedAt: d.UpdatedAt,
-		Stuck: !finalStates[d.State] && time.Since(d.UpdatedAt) > s.cfg.StuckAfter}
+		Stuck: !fsm.IsSettled(fsm.State(d.State)) && time.Since(d.UpdatedAt) > s.cfg.StuckAfter}
 }
 
 // adminAuth guards the operator's routes with the configured credentials.

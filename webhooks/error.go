@@ -3,6 +3,7 @@ package webhooks
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 )
@@ -48,6 +49,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		if m, ok := he.Message.(string); ok {
 			body.Message = m
 		}
+	}
+	if status >= 400 && status < 500 && strings.HasPrefix(c.Path(), "/hooks/") {
+		source := strings.TrimSuffix(strings.TrimPrefix(c.Path(), "/hooks/"), "/:secret")
+		source = strings.TrimSuffix(source, "/:warehouse")
+		s.cfg.Metrics.WebhooksRejected.Inc(source, body.Error)
 	}
 	log := s.cfg.Logger.Warn
 	if status >= 500 {

@@ -56,12 +56,14 @@ func (s *Server) fulfillment(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.StoreTimeout)
 	defer cancel()
 	// The webhook-id is stable across the sender's retries: a replay stores nothing.
-	_, err = s.inbox.AcceptEvents(ctx, id, SourceFulfillment+":"+name, []storage.InboxEvent{{
+	stored, err := s.inbox.AcceptEvents(ctx, id, SourceFulfillment+":"+name, []storage.InboxEvent{{
 		EventKey: "push/" + id, DocType: storage.DocTypeWarehouse, DocID: name, Payload: body, ReceivedAt: time.Now(),
 	}})
 	if err != nil {
 		return &Error{Status: http.StatusServiceUnavailable, Code: "store_failed", Message: "event not stored, send again", cause: err}
 	}
+	s.cfg.Metrics.WebhooksReceived.Add(float64(stored), SourceFulfillment)
+	s.cfg.Metrics.WebhooksDeduplicated.Add(float64(1-stored), SourceFulfillment)
 	return c.NoContent(http.StatusNoContent)
 }
 

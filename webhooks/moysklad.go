@@ -39,9 +39,12 @@ func (s *Server) moysklad(c echo.Context) error {
 		// non-2xx answer is resent at once, a timeout is lost for good.
 		ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.StoreTimeout)
 		defer cancel()
-		if _, err := s.inbox.AcceptEvents(ctx, requestID, SourceMoySklad, events); err != nil {
+		stored, err := s.inbox.AcceptEvents(ctx, requestID, SourceMoySklad, events)
+		if err != nil {
 			return &Error{Status: http.StatusServiceUnavailable, Code: "store_failed", Message: "event not stored, send again", cause: err}
 		}
+		s.cfg.Metrics.WebhooksReceived.Add(float64(stored), SourceMoySklad)
+		s.cfg.Metrics.WebhooksDeduplicated.Add(float64(len(events)-stored), SourceMoySklad)
 	}
 	return c.NoContent(http.StatusNoContent)
 }

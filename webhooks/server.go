@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/skladflow/skladflow/metrics"
 	"github.com/skladflow/skladflow/storage"
 )
 
@@ -41,6 +42,9 @@ type Config struct {
 	// StuckAfter marks a document stuck when it has stayed in a non-final
 	// state longer. Defaults to 2h.
 	StuckAfter time.Duration
+	// Metrics receives the edge's counters and is served at /metrics.
+	// Defaults to a private set.
+	Metrics *metrics.Set
 	// WarehouseKeys are the Standard Webhooks keys of the warehouses that
 	// push, by warehouse name; a warehouse without one has no push route.
 	// Defaults to none.
@@ -61,6 +65,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.BodyLimit == 0 {
 		c.BodyLimit = 1 << 20
+	}
+	if c.Metrics == nil {
+		c.Metrics = metrics.NewSet()
 	}
 	if c.AdminUser == "" {
 		c.AdminUser = "admin"
@@ -112,6 +119,7 @@ func New(cfg Config, inbox Inbox, admin Admin) (*Server, error) {
 	e.POST("/hooks/moysklad/:secret", s.moysklad)
 	e.POST("/hooks/fulfillment/:warehouse", s.fulfillment)
 	e.GET("/healthz", s.healthz)
+	e.GET("/metrics", echo.WrapHandler(cfg.Metrics.Registry))
 	if admin != nil && cfg.AdminPassword != "" {
 		s.admin = admin
 		api := e.Group("/api", s.adminAuth)
