@@ -54,6 +54,24 @@ func (v *Vec) Value(values ...string) float64 {
 	return v.values[k]
 }
 
+// Each calls f for every series, in label order.
+func (v *Vec) Each(f func(labels []string, value float64)) {
+	v.mu.Lock()
+	keys := make([]string, 0, len(v.values))
+	for k := range v.values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	vals := make([]float64, len(keys))
+	for i, k := range keys {
+		vals[i] = v.values[k]
+	}
+	v.mu.Unlock()
+	for i, k := range keys {
+		f(strings.Split(k, "\xff"), vals[i])
+	}
+}
+
 func (v *Vec) write(w io.Writer) {
 	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n", v.name, v.help, v.name, v.kind)
 	v.mu.Lock()
@@ -116,14 +134,22 @@ func (r *Registry) OnScrape(f func()) {
 	r.mu.Unlock()
 }
 
-// ServeHTTP writes every series in the Prometheus text format.
-func (r *Registry) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
+// Refresh runs the scrape-time functions.
+func (r *Registry) Refresh() {
 	r.mu.Lock()
-	collects, vecs := append([]func(){}, r.collects...), append([]*Vec{}, r.vecs...)
+	collects := append([]func(){}, r.collects...)
 	r.mu.Unlock()
 	for _, f := range collects {
 		f()
 	}
+}
+
+// ServeHTTP writes every series in the Prometheus text format.
+func (r *Registry) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
+	r.Refresh()
+	r.mu.Lock()
+	vecs := append([]*Vec{}, r.vecs...)
+	r.mu.Unlock()
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	for _, v := range vecs {
 		v.write(w)

@@ -1,6 +1,10 @@
 package storage
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"time"
+)
 
 // ProcessDocumentArgs acts on a MoySklad document's current status.
 //
@@ -75,4 +79,16 @@ func (s *Store) JobCounts(ctx context.Context) (map[string]int, error) {
 		out[st] = n
 	}
 	return out, rows.Err()
+}
+
+// QueueCheck asks for a document to be read and acted on now (operator
+// action), as if MoySklad had notified a change.
+func (s *Store) QueueCheck(ctx context.Context, docType, docID string) error {
+	if _, err := s.Document(ctx, docType, docID); err != nil {
+		return err
+	}
+	_, err := s.AcceptEvents(ctx, "", "operator", []InboxEvent{{
+		EventKey: fmt.Sprintf("check/%s/%s/%d", docType, docID, time.Now().UnixNano()), DocType: docType, DocID: docID,
+	}})
+	return err
 }

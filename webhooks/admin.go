@@ -20,6 +20,7 @@ type Admin interface {
 	Document(ctx context.Context, docType, docID string) (storage.Document, error)
 	Timeline(ctx context.Context, docType, docID string) ([]storage.TimelineEntry, error)
 	QueueRerun(ctx context.Context, docType, docID string) error
+	QueueCheck(ctx context.Context, docType, docID string) error
 }
 
 // documentJSON is a document as the API shows it.

@@ -126,6 +126,13 @@ func New(cfg Config, inbox Inbox, admin Admin) (*Server, error) {
 		api.GET("/documents", s.apiDocuments)
 		api.GET("/documents/:type/:id", s.apiDocument)
 		api.POST("/documents/:type/:id/retry", s.apiRetry)
+		ui := e.Group("/admin", s.adminAuth)
+		ui.GET("", s.uiDocuments)
+		ui.GET("/", s.uiDocuments)
+		ui.GET("/documents/:type/:id", s.uiDocument)
+		ui.POST("/documents/:type/:id/:action", s.uiAction)
+		ui.GET("/health", s.uiHealth)
+		ui.GET("/static/*", echo.WrapHandler(staticFiles()))
 	}
 	e.GET("/readyz", s.readyz)
 	return s, nil

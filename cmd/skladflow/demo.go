@@ -79,6 +79,7 @@ func runDemo(ctx context.Context, o demoOptions) error {
 	_, _ = rand.Read(secret)
 	cfg := &config.Config{
 		PublicURL: "http://" + ln.Addr().String(),
+		Admin:     config.Admin{User: "admin", Password: "demo"},
 		Database:  filepath.Join(dir, "skladflow.db"),
 		MoySklad: config.MoySklad{
 			BaseURL:       ms.URL(),
@@ -185,7 +186,8 @@ func runDemo(ctx context.Context, o demoOptions) error {
 		say("Всё работает, Ctrl+C — выход.")
 		say("  MoySklad emulator: %s (Authorization: Bearer %s)", ms.URL(), ms.Token())
 		say("  FBox emulator:     %s (Basic partner:secret)", fb.URL())
-		say("  skladflow:         %s/healthz", cfg.PublicURL)
+		say("  skladflow:         %s/healthz, %s/metrics", cfg.PublicURL, cfg.PublicURL)
+		say("  admin (admin/demo): %s/admin/documents/supply/%s", cfg.PublicURL, doc.ID)
 		say("  document:          curl -s --compressed -H 'Authorization: Bearer %s' '%s/entity/supply/%s?expand=state,positions.assortment'", ms.Token(), ms.URL(), doc.ID)
 		<-ctx.Done()
 	}

@@ -1,0 +1,143 @@
+package webhooks
+
+import (
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/skladflow/skladflow/storage"
+)
+
+// The admin pages are server-rendered from templates and a stylesheet
+// embedded in the binary: nothing to install, no framework.
+//
+//go:embed ui
+var uiFiles embed.FS
+
+var pages = template.Must(template.ParseFS(uiFiles, "ui/*.html"))
+
+var moscow = time.FixedZone("MSK", 3*60*60)
+
+type docView struct {
+	documentJSON
+	Kind, Age, Updated string
+}
+
+func (s *Server) view(d storage.Document) docView {
+	kind := map[string]string{"supply": "Приёмка", "move": "Перемещение"}[d.Type]
+	if kind == "" {
+		kind = d.Type
+	}
+	return docView{documentJSON: s.toJSON(d), Kind: kind, Age: age(time.Since(d.UpdatedAt)),
+		Updated: d.UpdatedAt.In(moscow).Format("02.01.2006 15:04:05")}
+}
+
+func age(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "меньше минуты"
+	case d < time.Hour:
+		return d.Truncate(time.Minute).String()
+	case d < 48*time.Hour:
+		return d.Truncate(time.Hour).String()
+	}
+	return (d / (24 * time.Hour)).String() + " дн."
+}
+
+func render(c echo.Context, name string, data map[string]any) error {
+	c.Response().Header().Set("Content-Type", "text/html; charset=utf-8")
+	c.Response().WriteHeader(http.StatusOK)
+	return pages.ExecuteTemplate(c.Response(), name, data)
+}
+
+func (s *Server) uiDocuments(c echo.Context) error {
+	state := c.QueryParam("state")
+	docs, err := s.admin.Documents(c.Request().Context(), storage.DocumentFilter{State: state, Limit: 500})
+	if err != nil {
+		return err
+	}
+	stuckOnly, errorsOnly := c.QueryParam("stuck") == "true", c.QueryParam("errors") == "true"
+	var views []docView
+	for _, d := range docs {
+		v := s.view(d)
+		if (stuckOnly && !v.Stuck) || (errorsOnly && v.LastError == "") {
+			continue
+		}
+		views = append(views, v)
+	}
+	states := []string{"new", "submitting", "submitted", "submit_failed", "receiving", "received", "receive_failed", "not_arrived", "cancelling", "cancelled"}
+	return render(c, "documents.html", map[string]any{"Title": "Документы", "Docs": views, "States": states,
+		"State": state, "Stuck": stuckOnly, "Errors": errorsOnly})
+}
+
+type entryView struct{ At, Kind, Message, Detail string }
+
+func (s *Server) uiDocument(c echo.Context) error {
+	ctx := c.Request().Context()
+	d, err := s.admin.Document(ctx, c.Param("type"), c.Param("id"))
+	if err != nil {
+		return notFoundOr(err)
+	}
+	tl, err := s.admin.Timeline(ctx, d.Type, d.ID)
+	if err != nil {
+		return err
+	}
+	entries := make([]entryView, len(tl))
+	for i, e := range tl {
+		entries[i] = entryView{At: e.At.In(moscow).Format("02.01 15:04:05.000"), Kind: e.Kind, Message: e.Message, Detail: strings.TrimSpace(e.Detail)}
+	}
+	flash := map[string]string{"retry": "Повтор поставлен в очередь.", "check": "Проверка поставлена в очередь."}[c.QueryParam("queued")]
+	return render(c, "document.html", map[string]any{"Title": d.Name, "Doc": s.view(d), "Timeline": entries, "Flash": flash})
+}
+
+func (s *Server) uiAction(c echo.Context) error {
+	ctx := c.Request().Context()
+	typ, id, action := c.Param("type"), c.Param("id"), c.Param("action")
+	var err error
+	switch action {
+	case "retry":
+		err = s.admin.QueueRerun(ctx, typ, id)
+	case "check":
+		err = s.admin.QueueCheck(ctx, typ, id)
+	default:
+		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such action"}
+	}
+	if err != nil {
+		return notFoundOr(err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/documents/"+typ+"/"+id+"?queued="+action)
+}
+
+type callView struct {
+	Peer, Code string
+	Count      float64
+	Bad        bool
+}
+
+type jobView struct {
+	State string
+	Count float64
+}
+
+func (s *Server) uiHealth(c echo.Context) error {
+	m := s.cfg.Metrics
+	m.Registry.Refresh()
+	var calls []callView
+	m.OutboundCalls.Each(func(l []string, v float64) {
+		calls = append(calls, callView{Peer: l[0], Code: l[1], Count: v, Bad: l[1] == "error" || l[1] == "429" || strings.HasPrefix(l[1], "5")})
+	})
+	var jobs []jobView
+	m.Jobs.Each(func(l []string, v float64) { jobs = append(jobs, jobView{State: l[0], Count: v}) })
+	return render(c, "health.html", map[string]any{"Title": "Состояние", "Calls": calls, "Jobs": jobs,
+		"Disabled": m.DisabledWebhooks.Value(), "StuckCount": m.StuckDocuments.Value()})
+}
+
+func staticFiles() http.Handler {
+	sub, _ := fs.Sub(uiFiles, "ui")
+	return http.StripPrefix("/admin/static/", http.FileServer(http.FS(sub)))
+}
