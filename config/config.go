@@ -31,6 +31,25 @@ type Config struct {
 	Receipt Receipt `yaml:"receipt"`
 	// Queue tunes the durable job queue.
 	Queue Queue `yaml:"queue"`
+	// Alerts tell support when a peer fails, a document is stuck or a
+	// webhook was disabled. Optional.
+	Alerts Alerts `yaml:"alerts"`
+}
+
+// Alerts configures the alert target.
+type Alerts struct {
+	// URL receives a POST per message (for Telegram the Bot API sendMessage
+	// URL, with the token from ${ENV}). Empty: alerts only go to the log.
+	URL string `yaml:"url"`
+	// Format is json or telegram. Defaults to "json".
+	Format string `yaml:"format"`
+	// TelegramChatID is the chat for the telegram format.
+	TelegramChatID string `yaml:"telegram_chat_id"`
+	// MinInterval is the least time between messages about one problem.
+	// Defaults to 15m.
+	MinInterval Duration `yaml:"min_interval"`
+	// CheckInterval is how often problems are looked for. Defaults to 1m.
+	CheckInterval Duration `yaml:"check_interval"`
 }
 
 // Admin holds the admin credentials.

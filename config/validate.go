@@ -53,6 +53,9 @@ func (c *Config) SetDefaults() {
 	def(&s.CDEKFailed, "Ошибка СДЭК")
 	def(&c.Receipt.Missing, MissingRemove)
 	def(&c.Receipt.Defective, DefectiveAccept)
+	def(&c.Alerts.Format, "json")
+	defDur(&c.Alerts.MinInterval, 15*time.Minute)
+	defDur(&c.Alerts.CheckInterval, time.Minute)
 	if c.Queue.Workers == 0 {
 		c.Queue.Workers = 4
 	}
@@ -124,6 +127,13 @@ func (c *Config) Validate() error {
 	}
 	if !slices.Contains([]string{DefectiveAccept, DefectiveExclude}, c.Receipt.Defective) {
 		bad("receipt.defective", "must be accept or exclude, got %q", c.Receipt.Defective)
+	}
+	checkURL("alerts.url", c.Alerts.URL)
+	if !slices.Contains([]string{"json", "telegram"}, c.Alerts.Format) {
+		bad("alerts.format", "must be json or telegram, got %q", c.Alerts.Format)
+	}
+	if c.Alerts.Format == "telegram" && c.Alerts.URL != "" && c.Alerts.TelegramChatID == "" {
+		bad("alerts.telegram_chat_id", "required with the telegram format")
 	}
 	if c.Queue.Workers < 1 {
 		bad("queue.workers", "must be at least 1")

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -99,4 +101,34 @@ func TestMetricsAfterAFlow(t *testing.T) {
 	require.Contains(t, out, `skladflow_outbound_requests_total{peer="moysklad",code="200"}`)
 	require.Contains(t, out, `skladflow_jobs{state="completed"}`)
 	require.Contains(t, out, "skladflow_stuck_documents 0")
+}
+
+func TestAlertWhenTheWarehouseIsDown(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var texts []string
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&m)
+		mu.Lock()
+		texts = append(texts, m["text"].(string))
+		mu.Unlock()
+	}))
+	t.Cleanup(target.Close)
+	got := func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), texts...) }
+
+	b := setup(t, setupOpts{retryBudget: 50 * time.Millisecond, edit: func(c *config.Config) {
+		c.Alerts = config.Alerts{URL: target.URL, CheckInterval: config.Duration{Duration: 100 * time.Millisecond}}
+	}})
+	b.fb.FailNext(fboxtest.Fault{Method: "POST", PathPrefix: "/indocs", HTTPStatus: 503, Code: 503, Message: "down", Count: 1000})
+	doc := b.supply(t, "", line{b.p.kettle, 1})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	require.Eventually(t, func() bool { return len(got()) == 1 }, 20*time.Second, 20*time.Millisecond)
+	require.Contains(t, got()[0], "склад (FBox) не отвечает")
+	require.Never(t, func() bool { return len(got()) > 1 }, 500*time.Millisecond, 20*time.Millisecond, "one alert per outage")
+
+	b.fb.ClearFaults()
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	require.Eventually(t, func() bool { return len(got()) == 2 }, 10*time.Second, 20*time.Millisecond)
+	require.Equal(t, "✅ склад (FBox) снова отвечает", got()[1])
 }

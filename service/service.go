@@ -15,6 +15,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/skladflow/skladflow/alerts"
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
@@ -46,6 +47,10 @@ type Options struct {
 // Service is a running skladflow.
 type Service struct {
 	cfg      *config.Config
+	metrics  *metrics.Set
+	watcher  *alerts.Watcher
+	stop     chan struct{}
+	stopped  chan struct{}
 	log      *slog.Logger
 	MoySklad *moysklad.Client
 	Store    *storage.Store
@@ -144,7 +149,13 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		return nil, err
 	}
 	m.Registry.OnScrape(func() { scrape(context.Background(), m, ms, store, log) })
-	return &Service{cfg: cfg, log: log, MoySklad: ms, Store: store, Orch: orch, edge: edge}, nil
+	alerter, err := alerts.New(alerts.Config{URL: cfg.Alerts.URL, Format: cfg.Alerts.Format, ChatID: cfg.Alerts.TelegramChatID,
+		MinInterval: cfg.Alerts.MinInterval.Duration, Logger: log.With("component", "alerts")})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return &Service{cfg: cfg, log: log, metrics: m, watcher: alerts.NewWatcher(alerter), MoySklad: ms, Store: store, Orch: orch, edge: edge}, nil
 }
 
 // instrumented is a keep-alive HTTP client whose requests are counted.
@@ -225,8 +236,34 @@ func (s *Service) Start(ctx context.Context, ln net.Listener) error {
 			s.log.Error("http server", "err", err)
 		}
 	}()
+	s.stop, s.stopped = make(chan struct{}), make(chan struct{})
+	go s.watch()
 	s.log.Info("skladflow started", "listen", ln.Addr().String())
 	return nil
+}
+
+// watch looks for problems to alert on, every alerts.check_interval.
+func (s *Service) watch() {
+	defer close(s.stopped)
+	t := time.NewTicker(s.cfg.Alerts.CheckInterval.Duration)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			s.metrics.Registry.Refresh()
+			snap := alerts.Snapshot{Calls: map[string]map[string]float64{},
+				Stuck: int(s.metrics.StuckDocuments.Value()), DisabledWebhooks: int(s.metrics.DisabledWebhooks.Value())}
+			s.metrics.OutboundCalls.Each(func(l []string, v float64) {
+				if snap.Calls[l[0]] == nil {
+					snap.Calls[l[0]] = map[string]float64{}
+				}
+				snap.Calls[l[0]][l[1]] = v
+			})
+			s.watcher.Check(context.Background(), snap)
+		}
+	}
 }
 
 // Shutdown stops taking requests, lets running jobs finish, and closes the
@@ -235,6 +272,10 @@ func (s *Service) Shutdown(ctx context.Context) error {
 	var errs []error
 	if s.http != nil {
 		errs = append(errs, s.http.Shutdown(ctx))
+	}
+	if s.stop != nil {
+		close(s.stop)
+		<-s.stopped
 	}
 	errs = append(errs, s.Store.Stop(ctx), s.Store.Close())
 	return errors.Join(errs...)

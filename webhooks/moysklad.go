@@ -43,6 +43,8 @@ func (s *Server) moysklad(c echo.Context) error {
 		if err != nil {
 			return &Error{Status: http.StatusServiceUnavailable, Code: "store_failed", Message: "event not stored, send again", cause: err}
 		}
+		s.cfg.Logger.Debug("notification stored", "request_id", requestID, "events", len(events), "stored", stored,
+			"doc_type", events[0].DocType, "doc_id", events[0].DocID)
 		s.cfg.Metrics.WebhooksReceived.Add(float64(stored), SourceMoySklad)
 		s.cfg.Metrics.WebhooksDeduplicated.Add(float64(len(events)-stored), SourceMoySklad)
 	}
