@@ -59,6 +59,9 @@ type Admin struct {
 	// Password is the admin password. Optional; without it the admin routes
 	// are off.
 	Password string `yaml:"password"`
+	// StuckAfter marks a document stuck when it stays in a non-final state
+	// longer (admin pages, metrics, alerts). Defaults to 2h.
+	StuckAfter Duration `yaml:"stuck_after"`
 }
 
 // MoySklad configures the MoySklad account.

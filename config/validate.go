@@ -26,6 +26,7 @@ func (c *Config) SetDefaults() {
 	def(&c.Listen, ":8080")
 	def(&c.Database, "skladflow.db")
 	def(&c.Admin.User, "admin")
+	defDur(&c.Admin.StuckAfter, 2*time.Hour)
 	def(&c.MoySklad.BaseURL, "https://api.moysklad.ru/api/remap/1.2")
 	defDur(&c.MoySklad.ReconcileInterval, 5*time.Minute)
 	if len(c.MoySklad.Documents) == 0 {

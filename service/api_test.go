@@ -66,6 +66,22 @@ func TestOperatorAPI(t *testing.T) {
 	status, _ = b.api(t, "GET", "/api/documents/supply/nope", "admin", "admin-pass-1")
 	require.Equal(t, http.StatusNotFound, status)
 
+	page := func(query string) string {
+		req, err := http.NewRequest("GET", b.cfg.PublicURL+"/admin"+query, nil)
+		require.NoError(t, err)
+		req.SetBasicAuth("admin", "admin-pass-1")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		raw, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return string(raw)
+	}
+	require.Contains(t, page("?flow=inbound&errors=true"), "Приёмка 00042")
+	require.NotContains(t, page("?older=24h"), "Приёмка 00042", "changed just now")
+	require.NotContains(t, page("?stuck=true"), "Приёмка 00042", "an error waits for staff: not stuck")
+
 	// The warehouse is fine again: the operator retries.
 	status, body = b.api(t, "POST", "/api/documents/supply/"+doc.ID+"/retry", "admin", "admin-pass-1")
 	require.Equal(t, http.StatusAccepted, status)

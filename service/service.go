@@ -140,7 +140,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		Ready:          store.Ping,
 		AdminUser:      cfg.Admin.User,
 		AdminPassword:  cfg.Admin.Password,
-		StuckAfter:     stuckAfter,
+		StuckAfter:     cfg.Admin.StuckAfter.Duration,
 		Metrics:        m,
 		Logger:         log.With("component", "http"),
 	}, store, store)
@@ -148,7 +148,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		store.Close()
 		return nil, err
 	}
-	m.Registry.OnScrape(func() { scrape(context.Background(), m, ms, store, log) })
+	m.Registry.OnScrape(func() { scrape(context.Background(), m, ms, store, cfg.Admin.StuckAfter.Duration, log) })
 	alerter, err := alerts.New(alerts.Config{URL: cfg.Alerts.URL, Format: cfg.Alerts.Format, ChatID: cfg.Alerts.TelegramChatID,
 		MinInterval: cfg.Alerts.MinInterval.Duration, Logger: log.With("component", "alerts")})
 	if err != nil {
@@ -168,11 +168,8 @@ func instrumented(m *metrics.Set, peer string) *http.Client {
 	return &http.Client{Transport: metrics.Transport(t, m.OutboundCalls, peer)}
 }
 
-// stuckAfter is how long a document may sit in a non-final state.
-const stuckAfter = 2 * time.Hour
-
 // scrape refreshes the gauges read from the database and the clients.
-func scrape(ctx context.Context, m *metrics.Set, ms *moysklad.Client, store *storage.Store, log *slog.Logger) {
+func scrape(ctx context.Context, m *metrics.Set, ms *moysklad.Client, store *storage.Store, stuckAfter time.Duration, log *slog.Logger) {
 	m.LimiterWaits.Set(float64(ms.Stats().LimiterWaits), "moysklad")
 	if counts, err := store.JobCounts(ctx); err == nil {
 		for _, st := range []string{"available", "running", "retryable", "scheduled", "completed", "cancelled", "discarded"} {

@@ -56,23 +56,26 @@ func render(c echo.Context, name string, data map[string]any) error {
 }
 
 func (s *Server) uiDocuments(c echo.Context) error {
-	state := c.QueryParam("state")
-	docs, err := s.admin.Documents(c.Request().Context(), storage.DocumentFilter{State: state, Limit: 500})
+	state, flow := c.QueryParam("state"), c.QueryParam("flow")
+	docs, err := s.admin.Documents(c.Request().Context(), storage.DocumentFilter{Flow: flow, State: state, Limit: 500})
 	if err != nil {
 		return err
 	}
 	stuckOnly, errorsOnly := c.QueryParam("stuck") == "true", c.QueryParam("errors") == "true"
+	minAge, _ := time.ParseDuration(c.QueryParam("older"))
 	var views []docView
 	for _, d := range docs {
 		v := s.view(d)
-		if (stuckOnly && !v.Stuck) || (errorsOnly && v.LastError == "") {
+		if (stuckOnly && !v.Stuck) || (errorsOnly && v.LastError == "") || time.Since(d.UpdatedAt) < minAge {
 			continue
 		}
 		views = append(views, v)
 	}
 	states := []string{"new", "submitting", "submitted", "submit_failed", "receiving", "received", "receive_failed", "not_arrived", "cancelling", "cancelled"}
 	return render(c, "documents.html", map[string]any{"Title": "Документы", "Docs": views, "States": states,
-		"State": state, "Stuck": stuckOnly, "Errors": errorsOnly})
+		"State": state, "Flow": flow, "Flows": []string{"inbound"}, "Older": c.QueryParam("older"),
+		"Ages":  [][2]string{{"", "любой давности"}, {"1h", "старше часа"}, {"24h", "старше суток"}, {"168h", "старше недели"}},
+		"Stuck": stuckOnly, "Errors": errorsOnly})
 }
 
 type entryView struct{ At, Kind, Message, Detail string }
