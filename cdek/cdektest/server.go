@@ -1,0 +1,345 @@
+// Package cdektest is an in-process emulator of the CDEK API v2 in the
+// net/http/httptest style: OAuth client credentials with expiring tokens,
+// asynchronous order creation (ACCEPTED, then SUCCESSFUL with a CDEK number
+// or INVALID with CDEK-shaped errors), look-ups, deletion while CREATED,
+// statuses a test advances, and ORDER_STATUS pushes with one attempt and no
+// resend (one per subscription, so a duplicate subscription duplicates them).
+package cdektest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/skladflow/skladflow/cdek"
+)
+
+// Options configure the emulator.
+type Options struct {
+	// ClientID and ClientSecret are the accepted credentials. Default to
+	// CDEK's published test pair.
+	ClientID, ClientSecret string
+	// TokenTTL is a token's lifetime. Defaults to 3599s, as CDEK's.
+	TokenTTL time.Duration
+	// Manual keeps created orders ACCEPTED until Process is called; otherwise
+	// they are processed on the first GET after creation.
+	Manual bool
+}
+
+type order struct {
+	body     cdek.Order
+	env      cdek.Envelope
+	accepted bool // still ACCEPTED: validation not run yet
+}
+
+// Server is a running emulator.
+type Server struct {
+	opts Options
+	srv  *httptest.Server
+
+	mu      sync.Mutex
+	tokens  map[string]time.Time
+	orders  map[string]*order // by uuid
+	byNum   map[string]string // our number → uuid
+	hooks   []cdek.Webhook
+	next    int64
+	creates int
+	pushes  []Push
+}
+
+// Push is one ORDER_STATUS push sent.
+type Push struct {
+	URL    string
+	Body   []byte
+	Status int
+	Err    string
+}
+
+// NewServer starts the emulator on 127.0.0.1.
+func NewServer(opts Options) *Server {
+	if opts.ClientID == "" {
+		opts.ClientID, opts.ClientSecret = "wqGwiQx0gg8mLtiEKsUinjVSICCjtTEP", "RmAmgvSgSl1yirlz9QupbzOJVqhCxcP5"
+	}
+	if opts.TokenTTL == 0 {
+		opts.TokenTTL = 3599 * time.Second
+	}
+	s := &Server{opts: opts, tokens: map[string]time.Time{}, orders: map[string]*order{}, byNum: map[string]string{}, next: 1107000000}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v2/oauth/token", s.token)
+	mux.HandleFunc("POST /v2/orders", s.auth(s.create))
+	mux.HandleFunc("GET /v2/orders/{uuid}", s.auth(s.get))
+	mux.HandleFunc("GET /v2/orders", s.auth(s.find))
+	mux.HandleFunc("DELETE /v2/orders/{uuid}", s.auth(s.delete))
+	mux.HandleFunc("GET /v2/webhooks", s.auth(s.listHooks))
+	mux.HandleFunc("POST /v2/webhooks", s.auth(s.addHook))
+	s.srv = httptest.NewServer(mux)
+	return s
+}
+
+// Close stops the emulator.
+func (s *Server) Close() { s.srv.Close() }
+
+// URL is the API root, e.g. "http://127.0.0.1:PORT/v2".
+func (s *Server) URL() string { return s.srv.URL + "/v2" }
+
+// ClientID and ClientSecret are the accepted credentials.
+func (s *Server) ClientID() string     { return s.opts.ClientID }
+func (s *Server) ClientSecret() string { return s.opts.ClientSecret }
+
+func newUUID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	h := hex.EncodeToString(b)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != "client_credentials" {
+		writeJSON(w, 400, map[string]string{"error": "unsupported_grant_type", "error_description": "grant_type must be client_credentials"})
+		return
+	}
+	if r.PostForm.Get("client_id") != s.opts.ClientID || r.PostForm.Get("client_secret") != s.opts.ClientSecret {
+		writeJSON(w, 401, map[string]string{"error": "invalid_client", "error_description": "Bad credentials"})
+		return
+	}
+	tok := "eyJ" + strings.ReplaceAll(newUUID(), "-", "")
+	s.mu.Lock()
+	s.tokens[tok] = time.Now().Add(s.opts.TokenTTL)
+	s.mu.Unlock()
+	writeJSON(w, 200, map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": int(s.opts.TokenTTL / time.Second),
+		"scope": "order:all payment:all", "jti": newUUID()})
+}
+
+// ExpireTokens makes every issued token invalid, as if an hour had passed.
+func (s *Server) ExpireTokens() {
+	s.mu.Lock()
+	s.tokens = map[string]time.Time{}
+	s.mu.Unlock()
+}
+
+func (s *Server) auth(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		s.mu.Lock()
+		exp, ok := s.tokens[tok]
+		s.mu.Unlock()
+		if !ok || time.Now().After(exp) {
+			writeJSON(w, 401, map[string]any{"requests": []cdek.Request{{Type: "AUTH", State: cdek.StateInvalid,
+				Errors: []cdek.Problem{{Code: "v2_token_expired", Message: "Токен истек или недействителен"}}}}})
+			return
+		}
+		next(w, r)
+	}
+}
+
+func request(typ, state string, errs ...cdek.Problem) cdek.Request {
+	return cdek.Request{RequestUUID: newUUID(), Type: typ, DateTime: cdek.Time{Time: time.Now().Truncate(time.Second)}, State: state, Errors: errs}
+}
+
+func (s *Server) create(w http.ResponseWriter, r *http.Request) {
+	var o cdek.Order
+	if err := json.NewDecoder(r.Body).Decode(&o); err != nil {
+		writeJSON(w, 400, cdek.Envelope{Requests: []cdek.Request{request("CREATE", cdek.StateInvalid,
+			cdek.Problem{Code: "v2_invalid_format", Message: "Некорректный формат: " + err.Error()})}})
+		return
+	}
+	if o.TariffCode == 0 || len(o.Packages) == 0 {
+		writeJSON(w, 400, cdek.Envelope{Requests: []cdek.Request{request("CREATE", cdek.StateInvalid,
+			cdek.Problem{Code: "v2_field_is_empty", Message: "Не заполнено обязательное поле tariff_code или packages"})}})
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.creates++
+	id := newUUID()
+	ord := &order{body: o, accepted: true, env: cdek.Envelope{
+		Entity:   cdek.Entity{UUID: id, Type: o.Type, Number: o.Number, TariffCode: o.TariffCode},
+		Requests: []cdek.Request{request("CREATE", cdek.StateAccepted)},
+	}}
+	ord.env.Entity.Statuses = []cdek.Status{{Code: "ACCEPTED", Name: "Принят", DateTime: cdek.Time{Time: time.Now()}, City: "Офис СДЭК"}}
+	s.orders[id] = ord
+	if o.Number != "" {
+		s.byNum[o.Number] = id
+	}
+	writeJSON(w, 202, cdek.Envelope{Entity: cdek.Entity{UUID: id}, Requests: ord.env.Requests})
+}
+
+// validate runs CDEK's later validation; it runs under s.mu.
+func (s *Server) validate(o *order) {
+	if !o.accepted {
+		return
+	}
+	o.accepted = false
+	var problems []cdek.Problem
+	if len(o.body.Recipient.Phones) == 0 {
+		problems = append(problems, cdek.Problem{Code: "v2_field_is_empty", Message: "Не заполнено поле recipient.phones"})
+	}
+	if o.body.ShipmentPoint == "" && o.body.FromLocation == nil {
+		problems = append(problems, cdek.Problem{Code: "v2_order_location_from_and_shipment_point_empty", Message: "Не указан ни адрес отправителя, ни пункт приёма"})
+	}
+	if o.body.DeliveryPoint == "" && o.body.ToLocation == nil {
+		problems = append(problems, cdek.Problem{Code: "v2_order_location_to_and_delivery_point_empty", Message: "Не указан ни адрес получателя, ни пункт выдачи"})
+	}
+	if len(problems) > 0 {
+		o.env.Requests = []cdek.Request{request("CREATE", cdek.StateInvalid, problems...)}
+		o.env.Entity.Statuses = append(o.env.Entity.Statuses, cdek.Status{Code: "INVALID", Name: "Некорректный заказ", DateTime: cdek.Time{Time: time.Now()}})
+		return
+	}
+	s.next++
+	o.env.Entity.CDEKNumber = cdek.Number(fmt.Sprint(s.next))
+	o.env.Requests = []cdek.Request{request("CREATE", cdek.StateSuccessful)}
+	o.env.Entity.Statuses = append(o.env.Entity.Statuses, cdek.Status{Code: "CREATED", Name: "Создан", DateTime: cdek.Time{Time: time.Now().Add(time.Second)}, City: "Офис СДЭК"})
+}
+
+// Process runs the pending validation of every ACCEPTED order (Manual mode).
+func (s *Server) Process() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, o := range s.orders {
+		s.validate(o)
+	}
+}
+
+func (s *Server) answer(w http.ResponseWriter, o *order) {
+	if !s.opts.Manual {
+		s.validate(o)
+	}
+	writeJSON(w, 200, o.env)
+}
+
+func (s *Server) get(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.orders[r.PathValue("uuid")]
+	if !ok {
+		writeJSON(w, 400, cdek.Envelope{Requests: []cdek.Request{request("GET", cdek.StateInvalid,
+			cdek.Problem{Code: "v2_entity_not_found", Message: "Заказ не найден"})}})
+		return
+	}
+	s.answer(w, o)
+}
+
+func (s *Server) find(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.orders[s.byNum[r.URL.Query().Get("im_number")]]
+	if !ok {
+		writeJSON(w, 400, cdek.Envelope{Requests: []cdek.Request{request("GET", cdek.StateInvalid,
+			cdek.Problem{Code: "v2_entity_not_found_im_number", Message: "Заказ с номером ИМ не найден"})}})
+		return
+	}
+	s.answer(w, o)
+}
+
+func (s *Server) delete(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.orders[r.PathValue("uuid")]
+	if !ok {
+		writeJSON(w, 400, cdek.Envelope{Requests: []cdek.Request{request("DELETE", cdek.StateInvalid,
+			cdek.Problem{Code: "v2_entity_not_found", Message: "Заказ не найден"})}})
+		return
+	}
+	if cur := o.env.Entity.Current(); cur == nil || (cur.Code != "CREATED" && cur.Code != "ACCEPTED") {
+		writeJSON(w, 400, cdek.Envelope{Requests: []cdek.Request{request("DELETE", cdek.StateInvalid,
+			cdek.Problem{Code: "v2_order_forbidden_to_delete", Message: "Заказ нельзя удалить: по нему уже есть движение"})}})
+		return
+	}
+	o.env.Entity.Statuses = append(o.env.Entity.Statuses, cdek.Status{Code: "REMOVED", Name: "Удален", DateTime: cdek.Time{Time: time.Now().Add(2 * time.Second)}})
+	writeJSON(w, 202, cdek.Envelope{Entity: cdek.Entity{UUID: o.env.Entity.UUID}, Requests: []cdek.Request{request("DELETE", cdek.StateAccepted)}})
+}
+
+func (s *Server) listHooks(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	writeJSON(w, 200, append([]cdek.Webhook{}, s.hooks...))
+}
+
+// addHook always adds: CDEK creates an additional subscription for a
+// repeated call.
+func (s *Server) addHook(w http.ResponseWriter, r *http.Request) {
+	var h cdek.Webhook
+	if err := json.NewDecoder(r.Body).Decode(&h); err != nil || h.URL == "" || h.Type == "" {
+		writeJSON(w, 400, cdek.Envelope{Requests: []cdek.Request{request("CREATE", cdek.StateInvalid,
+			cdek.Problem{Code: "v2_field_is_empty", Message: "Не заполнены url или type"})}})
+		return
+	}
+	s.mu.Lock()
+	h.UUID = newUUID()
+	s.hooks = append(s.hooks, h)
+	s.mu.Unlock()
+	writeJSON(w, 200, cdek.Envelope{Entity: cdek.Entity{UUID: h.UUID}, Requests: []cdek.Request{request("CREATE", cdek.StateAccepted)}})
+}
+
+// Creates counts POST /v2/orders calls that were accepted.
+func (s *Server) Creates() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.creates
+}
+
+// Subscriptions lists the webhook subscriptions.
+func (s *Server) Subscriptions() []cdek.Webhook {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]cdek.Webhook(nil), s.hooks...)
+}
+
+// Advance gives an order a new status and pushes it to every ORDER_STATUS
+// subscription: one attempt each, no resend (CDEK's rule).
+func (s *Server) Advance(uuid, code, name, city string) error {
+	s.mu.Lock()
+	o, ok := s.orders[uuid]
+	if !ok {
+		s.mu.Unlock()
+		return fmt.Errorf("cdektest: no order %s", uuid)
+	}
+	at := time.Now().Add(time.Duration(len(o.env.Entity.Statuses)) * time.Second)
+	o.env.Entity.Statuses = append(o.env.Entity.Statuses, cdek.Status{Code: code, Name: name, DateTime: cdek.Time{Time: at}, City: city})
+	var p cdek.StatusPush
+	p.Type, p.DateTime, p.UUID = "ORDER_STATUS", cdek.Time{Time: at}, uuid
+	p.Attributes.CDEKNumber, p.Attributes.Number, p.Attributes.Code = o.env.Entity.CDEKNumber, o.body.Number, code
+	p.Attributes.StatusDateTime, p.Attributes.CityName = cdek.Time{Time: at}, city
+	body, _ := json.Marshal(p)
+	var urls []string
+	for _, h := range s.hooks {
+		if h.Type == "ORDER_STATUS" {
+			urls = append(urls, h.URL)
+		}
+	}
+	s.mu.Unlock()
+	for _, u := range urls {
+		push := Push{URL: u, Body: body}
+		resp, err := http.Post(u, "application/json", bytes.NewReader(body))
+		if err != nil {
+			push.Err = err.Error()
+		} else {
+			push.Status = resp.StatusCode
+			resp.Body.Close()
+		}
+		s.mu.Lock()
+		s.pushes = append(s.pushes, push)
+		s.mu.Unlock()
+	}
+	return nil
+}
+
+// Pushes lists the pushes sent.
+func (s *Server) Pushes() []Push {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Push(nil), s.pushes...)
+}
