@@ -24,7 +24,7 @@ func temporary(err error) bool {
 	if errors.As(err, &fb) {
 		return fb.HTTPStatus == http.StatusTooManyRequests || fb.HTTPStatus >= 500 || fb.Code == http.StatusTooManyRequests
 	}
-	var unknown *ErrUnknownState
+	var unknown *UnknownStateError
 	if errors.As(err, &unknown) {
 		return false
 	}

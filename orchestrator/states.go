@@ -20,10 +20,10 @@ func newStateCache(ms MoySklad) *stateCache {
 	return &stateCache{ms: ms, by: map[string]map[string]moysklad.State{}}
 }
 
-// ErrUnknownState means a configured status does not exist in MoySklad.
-type ErrUnknownState struct{ Type, Name string }
+// UnknownStateError means a configured status does not exist in MoySklad.
+type UnknownStateError struct{ Type, Name string }
 
-func (e *ErrUnknownState) Error() string {
+func (e *UnknownStateError) Error() string {
 	return fmt.Sprintf("status %q does not exist for %s in MoySklad", e.Name, e.Type)
 }
 
@@ -42,7 +42,7 @@ func (c *stateCache) get(ctx context.Context, typ, name string) (moysklad.State,
 	if s, ok := c.by[typ][name]; ok {
 		return s, nil
 	}
-	return moysklad.State{}, &ErrUnknownState{Type: typ, Name: name}
+	return moysklad.State{}, &UnknownStateError{Type: typ, Name: name}
 }
 
 func (c *stateCache) load(ctx context.Context, typ string) error {
