@@ -247,6 +247,21 @@ func TestCrashSafety(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, left, "no inbox event left unprocessed")
 
+	// Nor in what support and the operator read: comments and timelines.
+	for _, d := range docs {
+		got, err := h.ms.Document(moysklad.TypeSupply, d.id)
+		require.NoError(t, err)
+		tl, err := s.Timeline(context.Background(), moysklad.TypeSupply, d.id)
+		require.NoError(t, err)
+		text := got.Description
+		for _, e := range tl {
+			text += "\n" + e.Message + "\n" + e.Detail
+		}
+		for _, secret := range []string{token, webhookSecret, fboxPassword} {
+			require.NotContains(t, text, secret)
+		}
+	}
+
 	// Secrets never show in what skladflow wrote, across every run.
 	for _, p := range h.logs {
 		b, err := os.ReadFile(p)
