@@ -31,12 +31,20 @@ type Document struct {
 	SourceStore *Ref       `json:"sourceStore,omitempty"`
 	TargetStore *Ref       `json:"targetStore,omitempty"`
 	Positions   *Positions `json:"positions,omitempty"`
+	// Agent is the counterparty of a demand or customer order: a reference,
+	// or the whole counterparty when expanded.
+	Agent *Counterparty `json:"agent,omitempty"`
+	// ShipmentAddress is the delivery address of a demand or customer order
+	// as one line; ShipmentAddressFull the same by parts.
+	ShipmentAddress     string      `json:"shipmentAddress,omitempty"`
+	ShipmentAddressFull *Address    `json:"shipmentAddressFull,omitempty"`
+	Attributes          []Attribute `json:"attributes,omitempty"`
 
 	extra map[string]json.RawMessage
 }
 
 var documentKeys = keys("meta", "id", "name", "description", "applicable", "moment", "updated",
-	"state", "store", "sourceStore", "targetStore", "positions")
+	"state", "store", "sourceStore", "targetStore", "positions", "agent", "shipmentAddress", "shipmentAddressFull", "attributes")
 
 type documentAlias Document
 
@@ -151,4 +159,6 @@ type DocumentUpdate struct {
 	Description *string     `json:"description,omitempty"`
 	Applicable  *bool       `json:"applicable,omitempty"`
 	Positions   *[]Position `json:"positions,omitempty"`
+	// Attributes change only the custom fields sent.
+	Attributes []Attribute `json:"attributes,omitempty"`
 }

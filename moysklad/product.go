@@ -12,11 +12,14 @@ type Product struct {
 	Article      string    `json:"article,omitempty"`
 	ExternalCode string    `json:"externalCode,omitempty"`
 	Barcodes     []Barcode `json:"barcodes,omitempty"`
+	// Weight is the weight of one unit in the account's unit (kilograms
+	// by default); 0 when not filled.
+	Weight float64 `json:"weight,omitempty"`
 
 	extra map[string]json.RawMessage
 }
 
-var productKeys = keys("meta", "id", "name", "code", "article", "externalCode", "barcodes")
+var productKeys = keys("meta", "id", "name", "code", "article", "externalCode", "barcodes", "weight")
 
 type productAlias Product
 

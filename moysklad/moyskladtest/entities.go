@@ -8,7 +8,8 @@ import (
 	"strings"
 )
 
-var documentTypes = map[string]string{"supply": "supplyposition", "move": "moveposition"}
+var documentTypes = map[string]string{"supply": "supplyposition", "move": "moveposition",
+	"demand": "demandposition", "customerorder": "customerorderposition"}
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
@@ -18,6 +19,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("DELETE "+p+"webhook/{id}", s.deleteWebhook)
 	mux.HandleFunc("GET "+p+"{type}/metadata", s.metadata)
 	mux.HandleFunc("POST "+p+"{type}/metadata/states", s.createStates)
+	mux.HandleFunc("GET "+p+"{type}/metadata/attributes", s.listAttributes)
+	mux.HandleFunc("POST "+p+"{type}/metadata/attributes", s.createAttribute)
 	mux.HandleFunc("GET "+p+"{type}", s.list)
 	mux.HandleFunc("GET "+p+"{type}/{id}", s.get)
 	mux.HandleFunc("PUT "+p+"{type}/{id}", s.put)
@@ -73,9 +76,9 @@ func (s *Server) render(typ, id string, expand map[string]bool) (object, bool) {
 			out["state"] = clone(st)
 		}
 	}
-	for _, f := range []string{"store", "sourceStore", "targetStore"} {
+	for f, t := range map[string]string{"store": "store", "sourceStore": "store", "targetStore": "store", "agent": "counterparty"} {
 		if expand[f] {
-			if st, ok := s.entities["store"][idOf(out[f])]; ok {
+			if st, ok := s.entities[t][idOf(out[f])]; ok {
 				out[f] = clone(st)
 			}
 		}

@@ -66,6 +66,12 @@ func (s *Server) apply(typ, id string, body object) (changed []string, status in
 					return nil, status, e
 				}
 			}
+		case "attributes":
+			merged, errObj := s.mergeAttributes(typ, next["attributes"], v)
+			if errObj != nil {
+				return nil, http.StatusBadRequest, errObj
+			}
+			v = merged
 		case "positions":
 			if _, isDoc := documentTypes[typ]; !isDoc {
 				continue

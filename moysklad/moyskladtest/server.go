@@ -51,6 +51,7 @@ type Options struct {
 type ProductSpec struct {
 	Name, Article, Code, ExternalCode string
 	Barcodes                          []string // EAN-13
+	Weight                            float64  // kg per unit, 0 = not filled
 }
 
 // DocumentSpec describes a document to create as staff.
@@ -59,6 +60,11 @@ type DocumentSpec struct {
 	Store, SourceStore, TargetStore string // store ids
 	State                           string // status name, optional
 	Positions                       []PositionSpec
+	// Agent is the counterparty id, required for a demand or customer
+	// order as in MoySklad.
+	Agent string
+	// ShipmentAddress is the delivery address of a demand or customer order.
+	ShipmentAddress *moysklad.Address
 }
 
 // PositionSpec is one line of a new document.
@@ -113,6 +119,7 @@ type Server struct {
 	order     map[string][]string
 	positions map[string][]object // "type/id" → rows
 	states    map[string][]object // type → states
+	attrs     map[string][]object // type → custom fields
 	hooks     []object
 	sent      map[string]notice // requestId → notification
 	delivered []Delivery
@@ -163,7 +170,7 @@ func NewServer(opts Options) *Server {
 		opts: opts, account: newID(),
 		client:   &http.Client{Timeout: opts.WebhookTimeout},
 		entities: map[string]map[string]object{}, order: map[string][]string{},
-		positions: map[string][]object{}, states: map[string][]object{},
+		positions: map[string][]object{}, states: map[string][]object{}, attrs: map[string][]object{},
 		sent: map[string]notice{}, puts: map[string]int{},
 		queue: make(chan notice, 4096), done: make(chan struct{}),
 	}

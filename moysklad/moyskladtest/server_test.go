@@ -297,3 +297,33 @@ func TestRateLimits(t *testing.T) {
 	require.Empty(t, a.header.Get("X-Lognex-Retry-After"), "the parallel limit says no wait")
 	require.Equal(t, 2, b.srv.RateLimited())
 }
+
+func TestDemandAgentAndAttributes(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	buyer := b.srv.AddCounterparty(moyskladtest.CounterpartySpec{Name: "Иванов Иван", Phone: "+79990000000"})
+	_, err := b.srv.CreateDocument("demand", moyskladtest.DocumentSpec{Name: "00001"})
+	require.ErrorContains(t, err, "agent", "a demand needs a counterparty, as in MoySklad")
+	d, err := b.srv.CreateDocument("demand", moyskladtest.DocumentSpec{Name: "00001", Agent: buyer.ID, Store: b.store.ID,
+		ShipmentAddress: &moysklad.Address{PostalCode: "101000", City: "Москва", Street: "ул Тверская", House: "1"},
+		Positions:       []moyskladtest.PositionSpec{{ProductID: b.p.ID, Quantity: 2}}})
+	require.NoError(t, err)
+	require.Equal(t, "101000, г Москва, ул Тверская, д 1", d.ShipmentAddress)
+
+	got := b.call(t, "GET", "/entity/demand/"+d.ID+"?expand=agent", nil)
+	require.Equal(t, 200, got.status)
+	require.Equal(t, "+79990000000", got.body["agent"].(map[string]any)["phone"])
+
+	attr := b.srv.AddAttribute("demand", "Трек-номер СДЭК", "string")
+	list := b.call(t, "GET", "/entity/demand/metadata/attributes", nil)
+	require.Len(t, list.body["rows"], 1)
+	bad := b.call(t, "PUT", "/entity/demand/"+d.ID, map[string]any{"attributes": []any{attr.WithValue(1107000001)}})
+	require.Equal(t, 400, bad.status, "a string field refuses a number")
+	ok := b.call(t, "PUT", "/entity/demand/"+d.ID, map[string]any{"attributes": []any{attr.WithValue("1107000001")}})
+	require.Equal(t, 200, ok.status, string(ok.raw))
+	doc, err := b.srv.Document("demand", d.ID)
+	require.NoError(t, err)
+	require.Len(t, doc.Attributes, 1)
+	require.Equal(t, "1107000001", doc.Attributes[0].Value)
+	require.Equal(t, "Трек-номер СДЭК", doc.Attributes[0].Name)
+}

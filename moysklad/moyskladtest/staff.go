@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/skladflow/skladflow/moysklad"
 )
@@ -58,7 +59,7 @@ func (s *Server) AddProduct(p ProductSpec) moysklad.Product {
 	id := newID()
 	e := fixture("product")
 	e["meta"], e["id"], e["accountId"], e["name"], e["updated"] = s.meta("product", id), id, s.account, p.Name, now()
-	e["code"], e["externalCode"] = p.Code, p.ExternalCode
+	e["code"], e["externalCode"], e["weight"] = p.Code, p.ExternalCode, p.Weight
 	if p.ExternalCode == "" {
 		e["externalCode"] = id[:8]
 	}
@@ -80,7 +81,47 @@ func (s *Server) AddProduct(p ProductSpec) moysklad.Product {
 	return out
 }
 
-// CreateDocument creates a supply or move as staff would; it fires CREATE.
+// CounterpartySpec describes a counterparty to add.
+type CounterpartySpec struct {
+	Name, Phone, Email string
+}
+
+// AddCounterparty adds a counterparty (a buyer).
+func (s *Server) AddCounterparty(c CounterpartySpec) moysklad.Counterparty {
+	id := newID()
+	e := fixture("counterparty")
+	e["meta"], e["id"], e["accountId"], e["name"], e["updated"] = s.meta("counterparty", id), id, s.account, c.Name, now()
+	e["phone"], e["email"], e["externalCode"] = c.Phone, c.Email, id[:8]
+	for _, k := range []string{"accounts", "contactpersons", "notes", "state", "priceType", "attributes", "files"} {
+		delete(e, k)
+	}
+	s.mu.Lock()
+	s.put1("counterparty", id, e)
+	s.mu.Unlock()
+	var out moysklad.Counterparty
+	decodeInto(e, &out)
+	return out
+}
+
+// addressLine writes an address as MoySklad composes shipmentAddress.
+func addressLine(a moysklad.Address) string {
+	var parts []string
+	add := func(prefix, v string) {
+		if v != "" {
+			parts = append(parts, prefix+v)
+		}
+	}
+	add("", a.PostalCode)
+	add("г ", a.City)
+	add("", a.Street)
+	add("д ", a.House)
+	add("кв ", a.Apartment)
+	add("", a.AddInfo)
+	return strings.Join(parts, ", ")
+}
+
+// CreateDocument creates a supply, move, demand or customer order as staff
+// would; it fires CREATE.
 func (s *Server) CreateDocument(entityType string, spec DocumentSpec) (moysklad.Document, error) {
 	posType, ok := documentTypes[entityType]
 	if !ok {
@@ -93,7 +134,10 @@ func (s *Server) CreateDocument(entityType string, spec DocumentSpec) (moysklad.
 	e["name"], e["description"], e["applicable"] = spec.Name, spec.Description, false
 	e["created"], e["updated"], e["moment"] = now(), now(), now()
 	e["externalCode"] = id[:12]
-	delete(e, "state")
+	for _, k := range []string{"state", "attributes", "shipmentAddress", "shipmentAddressFull", "demands", "moves",
+		"payments", "purchaseOrders", "invoicesOut", "productionTasks", "prepayments", "customerOrder", "files"} {
+		delete(e, k)
+	}
 	created := false
 	s.mu.Lock()
 	defer func() {
@@ -110,6 +154,20 @@ func (s *Server) CreateDocument(entityType string, spec DocumentSpec) (moysklad.
 	}
 	var err error
 	switch entityType {
+	case "demand", "customerorder":
+		if _, ok := s.entities["counterparty"][spec.Agent]; !ok {
+			return moysklad.Document{}, fmt.Errorf("moyskladtest: %s needs an agent (counterparty), got %q", entityType, spec.Agent)
+		}
+		e["agent"] = object{"meta": s.meta("counterparty", spec.Agent)}
+		if spec.ShipmentAddress != nil {
+			e["shipmentAddress"], e["shipmentAddressFull"] = addressLine(*spec.ShipmentAddress), clone(*spec.ShipmentAddress)
+		}
+		delete(e, "store")
+		if spec.Store != "" {
+			if e["store"], err = ref(spec.Store); err != nil {
+				return moysklad.Document{}, err
+			}
+		}
 	case "supply":
 		if e["store"], err = ref(spec.Store); err != nil {
 			return moysklad.Document{}, err

@@ -10,13 +10,15 @@ func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
 	typ := r.PathValue("type")
 	s.mu.Lock()
 	states := clone(s.states[typ])
+	attrs := len(s.attrs[typ])
 	s.mu.Unlock()
 	if states == nil {
 		states = []object{}
 	}
 	writeJSON(w, http.StatusOK, object{
-		"meta":         object{"href": s.base + "/entity/" + typ + "/metadata", "mediaType": "application/json"},
-		"attributes":   []any{},
+		"meta": object{"href": s.base + "/entity/" + typ + "/metadata", "mediaType": "application/json"},
+		"attributes": object{"meta": object{"href": s.base + "/entity/" + typ + "/metadata/attributes",
+			"type": "attributemetadata", "mediaType": "application/json", "size": attrs, "limit": 1000, "offset": 0}},
 		"states":       states,
 		"createShared": false,
 	})
