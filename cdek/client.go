@@ -238,6 +238,16 @@ func (c *Client) DeleteOrder(ctx context.Context, uuid string) (*Envelope, error
 	return &env, nil
 }
 
+// Refuse orders the parcel back to the shop (the buyer's refusal): CDEK
+// allows it until the order is DELIVERED or NOT_DELIVERED.
+func (c *Client) Refuse(ctx context.Context, uuid string) (*Envelope, error) {
+	var env Envelope
+	if err := c.do(ctx, http.MethodPost, "/orders/"+url.PathEscape(uuid)+"/refusal", nil, &env); err != nil {
+		return nil, err
+	}
+	return &env, nil
+}
+
 // Webhooks lists the subscriptions.
 func (c *Client) Webhooks(ctx context.Context) ([]Webhook, error) {
 	var out []Webhook

@@ -152,3 +152,23 @@ func TestTimesAndNumbers(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"uuid":"u","cdek_number":1107009112}`), &e))
 	require.Equal(t, cdek.Number("1107009112"), e.CDEKNumber)
 }
+
+func TestRefuseUntilFinal(t *testing.T) {
+	t.Parallel()
+	b := setup(t, cdektest.Options{})
+	env, err := b.client.CreateOrder(b.ctx, order("MS-00051"))
+	require.NoError(t, err)
+	_, err = b.client.GetOrder(b.ctx, env.Entity.UUID)
+	require.NoError(t, err)
+	require.NoError(t, b.srv.Advance(env.Entity.UUID, "RECEIVED_AT_SHIPMENT_WAREHOUSE", "Принят на склад отправителя", "Москва"))
+	_, err = b.client.Refuse(b.ctx, env.Entity.UUID)
+	require.NoError(t, err)
+	got, err := b.client.GetOrder(b.ctx, env.Entity.UUID)
+	require.NoError(t, err)
+	require.Equal(t, "NOT_DELIVERED", got.Entity.Current().Code)
+	require.Equal(t, "11", got.Entity.Current().ReasonCode)
+	_, err = b.client.Refuse(b.ctx, env.Entity.UUID)
+	var ce *cdek.Error
+	require.ErrorAs(t, err, &ce, "no refusal once the order is final")
+	require.Equal(t, "v2_order_status_final", ce.Problems[0].Code)
+}

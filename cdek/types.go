@@ -97,7 +97,10 @@ type Status struct {
 	Name     string `json:"name"`
 	DateTime Time   `json:"date_time"`
 	City     string `json:"city,omitempty"`
-	Deleted  bool   `json:"deleted,omitempty"`
+	// ReasonCode is the additional status (Appendix 2), e.g. 11 for a
+	// refusal without explanation.
+	ReasonCode string `json:"reason_code,omitempty"`
+	Deleted    bool   `json:"deleted,omitempty"`
 }
 
 // Current is the newest status not revoked, or nil.
@@ -144,11 +147,12 @@ type StatusPush struct {
 	DateTime   Time   `json:"date_time"`
 	UUID       string `json:"uuid"`
 	Attributes struct {
-		IsReturn       bool   `json:"is_return"`
-		CDEKNumber     Number `json:"cdek_number"`
-		Number         string `json:"number"`
-		Code           string `json:"code"`
-		StatusDateTime Time   `json:"status_date_time"`
-		CityName       string `json:"city_name"`
+		IsReturn         bool   `json:"is_return"`
+		CDEKNumber       Number `json:"cdek_number"`
+		Number           string `json:"number"`
+		Code             string `json:"code"`
+		StatusReasonCode string `json:"status_reason_code,omitempty"`
+		StatusDateTime   Time   `json:"status_date_time"`
+		CityName         string `json:"city_name"`
 	} `json:"attributes"`
 }

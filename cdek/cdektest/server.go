@@ -29,14 +29,18 @@ type Options struct {
 	// TokenTTL is a token's lifetime. Defaults to 3599s, as CDEK's.
 	TokenTTL time.Duration
 	// Manual keeps created orders ACCEPTED until Process is called; otherwise
-	// they are processed on the first GET after creation.
+	// they are validated on the first GET at least ProcessAfter after
+	// creation.
 	Manual bool
+	// ProcessAfter is how long CDEK takes to validate an order. Defaults to 0.
+	ProcessAfter time.Duration
 }
 
 type order struct {
 	body     cdek.Order
 	env      cdek.Envelope
 	accepted bool // still ACCEPTED: validation not run yet
+	created  time.Time
 }
 
 // Server is a running emulator.
@@ -77,6 +81,7 @@ func NewServer(opts Options) *Server {
 	mux.HandleFunc("GET /v2/orders/{uuid}", s.auth(s.get))
 	mux.HandleFunc("GET /v2/orders", s.auth(s.find))
 	mux.HandleFunc("DELETE /v2/orders/{uuid}", s.auth(s.delete))
+	mux.HandleFunc("POST /v2/orders/{uuid}/refusal", s.auth(s.refuse))
 	mux.HandleFunc("GET /v2/webhooks", s.auth(s.listHooks))
 	mux.HandleFunc("POST /v2/webhooks", s.auth(s.addHook))
 	s.srv = httptest.NewServer(mux)
@@ -165,7 +170,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	s.creates++
 	id := newUUID()
-	ord := &order{body: o, accepted: true, env: cdek.Envelope{
+	ord := &order{body: o, accepted: true, created: time.Now(), env: cdek.Envelope{
 		Entity:   cdek.Entity{UUID: id, Type: o.Type, Number: o.Number, TariffCode: o.TariffCode},
 		Requests: []cdek.Request{request("CREATE", cdek.StateAccepted)},
 	}}
@@ -214,7 +219,7 @@ func (s *Server) Process() {
 }
 
 func (s *Server) answer(w http.ResponseWriter, o *order) {
-	if !s.opts.Manual {
+	if !s.opts.Manual && time.Since(o.created) >= s.opts.ProcessAfter {
 		s.validate(o)
 	}
 	writeJSON(w, 200, o.env)
@@ -258,7 +263,7 @@ func (s *Server) delete(w http.ResponseWriter, r *http.Request) {
 			cdek.Problem{Code: "v2_order_forbidden_to_delete", Message: "Заказ нельзя удалить: по нему уже есть движение"})}})
 		return
 	}
-	o.env.Entity.Statuses = append(o.env.Entity.Statuses, cdek.Status{Code: "REMOVED", Name: "Удален", DateTime: cdek.Time{Time: time.Now().Add(2 * time.Second)}})
+	s.addStatus(o, cdek.Status{Code: "REMOVED", Name: "Удален"})
 	writeJSON(w, 202, cdek.Envelope{Entity: cdek.Entity{UUID: o.env.Entity.UUID}, Requests: []cdek.Request{request("DELETE", cdek.StateAccepted)}})
 }
 
@@ -307,12 +312,32 @@ func (s *Server) Advance(uuid, code, name, city string) error {
 		s.mu.Unlock()
 		return fmt.Errorf("cdektest: no order %s", uuid)
 	}
-	at := time.Now().Add(time.Duration(len(o.env.Entity.Statuses)) * time.Second)
-	o.env.Entity.Statuses = append(o.env.Entity.Statuses, cdek.Status{Code: code, Name: name, DateTime: cdek.Time{Time: at}, City: city})
+	st := s.addStatus(o, cdek.Status{Code: code, Name: name, City: city})
+	s.mu.Unlock()
+	s.push(o, st)
+	return nil
+}
+
+// addStatus appends a status later than every other; it runs under s.mu.
+func (s *Server) addStatus(o *order, st cdek.Status) cdek.Status {
+	last := time.Now()
+	for _, x := range o.env.Entity.Statuses {
+		if x.DateTime.After(last) {
+			last = x.DateTime.Time
+		}
+	}
+	st.DateTime = cdek.Time{Time: last.Add(time.Second).Truncate(time.Second)}
+	o.env.Entity.Statuses = append(o.env.Entity.Statuses, st)
+	return st
+}
+
+// push sends an ORDER_STATUS push to every subscription, once.
+func (s *Server) push(o *order, st cdek.Status) {
+	s.mu.Lock()
 	var p cdek.StatusPush
-	p.Type, p.DateTime, p.UUID = "ORDER_STATUS", cdek.Time{Time: at}, uuid
-	p.Attributes.CDEKNumber, p.Attributes.Number, p.Attributes.Code = o.env.Entity.CDEKNumber, o.body.Number, code
-	p.Attributes.StatusDateTime, p.Attributes.CityName = cdek.Time{Time: at}, city
+	p.Type, p.DateTime, p.UUID = "ORDER_STATUS", st.DateTime, o.env.Entity.UUID
+	p.Attributes.CDEKNumber, p.Attributes.Number, p.Attributes.Code = o.env.Entity.CDEKNumber, o.body.Number, st.Code
+	p.Attributes.StatusDateTime, p.Attributes.CityName, p.Attributes.StatusReasonCode = st.DateTime, st.City, st.ReasonCode
 	body, _ := json.Marshal(p)
 	var urls []string
 	for _, h := range s.hooks {
@@ -334,7 +359,57 @@ func (s *Server) Advance(uuid, code, name, city string) error {
 		s.pushes = append(s.pushes, push)
 		s.mu.Unlock()
 	}
-	return nil
+}
+
+// refuse is the buyer's refusal ordered by the shop: possible until the
+// order is DELIVERED or NOT_DELIVERED; the order becomes NOT_DELIVERED with
+// additional status 11.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	o, ok := s.orders[r.PathValue("uuid")]
+	if !ok {
+		s.mu.Unlock()
+		writeJSON(w, 400, cdek.Envelope{Requests: []cdek.Request{request("CREATE_REFUSAL", cdek.StateInvalid,
+			cdek.Problem{Code: "v2_entity_not_found", Message: "Заказ не найден"})}})
+		return
+	}
+	if cur := o.env.Entity.Current(); cur == nil || final(cur.Code) {
+		s.mu.Unlock()
+		writeJSON(w, 400, cdek.Envelope{Requests: []cdek.Request{request("CREATE_REFUSAL", cdek.StateInvalid,
+			cdek.Problem{Code: "v2_order_status_final", Message: "Отказ невозможен: заказ уже в конечном статусе"})}})
+		return
+	}
+	st := s.addStatus(o, cdek.Status{Code: "NOT_DELIVERED", Name: "Не вручен", City: "Офис СДЭК", ReasonCode: "11"})
+	s.mu.Unlock()
+	writeJSON(w, 202, cdek.Envelope{Entity: cdek.Entity{UUID: o.env.Entity.UUID}, Requests: []cdek.Request{request("CREATE_REFUSAL", cdek.StateAccepted)}})
+	go s.push(o, st)
+}
+
+func final(code string) bool {
+	switch code {
+	case "DELIVERED", "NOT_DELIVERED", "REMOVED", "INVALID":
+		return true
+	}
+	return false
+}
+
+// Order returns the order as GET /v2/orders/{uuid} shows it.
+func (s *Server) Order(uuid string) (cdek.Entity, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.orders[uuid]
+	if !ok {
+		return cdek.Entity{}, false
+	}
+	return o.env.Entity, true
+}
+
+// OrderByNumber finds an order by our number.
+func (s *Server) OrderByNumber(number string) (cdek.Entity, bool) {
+	s.mu.Lock()
+	id := s.byNum[number]
+	s.mu.Unlock()
+	return s.Order(id)
 }
 
 // Pushes lists the pushes sent.
