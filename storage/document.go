@@ -20,9 +20,19 @@ type Document struct {
 	IndocID   string // warehouse task number
 	Attempt   int
 	LastError string
+	Delivery  Delivery // the carrier's side of a delivery flow
 	Version   int64 // +1 on every Update
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+// Delivery is what skladflow knows of a document's carrier order.
+type Delivery struct {
+	OrderNumber string    // our number for the order (CDEK im_number)
+	OrderUUID   string    // the carrier's order id, once it answered
+	TrackNumber string    // the carrier's number for people (cdek_number)
+	Status      string    // last carrier status code applied
+	StatusAt    time.Time // its time: an older status never overwrites it
 }
 
 // DocumentFilter selects documents; empty fields match all.
@@ -49,18 +59,23 @@ func (t *Tx) Enqueue(ctx context.Context, args river.JobArgs, opts *river.Insert
 	return err
 }
 
-const docColumns = `doc_type, doc_id, name, flow, state, warehouse, indoc_id, attempt, last_error, version, created_at, updated_at`
+const docColumns = `doc_type, doc_id, name, flow, state, warehouse, indoc_id, attempt, last_error, version, created_at, updated_at,
+	order_number, order_uuid, track_number, carrier_status, carrier_status_at`
 
 type scanner interface{ Scan(...any) error }
 
 func scanDocument(r scanner) (Document, error) {
 	var d Document
-	var created, updated string
-	err := r.Scan(&d.Type, &d.ID, &d.Name, &d.Flow, &d.State, &d.Warehouse, &d.IndocID, &d.Attempt, &d.LastError, &d.Version, &created, &updated)
+	var created, updated, statusAt string
+	err := r.Scan(&d.Type, &d.ID, &d.Name, &d.Flow, &d.State, &d.Warehouse, &d.IndocID, &d.Attempt, &d.LastError, &d.Version, &created, &updated,
+		&d.Delivery.OrderNumber, &d.Delivery.OrderUUID, &d.Delivery.TrackNumber, &d.Delivery.Status, &statusAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, ErrNotFound
 	}
 	d.CreatedAt, d.UpdatedAt = parseTime(created), parseTime(updated)
+	if statusAt != "" {
+		d.Delivery.StatusAt = parseTime(statusAt)
+	}
 	return d, err
 }
 
@@ -83,6 +98,14 @@ func (s *Store) DocumentByIndoc(ctx context.Context, indocID string) (Document, 
 		return Document{}, ErrNotFound
 	}
 	return scanDocument(s.db.QueryRowContext(ctx, `SELECT `+docColumns+` FROM documents WHERE indoc_id = ?`, indocID))
+}
+
+// DocumentByOrder finds the document a carrier order belongs to.
+func (s *Store) DocumentByOrder(ctx context.Context, orderUUID string) (Document, error) {
+	if orderUUID == "" {
+		return Document{}, ErrNotFound
+	}
+	return scanDocument(s.db.QueryRowContext(ctx, `SELECT `+docColumns+` FROM documents WHERE order_uuid = ?`, orderUUID))
 }
 
 // Documents lists documents, most recently changed first.
@@ -128,13 +151,21 @@ func (s *Store) Update(ctx context.Context, docType, docID string, fn func(tx *T
 		d.Type, d.ID = docType, docID
 		d.Version++
 		ts := now()
+		statusAt := ""
+		if !d.Delivery.StatusAt.IsZero() {
+			statusAt = fmtTime(d.Delivery.StatusAt)
+		}
+		dl := d.Delivery
 		if isNew {
-			_, err = tx.ExecContext(ctx, `INSERT INTO documents (`+docColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				d.Type, d.ID, d.Name, d.Flow, d.State, d.Warehouse, d.IndocID, d.Attempt, d.LastError, d.Version, ts, ts)
+			_, err = tx.ExecContext(ctx, `INSERT INTO documents (`+docColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				d.Type, d.ID, d.Name, d.Flow, d.State, d.Warehouse, d.IndocID, d.Attempt, d.LastError, d.Version, ts, ts,
+				dl.OrderNumber, dl.OrderUUID, dl.TrackNumber, dl.Status, statusAt)
 		} else {
 			_, err = tx.ExecContext(ctx, `UPDATE documents SET name = ?, flow = ?, state = ?, warehouse = ?, indoc_id = ?, attempt = ?,
-				last_error = ?, version = ?, updated_at = ? WHERE doc_type = ? AND doc_id = ?`,
-				d.Name, d.Flow, d.State, d.Warehouse, d.IndocID, d.Attempt, d.LastError, d.Version, ts, d.Type, d.ID)
+				last_error = ?, version = ?, updated_at = ?, order_number = ?, order_uuid = ?, track_number = ?, carrier_status = ?,
+				carrier_status_at = ? WHERE doc_type = ? AND doc_id = ?`,
+				d.Name, d.Flow, d.State, d.Warehouse, d.IndocID, d.Attempt, d.LastError, d.Version, ts,
+				dl.OrderNumber, dl.OrderUUID, dl.TrackNumber, dl.Status, statusAt, d.Type, d.ID)
 		}
 		if err != nil {
 			return fmt.Errorf("storage: save %s %s: %w", docType, docID, err)

@@ -277,3 +277,24 @@ func BenchmarkAcceptEvents(b *testing.B) {
 		}
 	}
 }
+
+func TestDeliveryRoundTrip(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	_, err := b.store.Update(b.ctx, "demand", "d1", func(_ *storage.Tx, d *storage.Document) error {
+		d.Flow, d.State = "cdek", "in_delivery"
+		d.Delivery = storage.Delivery{OrderNumber: "MS-00001", OrderUUID: "u-1", TrackNumber: "1107000001", Status: "CREATED", StatusAt: at}
+		return nil
+	})
+	require.NoError(t, err)
+	got, err := b.store.DocumentByOrder(b.ctx, "u-1")
+	require.NoError(t, err)
+	require.Equal(t, "d1", got.ID)
+	require.Equal(t, "1107000001", got.Delivery.TrackNumber)
+	require.True(t, at.Equal(got.Delivery.StatusAt))
+	_, err = b.store.DocumentByOrder(b.ctx, "u-2")
+	require.ErrorIs(t, err, storage.ErrNotFound)
+	_, err = b.store.DocumentByOrder(b.ctx, "")
+	require.ErrorIs(t, err, storage.ErrNotFound)
+}
