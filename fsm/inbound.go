@@ -53,7 +53,7 @@ func Inbound() *Flow { return inbound }
 // Settled are the states in which a document waits for nobody but staff:
 // done, cancelled, closed by the warehouse, or refused with the cause in
 // the mini-log. A document in any other state for long is stuck.
-var Settled = []State{Received, Cancelled, NotArrived, SubmitFailed, ReceiveFailed}
+var Settled = []State{Received, Cancelled, NotArrived, SubmitFailed, ReceiveFailed, OrderFailed, Delivered, NotDelivered}
 
 // IsSettled reports whether s is one of Settled.
 func IsSettled(s State) bool {

@@ -1,0 +1,37 @@
+package fsm
+
+// States of the delivery flow (a shipment handed to CDEK).
+const (
+	Ordering     State = "ordering"      // order number saved; the order is being created or validated by the carrier
+	InDelivery   State = "in_delivery"   // the carrier confirmed the order and gave its number; parcel on its way
+	OrderFailed  State = "order_failed"  // the carrier refused the order; staff may fix and resubmit
+	Delivered    State = "delivered"     // handed to the recipient
+	NotDelivered State = "not_delivered" // not handed over: refused or returned
+)
+
+// Events of the delivery flow. Cancel is shared with the inbound flow.
+const (
+	Order        Event = "order"         // staff set the order status («Передать в СДЭК»)
+	OrderOK      Event = "order_ok"      // the carrier validated the order and gave its number
+	OrderInvalid Event = "order_invalid" // the carrier refused the order
+	Track        Event = "track"         // a carrier status that is not final
+	Deliver      Event = "deliver"       // the carrier reports the parcel delivered
+	NotDeliver   Event = "not_deliver"   // the carrier reports it not delivered
+	Refuse       Event = "refuse"        // a refusal was ordered: the parcel comes back
+	Removed      Event = "removed"       // the order was deleted at the carrier
+)
+
+var delivery = NewFlow("cdek", []Transition{
+	{Event: Order, From: []State{New, Ordering, OrderFailed, Cancelled}, To: Ordering},
+	{Event: OrderOK, From: []State{Ordering}, To: InDelivery},
+	{Event: OrderInvalid, From: []State{Ordering}, To: OrderFailed},
+	{Event: Track, From: []State{InDelivery}, To: InDelivery},
+	{Event: Deliver, From: []State{InDelivery}, To: Delivered},
+	{Event: NotDeliver, From: []State{InDelivery}, To: NotDelivered},
+	{Event: Cancel, From: []State{Ordering, InDelivery}, To: Cancelled},
+	{Event: Refuse, From: []State{InDelivery}, To: InDelivery},
+	{Event: Removed, From: []State{Ordering, InDelivery}, To: Cancelled},
+})
+
+// Delivery is the flow of demands and customer orders shipped with CDEK.
+func Delivery() *Flow { return delivery }
