@@ -23,7 +23,8 @@ type Config struct {
 	MoySklad MoySklad `yaml:"moysklad"`
 	// Warehouses are the fulfillment warehouses. At least one is required.
 	Warehouses []Warehouse `yaml:"warehouses"`
-	// CDEK configures deliveries (not used by the inbound flow). Optional.
+	// CDEK configures deliveries. Optional: without it there is no
+	// delivery flow.
 	CDEK *CDEK `yaml:"cdek"`
 	// Statuses are MoySklad status names per role. Defaults as in Statuses.
 	Statuses Statuses `yaml:"statuses"`
@@ -116,26 +117,103 @@ type FBox struct {
 	PollInterval Duration `yaml:"poll_interval"`
 }
 
-// CDEK configures CDEK deliveries. Parsed and validated for shape only
-// until the CDEK flow exists.
+// CDEK configures deliveries: a demand or customer order set to the
+// cdek_submit status becomes a CDEK order (e-shop type, so it can be looked
+// up by our number and is never created twice).
 type CDEK struct {
-	BaseURL       string            `yaml:"base_url"`
-	ClientID      string            `yaml:"client_id"`
-	ClientSecret  string            `yaml:"client_secret"`
-	WebhookSecret string            `yaml:"webhook_secret"`
-	PollInterval  Duration          `yaml:"poll_interval"`
-	TariffCode    int               `yaml:"tariff_code"`
-	ShipmentPoint string            `yaml:"shipment_point"`
-	Package       Package           `yaml:"package"`
-	Statuses      map[string]string `yaml:"statuses"`
+	// BaseURL is the API root. Defaults to "https://api.cdek.ru/v2".
+	BaseURL string `yaml:"base_url"`
+	// ClientID is the integration account. Required.
+	ClientID string `yaml:"client_id"`
+	// ClientSecret is the integration password. Required.
+	ClientSecret string `yaml:"client_secret"`
+	// WebhookSecret is the last path segment CDEK calls:
+	// {public_url}/hooks/cdek/{secret}. Required, at least 16 characters.
+	WebhookSecret string `yaml:"webhook_secret"`
+	// PollInterval is how often orders on their way are read, because CDEK
+	// never resends a push. Defaults to 10m.
+	PollInterval Duration `yaml:"poll_interval"`
+	// CheckAfter is how long to wait before reading a new order back: CDEK
+	// validates it asynchronously. Defaults to 3s.
+	CheckAfter Duration `yaml:"check_after"`
+	// Documents are the document types handed to CDEK. Defaults to
+	// [demand, customerorder].
+	Documents []string `yaml:"documents"`
+	// TariffCode is the CDEK tariff (e.g. 137 склад-дверь). Required.
+	TariffCode int `yaml:"tariff_code"`
+	// ShipmentPoint is the CDEK office the parcels are handed in at. One of
+	// shipment_point and from_location is required.
+	ShipmentPoint string `yaml:"shipment_point"`
+	// FromLocation is the sender's address for tariffs from the door.
+	FromLocation *Location `yaml:"from_location"`
+	// Sender is the sender's contact. Optional for e-shop orders.
+	Sender *Contact `yaml:"sender"`
+	// Package holds the parcel defaults.
+	Package Package `yaml:"package"`
+	// WeightUnit is the unit of product weights in MoySklad: kg or g.
+	// Defaults to "kg".
+	WeightUnit string `yaml:"weight_unit"`
+	// NumberAttribute is the name of a document custom field (text) that
+	// gets the CDEK number. Optional; setup creates it.
+	NumberAttribute string `yaml:"number_attribute"`
+	// Statuses maps CDEK status codes to MoySklad statuses. Entries are
+	// added to the defaults (see DefaultCDEKStatuses); an empty name drops
+	// a default.
+	Statuses map[string]string `yaml:"statuses"`
 }
 
-// Package is the default parcel size.
+// Location is a CDEK address.
+type Location struct {
+	// Code is the CDEK city code (44 = Москва). Optional.
+	Code int `yaml:"code"`
+	// City is the city name. Optional.
+	City string `yaml:"city"`
+	// Address is the street address. Required.
+	Address string `yaml:"address"`
+}
+
+// Contact is a CDEK contact.
+type Contact struct {
+	Company string `yaml:"company"`
+	Name    string `yaml:"name"`
+	Phone   string `yaml:"phone"`
+}
+
+// Package is the parcel: one per order.
 type Package struct {
+	// Weight is the weight in grams of one unit whose product has no
+	// weight in MoySklad. Defaults to 500.
 	Weight int `yaml:"weight"`
+	// Length, Width and Height are the parcel's size in cm (MoySklad keeps
+	// no product dimensions). Default to 20, 15, 10.
 	Length int `yaml:"length"`
 	Width  int `yaml:"width"`
 	Height int `yaml:"height"`
+}
+
+// DefaultCDEKStatuses is the default map from CDEK status codes to MoySklad
+// statuses: accepted by CDEK, in transit, delivered, not delivered and on
+// its way back. Codes not in the map change no status (the timeline still
+// shows them).
+func DefaultCDEKStatuses() map[string]string {
+	const accepted, transit, delivered, notDelivered, returning = "Принят СДЭК", "В пути (СДЭК)", "Доставлен", "Не доставлен", "Возврат (СДЭК)"
+	m := map[string]string{
+		"RECEIVED_AT_SHIPMENT_WAREHOUSE": accepted,
+		"DELIVERED":                      delivered,
+		"POSTOMAT_RECEIVED":              delivered,
+		"NOT_DELIVERED":                  notDelivered,
+	}
+	for _, c := range []string{"READY_TO_SHIP_AT_SENDING_OFFICE", "READY_FOR_SHIPMENT_IN_SENDER_CITY", "TAKEN_BY_TRANSPORTER_FROM_SENDER_CITY",
+		"PASSED_TO_CARRIER_AT_SENDING_OFFICE", "SENT_TO_TRANSIT_CITY", "SEND_TO_TRANSIT_OFFICE", "ACCEPTED_IN_TRANSIT_CITY", "MET_AT_TRANSIT_OFFICE",
+		"ACCEPTED_AT_TRANSIT_WAREHOUSE", "ACCEPTED_TO_OFFICE_TRANSIT_WAREHOUSE", "SENT_TO_RECIPIENT_CITY", "SEND_TO_RECIPIENT_OFFICE",
+		"ACCEPTED_IN_RECIPIENT_CITY", "MET_AT_RECIPIENT_OFFICE", "ACCEPTED_AT_RECIPIENT_CITY_WAREHOUSE", "ACCEPTED_AT_DELIVERY_WAREHOUSE",
+		"ACCEPTED_AT_PICK_UP_POINT", "ACCEPTED_AT_WAREHOUSE_ON_DEMAND", "TAKEN_BY_COURIER", "ISSUED_FOR_DELIVERY", "POSTOMAT_POSTED"} {
+		m[c] = transit
+	}
+	for _, c := range []string{"SENT_TO_SENDER_CITY", "SEND_TO_SENDING_OFFICE", "ACCEPTED_IN_SENDER_CITY", "MET_AT_SENDING_OFFICE", "POSTOMAT_SEIZED"} {
+		m[c] = returning
+	}
+	return m
 }
 
 // Statuses are the MoySklad status names per role.

@@ -29,10 +29,16 @@ warehouses:
             password: "${FBOX_PASSWORD}", poll_interval: 30s }
 cdek:
   base_url: "https://api.edu.cdek.ru/v2"
+  client_id: "${CDEK_CLIENT_ID}"
+  client_secret: "${CDEK_CLIENT_SECRET}"
+  webhook_secret: "${CDEK_WEBHOOK_SECRET}"
   tariff_code: 137
-  package: { weight: 500, length: 20, width: 15, height: 10 }
+  shipment_point: "MSK123"
+  number_attribute: "Трек-номер СДЭК"
+  package: { weight: 400, length: 20, width: 15, height: 10 }
   statuses:
-    DELIVERED: "Доставлен"
+    DELIVERED: "Вручен"
+    POSTOMAT_SEIZED: ""
 statuses:
   submit: "Отправить"
 `
@@ -44,6 +50,7 @@ func env(m map[string]string) func(string) (string, bool) {
 var fullEnv = env(map[string]string{
 	"ADMIN_PASSWORD": "pw", "MOYSKLAD_TOKEN": "tok", "WEBHOOK_SECRET": "0123456789abcdef0123",
 	"FBOX_PARTNER_ID": "p1", "FBOX_PASSWORD": "fpw",
+	"CDEK_CLIENT_ID": "cid", "CDEK_CLIENT_SECRET": "csecret", "CDEK_WEBHOOK_SECRET": "fedcba9876543210fedc",
 })
 
 func TestParseSample(t *testing.T) {
@@ -58,6 +65,12 @@ func TestParseSample(t *testing.T) {
 	require.Equal(t, "code", c.Warehouses[0].SKUField)
 	require.Equal(t, "fpw", c.Warehouses[0].FBox.Password)
 	require.Equal(t, 30*time.Second, c.Warehouses[0].FBox.PollInterval.Duration)
+	require.Equal(t, []string{"demand", "customerorder"}, c.CDEK.Documents)
+	require.Equal(t, 10*time.Minute, c.CDEK.PollInterval.Duration)
+	require.Equal(t, "Вручен", c.CDEK.Statuses["DELIVERED"], "an entry overrides the default")
+	require.Equal(t, "Не доставлен", c.CDEK.Statuses["NOT_DELIVERED"], "defaults stay")
+	require.NotContains(t, c.CDEK.Statuses, "POSTOMAT_SEIZED", "an empty name drops a default")
+	require.Equal(t, 400, c.CDEK.Package.Weight)
 	require.Equal(t, "Отправить", c.Statuses.Submit)
 	require.Equal(t, "Передан", c.Statuses.Submitted, "default")
 	require.Equal(t, config.MissingRemove, c.Receipt.Missing)
@@ -101,6 +114,25 @@ public_url: "skladflow.example.ru"
 moysklad: { token: t, webhook_secret: "0123456789abcdef" }
 warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
 `, fullEnv, "public_url: must be an http(s) URL"},
+		{"cdek without tariff", `
+public_url: "https://x.ru"
+moysklad: { token: t, webhook_secret: "0123456789abcdef" }
+warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
+cdek: { client_id: c, client_secret: s, webhook_secret: "0123456789abcdef", shipment_point: MSK1 }
+`, fullEnv, "cdek.tariff_code: required"},
+		{"cdek with both origins", `
+public_url: "https://x.ru"
+moysklad: { token: t, webhook_secret: "0123456789abcdef" }
+warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
+cdek: { client_id: c, client_secret: s, webhook_secret: "0123456789abcdef", tariff_code: 137, shipment_point: MSK1,
+        from_location: { address: "ул. Ленина, 1" } }
+`, fullEnv, "cdek.shipment_point: give exactly one of shipment_point and from_location"},
+		{"cdek document type", `
+public_url: "https://x.ru"
+moysklad: { token: t, webhook_secret: "0123456789abcdef" }
+warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
+cdek: { client_id: c, client_secret: s, webhook_secret: "0123456789abcdef", tariff_code: 137, shipment_point: MSK1, documents: [supply] }
+`, fullEnv, "cdek.documents[0]: \"supply\" is not a shipment document type"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

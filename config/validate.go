@@ -38,6 +38,30 @@ func (c *Config) SetDefaults() {
 		def(&w.FBox.BaseURL, "https://lpw.betta.ru:8084/grh/api")
 		defDur(&w.FBox.PollInterval, time.Minute)
 	}
+	if k := c.CDEK; k != nil {
+		def(&k.BaseURL, "https://api.cdek.ru/v2")
+		defDur(&k.PollInterval, 10*time.Minute)
+		defDur(&k.CheckAfter, 3*time.Second)
+		if len(k.Documents) == 0 {
+			k.Documents = []string{"demand", "customerorder"}
+		}
+		def(&k.WeightUnit, "kg")
+		if k.Package.Weight == 0 {
+			k.Package.Weight = 500
+		}
+		if k.Package.Length == 0 && k.Package.Width == 0 && k.Package.Height == 0 {
+			k.Package.Length, k.Package.Width, k.Package.Height = 20, 15, 10
+		}
+		m := DefaultCDEKStatuses()
+		for code, name := range k.Statuses {
+			if name == "" {
+				delete(m, code)
+				continue
+			}
+			m[code] = name
+		}
+		k.Statuses = m
+	}
 	s := &c.Statuses
 	def(&s.Submit, "Передать")
 	def(&s.Submitted, "Передан")
@@ -128,6 +152,39 @@ func (c *Config) Validate() error {
 	}
 	if !slices.Contains([]string{DefectiveAccept, DefectiveExclude}, c.Receipt.Defective) {
 		bad("receipt.defective", "must be accept or exclude, got %q", c.Receipt.Defective)
+	}
+	if k := c.CDEK; k != nil {
+		checkURL("cdek.base_url", k.BaseURL)
+		required("cdek.client_id", k.ClientID)
+		required("cdek.client_secret", k.ClientSecret)
+		required("cdek.webhook_secret", k.WebhookSecret)
+		if s := k.WebhookSecret; s != "" && len(s) < 16 {
+			bad("cdek.webhook_secret", "must be at least 16 characters")
+		}
+		if k.TariffCode <= 0 {
+			bad("cdek.tariff_code", "required: the CDEK tariff, e.g. 137")
+		}
+		if (k.ShipmentPoint == "") == (k.FromLocation == nil) {
+			bad("cdek.shipment_point", "give exactly one of shipment_point and from_location")
+		}
+		if k.FromLocation != nil {
+			required("cdek.from_location.address", k.FromLocation.Address)
+		}
+		for i, d := range k.Documents {
+			if d != "demand" && d != "customerorder" {
+				bad(fmt.Sprintf("cdek.documents[%d]", i), "%q is not a shipment document type (demand, customerorder)", d)
+			}
+		}
+		if !slices.Contains([]string{"kg", "g"}, k.WeightUnit) {
+			bad("cdek.weight_unit", "must be kg or g, got %q", k.WeightUnit)
+		}
+		p := k.Package
+		if p.Weight < 1 || p.Length < 1 || p.Width < 1 || p.Height < 1 {
+			bad("cdek.package", "weight, length, width and height must be positive")
+		}
+		if k.PollInterval.Duration < time.Second {
+			bad("cdek.poll_interval", "must be at least 1s")
+		}
 	}
 	checkURL("alerts.url", c.Alerts.URL)
 	if !slices.Contains([]string{"json", "telegram"}, c.Alerts.Format) {
