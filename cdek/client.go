@@ -84,6 +84,16 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("cdek: %s: HTTP %d: %s", e.Op, e.Status, strings.Join(parts, "; "))
 }
 
+// HasCode reports whether CDEK named the error code.
+func (e *Error) HasCode(code string) bool {
+	for _, p := range e.Problems {
+		if p.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
 func (e *Error) Is(target error) bool {
 	if target != ErrNotFound {
 		return false

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/skladflow/skladflow/cdek"
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
@@ -44,7 +45,15 @@ func Run(ctx context.Context, cfg *config.Config) []Finding {
 	if !reachable.OK {
 		return out
 	}
-	add(checkProvision(ctx, ms, cfg))
+	cd, cdErr := provision.NewCDEK(cfg, nil)
+	var cdAPI provision.CDEK
+	if cd != nil {
+		cdAPI = cd
+		add(checkCDEK(ctx, cd, cfg))
+	} else if cdErr != nil {
+		add(Finding{Check: "CDEK client", Detail: cdErr.Error(), Remedy: "fix the cdek section of the configuration"})
+	}
+	add(checkProvision(ctx, ms, cdAPI, cfg))
 	for i, w := range cfg.Warehouses {
 		add(checkStore(ctx, ms, i, w))
 		add(checkFBox(ctx, i, w))
@@ -90,9 +99,27 @@ func checkMoySklad(ctx context.Context, ms *moysklad.Client, cfg *config.Config)
 	return f
 }
 
-func checkProvision(ctx context.Context, ms *moysklad.Client, cfg *config.Config) Finding {
-	f := Finding{Check: "statuses and webhooks in MoySklad"}
-	p, err := provision.Build(ctx, ms, cfg)
+// checkCDEK proves the CDEK credentials with a harmless read.
+func checkCDEK(ctx context.Context, cd *cdek.Client, cfg *config.Config) Finding {
+	f := Finding{Check: "CDEK API " + cfg.CDEK.BaseURL}
+	_, err := cd.Webhooks(ctx)
+	var ce *cdek.Error
+	switch {
+	case err == nil:
+		f.OK, f.Detail = true, "credentials accepted"
+	case errors.As(err, &ce) && (ce.Status == http.StatusUnauthorized || ce.Status == http.StatusBadRequest) && strings.Contains(ce.Op, "oauth"):
+		f.Detail = fmt.Sprintf("credentials refused (HTTP %d)", ce.Status)
+		f.Remedy = "set cdek.client_id and cdek.client_secret to the integration keys CDEK issued (not the personal-cabinet login)"
+	default:
+		f.Detail = err.Error()
+		f.Remedy = "check cdek.base_url and that this host reaches it"
+	}
+	return f
+}
+
+func checkProvision(ctx context.Context, ms *moysklad.Client, cd provision.CDEK, cfg *config.Config) Finding {
+	f := Finding{Check: "statuses and webhooks in MoySklad and CDEK"}
+	p, err := provision.Build(ctx, ms, cd, cfg)
 	switch {
 	case errors.Is(err, provision.ErrRights):
 		f.Detail = err.Error()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/skladflow/skladflow/cdek"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
 )
@@ -23,6 +24,11 @@ func temporary(err error) bool {
 	var fb *fulfillment.Error
 	if errors.As(err, &fb) {
 		return fb.HTTPStatus == http.StatusTooManyRequests || fb.HTTPStatus >= 500 || fb.Code == http.StatusTooManyRequests
+	}
+	var ce *cdek.Error
+	if errors.As(err, &ce) {
+		return ce.Status == http.StatusTooManyRequests || ce.Status >= 500 ||
+			ce.HasCode("v2_internal_error") || ce.HasCode("v2_similar_request_still_processed")
 	}
 	var unknown *UnknownStateError
 	if errors.As(err, &unknown) {

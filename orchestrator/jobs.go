@@ -62,6 +62,19 @@ func (w *pollWorker) Work(ctx context.Context, job *river.Job[storage.PollFeedAr
 	return w.o.queueAnswer(err)
 }
 
+type pollDeliveriesWorker struct {
+	river.WorkerDefaults[PollDeliveriesArgs]
+	o *Orchestrator
+}
+
+func (w *pollDeliveriesWorker) Work(ctx context.Context, _ *river.Job[PollDeliveriesArgs]) error {
+	n, err := w.o.PollDeliveries(ctx)
+	if n > 0 {
+		w.o.log.Debug("deliveries queued for a check", "count", n)
+	}
+	return w.o.queueAnswer(err)
+}
+
 // errBusy means another job holds the document: try again shortly.
 var errBusy = errors.New("orchestrator: document busy")
 
@@ -113,6 +126,8 @@ func (o *Orchestrator) queueAnswer(err error) error {
 		return nil
 	case errors.Is(err, errBusy):
 		return river.JobSnooze(50*time.Millisecond + rand.N(100*time.Millisecond))
+	case errors.Is(err, errPending):
+		return river.JobSnooze(o.cfg.Delivery.Config.CheckAfter.Duration)
 	case errors.Is(err, errFinal) || !temporary(err):
 		return river.JobCancel(err)
 	}

@@ -8,11 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/riverqueue/river"
 
+	"github.com/skladflow/skladflow/cdek"
 	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/metrics"
 	"github.com/skladflow/skladflow/moysklad"
@@ -29,6 +32,24 @@ type MoySklad interface {
 	ListDocuments(ctx context.Context, entityType, filter string, expand ...string) ([]moysklad.Document, error)
 	Webhooks(ctx context.Context) ([]moysklad.Webhook, error)
 	UpdateWebhook(ctx context.Context, id string, w moysklad.Webhook) (*moysklad.Webhook, error)
+	Attributes(ctx context.Context, entityType string) ([]moysklad.Attribute, error)
+}
+
+// Carrier is what the delivery flow needs of the CDEK client.
+type Carrier interface {
+	CreateOrder(ctx context.Context, o cdek.Order) (*cdek.Envelope, error)
+	GetOrder(ctx context.Context, uuid string) (*cdek.Envelope, error)
+	FindOrder(ctx context.Context, number string) (*cdek.Envelope, error)
+	DeleteOrder(ctx context.Context, uuid string) (*cdek.Envelope, error)
+	Refuse(ctx context.Context, uuid string) (*cdek.Envelope, error)
+}
+
+// Delivery configures the delivery (CDEK) flow.
+type Delivery struct {
+	// API is the CDEK client. Required.
+	API Carrier
+	// Config is the cdek section, with defaults set. Required.
+	Config *config.CDEK
 }
 
 // Warehouse is one configured fulfillment warehouse.
@@ -56,6 +77,8 @@ type Config struct {
 	Receipt config.Receipt
 	// DocumentTypes are the inbound document types. Defaults to supply, move.
 	DocumentTypes []string
+	// Delivery is the CDEK flow. Optional: nil means no deliveries.
+	Delivery *Delivery
 	// RetryHorizon is how long a peer may stay unavailable before the
 	// document gets its error status. Defaults to 1h.
 	RetryHorizon time.Duration
@@ -116,6 +139,9 @@ func (c *Config) validate() error {
 			return fmt.Errorf("orchestrator: warehouse %d: Name, StoreID and API are required", i)
 		}
 	}
+	if d := c.Delivery; d != nil && (d.API == nil || d.Config == nil) {
+		return errors.New("orchestrator: Delivery needs API and Config")
+	}
 	return nil
 }
 
@@ -125,6 +151,7 @@ type Orchestrator struct {
 	ms     MoySklad
 	store  *storage.Store
 	states *stateCache
+	attrs  *attributeCache
 	log    *slog.Logger
 }
 
@@ -135,7 +162,7 @@ func New(cfg Config, ms MoySklad) (*Orchestrator, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Orchestrator{cfg: cfg, ms: ms, states: newStateCache(ms), log: cfg.Logger}, nil
+	return &Orchestrator{cfg: cfg, ms: ms, states: newStateCache(ms), attrs: newAttributeCache(ms), log: cfg.Logger}, nil
 }
 
 // Attach gives the orchestrator its store.
@@ -149,6 +176,7 @@ func (o *Orchestrator) Workers() *river.Workers {
 	river.AddWorker(w, &pollWorker{o: o})
 	river.AddWorker(w, &reconcileWorker{o: o})
 	river.AddWorker(w, &rerunWorker{o: o})
+	river.AddWorker(w, &pollDeliveriesWorker{o: o})
 	return w
 }
 
@@ -164,6 +192,11 @@ func (o *Orchestrator) PeriodicJobs() []*river.PeriodicJob {
 	jobs = append(jobs, river.NewPeriodicJob(river.PeriodicInterval(o.cfg.ReconcileInterval),
 		func() (river.JobArgs, *river.InsertOpts) { return ReconcileArgs{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true}))
+	if d := o.cfg.Delivery; d != nil {
+		jobs = append(jobs, river.NewPeriodicJob(river.PeriodicInterval(d.Config.PollInterval.Duration),
+			func() (river.JobArgs, *river.InsertOpts) { return PollDeliveriesArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}))
+	}
 	return jobs
 }
 
@@ -189,6 +222,46 @@ func InboundStates(s config.Statuses) []StateSpec {
 		{s.Cancelled, moysklad.StateUnsuccessful},
 		{s.CancelFailed, moysklad.StateUnsuccessful},
 	}
+}
+
+// DeliveryStates are the statuses of the delivery flow on every shipment
+// document type: the command, the results, cancellation, and every status
+// of the CDEK status map (Successful for delivered, Unsuccessful for not
+// delivered).
+func DeliveryStates(s config.Statuses, c *config.CDEK) []StateSpec {
+	out := []StateSpec{
+		{s.CDEKSubmit, moysklad.StateRegular},
+		{s.CDEKSubmitted, moysklad.StateRegular},
+		{s.CDEKFailed, moysklad.StateUnsuccessful},
+		{s.Cancel, moysklad.StateRegular},
+		{s.Cancelled, moysklad.StateUnsuccessful},
+		{s.CancelFailed, moysklad.StateUnsuccessful},
+	}
+	seen := map[string]bool{}
+	for _, st := range out {
+		seen[st.Name] = true
+	}
+	codes := make([]string, 0, len(c.Statuses))
+	for code := range c.Statuses {
+		codes = append(codes, code)
+	}
+	slices.Sort(codes)
+	for _, code := range codes {
+		name := c.Statuses[code]
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		kind := moysklad.StateRegular
+		switch deliveryEvent(code) {
+		case fsm.Deliver:
+			kind = moysklad.StateSuccessful
+		case fsm.NotDeliver:
+			kind = moysklad.StateUnsuccessful
+		}
+		out = append(out, StateSpec{name, kind})
+	}
+	return out
 }
 
 // StateColor is the colour a status gets when skladflow creates it: green

@@ -20,13 +20,19 @@ var expand = []string{"state", "positions.assortment"}
 // is now. lastTry makes a temporary failure final.
 func (o *Orchestrator) ProcessDocument(ctx context.Context, typ, id string, lastTry bool) error {
 	start := o.cfg.Now()
-	doc, err := o.ms.GetDocument(ctx, typ, id, expand...)
+	doc, err := o.ms.GetDocument(ctx, typ, id, o.expandFor(typ)...)
 	if errors.Is(err, moysklad.ErrNotFound) {
 		o.log.Info("document deleted in MoySklad", "type", typ, "id", id)
 		return o.done(ctx, typ, id, start)
 	}
 	if err != nil {
 		return fmt.Errorf("get %s %s: %w", typ, id, err)
+	}
+	if o.isDelivery(typ) {
+		if err := o.processDelivery(ctx, doc, lastTry); err != nil {
+			return err
+		}
+		return o.done(ctx, typ, id, start)
 	}
 	wh, ok := o.warehouseFor(doc)
 	if !ok {
@@ -66,6 +72,9 @@ func (o *Orchestrator) ProcessDocument(ctx context.Context, typ, id string, last
 // failed submission is submitted again, a failed receipt applied again;
 // anything else is processed as if notified.
 func (o *Orchestrator) Rerun(ctx context.Context, typ, id string, lastTry bool) error {
+	if o.isDelivery(typ) {
+		return o.rerunDelivery(ctx, typ, id, lastTry)
+	}
 	row, err := o.row(ctx, typ, id)
 	if err != nil {
 		return err
@@ -115,7 +124,7 @@ func (o *Orchestrator) done(ctx context.Context, typ, id string, start time.Time
 func (o *Orchestrator) transition(ctx context.Context, row storage.Document, ev fsm.Event, edit func(tx *storage.Tx, d *storage.Document), entries ...storage.TimelineEntry) (storage.Document, error) {
 	d, err := o.update(ctx, row, ev, edit, entries...)
 	if err == nil {
-		o.cfg.Metrics.Transitions.Inc(fsm.Inbound().Name(), string(ev))
+		o.cfg.Metrics.Transitions.Inc(o.flowFor(row.Type).Name(), string(ev))
 	}
 	return d, err
 }
@@ -129,11 +138,12 @@ func (o *Orchestrator) update(ctx context.Context, row storage.Document, ev fsm.
 		if from == "" {
 			from = fsm.New
 		}
-		to, err := fsm.Inbound().Fire(from, ev)
+		flow := o.flowFor(row.Type)
+		to, err := flow.Fire(from, ev)
 		if err != nil {
 			return err
 		}
-		d.State, d.Flow = string(to), fsm.Inbound().Name()
+		d.State, d.Flow = string(to), flow.Name()
 		if edit != nil {
 			edit(tx, d)
 		}
@@ -154,6 +164,13 @@ func (o *Orchestrator) update(ctx context.Context, row storage.Document, ev fsm.
 // writeBack is the one PUT of a transition: status, mini-log lines and, when
 // given, positions and posting. It returns the timeline entry describing it.
 func (o *Orchestrator) writeBack(ctx context.Context, doc *moysklad.Document, status string, pos *[]moysklad.Position, applicable *bool, lines ...string) (storage.TimelineEntry, error) {
+	return o.writeBackUpdate(ctx, doc, status, moysklad.DocumentUpdate{Positions: pos, Applicable: applicable}, lines...)
+}
+
+// writeBackUpdate is writeBack with any other fields of upd (custom fields)
+// in the same PUT.
+func (o *Orchestrator) writeBackUpdate(ctx context.Context, doc *moysklad.Document, status string, upd moysklad.DocumentUpdate, lines ...string) (storage.TimelineEntry, error) {
+	pos, applicable := upd.Positions, upd.Applicable
 	st, err := o.states.get(ctx, doc.Type(), status)
 	if err != nil {
 		return storage.TimelineEntry{}, err
@@ -163,7 +180,7 @@ func (o *Orchestrator) writeBack(ctx context.Context, doc *moysklad.Document, st
 		stamped[i] = minilog.Line(o.cfg.Now(), l)
 	}
 	desc, dropped := minilog.Append(doc.Description, stamped...)
-	upd := moysklad.DocumentUpdate{State: st.Ref(), Description: &desc, Positions: pos, Applicable: applicable}
+	upd.State, upd.Description = st.Ref(), &desc
 	if _, err := o.ms.UpdateDocument(ctx, doc.Type(), doc.ID, upd); err != nil {
 		return storage.TimelineEntry{}, fmt.Errorf("write status %q to %s %s: %w", status, doc.Type(), doc.Name, err)
 	}
@@ -173,6 +190,9 @@ func (o *Orchestrator) writeBack(ctx context.Context, doc *moysklad.Document, st
 	}
 	if applicable != nil && *applicable {
 		msg += ", проведён"
+	}
+	for _, a := range upd.Attributes {
+		msg += fmt.Sprintf(", доп. поле = %v", a.Value)
 	}
 	detail := ""
 	for _, l := range stamped {

@@ -3,6 +3,7 @@ package orchestrator
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/riverqueue/river"
@@ -52,10 +53,11 @@ type Findings struct {
 func (o *Orchestrator) Reconcile(ctx context.Context) (Findings, error) {
 	var f Findings
 	now := o.cfg.Now()
-	for _, typ := range o.cfg.DocumentTypes {
-		docs, err := o.ms.ListDocuments(ctx, typ, "state.name="+o.cfg.Statuses.Submit)
+	for _, cmd := range o.commands() {
+		typ, status := cmd[0], cmd[1]
+		docs, err := o.ms.ListDocuments(ctx, typ, "state.name="+status)
 		if err != nil {
-			return f, fmt.Errorf("list %s in «%s»: %w", typ, o.cfg.Statuses.Submit, err)
+			return f, fmt.Errorf("list %s in «%s»: %w", typ, status, err)
 		}
 		var events []storage.InboxEvent
 		for _, d := range docs {
@@ -77,7 +79,7 @@ func (o *Orchestrator) Reconcile(ctx context.Context) (Findings, error) {
 				ReceivedAt: now,
 			})
 			if err := o.store.AddTimeline(ctx, storage.TimelineEntry{DocType: typ, DocID: d.ID, At: now, Kind: "reconcile",
-				Message: fmt.Sprintf("сверка: документ в статусе «%s», уведомления о нём нет — обрабатываю", o.cfg.Statuses.Submit)}); err != nil {
+				Message: fmt.Sprintf("сверка: документ в статусе «%s», уведомления о нём нет — обрабатываю", status)}); err != nil {
 				return f, err
 			}
 		}
@@ -106,6 +108,30 @@ func (o *Orchestrator) Reconcile(ctx context.Context) (Findings, error) {
 		f.OutdocsDeleted += n
 	}
 	return f, nil
+}
+
+// commands are the (document type, command status) pairs reconciliation
+// looks for.
+func (o *Orchestrator) commands() [][2]string {
+	var out [][2]string
+	for _, typ := range o.cfg.DocumentTypes {
+		out = append(out, [2]string{typ, o.cfg.Statuses.Submit})
+	}
+	if d := o.cfg.Delivery; d != nil {
+		for _, typ := range d.Config.Documents {
+			out = append(out, [2]string{typ, o.cfg.Statuses.CDEKSubmit})
+		}
+	}
+	return out
+}
+
+// watchedTypes are every document type skladflow acts on.
+func (o *Orchestrator) watchedTypes() []string {
+	out := slices.Clone(o.cfg.DocumentTypes)
+	if d := o.cfg.Delivery; d != nil {
+		out = append(out, d.Config.Documents...)
+	}
+	return out
 }
 
 // reconcileDeleted asks the warehouse which of the documents skladflow has
@@ -168,7 +194,7 @@ func (o *Orchestrator) reconcileWebhooks(ctx context.Context, f *Findings) error
 			o.log.Warn("MoySklad had disabled the webhook; enabled it again", "type", h.EntityType)
 		}
 	}
-	for _, typ := range o.cfg.DocumentTypes {
+	for _, typ := range o.watchedTypes() {
 		if !have[typ] {
 			f.WebhooksMissing = append(f.WebhooksMissing, typ)
 		}

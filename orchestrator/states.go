@@ -59,3 +59,37 @@ func (c *stateCache) load(ctx context.Context, typ string) error {
 	c.mu.Unlock()
 	return nil
 }
+
+// attributeCache maps custom field names to their descriptions per type.
+type attributeCache struct {
+	ms MoySklad
+	mu sync.Mutex
+	by map[string]map[string]moysklad.Attribute
+}
+
+func newAttributeCache(ms MoySklad) *attributeCache {
+	return &attributeCache{ms: ms, by: map[string]map[string]moysklad.Attribute{}}
+}
+
+// get finds a custom field by name; ok is false when the type has none.
+func (c *attributeCache) get(ctx context.Context, typ, name string) (moysklad.Attribute, bool, error) {
+	c.mu.Lock()
+	a, ok := c.by[typ][name]
+	c.mu.Unlock()
+	if ok {
+		return a, true, nil
+	}
+	list, err := c.ms.Attributes(ctx, typ)
+	if err != nil {
+		return moysklad.Attribute{}, false, err
+	}
+	m := make(map[string]moysklad.Attribute, len(list))
+	for _, x := range list {
+		m[x.Name] = x
+	}
+	c.mu.Lock()
+	c.by[typ] = m
+	c.mu.Unlock()
+	a, ok = m[name]
+	return a, ok, nil
+}

@@ -1,6 +1,6 @@
 // Package provision prepares a MoySklad account for skladflow: the statuses
-// of every flow on each watched document type, and the webhook
-// subscriptions. It plans first, so an operator can see what would change
+// of every flow on each watched document type, the custom field for the
+// CDEK number, and the webhook subscriptions (MoySklad's and CDEK's). It plans first, so an operator can see what would change
 // (--dry-run), and it never creates anything twice: a second run plans
 // nothing.
 package provision
@@ -10,8 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
+	"github.com/skladflow/skladflow/cdek"
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/orchestrator"
@@ -24,6 +26,14 @@ type MoySklad interface {
 	Webhooks(ctx context.Context) ([]moysklad.Webhook, error)
 	CreateWebhook(ctx context.Context, w moysklad.Webhook) (*moysklad.Webhook, error)
 	UpdateWebhook(ctx context.Context, id string, w moysklad.Webhook) (*moysklad.Webhook, error)
+	Attributes(ctx context.Context, entityType string) ([]moysklad.Attribute, error)
+	CreateAttribute(ctx context.Context, entityType string, a moysklad.Attribute) (*moysklad.Attribute, error)
+}
+
+// CDEK is what provisioning needs of the CDEK client.
+type CDEK interface {
+	Webhooks(ctx context.Context) ([]cdek.Webhook, error)
+	Subscribe(ctx context.Context, hookURL string) (bool, error)
 }
 
 // Action is one change the plan makes.
@@ -46,15 +56,47 @@ func HookURL(cfg *config.Config) string {
 	return strings.TrimRight(cfg.PublicURL, "/") + "/hooks/moysklad/" + cfg.MoySklad.WebhookSecret
 }
 
+// NewCDEK builds the CDEK client of the configuration; nil without a cdek
+// section.
+func NewCDEK(cfg *config.Config, h *http.Client) (*cdek.Client, error) {
+	if cfg.CDEK == nil {
+		return nil, nil
+	}
+	return cdek.NewClient(cdek.Config{BaseURL: cfg.CDEK.BaseURL, ClientID: cfg.CDEK.ClientID, ClientSecret: cfg.CDEK.ClientSecret, HTTPClient: h})
+}
+
+// CDEKHookURL is where CDEK sends ORDER_STATUS pushes; it holds the secret.
+func CDEKHookURL(cfg *config.Config) string {
+	return strings.TrimRight(cfg.PublicURL, "/") + "/hooks/cdek/" + cfg.CDEK.WebhookSecret
+}
+
 // maskedHook is the hook URL as the operator sees it.
 func maskedHook(cfg *config.Config) string {
 	return strings.TrimRight(cfg.PublicURL, "/") + "/hooks/moysklad/•••"
 }
 
-// Build reads the account and plans the missing statuses and webhooks.
-func Build(ctx context.Context, ms MoySklad, cfg *config.Config) (*Plan, error) {
+// WatchedTypes are the document types of every configured flow.
+func WatchedTypes(cfg *config.Config) []string {
+	out := slices.Clone(cfg.MoySklad.Documents)
+	if cfg.CDEK != nil {
+		out = append(out, cfg.CDEK.Documents...)
+	}
+	return out
+}
+
+// statesOf are the statuses the flows need on a document type.
+func statesOf(cfg *config.Config, typ string) []orchestrator.StateSpec {
+	if cfg.CDEK != nil && slices.Contains(cfg.CDEK.Documents, typ) {
+		return orchestrator.DeliveryStates(cfg.Statuses, cfg.CDEK)
+	}
+	return orchestrator.InboundStates(cfg.Statuses)
+}
+
+// Build reads the accounts and plans the missing statuses, custom fields
+// and webhooks. cd may be nil when CDEK is not configured.
+func Build(ctx context.Context, ms MoySklad, cd CDEK, cfg *config.Config) (*Plan, error) {
 	p := &Plan{}
-	for _, typ := range cfg.MoySklad.Documents {
+	for _, typ := range WatchedTypes(cfg) {
 		md, err := ms.Metadata(ctx, typ)
 		if err != nil {
 			return nil, rights(fmt.Errorf("read statuses of %s: %w", typ, err))
@@ -63,7 +105,7 @@ func Build(ctx context.Context, ms MoySklad, cfg *config.Config) (*Plan, error) 
 		for _, s := range md.States {
 			have[s.Name] = true
 		}
-		for _, st := range orchestrator.InboundStates(cfg.Statuses) {
+		for _, st := range statesOf(cfg, typ) {
 			if have[st.Name] {
 				continue
 			}
@@ -78,12 +120,15 @@ func Build(ctx context.Context, ms MoySklad, cfg *config.Config) (*Plan, error) 
 			})
 		}
 	}
+	if err := planAttributes(ctx, p, ms, cfg); err != nil {
+		return nil, err
+	}
 	hooks, err := ms.Webhooks(ctx)
 	if err != nil {
 		return nil, rights(fmt.Errorf("read webhooks: %w", err))
 	}
 	url := HookURL(cfg)
-	for _, typ := range cfg.MoySklad.Documents {
+	for _, typ := range WatchedTypes(cfg) {
 		var found *moysklad.Webhook
 		for i := range hooks {
 			if hooks[i].EntityType == typ && hooks[i].Action == moysklad.ActionUpdate && hooks[i].URL == url {
@@ -111,7 +156,60 @@ func Build(ctx context.Context, ms MoySklad, cfg *config.Config) (*Plan, error) 
 			})
 		}
 	}
+	if err := planCDEK(ctx, p, cd, cfg); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// planAttributes plans the custom field that receives the CDEK number.
+func planAttributes(ctx context.Context, p *Plan, ms MoySklad, cfg *config.Config) error {
+	if cfg.CDEK == nil || cfg.CDEK.NumberAttribute == "" {
+		return nil
+	}
+	name := cfg.CDEK.NumberAttribute
+	for _, typ := range cfg.CDEK.Documents {
+		attrs, err := ms.Attributes(ctx, typ)
+		if err != nil {
+			return rights(fmt.Errorf("read custom fields of %s: %w", typ, err))
+		}
+		if slices.ContainsFunc(attrs, func(a moysklad.Attribute) bool { return a.Name == name }) {
+			continue
+		}
+		typ := typ
+		p.Actions = append(p.Actions, Action{
+			Text: fmt.Sprintf("create custom field %s «%s» (text) for the CDEK number", typ, name),
+			apply: func(ctx context.Context) error {
+				_, err := ms.CreateAttribute(ctx, typ, moysklad.Attribute{Name: name, Type: moysklad.AttributeString})
+				return rights(err)
+			},
+		})
+	}
+	return nil
+}
+
+// planCDEK plans the ORDER_STATUS subscription, unless it exists: CDEK
+// makes a second subscription for a repeated call and then pushes twice.
+func planCDEK(ctx context.Context, p *Plan, cd CDEK, cfg *config.Config) error {
+	if cfg.CDEK == nil || cd == nil {
+		return nil
+	}
+	hooks, err := cd.Webhooks(ctx)
+	if err != nil {
+		return fmt.Errorf("read CDEK webhooks: %w", err)
+	}
+	url := CDEKHookURL(cfg)
+	if slices.ContainsFunc(hooks, func(h cdek.Webhook) bool { return h.Type == "ORDER_STATUS" && h.URL == url }) {
+		return nil
+	}
+	p.Actions = append(p.Actions, Action{
+		Text: "subscribe to CDEK ORDER_STATUS pushes → " + strings.TrimRight(cfg.PublicURL, "/") + "/hooks/cdek/•••",
+		apply: func(ctx context.Context) error {
+			_, err := cd.Subscribe(ctx, url)
+			return err
+		},
+	})
+	return nil
 }
 
 // Apply makes the planned changes, stopping at the first failure.

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/skladflow/skladflow/cdek"
+	"github.com/skladflow/skladflow/cdek/cdektest"
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/moysklad/moyskladtest"
@@ -46,7 +48,7 @@ func TestPlanApplyIdempotent(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	b.srv.AddState(moysklad.TypeSupply, "Передать", moysklad.StateRegular) // one exists already
-	p, err := provision.Build(b.ctx, b.ms, b.cfg)
+	p, err := provision.Build(b.ctx, b.ms, nil, b.cfg)
 	require.NoError(t, err)
 	require.Len(t, p.Actions, 9+10+2, "the missing statuses of both types and two subscriptions")
 	require.Contains(t, texts(p), "create status supply «Проведён» (Successful)")
@@ -73,12 +75,12 @@ func TestPlanApplyIdempotent(t *testing.T) {
 	require.Len(t, hooks, 2)
 	require.Equal(t, "FIELDS", hooks[0].DiffType)
 
-	again, err := provision.Build(b.ctx, b.ms, b.cfg)
+	again, err := provision.Build(b.ctx, b.ms, nil, b.cfg)
 	require.NoError(t, err)
 	require.Empty(t, again.Actions, "a second run changes nothing")
 
 	b.srv.DisableWebhooks()
-	again, err = provision.Build(b.ctx, b.ms, b.cfg)
+	again, err = provision.Build(b.ctx, b.ms, nil, b.cfg)
 	require.NoError(t, err)
 	require.Len(t, again.Actions, 2)
 	require.NoError(t, again.Apply(b.ctx))
@@ -92,6 +94,37 @@ func TestPlanNeedsRights(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	b.srv.FailNext(moyskladtest.Fault{Method: "GET", PathContains: "/entity/webhook", Status: 403, Code: 30004, Message: "Для управления веб-хуками необходимы права администратора"})
-	_, err := provision.Build(b.ctx, b.ms, b.cfg)
+	_, err := provision.Build(b.ctx, b.ms, nil, b.cfg)
 	require.ErrorIs(t, err, provision.ErrRights)
+}
+
+func TestPlanCDEK(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	cd := cdektest.NewServer(cdektest.Options{})
+	t.Cleanup(cd.Close)
+	client, err := cdek.NewClient(cdek.Config{BaseURL: cd.URL(), ClientID: cd.ClientID(), ClientSecret: cd.ClientSecret()})
+	require.NoError(t, err)
+	b.cfg.CDEK = &config.CDEK{ClientID: "c", ClientSecret: "s", WebhookSecret: "cdek-0123456789-secret", TariffCode: 137,
+		ShipmentPoint: "MSK1", NumberAttribute: "Трек-номер СДЭК"}
+	b.cfg.SetDefaults()
+	require.NoError(t, b.cfg.Validate())
+
+	p, err := provision.Build(b.ctx, b.ms, client, b.cfg)
+	require.NoError(t, err)
+	require.Contains(t, texts(p), "create status demand «Передать в СДЭК» (Regular)")
+	require.Contains(t, texts(p), "create status customerorder «Доставлен» (Successful)")
+	require.Contains(t, texts(p), "create status demand «Не доставлен» (Unsuccessful)")
+	require.Contains(t, texts(p), "create custom field demand «Трек-номер СДЭК» (text)")
+	require.Contains(t, texts(p), "subscribe to demand changes")
+	require.Contains(t, texts(p), "subscribe to CDEK ORDER_STATUS pushes → https://skladflow.example.ru/hooks/cdek/•••")
+	require.NotContains(t, texts(p), "cdek-0123456789-secret")
+	require.NoError(t, p.Apply(b.ctx))
+	require.Len(t, cd.Subscriptions(), 1)
+	require.Equal(t, "https://skladflow.example.ru/hooks/cdek/cdek-0123456789-secret", cd.Subscriptions()[0].URL)
+
+	again, err := provision.Build(b.ctx, b.ms, client, b.cfg)
+	require.NoError(t, err)
+	require.Empty(t, again.Actions, "a second run changes nothing, and never subscribes CDEK twice")
+	require.Len(t, cd.Subscriptions(), 1)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/skladflow/skladflow/alerts"
+	"github.com/skladflow/skladflow/cdek"
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
@@ -53,6 +54,7 @@ type Service struct {
 	stopped  chan struct{}
 	log      *slog.Logger
 	MoySklad *moysklad.Client
+	CDEK     *cdek.Client // nil without a cdek section
 	Store    *storage.Store
 	Orch     *orchestrator.Orchestrator
 	edge     *webhooks.Server
@@ -99,11 +101,20 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		whs = append(whs, orchestrator.Warehouse{Name: w.Name, StoreID: storeID, SKUField: w.SKUField,
 			API: api, PollInterval: w.FBox.PollInterval.Duration})
 	}
+	cd, err := provision.NewCDEK(cfg, instrumented(m, "cdek"))
+	if err != nil {
+		return nil, err
+	}
+	var delivery *orchestrator.Delivery
+	if cd != nil {
+		delivery = &orchestrator.Delivery{API: cd, Config: cfg.CDEK}
+	}
 	orch, err := orchestrator.New(orchestrator.Config{
 		Warehouses:        whs,
 		Statuses:          cfg.Statuses,
 		Receipt:           cfg.Receipt,
 		DocumentTypes:     cfg.MoySklad.Documents,
+		Delivery:          delivery,
 		RetryHorizon:      cfg.Queue.RetryHorizon.Duration,
 		ReconcileInterval: cfg.MoySklad.ReconcileInterval.Duration,
 		HookURL:           provision.HookURL(cfg),
@@ -136,7 +147,9 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		WarehouseKeys:  keys,
 		MoySkladSecret: cfg.MoySklad.WebhookSecret,
 		IntegrationUID: cfg.MoySklad.IntegrationUID,
-		DocumentTypes:  cfg.MoySklad.Documents,
+		DocumentTypes:  provision.WatchedTypes(cfg),
+		CDEKSecret:     cdekSecret(cfg),
+		Orders:         store,
 		Ready:          store.Ping,
 		AdminUser:      cfg.Admin.User,
 		AdminPassword:  cfg.Admin.Password,
@@ -155,7 +168,14 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		store.Close()
 		return nil, err
 	}
-	return &Service{cfg: cfg, log: log, metrics: m, watcher: alerts.NewWatcher(alerter), MoySklad: ms, Store: store, Orch: orch, edge: edge}, nil
+	return &Service{cfg: cfg, log: log, metrics: m, watcher: alerts.NewWatcher(alerter), MoySklad: ms, CDEK: cd, Store: store, Orch: orch, edge: edge}, nil
+}
+
+func cdekSecret(cfg *config.Config) string {
+	if cfg.CDEK == nil {
+		return ""
+	}
+	return cfg.CDEK.WebhookSecret
 }
 
 // instrumented is a keep-alive HTTP client whose requests are counted.
@@ -278,11 +298,16 @@ func (s *Service) Shutdown(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Provision creates what is missing in MoySklad — the statuses of the
-// flows and the webhook subscriptions — and returns what it did. It never
+// Provision creates what is missing in MoySklad and CDEK — the statuses of
+// the flows, the CDEK number's custom field and the webhook subscriptions —
+// and returns what it did. It never
 // creates anything twice.
 func (s *Service) Provision(ctx context.Context) ([]string, error) {
-	p, err := provision.Build(ctx, s.MoySklad, s.cfg)
+	var cd provision.CDEK
+	if s.CDEK != nil {
+		cd = s.CDEK
+	}
+	p, err := provision.Build(ctx, s.MoySklad, cd, s.cfg)
 	if err != nil {
 		return nil, err
 	}

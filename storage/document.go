@@ -21,7 +21,7 @@ type Document struct {
 	Attempt   int
 	LastError string
 	Delivery  Delivery // the carrier's side of a delivery flow
-	Version   int64 // +1 on every Update
+	Version   int64    // +1 on every Update
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

@@ -62,6 +62,13 @@ func (s *Store) QueueRerun(ctx context.Context, docType, docID string) error {
 	return err
 }
 
+// QueueProcess asks for a document to be read and acted on (a periodic
+// check, not an event: nothing goes to the inbox).
+func (s *Store) QueueProcess(ctx context.Context, docType, docID string) error {
+	_, err := s.river.Insert(ctx, ProcessDocumentArgs{DocType: docType, DocID: docID}, nil)
+	return err
+}
+
 // JobCounts counts jobs by state.
 func (s *Store) JobCounts(ctx context.Context) (map[string]int, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT state, count(*) FROM river_job GROUP BY state`)

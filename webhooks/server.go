@@ -1,5 +1,5 @@
 // Package webhooks is skladflow's HTTP edge: it receives MoySklad
-// notifications (and later warehouse and CDEK callbacks), stores them
+// notifications, warehouse pushes and CDEK callbacks, stores them
 // durably and answers at once. No network call happens on that path: the
 // work is done by jobs. echo stays inside this package.
 package webhooks
@@ -49,6 +49,11 @@ type Config struct {
 	// push, by warehouse name; a warehouse without one has no push route.
 	// Defaults to none.
 	WarehouseKeys map[string][]byte
+	// CDEKSecret is the secret path segment of /hooks/cdek/{secret}.
+	// Optional: without it the route answers 404.
+	CDEKSecret string
+	// Orders finds the document of a CDEK order. Required with CDEKSecret.
+	Orders Orders
 	// StoreTimeout bounds the durable write of a notification, so the answer
 	// comes within MoySklad's 1500 ms. Defaults to 1s.
 	StoreTimeout time.Duration
@@ -90,6 +95,9 @@ func (c *Config) validate() error {
 	if c.MoySkladSecret == "" {
 		return errors.New("webhooks: MoySkladSecret is required")
 	}
+	if c.CDEKSecret != "" && c.Orders == nil {
+		return errors.New("webhooks: Orders is required with CDEKSecret")
+	}
 	return nil
 }
 
@@ -118,6 +126,7 @@ func New(cfg Config, inbox Inbox, admin Admin) (*Server, error) {
 	e.Use(middleware.Recover())
 	e.POST("/hooks/moysklad/:secret", s.moysklad)
 	e.POST("/hooks/fulfillment/:warehouse", s.fulfillment)
+	e.POST("/hooks/cdek/:secret", s.cdek)
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", echo.WrapHandler(cfg.Metrics.Registry))
 	if admin != nil && cfg.AdminPassword != "" {

@@ -11,8 +11,9 @@ import (
 	"github.com/skladflow/skladflow/provision"
 )
 
-// setup prepares MoySklad: the flows' statuses on every watched document
-// type and the webhook subscriptions. --dry-run prints the plan only.
+// setup prepares MoySklad and CDEK: the flows' statuses on every watched
+// document type, the CDEK number's custom field, and the webhook
+// subscriptions. --dry-run prints the plan only.
 func setup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("setup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -29,12 +30,20 @@ func setup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	p, err := provision.Build(ctx, ms, cfg)
+	cd, err := provision.NewCDEK(cfg, nil)
+	if err != nil {
+		return err
+	}
+	var cdAPI provision.CDEK
+	if cd != nil {
+		cdAPI = cd
+	}
+	p, err := provision.Build(ctx, ms, cdAPI, cfg)
 	if err != nil {
 		return err
 	}
 	if len(p.Actions) == 0 {
-		fmt.Fprintln(stdout, "MoySklad is ready: nothing to change.")
+		fmt.Fprintln(stdout, "Everything is in place: nothing to change.")
 		return nil
 	}
 	verb := "will"

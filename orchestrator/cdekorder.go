@@ -1,0 +1,133 @@
+package orchestrator
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"unicode"
+
+	"github.com/skladflow/skladflow/cdek"
+	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/moysklad"
+)
+
+// orderNumber is our number for a CDEK order: it carries the document's
+// name so support finds it in CDEK's cabinet. CDEK takes ASCII only, so
+// Cyrillic is transliterated; a new attempt after a cancellation gets a
+// suffix, as CDEK keeps the old number.
+func orderNumber(d *moysklad.Document, attempt int) string {
+	var b strings.Builder
+	b.WriteString("MS-")
+	for _, r := range d.Name {
+		switch {
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_/.", r)):
+			b.WriteRune(r)
+		case translit[unicode.ToLower(r)] != "":
+			t := translit[unicode.ToLower(r)]
+			if unicode.IsUpper(r) {
+				t = strings.ToUpper(t[:1]) + t[1:]
+			}
+			b.WriteString(t)
+		default:
+			b.WriteByte('-')
+		}
+	}
+	if attempt > 1 {
+		fmt.Fprintf(&b, "-%d", attempt)
+	}
+	s := b.String()
+	if len(s) > 40 { // CDEK's limit for number
+		s = s[:40]
+	}
+	return s
+}
+
+var translit = map[rune]string{'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ё': "e", 'ж': "zh", 'з': "z",
+	'и': "i", 'й': "y", 'к': "k", 'л': "l", 'м': "m", 'н': "n", 'о': "o", 'п': "p", 'р': "r", 'с': "s", 'т': "t", 'у': "u",
+	'ф': "f", 'х': "h", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "sch", 'ъ': "", 'ы': "y", 'ь': "", 'э': "e", 'ю': "yu", 'я': "ya"}
+
+// buildOrder turns a demand or customer order (agent and positions
+// expanded) into a CDEK e-shop order. Every problem staff must fix in
+// MoySklad is listed at once.
+func buildOrder(d *moysklad.Document, number string, c *config.CDEK) (cdek.Order, *TaskError) {
+	var problems []TaskProblem
+	o := cdek.Order{Type: cdek.TypeEShop, Number: number, TariffCode: c.TariffCode, ShipmentPoint: c.ShipmentPoint,
+		Comment: fmt.Sprintf("МойСклад %s", d.Name)}
+	if f := c.FromLocation; f != nil {
+		o.FromLocation = &cdek.Location{Code: f.Code, City: f.City, Address: f.Address}
+	}
+	if s := c.Sender; s != nil {
+		o.Sender = &cdek.Contact{Company: s.Company, Name: s.Name}
+		if s.Phone != "" {
+			o.Sender.Phones = []cdek.Phone{{Number: s.Phone}}
+		}
+	}
+	switch a := d.Agent; {
+	case a == nil || a.Name == "":
+		problems = append(problems, TaskProblem{Text: "не указан контрагент (получатель)"})
+	default:
+		o.Recipient = cdek.Contact{Name: a.Name, Email: a.Email}
+		if phone := strings.TrimSpace(a.Phone); phone != "" {
+			o.Recipient.Phones = []cdek.Phone{{Number: phone}}
+		} else {
+			problems = append(problems, TaskProblem{Text: fmt.Sprintf("у контрагента «%s» не указан телефон", a.Name)})
+		}
+	}
+	if addr := strings.TrimSpace(d.ShipmentAddress); addr != "" {
+		loc := &cdek.Location{Address: addr}
+		if f := d.ShipmentAddressFull; f != nil {
+			loc.City, loc.PostalCode = f.City, f.PostalCode
+		}
+		o.ToLocation = loc
+	} else {
+		problems = append(problems, TaskProblem{Text: "не указан адрес доставки"})
+	}
+	pkg := cdek.Package{Number: "1", Length: c.Package.Length, Width: c.Package.Width, Height: c.Package.Height}
+	rows := d.Rows()
+	if len(rows) == 0 {
+		problems = append(problems, TaskProblem{Text: "в документе нет позиций"})
+	}
+	for i, p := range rows {
+		a := p.Assortment
+		if a == nil {
+			problems = append(problems, TaskProblem{Line: i + 1, Text: "нет товара"})
+			continue
+		}
+		q := p.Quantity
+		if q <= 0 || q != math.Trunc(q) || q > 999 {
+			problems = append(problems, TaskProblem{Line: i + 1, Text: fmt.Sprintf("«%s»: количество %s, СДЭК принимает целое от 1 до 999", a.Name, qty(q))})
+			continue
+		}
+		w := unitWeight(a.Weight, c)
+		price := 0.0
+		if raw, ok := p.Extra("price"); ok {
+			_, _ = fmt.Sscan(string(raw), &price)
+		}
+		key := a.Article
+		if key == "" {
+			key = a.Code
+		}
+		if key == "" {
+			key = a.ID
+		}
+		pkg.Items = append(pkg.Items, cdek.Item{Name: a.Name, WareKey: key, Cost: price / 100, Weight: w, Amount: int(q)})
+		pkg.Weight += w * int(q)
+	}
+	if len(problems) > 0 {
+		return cdek.Order{}, &TaskError{Problems: problems}
+	}
+	o.Packages = []cdek.Package{pkg}
+	return o, nil
+}
+
+// unitWeight is one unit's weight in grams: the product's, or the
+// configured default when MoySklad has none.
+func unitWeight(w float64, c *config.CDEK) int {
+	if w <= 0 {
+		return c.Package.Weight
+	}
+	if c.WeightUnit == "kg" {
+		w *= 1000
+	}
+	return max(1, int(math.Round(w)))
+}
