@@ -159,12 +159,18 @@ func (o *Orchestrator) checkOrder(ctx context.Context, doc *moysklad.Document, r
 		return err
 	}
 	cur := env.Entity.Current()
+	moved := cur != nil && cur.Code != "ACCEPTED" && cur.Code != "CREATED"
 	_, err = o.transition(ctx, row, fsm.OrderOK, func(_ *storage.Tx, r *storage.Document) {
 		r.Delivery.TrackNumber = track
-		if cur != nil {
+		if cur != nil && !moved {
 			r.Delivery.Status, r.Delivery.StatusAt = cur.Code, cur.DateTime.Time
 		}
 	}, storage.TimelineEntry{Kind: "call", Message: fmt.Sprintf("СДЭК GET /orders/%s: SUCCESSFUL, № %s", row.Delivery.OrderUUID, track)}, entry)
+	if err == nil && moved {
+		// The parcel moved on before skladflow looked: apply its status in
+		// a run of its own, on the document as it is now.
+		err = o.store.QueueProcess(ctx, doc.Type(), doc.ID)
+	}
 	return err
 }
 

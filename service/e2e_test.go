@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 	"github.com/stretchr/testify/require"
 
+	"github.com/skladflow/skladflow/cdek/cdektest"
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/fulfillment/fboxtest"
@@ -38,6 +39,7 @@ type bundle struct {
 	ctx   context.Context
 	ms    *moyskladtest.Server
 	fb    *fboxtest.Server
+	cd    *cdektest.Server // with setupOpts.cdek
 	svc   *service.Service
 	cfg   *config.Config
 	store moysklad.Store
@@ -50,6 +52,7 @@ type setupOpts struct {
 	edit        func(*config.Config)
 	retryBudget time.Duration
 	push        bool // the warehouse pushes to /hooks/fulfillment/{name}
+	cdek        *cdektest.Options
 }
 
 var pushKey = []byte("push-key-0123456789abcdef-xyz")
@@ -97,6 +100,14 @@ func setup(t testing.TB, opts ...setupOpts) *bundle {
 	b.cfg.MoySklad.ReconcileInterval = config.Duration{Duration: 2 * time.Second}
 	if o.push {
 		b.cfg.Warehouses[0].CallbackSecret = stdwebhooks.Secret(pushKey)
+	}
+	if o.cdek != nil {
+		b.cd = cdektest.NewServer(*o.cdek)
+		t.Cleanup(b.cd.Close)
+		b.cfg.CDEK = &config.CDEK{BaseURL: b.cd.URL(), ClientID: b.cd.ClientID(), ClientSecret: b.cd.ClientSecret(),
+			WebhookSecret: "cdek-hook-secret-0123456789", TariffCode: 137, ShipmentPoint: "MSK1",
+			NumberAttribute: "Трек-номер СДЭК", CheckAfter: config.Duration{Duration: 100 * time.Millisecond},
+			PollInterval: config.Duration{Duration: time.Hour}}
 	}
 	if o.edit != nil {
 		o.edit(b.cfg)

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -34,6 +35,9 @@ type Options struct {
 	Manual bool
 	// ProcessAfter is how long CDEK takes to validate an order. Defaults to 0.
 	ProcessAfter time.Duration
+	// Offices are the CDEK office codes that exist; an order from or to
+	// another one is INVALID. Defaults to MSK1, MSK123, NSK1, SPB7.
+	Offices []string
 }
 
 type order struct {
@@ -56,6 +60,9 @@ type Server struct {
 	next    int64
 	creates int
 	pushes  []Push
+	issued  int  // tokens issued
+	lose    int  // pushes to lose
+	dropAns bool // drop the answer to the next create
 }
 
 // Push is one ORDER_STATUS push sent.
@@ -73,6 +80,9 @@ func NewServer(opts Options) *Server {
 	}
 	if opts.TokenTTL == 0 {
 		opts.TokenTTL = 3599 * time.Second
+	}
+	if len(opts.Offices) == 0 {
+		opts.Offices = []string{"MSK1", "MSK123", "NSK1", "SPB7"}
 	}
 	s := &Server{opts: opts, tokens: map[string]time.Time{}, orders: map[string]*order{}, byNum: map[string]string{}, next: 1107000000}
 	mux := http.NewServeMux()
@@ -123,6 +133,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	tok := "eyJ" + strings.ReplaceAll(newUUID(), "-", "")
 	s.mu.Lock()
 	s.tokens[tok] = time.Now().Add(s.opts.TokenTTL)
+	s.issued++
 	s.mu.Unlock()
 	writeJSON(w, 200, map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": int(s.opts.TokenTTL / time.Second),
 		"scope": "order:all payment:all", "jti": newUUID()})
@@ -179,6 +190,14 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	if o.Number != "" {
 		s.byNum[o.Number] = id
 	}
+	if s.dropAns {
+		// The order exists, but its answer is lost on the way back.
+		s.dropAns = false
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			conn.Close()
+			return
+		}
+	}
 	writeJSON(w, 202, cdek.Envelope{Entity: cdek.Entity{UUID: id}, Requests: ord.env.Requests})
 }
 
@@ -197,6 +216,12 @@ func (s *Server) validate(o *order) {
 	}
 	if o.body.DeliveryPoint == "" && o.body.ToLocation == nil {
 		problems = append(problems, cdek.Problem{Code: "v2_order_location_to_and_delivery_point_empty", Message: "Не указан ни адрес получателя, ни пункт выдачи"})
+	}
+	if p := o.body.ShipmentPoint; p != "" && !slices.Contains(s.opts.Offices, p) {
+		problems = append(problems, cdek.Problem{Code: "shipment_location_is_not_recognized", Message: "Пункт приёма " + p + " не найден"})
+	}
+	if p := o.body.DeliveryPoint; p != "" && !slices.Contains(s.opts.Offices, p) {
+		problems = append(problems, cdek.Problem{Code: "delivery_location_is_not_recognized", Message: "Пункт выдачи " + p + " не найден"})
 	}
 	if len(problems) > 0 {
 		o.env.Requests = []cdek.Request{request("CREATE", cdek.StateInvalid, problems...)}
@@ -348,6 +373,20 @@ func (s *Server) push(o *order, st cdek.Status) {
 	s.mu.Unlock()
 	for _, u := range urls {
 		push := Push{URL: u, Body: body}
+		s.mu.Lock()
+		lost := s.lose > 0
+		if lost {
+			s.lose--
+		}
+		s.mu.Unlock()
+		if lost {
+			// One attempt, no resend: a lost push is gone for good.
+			push.Err = "lost"
+			s.mu.Lock()
+			s.pushes = append(s.pushes, push)
+			s.mu.Unlock()
+			continue
+		}
 		resp, err := http.Post(u, "application/json", bytes.NewReader(body))
 		if err != nil {
 			push.Err = err.Error()
@@ -404,12 +443,52 @@ func (s *Server) Order(uuid string) (cdek.Entity, bool) {
 	return o.env.Entity, true
 }
 
+// Body returns the order as it was sent to POST /v2/orders.
+func (s *Server) Body(uuid string) cdek.Order {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if o, ok := s.orders[uuid]; ok {
+		return o.body
+	}
+	return cdek.Order{}
+}
+
 // OrderByNumber finds an order by our number.
 func (s *Server) OrderByNumber(number string) (cdek.Entity, bool) {
 	s.mu.Lock()
 	id := s.byNum[number]
 	s.mu.Unlock()
 	return s.Order(id)
+}
+
+// LosePushes makes the next n pushes fail to connect (CDEK never resends).
+func (s *Server) LosePushes(n int) {
+	s.mu.Lock()
+	s.lose += n
+	s.mu.Unlock()
+}
+
+// DropNextCreateAnswer creates the next order but closes the connection
+// instead of answering, as a crash or a network cut after the POST would.
+func (s *Server) DropNextCreateAnswer() {
+	s.mu.Lock()
+	s.dropAns = true
+	s.mu.Unlock()
+}
+
+// AddSubscription adds a subscription as a repeated POST /v2/webhooks
+// would: CDEK keeps both, and each pushes.
+func (s *Server) AddSubscription(url string) {
+	s.mu.Lock()
+	s.hooks = append(s.hooks, cdek.Webhook{UUID: newUUID(), URL: url, Type: "ORDER_STATUS"})
+	s.mu.Unlock()
+}
+
+// TokensIssued counts the tokens handed out.
+func (s *Server) TokensIssued() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.issued
 }
 
 // Pushes lists the pushes sent.
