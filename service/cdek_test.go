@@ -2,6 +2,8 @@ package service_test
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -122,6 +124,41 @@ func TestCDEKHappyPath(t *testing.T) {
 	require.Contains(t, lastLine(t, d), "СДЭК: Вручен (Новосибирск)")
 	b.waitRow(t, moysklad.TypeDemand, doc.ID, "delivered")
 	require.Equal(t, "Заказ с сайта", strings.SplitN(d.Description, "\n", 2)[0], "staff text stays on top")
+}
+
+func TestCDEKInOperatorAPIAndMetrics(t *testing.T) {
+	t.Parallel()
+	b := setupCDEK(t, cdektest.Options{}, func(c *config.Config) { c.Admin.Password = "admin-pass-1" })
+	doc := b.demand(t, "00120", buyer, line{b.p.kettle, 1})
+	b.setStatus(t, moysklad.TypeDemand, doc.ID, "Передать в СДЭК")
+	b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Передан в СДЭК")
+	b.waitRow(t, moysklad.TypeDemand, doc.ID, "in_delivery")
+	row := b.row(t, moysklad.TypeDemand, doc.ID)
+
+	status, body := b.api(t, "GET", "/api/documents?flow=cdek", "admin", "admin-pass-1")
+	require.Equal(t, 200, status)
+	docs := body["documents"].([]any)
+	require.Len(t, docs, 1)
+	dl := docs[0].(map[string]any)["delivery"].(map[string]any)
+	require.Equal(t, row.Delivery.TrackNumber, dl["track_number"])
+	require.Equal(t, "MS-00120", dl["order_number"])
+
+	req, err := http.NewRequest("GET", b.cfg.PublicURL+"/admin/documents/demand/"+doc.ID, nil)
+	require.NoError(t, err)
+	req.SetBasicAuth("admin", "admin-pass-1")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Contains(t, string(page), "Заказ СДЭК")
+	require.Contains(t, string(page), "№ "+row.Delivery.TrackNumber)
+
+	resp, err = http.Get(b.cfg.PublicURL + "/metrics")
+	require.NoError(t, err)
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Contains(t, string(metrics), `skladflow_transitions_total{flow="cdek",event="order_ok"} 1`)
+	require.Contains(t, string(metrics), `skladflow_outbound_requests_total{peer="cdek",code="202"} 1`, "one POST /orders")
 }
 
 func TestCDEKOrderBody(t *testing.T) {

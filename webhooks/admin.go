@@ -25,16 +25,26 @@ type Admin interface {
 
 // documentJSON is a document as the API shows it.
 type documentJSON struct {
-	Type      string    `json:"type"`
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Flow      string    `json:"flow"`
-	State     string    `json:"state"`
-	Warehouse string    `json:"warehouse"`
-	IndocID   string    `json:"indoc_id,omitempty"`
-	LastError string    `json:"last_error,omitempty"`
-	UpdatedAt time.Time `json:"updated_at"`
-	Stuck     bool      `json:"stuck"`
+	Type      string        `json:"type"`
+	ID        string        `json:"id"`
+	Name      string        `json:"name"`
+	Flow      string        `json:"flow"`
+	State     string        `json:"state"`
+	Warehouse string        `json:"warehouse"`
+	IndocID   string        `json:"indoc_id,omitempty"`
+	Delivery  *deliveryJSON `json:"delivery,omitempty"`
+	LastError string        `json:"last_error,omitempty"`
+	UpdatedAt time.Time     `json:"updated_at"`
+	Stuck     bool          `json:"stuck"`
+}
+
+// deliveryJSON is a document's CDEK order.
+type deliveryJSON struct {
+	OrderNumber string     `json:"order_number"`
+	OrderUUID   string     `json:"order_uuid,omitempty"`
+	TrackNumber string     `json:"track_number,omitempty"`
+	Status      string     `json:"status,omitempty"`
+	StatusAt    *time.Time `json:"status_at,omitempty"`
 }
 
 type timelineJSON struct {
@@ -45,9 +55,16 @@ type timelineJSON struct {
 }
 
 func (s *Server) toJSON(d storage.Document) documentJSON {
-	return documentJSON{Type: d.Type, ID: d.ID, Name: d.Name, Flow: d.Flow, State: d.State, Warehouse: d.Warehouse,
+	out := documentJSON{Type: d.Type, ID: d.ID, Name: d.Name, Flow: d.Flow, State: d.State, Warehouse: d.Warehouse,
 		IndocID: d.IndocID, LastError: d.LastError, UpdatedAt: d.UpdatedAt,
 		Stuck: !fsm.IsSettled(fsm.State(d.State)) && time.Since(d.UpdatedAt) > s.cfg.StuckAfter}
+	if dl := d.Delivery; dl.OrderNumber != "" {
+		out.Delivery = &deliveryJSON{OrderNumber: dl.OrderNumber, OrderUUID: dl.OrderUUID, TrackNumber: dl.TrackNumber, Status: dl.Status}
+		if !dl.StatusAt.IsZero() {
+			out.Delivery.StatusAt = &dl.StatusAt
+		}
+	}
+	return out
 }
 
 // adminAuth guards the operator's routes with the configured credentials.

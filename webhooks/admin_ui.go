@@ -26,15 +26,25 @@ var moscow = time.FixedZone("MSK", 3*60*60)
 type docView struct {
 	documentJSON
 	Kind, Age, Updated string
+	// Partner and Ref are who has the document and under which number:
+	// the warehouse and its task, or CDEK and its order.
+	Partner, Ref string
 }
 
 func (s *Server) view(d storage.Document) docView {
-	kind := map[string]string{"supply": "Приёмка", "move": "Перемещение"}[d.Type]
+	kind := map[string]string{"supply": "Приёмка", "move": "Перемещение", "demand": "Отгрузка", "customerorder": "Заказ покупателя"}[d.Type]
 	if kind == "" {
 		kind = d.Type
 	}
-	return docView{documentJSON: s.toJSON(d), Kind: kind, Age: age(time.Since(d.UpdatedAt)),
-		Updated: d.UpdatedAt.In(moscow).Format("02.01.2006 15:04:05")}
+	v := docView{documentJSON: s.toJSON(d), Kind: kind, Age: age(time.Since(d.UpdatedAt)),
+		Updated: d.UpdatedAt.In(moscow).Format("02.01.2006 15:04:05"), Partner: d.Warehouse, Ref: d.IndocID}
+	if dl := d.Delivery; dl.OrderNumber != "" {
+		v.Partner, v.Ref = "СДЭК", dl.OrderNumber
+		if dl.TrackNumber != "" {
+			v.Ref = "№ " + dl.TrackNumber
+		}
+	}
+	return v
 }
 
 func age(d time.Duration) string {
@@ -71,9 +81,10 @@ func (s *Server) uiDocuments(c echo.Context) error {
 		}
 		views = append(views, v)
 	}
-	states := []string{"new", "submitting", "submitted", "submit_failed", "receiving", "received", "receive_failed", "not_arrived", "cancelling", "cancelled"}
+	states := []string{"new", "submitting", "submitted", "submit_failed", "receiving", "received", "receive_failed", "not_arrived", "cancelling", "cancelled",
+		"ordering", "in_delivery", "order_failed", "delivered", "not_delivered"}
 	return render(c, "documents.html", map[string]any{"Title": "Документы", "Docs": views, "States": states,
-		"State": state, "Flow": flow, "Flows": []string{"inbound"}, "Older": c.QueryParam("older"),
+		"State": state, "Flow": flow, "Flows": []string{"inbound", "cdek"}, "Older": c.QueryParam("older"),
 		"Ages":  [][2]string{{"", "любой давности"}, {"1h", "старше часа"}, {"24h", "старше суток"}, {"168h", "старше недели"}},
 		"Stuck": stuckOnly, "Errors": errorsOnly})
 }
