@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/skladflow/skladflow/cdek/cdektest"
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/fulfillment/fboxtest"
 	"github.com/skladflow/skladflow/moysklad"
@@ -58,10 +59,12 @@ func runDemo(ctx context.Context, o demoOptions) error {
 	defer ms.Close()
 	fb := fboxtest.NewServer(fboxtest.Options{})
 	defer fb.Close()
+	cd := cdektest.NewServer(cdektest.Options{ProcessAfter: time.Second})
+	defer cd.Close()
 
 	wh := ms.AddStore("Склад БетаПРО")
-	ms.AddStore("Основной склад")
-	kettle := ms.AddProduct(moyskladtest.ProductSpec{Name: "Чайник электрический 1,7 л", Article: "KT-1700", Barcodes: []string{"4601234567890"}})
+	shop := ms.AddStore("Основной склад")
+	kettle := ms.AddProduct(moyskladtest.ProductSpec{Name: "Чайник электрический 1,7 л", Article: "KT-1700", Barcodes: []string{"4601234567890"}, Weight: 1.3})
 	mug := ms.AddProduct(moyskladtest.ProductSpec{Name: "Кружка керамическая 350 мл", Article: "MG-350", Barcodes: []string{"4601234567906"}})
 	flask := ms.AddProduct(moyskladtest.ProductSpec{Name: "Термос 0,5 л", Article: "TH-500", Barcodes: []string{"4601234567913"}})
 	ms.AddProduct(moyskladtest.ProductSpec{Name: "Термос 0,75 л", Article: "TH-750", Barcodes: []string{"4601234567920"}})
@@ -92,6 +95,9 @@ func runDemo(ctx context.Context, o demoOptions) error {
 			FBox: config.FBox{BaseURL: fb.URL(), PartnerID: "partner", Password: "secret",
 				PollInterval: config.Duration{Duration: time.Second}},
 		}},
+		CDEK: &config.CDEK{BaseURL: cd.URL(), ClientID: cd.ClientID(), ClientSecret: cd.ClientSecret(),
+			WebhookSecret: hex.EncodeToString(secret) + "-cdek", TariffCode: 137, ShipmentPoint: "MSK123",
+			NumberAttribute: "Трек-номер СДЭК", CheckAfter: config.Duration{Duration: 500 * time.Millisecond}},
 	}
 	cfg.SetDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -112,7 +118,7 @@ func runDemo(ctx context.Context, o demoOptions) error {
 	if _, err := svc.Provision(ctx); err != nil {
 		return err
 	}
-	say("skladflow demo: MoySklad emulator %s, FBox emulator %s, skladflow %s", ms.URL(), fb.URL(), cfg.PublicURL)
+	say("skladflow demo: MoySklad emulator %s, FBox emulator %s, CDEK emulator %s, skladflow %s", ms.URL(), fb.URL(), cd.URL(), cfg.PublicURL)
 	say("")
 
 	say("1. Сотрудник создаёт приёмку 00042 на «Склад БетаПРО» и ставит статус «Передать».")
@@ -132,7 +138,7 @@ func runDemo(ctx context.Context, o demoOptions) error {
 	if err := ms.SetState(moysklad.TypeSupply, doc.ID, cfg.Statuses.Submit); err != nil {
 		return err
 	}
-	if err := waitStatus(ctx, ms, doc.ID, cfg.Statuses.Submitted, o.Timeout); err != nil {
+	if err := waitStatus(ctx, ms, moysklad.TypeSupply, doc.ID, cfg.Statuses.Submitted, o.Timeout); err != nil {
 		return err
 	}
 	row, err := svc.Store.Document(ctx, moysklad.TypeSupply, doc.ID)
@@ -153,7 +159,7 @@ func runDemo(ctx context.Context, o demoOptions) error {
 	if err := svc.PollNow(ctx); err != nil {
 		return err
 	}
-	if err := waitStatus(ctx, ms, doc.ID, cfg.Statuses.Received, o.Timeout); err != nil {
+	if err := waitStatus(ctx, ms, moysklad.TypeSupply, doc.ID, cfg.Statuses.Received, o.Timeout); err != nil {
 		return err
 	}
 	// skladflow records the step just after writing MoySklad, and locks the
@@ -180,6 +186,12 @@ func runDemo(ctx context.Context, o demoOptions) error {
 	}
 	say("Документ в МойСклад:")
 	printDocument(out, &final)
+	say("")
+
+	demand, err := demoDelivery(ctx, o, ms, cd, svc, cfg, shop.ID, kettle.ID)
+	if err != nil {
+		return err
+	}
 
 	if o.KeepRunning {
 		say("")
@@ -187,7 +199,9 @@ func runDemo(ctx context.Context, o demoOptions) error {
 		say("  MoySklad emulator: %s (Authorization: Bearer %s)", ms.URL(), ms.Token())
 		say("  FBox emulator:     %s (Basic partner:secret)", fb.URL())
 		say("  skladflow:         %s/healthz, %s/metrics", cfg.PublicURL, cfg.PublicURL)
+		say("  CDEK emulator:     %s", cd.URL())
 		say("  admin (admin/demo): %s/admin/documents/supply/%s", cfg.PublicURL, doc.ID)
+		say("                      %s/admin/documents/demand/%s", cfg.PublicURL, demand)
 		say("  document:          curl -s --compressed -H 'Authorization: Bearer %s' '%s/entity/supply/%s?expand=state,positions.assortment'", ms.Token(), ms.URL(), doc.ID)
 		<-ctx.Done()
 	}
@@ -209,10 +223,64 @@ func waitFor(ctx context.Context, timeout time.Duration, done func() bool) error
 	return nil
 }
 
-func waitStatus(ctx context.Context, ms *moyskladtest.Server, id, want string, timeout time.Duration) error {
+// demoDelivery plays the CDEK flow: a demand handed to CDEK, validated,
+// carried and delivered. It returns the demand's id.
+func demoDelivery(ctx context.Context, o demoOptions, ms *moyskladtest.Server, cd *cdektest.Server, svc *service.Service,
+	cfg *config.Config, store, product string) (string, error) {
+	say := func(format string, args ...any) { fmt.Fprintf(o.Out, format+"\n", args...) }
+	say("3. Покупатель заказал чайник с доставкой. Сотрудник ставит отгрузке 00107 статус «%s».", cfg.Statuses.CDEKSubmit)
+	buyer := ms.AddCounterparty(moyskladtest.CounterpartySpec{Name: "Иванов Иван", Phone: "+79991234567"})
+	doc, err := ms.CreateDocument(moysklad.TypeDemand, moyskladtest.DocumentSpec{
+		Name: "00107", Description: "Заказ с сайта №5531", Store: store, Agent: buyer.ID,
+		ShipmentAddress: &moysklad.Address{PostalCode: "630099", City: "Новосибирск", Street: "ул Ленина", House: "5", Apartment: "12"},
+		Positions:       []moyskladtest.PositionSpec{{ProductID: product, Quantity: 1, Price: 150000}},
+	})
+	if err != nil {
+		return "", err
+	}
+	if err := ms.SetState(moysklad.TypeDemand, doc.ID, cfg.Statuses.CDEKSubmit); err != nil {
+		return "", err
+	}
+	if err := waitStatus(ctx, ms, moysklad.TypeDemand, doc.ID, cfg.Statuses.CDEKSubmitted, o.Timeout); err != nil {
+		return "", err
+	}
+	var row storage.Document
+	if err := waitFor(ctx, o.Timeout, func() bool {
+		row, err = svc.Store.Document(ctx, moysklad.TypeDemand, doc.ID)
+		return err == nil && row.Delivery.TrackNumber != ""
+	}); err != nil {
+		return "", err
+	}
+	say("   → СДЭК проверил заказ и выдал номер %s: статус «%s», номер в комментарии и в доп. поле.", row.Delivery.TrackNumber, cfg.Statuses.CDEKSubmitted)
+	say("")
+	say("4. СДЭК принимает посылку, везёт её в Новосибирск и вручает (уведомления СДЭК).")
+	for _, st := range [][3]string{
+		{"RECEIVED_AT_SHIPMENT_WAREHOUSE", "Принят на склад отправителя", "Москва"},
+		{"SENT_TO_RECIPIENT_CITY", "Отправлен в г. получатель", "Москва"},
+		{"DELIVERED", "Вручен", "Новосибирск"},
+	} {
+		if err := cd.Advance(row.Delivery.OrderUUID, st[0], st[1], st[2]); err != nil {
+			return "", err
+		}
+		if err := waitStatus(ctx, ms, moysklad.TypeDemand, doc.ID, cfg.CDEK.Statuses[st[0]], o.Timeout); err != nil {
+			return "", err
+		}
+		say("   → %s: статус «%s»", st[1], cfg.CDEK.Statuses[st[0]])
+	}
+	final, err := ms.Document(moysklad.TypeDemand, doc.ID)
+	if err != nil {
+		return "", err
+	}
+	say("")
+	say("Отгрузка в МойСклад:")
+	printDocument(o.Out, &final)
+	return doc.ID, nil
+}
+
+func waitStatus(ctx context.Context, ms *moyskladtest.Server, typ, id, want string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for {
-		d, err := ms.Document(moysklad.TypeSupply, id)
+		d, err := ms.Document(typ, id)
 		if err == nil && d.StateName() == want {
 			return nil
 		}
@@ -242,7 +310,11 @@ func printDocument(w io.Writer, d *moysklad.Document) {
 	if d.Applicable {
 		posted = "да"
 	}
-	fmt.Fprintf(w, "  Приёмка %s, статус «%s», проведена: %s\n", d.Name, d.StateName(), posted)
+	kind := map[string]string{moysklad.TypeSupply: "Приёмка", moysklad.TypeDemand: "Отгрузка"}[d.Type()]
+	fmt.Fprintf(w, "  %s %s, статус «%s», проведена: %s\n", kind, d.Name, d.StateName(), posted)
+	for _, a := range d.Attributes {
+		fmt.Fprintf(w, "  %s: %v\n", a.Name, a.Value)
+	}
 	for i, p := range d.Rows() {
 		name, sku := "", ""
 		if p.Assortment != nil {

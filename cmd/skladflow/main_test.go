@@ -30,6 +30,10 @@ func TestDemo(t *testing.T) {
 	require.Contains(t, s, "ожидалось 24, принято 20 (недостача 4)")
 	require.Contains(t, s, "TH-750 «Термос 0,75 л»: не заказан, принято 6 — добавлена строка")
 	require.Contains(t, s, "submitted → received (receipt_applied)")
+	require.Contains(t, s, "Отгрузка 00107, статус «Доставлен»")
+	require.Regexp(t, `Трек-номер СДЭК: 11070\d+`, s)
+	require.Regexp(t, `Передан в СДЭК: заказ № 11070\d+ \(номер магазина MS-00107\)`, s)
+	require.Contains(t, s, "СДЭК: Вручен (Новосибирск)")
 }
 
 func TestRunRejectsBadUsage(t *testing.T) {
