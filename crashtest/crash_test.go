@@ -18,6 +18,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/skladflow/skladflow/cdek/cdektest"
 	"github.com/skladflow/skladflow/fulfillment/fboxtest"
 	"github.com/skladflow/skladflow/minilog"
 	"github.com/skladflow/skladflow/moysklad"
@@ -30,7 +31,11 @@ const (
 	token         = "ms-token-6f1d0c2b9e8a"
 	webhookSecret = "hook-secret-5b7e2a9c4d1f"
 	fboxPassword  = "fbox-pass-8c3a1e7d2b6f"
+	cdekHook      = "cdek-hook-3e9f1a7c5b2d"
+	cdekSecret    = "cdek-secret-7a2c9e4f1b8d"
 )
+
+var secrets = []string{token, webhookSecret, fboxPassword, cdekHook, cdekSecret}
 
 var (
 	buildOnce sync.Once
@@ -66,6 +71,7 @@ type harness struct {
 	url     string
 	ms      *moyskladtest.Server
 	fb      *fboxtest.Server
+	cd      *cdektest.Server
 	logs    []string
 	running *exec.Cmd
 }
@@ -77,6 +83,8 @@ func setup(t *testing.T) *harness {
 	t.Cleanup(h.ms.Close)
 	h.fb = fboxtest.NewServer(fboxtest.Options{Password: fboxPassword})
 	t.Cleanup(h.fb.Close)
+	h.cd = cdektest.NewServer(cdektest.Options{ClientID: "crash-client", ClientSecret: cdekSecret})
+	t.Cleanup(h.cd.Close)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := ln.Addr().String()
@@ -97,9 +105,19 @@ warehouses:
   - name: "БетаПРО"
     store: "Склад БетаПРО"
     fbox: { base_url: %q, partner_id: partner, password: "${CRASH_FBOX_PASSWORD}", poll_interval: 1s }
+cdek:
+  base_url: %q
+  client_id: %q
+  client_secret: "${CRASH_CDEK_SECRET}"
+  webhook_secret: "${CRASH_CDEK_HOOK}"
+  tariff_code: 137
+  shipment_point: MSK1
+  number_attribute: "Трек-номер СДЭК"
+  poll_interval: 1s
+  check_after: 200ms
 queue:
   retry_horizon: 10m
-`, addr, h.url, h.db, h.ms.URL(), h.fb.URL())), 0o600))
+`, addr, h.url, h.db, h.ms.URL(), h.fb.URL(), h.cd.URL(), h.cd.ClientID())), 0o600))
 	t.Cleanup(func() { h.stop(syscall.SIGKILL) })
 	return h
 }
@@ -112,7 +130,8 @@ func (h *harness) start() {
 	require.NoError(h.t, err)
 	h.logs = append(h.logs, logPath)
 	cmd := exec.Command(h.bin, "serve", "--config", h.cfg, "--log-level", "debug")
-	cmd.Env = append(os.Environ(), "CRASH_MS_TOKEN="+token, "CRASH_WEBHOOK_SECRET="+webhookSecret, "CRASH_FBOX_PASSWORD="+fboxPassword)
+	cmd.Env = append(os.Environ(), "CRASH_MS_TOKEN="+token, "CRASH_WEBHOOK_SECRET="+webhookSecret, "CRASH_FBOX_PASSWORD="+fboxPassword,
+		"CRASH_CDEK_SECRET="+cdekSecret, "CRASH_CDEK_HOOK="+cdekHook)
 	cmd.Stdout, cmd.Stderr = f, f
 	require.NoError(h.t, cmd.Start())
 	h.running = cmd
@@ -149,6 +168,13 @@ type doc struct {
 	outdoc int64
 }
 
+// shipment is a demand handed to CDEK during the run.
+type shipment struct {
+	id, number string
+	sent       bool
+	step       int // CDEK statuses given so far
+}
+
 func indocOf(id string) string { return "MS-" + strings.ReplaceAll(id, "-", "") }
 
 func TestCrashSafety(t *testing.T) {
@@ -175,7 +201,18 @@ func TestCrashSafety(t *testing.T) {
 		docs[i] = &doc{id: d.ID, want: map[string]float64{"KT-1": 9, "MG-1": 5, "TH-1": 2}}
 	}
 
-	// Staff and the warehouse act while skladflow is killed and restarted.
+	other := h.ms.AddStore("Основной склад")
+	buyer := h.ms.AddCounterparty(moyskladtest.CounterpartySpec{Name: "Иванов Иван", Phone: "+79990000000"})
+	ships := make([]*shipment, max(3, kills/8))
+	for i := range ships {
+		d, err := h.ms.CreateDocument(moysklad.TypeDemand, moyskladtest.DocumentSpec{Name: fmt.Sprintf("d%d", i), Store: other.ID,
+			Agent: buyer.ID, Description: "Заказ " + fmt.Sprint(i), ShipmentAddress: &moysklad.Address{City: "Москва", Street: "ул Тверская", House: "1"},
+			Positions: []moyskladtest.PositionSpec{{ProductID: kettle.ID, Quantity: 1}}})
+		require.NoError(t, err)
+		ships[i] = &shipment{id: d.ID, number: fmt.Sprintf("MS-d%d", i)}
+	}
+
+	// Staff, the warehouse and CDEK act while skladflow is killed and restarted.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var wg sync.WaitGroup
@@ -193,6 +230,22 @@ func TestCrashSafety(t *testing.T) {
 				if _, ok := h.fb.SupplyTask(indocOf(d.id)); ok && d.outdoc == 0 {
 					d.outdoc, _ = h.fb.Receive(indocOf(d.id), fboxtest.Line{GoodID: "KT-1", Useful: 9},
 						fboxtest.Line{GoodID: "MG-1", Useful: 5}, fboxtest.Line{GoodID: "TH-1", Useful: 2})
+				}
+			}
+			for _, sh := range ships {
+				if !sh.sent {
+					sh.sent = h.ms.SetState(moysklad.TypeDemand, sh.id, "Передать в СДЭК") == nil
+					break
+				}
+				// CDEK carries a parcel once its order is validated, pushing each status once.
+				if o, ok := h.cd.OrderByNumber(sh.number); ok && o.CDEKNumber != "" && sh.step < 2 {
+					code, name := "RECEIVED_AT_SHIPMENT_WAREHOUSE", "Принят на склад отправителя"
+					if sh.step == 1 {
+						code, name = "DELIVERED", "Вручен"
+					}
+					if h.cd.Advance(o.UUID, code, name, "Москва") == nil {
+						sh.step++
+					}
 				}
 			}
 			mu.Unlock()
@@ -218,8 +271,13 @@ func TestCrashSafety(t *testing.T) {
 				return false
 			}
 		}
+		for _, sh := range ships {
+			if got, err := h.ms.Document(moysklad.TypeDemand, sh.id); err != nil || got.StateName() != "Доставлен" {
+				return false
+			}
+		}
 		return true
-	}, 90*time.Second, 100*time.Millisecond, "every document reaches «Проведён» and every receipt is locked")
+	}, 90*time.Second, 100*time.Millisecond, "every supply reaches «Проведён», every receipt is locked, every shipment «Доставлен»")
 	cancel()
 	wg.Wait()
 	h.stop(syscall.SIGTERM)
@@ -240,6 +298,17 @@ func TestCrashSafety(t *testing.T) {
 		require.Equal(t, 1, count(log.Lines, "Оприходовано на складе"), "one receipt line:\n%s", got.Description)
 	}
 
+	require.Equal(t, len(ships), h.cd.Creates(), "one CDEK order per shipment")
+	for _, sh := range ships {
+		got, err := h.ms.Document(moysklad.TypeDemand, sh.id)
+		require.NoError(t, err)
+		log := minilog.Parse(got.Description)
+		require.Equal(t, 1, count(log.Lines, "Передан в СДЭК: заказ №"), "one «Передан в СДЭК» line:\n%s", got.Description)
+		require.Equal(t, 1, count(log.Lines, "СДЭК: Вручен"), "one delivery line:\n%s", got.Description)
+		o, _ := h.cd.OrderByNumber(sh.number)
+		require.Equal(t, string(o.CDEKNumber), got.Attributes[0].Value)
+	}
+
 	s, err := storage.Open(context.Background(), storage.Config{Path: h.db})
 	require.NoError(t, err)
 	defer s.Close()
@@ -257,7 +326,7 @@ func TestCrashSafety(t *testing.T) {
 		for _, e := range tl {
 			text += "\n" + e.Message + "\n" + e.Detail
 		}
-		for _, secret := range []string{token, webhookSecret, fboxPassword} {
+		for _, secret := range secrets {
 			require.NotContains(t, text, secret)
 		}
 	}
@@ -266,11 +335,11 @@ func TestCrashSafety(t *testing.T) {
 	for _, p := range h.logs {
 		b, err := os.ReadFile(p)
 		require.NoError(t, err)
-		for _, secret := range []string{token, webhookSecret, fboxPassword} {
+		for _, secret := range secrets {
 			require.NotContains(t, string(b), secret, "secret in %s", p)
 		}
 	}
-	t.Logf("crash run: %d kills, %d documents, %d runs, all consistent", kills, len(docs), len(h.logs))
+	t.Logf("crash run: %d kills, %d supplies, %d CDEK shipments, %d runs, all consistent", kills, len(docs), len(ships), len(h.logs))
 }
 
 func count(lines []string, substr string) int {
