@@ -275,22 +275,25 @@ func (o *Orchestrator) cancelDelivery(ctx context.Context, doc *moysklad.Documen
 		}
 		uuid = env.Entity.UUID
 	}
-	env, err := api.GetOrder(ctx, uuid)
-	if err != nil && !errors.Is(err, cdek.ErrNotFound) && !isCDEKInvalid(err) {
-		return o.cancelFailed(ctx, doc, row, err, lastTry)
-	}
-	code := ""
-	if err == nil {
-		if cur := env.Entity.Current(); cur != nil {
-			code = cur.Code
-		}
-	}
 	label := "заказ СДЭК " + number
 	if row.Delivery.TrackNumber != "" {
 		label = "заказ СДЭК № " + row.Delivery.TrackNumber
 	}
+	env, err := api.GetOrder(ctx, uuid)
+	switch {
+	case errors.Is(err, cdek.ErrNotFound) || isCDEKInvalid(err):
+		// CDEK refused the order or has none: nothing exists to delete.
+		return o.cancelled(ctx, doc, row, fsm.Cancel, "Отменён: "+label+" в СДЭК не создан",
+			storage.TimelineEntry{Kind: "call", Message: "СДЭК GET /orders/" + uuid + ": заказа нет", Detail: err.Error()})
+	case err != nil:
+		return o.cancelFailed(ctx, doc, row, err, lastTry)
+	}
+	code := ""
+	if cur := env.Entity.Current(); cur != nil {
+		code = cur.Code
+	}
 	switch code {
-	case "", "ACCEPTED", "CREATED", "INVALID":
+	case "", "ACCEPTED", "CREATED":
 		if _, err := api.DeleteOrder(ctx, uuid); err != nil && !errors.Is(err, cdek.ErrNotFound) {
 			return o.cancelFailed(ctx, doc, row, err, lastTry)
 		}

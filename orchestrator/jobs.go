@@ -38,6 +38,12 @@ func (o *Orchestrator) documentJob(ctx context.Context, job *rivertype.JobRow, t
 	err := o.withLease(ctx, docKey(typ, id), jobOwner(job), func() error {
 		return step(ctx, typ, id, lastTry)
 	})
+	if errors.Is(err, errPending) {
+		// CDEK validates an order in seconds, rarely in minutes: look again
+		// soon, then less often, without using up attempts.
+		wait := max(o.cfg.Delivery.Config.CheckAfter.Duration, o.cfg.Now().Sub(job.CreatedAt)/4)
+		return river.JobSnooze(min(wait, time.Minute))
+	}
 	return o.queueAnswer(err)
 }
 
@@ -126,8 +132,6 @@ func (o *Orchestrator) queueAnswer(err error) error {
 		return nil
 	case errors.Is(err, errBusy):
 		return river.JobSnooze(50*time.Millisecond + rand.N(100*time.Millisecond))
-	case errors.Is(err, errPending):
-		return river.JobSnooze(o.cfg.Delivery.Config.CheckAfter.Duration)
 	case errors.Is(err, errFinal) || !temporary(err):
 		return river.JobCancel(err)
 	}
