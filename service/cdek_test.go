@@ -325,3 +325,18 @@ func TestCDEKCancel(t *testing.T) {
 	d = b.waitStatus(t, moysklad.TypeDemand, late.ID, "Ошибка отмены")
 	require.Contains(t, lastLine(t, d), "Отмена не выполнена: заказ СДЭК № "+row.Delivery.TrackNumber+" уже завершён (NOT_DELIVERED)")
 }
+
+func TestCDEKReconciliationFindsLostCommand(t *testing.T) {
+	t.Parallel()
+	b := setupCDEK(t, cdektest.Options{}, func(c *config.Config) {
+		c.MoySklad.ReconcileInterval = config.Duration{Duration: 300 * time.Millisecond}
+	})
+	b.ms.DisableWebhooks() // MoySklad never tells skladflow about this command
+	doc := b.demand(t, "00121", buyer, line{b.p.kettle, 1})
+	b.setStatus(t, moysklad.TypeDemand, doc.ID, "Передать в СДЭК")
+	d := b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Передан в СДЭК")
+	require.Contains(t, lastLine(t, d), "Передан в СДЭК: заказ №")
+	tl, err := b.svc.Store.Timeline(b.ctx, moysklad.TypeDemand, doc.ID)
+	require.NoError(t, err)
+	require.True(t, hasEntry(tl, "сверка: документ в статусе «Передать в СДЭК», уведомления о нём нет — обрабатываю"))
+}
