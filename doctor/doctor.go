@@ -48,8 +48,11 @@ func Run(ctx context.Context, cfg *config.Config) []Finding {
 	cd, cdErr := provision.NewCDEK(cfg, nil)
 	var cdAPI provision.CDEK
 	if cd != nil {
-		cdAPI = cd
-		add(checkCDEK(ctx, cd, cfg))
+		f := checkCDEK(ctx, cd, cfg)
+		add(f)
+		if f.OK {
+			cdAPI = cd // else the subscription cannot be checked: the finding above says why
+		}
 	} else if cdErr != nil {
 		add(Finding{Check: "CDEK client", Detail: cdErr.Error(), Remedy: "fix the cdek section of the configuration"})
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
+	"github.com/skladflow/skladflow/cdek/cdektest"
 	"github.com/skladflow/skladflow/fulfillment/fboxtest"
 	"github.com/skladflow/skladflow/moysklad/moyskladtest"
 	"github.com/skladflow/skladflow/storage"
@@ -167,4 +168,48 @@ warehouses: [{ name: БетаПРО, store: "`+store+`", fbox: { base_url: "`+fb
 	out.Reset()
 	require.NoError(t, run(ctx, []string{"doctor", "--config", good}, &out, &bytes.Buffer{}))
 	require.Contains(t, out.String(), "All checks passed.")
+}
+
+func TestDoctorCDEK(t *testing.T) {
+	t.Parallel()
+	ms := moyskladtest.NewServer(moyskladtest.Options{RateLimit: -1})
+	t.Cleanup(ms.Close)
+	ms.AddStore("Склад БетаПРО")
+	fb := fboxtest.NewServer(fboxtest.Options{})
+	t.Cleanup(fb.Close)
+	cd := cdektest.NewServer(cdektest.Options{})
+	t.Cleanup(cd.Close)
+	dir := t.TempDir()
+	n := 0
+	write := func(secret string) string {
+		n++
+		path := filepath.Join(dir, fmt.Sprintf("skladflow-%d.yaml", n))
+		require.NoError(t, os.WriteFile(path, []byte(`
+public_url: "https://skladflow.example.ru"
+database: "`+filepath.Join(dir, "db")+`"
+moysklad: { base_url: "`+ms.URL()+`", token: "`+ms.Token()+`", webhook_secret: "0123456789abcdef-secret" }
+warehouses: [{ name: БетаПРО, store: "Склад БетаПРО", fbox: { base_url: "`+fb.URL()+`", partner_id: partner, password: secret } }]
+cdek: { base_url: "`+cd.URL()+`", client_id: "`+cd.ClientID()+`", client_secret: "`+secret+`",
+        webhook_secret: "cdek-hook-0123456789", tariff_code: 137, shipment_point: MSK1, number_attribute: "Трек-номер СДЭК" }
+`), 0o600))
+		return path
+	}
+	ctx := context.Background()
+	var out bytes.Buffer
+	err := run(ctx, []string{"doctor", "--config", write("wrong-cdek-secret")}, &out, &bytes.Buffer{})
+	require.Error(t, err)
+	require.Contains(t, out.String(), "FAIL CDEK API "+cd.URL()+": credentials refused (HTTP 401)")
+	require.Contains(t, out.String(), "fix: set cdek.client_id and cdek.client_secret")
+	require.NotContains(t, out.String(), "wrong-cdek-secret")
+
+	good := write(cd.ClientSecret())
+	out.Reset()
+	require.NoError(t, run(ctx, []string{"setup", "--config", good}, &out, &bytes.Buffer{}))
+	require.Contains(t, out.String(), "subscribe to CDEK ORDER_STATUS pushes")
+	require.Contains(t, out.String(), "create custom field demand «Трек-номер СДЭК» (text)")
+	out.Reset()
+	require.NoError(t, run(ctx, []string{"doctor", "--config", good}, &out, &bytes.Buffer{}))
+	require.Contains(t, out.String(), "ok   CDEK API "+cd.URL()+": credentials accepted")
+	require.Contains(t, out.String(), "All checks passed.")
+	require.Len(t, cd.Subscriptions(), 1)
 }
