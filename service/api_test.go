@@ -136,7 +136,8 @@ func TestAlertWhenTheWarehouseIsDown(t *testing.T) {
 	b := setup(t, setupOpts{retryBudget: 50 * time.Millisecond, edit: func(c *config.Config) {
 		c.Alerts = config.Alerts{URL: target.URL, CheckInterval: config.Duration{Duration: 100 * time.Millisecond}}
 	}})
-	b.fb.FailNext(fboxtest.Fault{Method: "POST", PathPrefix: "/indocs", HTTPStatus: 503, Code: 503, Message: "down", Count: 1000})
+	// The whole warehouse API is down: a feed poll must not pass for a recovery.
+	b.fb.FailNext(fboxtest.Fault{HTTPStatus: 503, Code: 503, Message: "down", Count: 100000})
 	doc := b.supply(t, "", line{b.p.kettle, 1})
 	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
 	require.Eventually(t, func() bool { return len(got()) == 1 }, 20*time.Second, 20*time.Millisecond)
