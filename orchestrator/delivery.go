@@ -82,13 +82,13 @@ func (o *Orchestrator) order(ctx context.Context, doc *moysklad.Document, row st
 			return err
 		}
 	}
+	if row.Delivery.OrderUUID != "" {
+		return o.checkOrder(ctx, doc, row, lastTry)
+	}
 	number := row.Delivery.OrderNumber
 	ord, problems := buildOrder(doc, number, d.Config)
 	if problems != nil {
 		return o.failOrder(ctx, doc, row, "Не передан в СДЭК: "+problems.Error(), problems)
-	}
-	if row.Delivery.OrderUUID != "" {
-		return o.checkOrder(ctx, doc, row, lastTry)
 	}
 	env, err := d.API.FindOrder(ctx, number)
 	call := storage.TimelineEntry{Kind: "call", Message: "СДЭК GET /orders?im_number=" + number + ": заказ уже есть"}
