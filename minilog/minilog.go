@@ -54,6 +54,24 @@ func Line(at time.Time, text string) string {
 	return at.In(moscow).Format(timeLayout) + " " + text
 }
 
+// EndsWith reports whether the comment's newest log lines are texts, in
+// order, whatever their stamps: a write a crash interrupted before it was
+// recorded shows so, and is not made twice.
+func EndsWith(comment string, texts ...string) bool {
+	lines := Parse(comment).Lines
+	if len(texts) == 0 || len(lines) < len(texts) {
+		return false
+	}
+	tail := lines[len(lines)-len(texts):]
+	for i, t := range texts {
+		stamp := len(timeLayout) + 1 // the stamp is ASCII, then a space
+		if len(tail[i]) < stamp || tail[i][stamp:] != strings.Join(strings.Fields(t), " ") {
+			return false
+		}
+	}
+	return true
+}
+
 // Append adds lines to the comment and returns the new comment, at most
 // Limit characters: the oldest log lines go first; if the staff text leaves
 // no room for even the newest line, that line is shortened; staff text is

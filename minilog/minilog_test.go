@@ -79,3 +79,14 @@ func FuzzAppend(f *testing.F) {
 		require.True(t, strings.HasPrefix(c, strings.TrimSuffix(comment, "\n")))
 	})
 }
+
+func TestEndsWith(t *testing.T) {
+	t.Parallel()
+	c, _ := minilog.Append("Заказ с сайта", minilog.Line(at, "Передан в СДЭК: заказ № 1"), minilog.Line(at, "СДЭК: Вручен\n(Москва)"))
+	require.True(t, minilog.EndsWith(c, "СДЭК: Вручен (Москва)"))
+	require.True(t, minilog.EndsWith(c, "Передан в СДЭК: заказ № 1", "СДЭК: Вручен (Москва)"))
+	require.False(t, minilog.EndsWith(c, "Передан в СДЭК: заказ № 1"), "only the newest lines count")
+	require.False(t, minilog.EndsWith(c, "СДЭК: Вручен"))
+	require.False(t, minilog.EndsWith("Заказ с сайта", "СДЭК: Вручен (Москва)"))
+	require.False(t, minilog.EndsWith(c))
+}

@@ -171,6 +171,12 @@ func (o *Orchestrator) writeBack(ctx context.Context, doc *moysklad.Document, st
 // in the same PUT.
 func (o *Orchestrator) writeBackUpdate(ctx context.Context, doc *moysklad.Document, status string, upd moysklad.DocumentUpdate, lines ...string) (storage.TimelineEntry, error) {
 	pos, applicable := upd.Positions, upd.Applicable
+	if doc.StateName() == status && minilog.EndsWith(doc.Description, lines...) {
+		// Written by a run that died before recording it: writing again
+		// would only repeat the lines.
+		return storage.TimelineEntry{Kind: "recovered",
+			Message: fmt.Sprintf("МойСклад: статус «%s» и строка уже записаны прерванным запуском — не повторяю", status)}, nil
+	}
 	st, err := o.states.get(ctx, doc.Type(), status)
 	if err != nil {
 		return storage.TimelineEntry{}, err

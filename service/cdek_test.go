@@ -340,3 +340,39 @@ func TestCDEKReconciliationFindsLostCommand(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, hasEntry(tl, "сверка: документ в статусе «Передать в СДЭК», уведомления о нём нет — обрабатываю"))
 }
+
+// A run that wrote MoySklad and died before recording it leaves the row
+// behind the document; the next run must not write the line again.
+func TestCDEKWriteBeforeCrashIsNotRepeated(t *testing.T) {
+	t.Parallel()
+	b := setupCDEK(t, cdektest.Options{})
+	doc := b.demand(t, "00122", buyer, line{b.p.kettle, 1})
+	b.setStatus(t, moysklad.TypeDemand, doc.ID, "Передать в СДЭК")
+	b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Передан в СДЭК")
+	b.waitRow(t, moysklad.TypeDemand, doc.ID, "in_delivery")
+	before := b.row(t, moysklad.TypeDemand, doc.ID)
+	b.advance(t, before.Delivery.OrderUUID, "DELIVERED", "Вручен")
+	b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Доставлен")
+	b.waitRow(t, moysklad.TypeDemand, doc.ID, "delivered")
+
+	// The crash: the transition's commit is lost.
+	_, err := b.svc.Store.Update(b.ctx, moysklad.TypeDemand, doc.ID, func(_ *storage.Tx, d *storage.Document) error {
+		d.State, d.Delivery = before.State, before.Delivery
+		return nil
+	})
+	require.NoError(t, err)
+	require.NoError(t, b.svc.Store.QueueCheck(b.ctx, moysklad.TypeDemand, doc.ID))
+	b.waitRow(t, moysklad.TypeDemand, doc.ID, "delivered")
+	d, err := b.ms.Document(moysklad.TypeDemand, doc.ID)
+	require.NoError(t, err)
+	n := 0
+	for _, l := range logLines(d) {
+		if strings.Contains(l, "СДЭК: Вручен") {
+			n++
+		}
+	}
+	require.Equal(t, 1, n, "one delivery line:\n%s", d.Description)
+	tl, err := b.svc.Store.Timeline(b.ctx, moysklad.TypeDemand, doc.ID)
+	require.NoError(t, err)
+	require.True(t, hasEntry(tl, "МойСклад: статус «Доставлен» и строка уже записаны прерванным запуском — не повторяю"))
+}
