@@ -309,6 +309,7 @@ func (o *Orchestrator) cancelDelivery(ctx context.Context, doc *moysklad.Documen
 		storage.TimelineEntry{Kind: "call", Message: "СДЭК POST /orders/" + uuid + "/refusal: принято"})
 }
 
+// isCDEKInvalid: CDEK answered, with the order's request INVALID.
 func isCDEKInvalid(err error) bool {
 	var ce *cdek.Error
 	return errors.As(err, &ce) && ce.Status/100 == 2
