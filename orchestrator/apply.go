@@ -308,14 +308,12 @@ func (o *Orchestrator) finishReceipt(ctx context.Context, wh *Warehouse, row sto
 	}
 	entries = append([]storage.TimelineEntry{{Kind: "event",
 		Message: fmt.Sprintf("склад %s: документ %d (%s) по заданию %s", wh.Name, od.OutdocID, od.Type, od.IndocID)}}, entries...)
-	_, err := o.transition(ctx, row, ev, func(tx *storage.Tx, d *storage.Document) {
+	_, err := o.transition(ctx, row, ev, func(tx *storage.Tx, d *storage.Document) error {
 		d.LastError = failure
-		if uerr := o.store.UpdateOutdocTx(tx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
+		return o.store.UpdateOutdocTx(tx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
 			x.Status, x.Error = status, failure
 			return nil
-		}); uerr != nil {
-			o.log.Error("update outdoc", "outdoc", od.OutdocID, "err", uerr)
-		}
+		})
 	}, entries...)
 	if err != nil || status == storage.OutdocFailed {
 		return err

@@ -33,24 +33,19 @@ func (o *Orchestrator) cancel(ctx context.Context, doc *moysklad.Document, row s
 		return err
 	default:
 		line := fmt.Sprintf("Отмена не выполнена: задание %s на складе %s не удалено: %s", row.IndocID, wh.Name, fboxCause(err))
-		entry, werr := o.writeBack(ctx, doc, o.cfg.Statuses.CancelFailed, nil, nil, line)
-		if werr != nil {
-			return werr
-		}
-		_, err = o.transition(ctx, row, fsm.CancelFail, func(_ *storage.Tx, d *storage.Document) { d.LastError = line },
-			storage.TimelineEntry{Kind: "error", Message: err.Error()}, entry)
-		return err
+		return o.fail(ctx, doc, row, fsm.CancelFail, o.cfg.Statuses.CancelFailed, line, err, nil)
 	}
 	line := fmt.Sprintf("Отменён: задание %s удалено на складе %s", row.IndocID, wh.Name)
 	entry, err := o.writeBack(ctx, doc, o.cfg.Statuses.Cancelled, nil, nil, line)
 	if err != nil {
 		return err
 	}
-	_, err = o.transition(ctx, row, fsm.CancelOK, func(_ *storage.Tx, d *storage.Document) {
+	_, err = o.transition(ctx, row, fsm.CancelOK, func(_ *storage.Tx, d *storage.Document) error {
 		// The number may be reused by FBox, but a new attempt keeps the
 		// warehouse's history of the old task apart from the new one.
 		d.Attempt++
 		d.LastError = ""
+		return nil
 	}, call, entry)
 	return err
 }

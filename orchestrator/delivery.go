@@ -74,9 +74,10 @@ func (o *Orchestrator) order(ctx context.Context, doc *moysklad.Document, row st
 		attempt := max(row.Attempt, 1)
 		number := orderNumber(doc, attempt)
 		var err error
-		row, err = o.transition(ctx, row, fsm.Order, func(_ *storage.Tx, r *storage.Document) {
+		row, err = o.transition(ctx, row, fsm.Order, func(_ *storage.Tx, r *storage.Document) error {
 			r.Name, r.Attempt, r.LastError = doc.Name, attempt, ""
 			r.Delivery = storage.Delivery{OrderNumber: number}
+			return nil
 		}, storage.TimelineEntry{Kind: "decision", Message: fmt.Sprintf("статус «%s»: создаю заказ СДЭК %s", doc.StateName(), number)})
 		if err != nil {
 			return err
@@ -107,8 +108,9 @@ func (o *Orchestrator) order(ctx context.Context, doc *moysklad.Document, row st
 		return o.failOrder(ctx, doc, row, "Не передан в СДЭК: "+cdekCause(err, lastTry), err, call)
 	}
 	call.Detail = "uuid " + env.Entity.UUID
-	row, err = o.transition(ctx, row, fsm.Order, func(_ *storage.Tx, r *storage.Document) {
+	row, err = o.transition(ctx, row, fsm.Order, func(_ *storage.Tx, r *storage.Document) error {
 		r.Delivery.OrderUUID = env.Entity.UUID
+		return nil
 	}, call)
 	if err != nil {
 		return err
@@ -160,11 +162,12 @@ func (o *Orchestrator) checkOrder(ctx context.Context, doc *moysklad.Document, r
 	}
 	cur := env.Entity.Current()
 	moved := cur != nil && cur.Code != "ACCEPTED" && cur.Code != "CREATED"
-	_, err = o.transition(ctx, row, fsm.OrderOK, func(_ *storage.Tx, r *storage.Document) {
+	_, err = o.transition(ctx, row, fsm.OrderOK, func(_ *storage.Tx, r *storage.Document) error {
 		r.Delivery.TrackNumber = track
 		if cur != nil && !moved {
 			r.Delivery.Status, r.Delivery.StatusAt = cur.Code, cur.DateTime.Time
 		}
+		return nil
 	}, storage.TimelineEntry{Kind: "call", Message: fmt.Sprintf("СДЭК GET /orders/%s: SUCCESSFUL, № %s", row.Delivery.OrderUUID, track)}, entry)
 	if err == nil && moved {
 		// The parcel moved on before skladflow looked: apply its status in
@@ -185,17 +188,8 @@ func successful(env *cdek.Envelope) bool {
 
 // failOrder writes «Ошибка СДЭК» with the cause.
 func (o *Orchestrator) failOrder(ctx context.Context, doc *moysklad.Document, row storage.Document, line string, cause error, entries ...storage.TimelineEntry) error {
-	entry, err := o.writeBack(ctx, doc, o.cfg.Statuses.CDEKFailed, nil, nil, line)
-	if err != nil {
-		return err
-	}
-	entries = append(entries, storage.TimelineEntry{Kind: "error", Message: cause.Error()}, entry)
-	_, err = o.transition(ctx, row, fsm.OrderInvalid, func(_ *storage.Tx, r *storage.Document) {
-		r.LastError = line
-		// A fixed document is a new order: CDEK keeps the refused number.
-		r.Attempt++
-	}, entries...)
-	return err
+	// A fixed document is a new order: CDEK keeps the refused number.
+	return o.fail(ctx, doc, row, fsm.OrderInvalid, o.cfg.Statuses.CDEKFailed, line, cause, func(r *storage.Document) { r.Attempt++ }, entries...)
 }
 
 // deliveryEvent is the flow event a CDEK status code brings.
@@ -238,8 +232,9 @@ func (o *Orchestrator) track(ctx context.Context, doc *moysklad.Document, row st
 		}
 		entries = append(entries, entry)
 	}
-	_, err = o.transition(ctx, row, ev, func(_ *storage.Tx, r *storage.Document) {
+	_, err = o.transition(ctx, row, ev, func(_ *storage.Tx, r *storage.Document) error {
 		r.Delivery.Status, r.Delivery.StatusAt = cur.Code, cur.DateTime.Time
+		return nil
 	}, entries...)
 	return err
 }
@@ -320,11 +315,12 @@ func (o *Orchestrator) cancelled(ctx context.Context, doc *moysklad.Document, ro
 	if err != nil {
 		return err
 	}
-	_, err = o.transition(ctx, row, ev, func(_ *storage.Tx, r *storage.Document) {
+	_, err = o.transition(ctx, row, ev, func(_ *storage.Tx, r *storage.Document) error {
 		r.LastError = ""
 		if ev == fsm.Cancel {
 			r.Attempt++ // a new «Передать в СДЭК» is a new order
 		}
+		return nil
 	}, append(entries, entry)...)
 	return err
 }
@@ -345,22 +341,15 @@ func (o *Orchestrator) cancelFailed(ctx context.Context, doc *moysklad.Document,
 
 // refuseOrder answers «Передать в СДЭК» for a document already with CDEK.
 func (o *Orchestrator) refuseOrder(ctx context.Context, doc *moysklad.Document, row storage.Document) error {
-	_, terr := fsm.Delivery().Fire(fsm.State(row.State), fsm.Order)
 	back := o.cfg.Delivery.Config.Statuses[row.Delivery.Status]
 	if back == "" {
 		back = o.cfg.Statuses.CDEKSubmitted
 	}
-	line := fmt.Sprintf("Повторная передача в СДЭК не выполнена: заказ № %s уже создан", row.Delivery.TrackNumber)
-	entry, err := o.writeBack(ctx, doc, back, nil, nil, line)
-	if err != nil {
-		return err
-	}
-	return o.note(ctx, row, storage.TimelineEntry{Kind: "refused", Message: terr.Error()}, entry)
+	return o.refuse(ctx, doc, row, fsm.Order, back, fmt.Sprintf("Повторная передача в СДЭК не выполнена: заказ № %s уже создан", row.Delivery.TrackNumber))
 }
 
 // refuseDeliveryCancel answers «Отменить» the flow does not allow.
 func (o *Orchestrator) refuseDeliveryCancel(ctx context.Context, doc *moysklad.Document, row storage.Document) error {
-	_, terr := fsm.Delivery().Fire(fsm.State(row.State), fsm.Cancel)
 	var line string
 	switch fsm.State(row.State) {
 	case fsm.New, fsm.OrderFailed:
@@ -370,11 +359,7 @@ func (o *Orchestrator) refuseDeliveryCancel(ctx context.Context, doc *moysklad.D
 	default:
 		line = fmt.Sprintf("Отмена не выполнена: заказ СДЭК № %s уже завершён (%s)", row.Delivery.TrackNumber, row.Delivery.Status)
 	}
-	entry, err := o.writeBack(ctx, doc, o.cfg.Statuses.CancelFailed, nil, nil, line)
-	if err != nil {
-		return err
-	}
-	return o.note(ctx, row, storage.TimelineEntry{Kind: "refused", Message: terr.Error()}, entry)
+	return o.refuse(ctx, doc, row, fsm.Cancel, o.cfg.Statuses.CancelFailed, line)
 }
 
 // cdekCause is a CDEK error as staff read it: CDEK's own messages.

@@ -150,8 +150,8 @@ type Orchestrator struct {
 	cfg    Config
 	ms     MoySklad
 	store  *storage.Store
-	states *stateCache
-	attrs  *attributeCache
+	states *byName[moysklad.State]
+	attrs  *byName[moysklad.Attribute]
 	log    *slog.Logger
 }
 

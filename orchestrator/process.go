@@ -121,7 +121,7 @@ func (o *Orchestrator) done(ctx context.Context, typ, id string, start time.Time
 
 // transition saves a flow event's new state with its timeline in one
 // transaction, refusing if someone else changed the row since it was read.
-func (o *Orchestrator) transition(ctx context.Context, row storage.Document, ev fsm.Event, edit func(tx *storage.Tx, d *storage.Document), entries ...storage.TimelineEntry) (storage.Document, error) {
+func (o *Orchestrator) transition(ctx context.Context, row storage.Document, ev fsm.Event, edit func(tx *storage.Tx, d *storage.Document) error, entries ...storage.TimelineEntry) (storage.Document, error) {
 	d, err := o.update(ctx, row, ev, edit, entries...)
 	if err == nil {
 		o.cfg.Metrics.Transitions.Inc(o.flowFor(row.Type).Name(), string(ev))
@@ -129,7 +129,7 @@ func (o *Orchestrator) transition(ctx context.Context, row storage.Document, ev 
 	return d, err
 }
 
-func (o *Orchestrator) update(ctx context.Context, row storage.Document, ev fsm.Event, edit func(tx *storage.Tx, d *storage.Document), entries ...storage.TimelineEntry) (storage.Document, error) {
+func (o *Orchestrator) update(ctx context.Context, row storage.Document, ev fsm.Event, edit func(tx *storage.Tx, d *storage.Document) error, entries ...storage.TimelineEntry) (storage.Document, error) {
 	return o.store.Update(ctx, row.Type, row.ID, func(tx *storage.Tx, d *storage.Document) error {
 		if d.Version != row.Version {
 			return fmt.Errorf("%s %s changed during the run: %w", row.Type, row.ID, storage.ErrConflict)
@@ -145,7 +145,9 @@ func (o *Orchestrator) update(ctx context.Context, row storage.Document, ev fsm.
 		}
 		d.State, d.Flow = string(to), flow.Name()
 		if edit != nil {
-			edit(tx, d)
+			if err := edit(tx, d); err != nil {
+				return err
+			}
 		}
 		for _, e := range entries {
 			e.DocType, e.DocID = row.Type, row.ID
@@ -177,7 +179,7 @@ func (o *Orchestrator) writeBackUpdate(ctx context.Context, doc *moysklad.Docume
 		return storage.TimelineEntry{Kind: "recovered",
 			Message: fmt.Sprintf("МойСклад: статус «%s» и строка уже записаны прерванным запуском — не повторяю", status)}, nil
 	}
-	st, err := o.states.get(ctx, doc.Type(), status)
+	st, err := o.state(ctx, doc.Type(), status)
 	if err != nil {
 		return storage.TimelineEntry{}, err
 	}
@@ -219,23 +221,17 @@ func (o *Orchestrator) refuseSubmit(ctx context.Context, doc *moysklad.Document,
 		fsm.Receiving: o.cfg.Statuses.Receiving,
 		fsm.Received:  o.cfg.Statuses.Received,
 	}[fsm.State(row.State)]
-	_, terr := fsm.Inbound().Fire(fsm.State(row.State), fsm.Submit)
 	line := fmt.Sprintf("Повторная передача не выполнена: документ уже передан на склад %s (задание %s)", wh.Name, row.IndocID)
 	if back == "" {
 		back = o.cfg.Statuses.SubmitFailed
 		line = "Передача не выполнена: документ в обработке, повторите позже"
 	}
-	entry, err := o.writeBack(ctx, doc, back, nil, nil, line)
-	if err != nil {
-		return err
-	}
-	return o.note(ctx, row, storage.TimelineEntry{Kind: "refused", Message: terr.Error()}, entry)
+	return o.refuse(ctx, doc, row, fsm.Submit, back, line)
 }
 
 // refuseCancel answers a cancel command the flow does not allow: the goods
 // are already received, or nothing was ever sent.
 func (o *Orchestrator) refuseCancel(ctx context.Context, doc *moysklad.Document, row storage.Document, wh *Warehouse) error {
-	_, terr := fsm.Inbound().Fire(fsm.State(row.State), fsm.Cancel)
 	var line string
 	switch fsm.State(row.State) {
 	case fsm.New:
@@ -245,11 +241,37 @@ func (o *Orchestrator) refuseCancel(ctx context.Context, doc *moysklad.Document,
 	default:
 		line = fmt.Sprintf("Отмена не выполнена: склад %s уже принимает или принял товар по заданию %s", wh.Name, row.IndocID)
 	}
-	entry, err := o.writeBack(ctx, doc, o.cfg.Statuses.CancelFailed, nil, nil, line)
+	return o.refuse(ctx, doc, row, fsm.Cancel, o.cfg.Statuses.CancelFailed, line)
+}
+
+// refuse answers a command the flow does not allow: the status staff see
+// instead, the reason in the mini-log, the refusal in the timeline.
+func (o *Orchestrator) refuse(ctx context.Context, doc *moysklad.Document, row storage.Document, ev fsm.Event, status, line string) error {
+	_, terr := o.flowFor(row.Type).Fire(fsm.State(row.State), ev)
+	entry, err := o.writeBack(ctx, doc, status, nil, nil, line)
 	if err != nil {
 		return err
 	}
 	return o.note(ctx, row, storage.TimelineEntry{Kind: "refused", Message: terr.Error()}, entry)
+}
+
+// fail writes an error status with its line and takes the flow's failure
+// event; edit, when given, changes the row in the same transaction.
+func (o *Orchestrator) fail(ctx context.Context, doc *moysklad.Document, row storage.Document, ev fsm.Event, status, line string,
+	cause error, edit func(*storage.Document), entries ...storage.TimelineEntry) error {
+	entry, err := o.writeBack(ctx, doc, status, nil, nil, line)
+	if err != nil {
+		return err
+	}
+	entries = append(entries, storage.TimelineEntry{Kind: "error", Message: cause.Error()}, entry)
+	_, err = o.transition(ctx, row, ev, func(_ *storage.Tx, d *storage.Document) error {
+		d.LastError = line
+		if edit != nil {
+			edit(d)
+		}
+		return nil
+	}, entries...)
+	return err
 }
 
 // note adds timeline entries outside a transition.

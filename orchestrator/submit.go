@@ -20,8 +20,9 @@ func (o *Orchestrator) submit(ctx context.Context, doc *moysklad.Document, row s
 	attempt := max(row.Attempt, 1)
 	id := indocID(doc, attempt)
 	task, problems := buildSupplyTask(doc, id, wh.SKUField)
-	row, err := o.transition(ctx, row, fsm.Submit, func(_ *storage.Tx, d *storage.Document) {
+	row, err := o.transition(ctx, row, fsm.Submit, func(_ *storage.Tx, d *storage.Document) error {
 		d.Name, d.Warehouse, d.IndocID, d.Attempt, d.LastError = doc.Name, wh.Name, id, attempt, ""
+		return nil
 	}, storage.TimelineEntry{Kind: "decision",
 		Message: fmt.Sprintf("статус «%s»: передаю на склад %s как задание %s", doc.StateName(), wh.Name, id)})
 	if err != nil {
@@ -88,15 +89,7 @@ func submitFailure(wh *Warehouse, err error, lastTry bool) string {
 
 // failSubmit writes «Ошибка передачи» with the cause and records it.
 func (o *Orchestrator) failSubmit(ctx context.Context, doc *moysklad.Document, row storage.Document, line string, cause error, entries ...storage.TimelineEntry) error {
-	entry, err := o.writeBack(ctx, doc, o.cfg.Statuses.SubmitFailed, nil, nil, line)
-	if err != nil {
-		return err
-	}
-	entries = append(entries, storage.TimelineEntry{Kind: "error", Message: cause.Error()}, entry)
-	_, err = o.transition(ctx, row, fsm.SubmitFail, func(_ *storage.Tx, d *storage.Document) {
-		d.LastError = line
-	}, entries...)
-	return err
+	return o.fail(ctx, doc, row, fsm.SubmitFail, o.cfg.Statuses.SubmitFailed, line, cause, nil, entries...)
 }
 
 // resumeSubmit finishes a submission a crash interrupted after the
