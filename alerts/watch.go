@@ -31,7 +31,7 @@ func NewWatcher(a *Alerter) *Watcher {
 	return &Watcher{a: a, FailuresBeforeAlert: 5, failing: map[string]int{}}
 }
 
-var peerNames = map[string]string{"moysklad": "МойСклад", "fbox": "склад (FBox)"}
+var peerNames = map[string]string{"moysklad": "МойСклад", "fbox": "склад (FBox)", "cdek": "СДЭК"}
 
 // Check compares a snapshot with the previous one and raises or resolves.
 func (w *Watcher) Check(ctx context.Context, s Snapshot) {

@@ -46,7 +46,7 @@ func Run(ctx context.Context, cfg *config.Config) []Finding {
 		return out
 	}
 	cd, cdErr := provision.NewCDEK(cfg, nil)
-	var cdAPI provision.CDEK
+	var cdAPI *cdek.Client
 	if cd != nil {
 		f := checkCDEK(ctx, cd, cfg)
 		add(f)
@@ -120,7 +120,7 @@ func checkCDEK(ctx context.Context, cd *cdek.Client, cfg *config.Config) Finding
 	return f
 }
 
-func checkProvision(ctx context.Context, ms *moysklad.Client, cd provision.CDEK, cfg *config.Config) Finding {
+func checkProvision(ctx context.Context, ms *moysklad.Client, cd *cdek.Client, cfg *config.Config) Finding {
 	f := Finding{Check: "statuses and webhooks in MoySklad and CDEK"}
 	p, err := provision.Build(ctx, ms, cd, cfg)
 	switch {

@@ -27,11 +27,8 @@ func (o *Orchestrator) ApplyOutdoc(ctx context.Context, whName string, outdocID 
 	if err != nil {
 		return err
 	}
-	switch od.Status {
-	case storage.OutdocLocked, storage.OutdocFailed, storage.OutdocUndone:
-		return nil
-	case storage.OutdocApplied:
-		return o.lock(ctx, wh, od)
+	if done, err := o.outdocDone(ctx, wh, od); done || err != nil {
+		return err
 	}
 	supply, err := o.supplyBody(ctx, wh, &od)
 	if err != nil {
@@ -56,6 +53,18 @@ func (o *Orchestrator) ApplyOutdoc(ctx context.Context, whName string, outdocID 
 	})
 }
 
+// outdocDone finishes an outdoc already dealt with: nothing left to do, or
+// only its lock. The receipt itself is applied only when it is not done.
+func (o *Orchestrator) outdocDone(ctx context.Context, wh *Warehouse, od storage.Outdoc) (bool, error) {
+	switch od.Status {
+	case storage.OutdocLocked, storage.OutdocFailed, storage.OutdocUndone:
+		return true, nil
+	case storage.OutdocApplied:
+		return true, o.lock(ctx, wh, od)
+	}
+	return false, nil
+}
+
 // applyLocked applies a receipt while holding the document's lease.
 func (o *Orchestrator) applyLocked(ctx context.Context, wh *Warehouse, od storage.Outdoc, supply *fulfillment.Supply) error {
 	// Read again under the lease: another job may have moved both on.
@@ -66,11 +75,8 @@ func (o *Orchestrator) applyLocked(ctx context.Context, wh *Warehouse, od storag
 	if od, err = o.store.Outdoc(ctx, wh.Name, od.OutdocID); err != nil {
 		return err
 	}
-	switch od.Status {
-	case storage.OutdocLocked, storage.OutdocFailed, storage.OutdocUndone:
-		return nil
-	case storage.OutdocApplied:
-		return o.lock(ctx, wh, od)
+	if done, err := o.outdocDone(ctx, wh, od); done || err != nil {
+		return err
 	}
 	doc, err := o.ms.GetDocument(ctx, row.Type, row.ID, expand...)
 	if err != nil {

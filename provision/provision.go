@@ -30,12 +30,6 @@ type MoySklad interface {
 	CreateAttribute(ctx context.Context, entityType string, a moysklad.Attribute) (*moysklad.Attribute, error)
 }
 
-// CDEK is what provisioning needs of the CDEK client.
-type CDEK interface {
-	Webhooks(ctx context.Context) ([]cdek.Webhook, error)
-	Subscribe(ctx context.Context, hookURL string) (bool, error)
-}
-
 // Action is one change the plan makes.
 type Action struct {
 	// Text says what changes, for the operator; it never holds a secret.
@@ -93,8 +87,8 @@ func statesOf(cfg *config.Config, typ string) []orchestrator.StateSpec {
 }
 
 // Build reads the accounts and plans the missing statuses, custom fields
-// and webhooks. cd may be nil when CDEK is not configured.
-func Build(ctx context.Context, ms MoySklad, cd CDEK, cfg *config.Config) (*Plan, error) {
+// and webhooks. With cd nil the CDEK subscription is not planned.
+func Build(ctx context.Context, ms MoySklad, cd *cdek.Client, cfg *config.Config) (*Plan, error) {
 	p := &Plan{}
 	for _, typ := range WatchedTypes(cfg) {
 		md, err := ms.Metadata(ctx, typ)
@@ -190,7 +184,7 @@ func planAttributes(ctx context.Context, p *Plan, ms MoySklad, cfg *config.Confi
 
 // planCDEK plans the ORDER_STATUS subscription, unless it exists: CDEK
 // makes a second subscription for a repeated call and then pushes twice.
-func planCDEK(ctx context.Context, p *Plan, cd CDEK, cfg *config.Config) error {
+func planCDEK(ctx context.Context, p *Plan, cd *cdek.Client, cfg *config.Config) error {
 	if cfg.CDEK == nil || cd == nil {
 		return nil
 	}

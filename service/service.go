@@ -303,11 +303,7 @@ func (s *Service) Shutdown(ctx context.Context) error {
 // and returns what it did. It never
 // creates anything twice.
 func (s *Service) Provision(ctx context.Context) ([]string, error) {
-	var cd provision.CDEK
-	if s.CDEK != nil {
-		cd = s.CDEK
-	}
-	p, err := provision.Build(ctx, s.MoySklad, cd, s.cfg)
+	p, err := provision.Build(ctx, s.MoySklad, s.CDEK, s.cfg)
 	if err != nil {
 		return nil, err
 	}

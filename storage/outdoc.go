@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -96,16 +97,7 @@ func (s *Store) OutdocsByIndoc(ctx context.Context, indocID string) ([]Outdoc, e
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Outdoc
-	for rows.Next() {
-		o, err := scanOutdoc(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return scanOutdocs(rows)
 }
 
 // UpdateOutdoc changes an outdoc in its own transaction.
@@ -163,23 +155,30 @@ func (s *Store) RequestRevert(ctx context.Context, warehouse string, ids []int64
 
 // OutdocsWithStatus lists a warehouse's outdocs in any of the statuses.
 func (s *Store) OutdocsWithStatus(ctx context.Context, warehouse string, statuses ...string) ([]Outdoc, error) {
-	var out []Outdoc
+	if len(statuses) == 0 {
+		return nil, nil
+	}
+	args := []any{warehouse}
 	for _, st := range statuses {
-		rows, err := s.db.QueryContext(ctx, `SELECT `+outdocColumns+` FROM outdocs WHERE warehouse = ? AND status = ? ORDER BY outdoc_id`, warehouse, st)
+		args = append(args, st)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+outdocColumns+` FROM outdocs WHERE warehouse = ? AND status IN (?`+
+		strings.Repeat(", ?", len(statuses)-1)+`) ORDER BY outdoc_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanOutdocs(rows)
+}
+
+func scanOutdocs(rows *sql.Rows) ([]Outdoc, error) {
+	defer rows.Close()
+	var out []Outdoc
+	for rows.Next() {
+		o, err := scanOutdoc(rows)
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			o, err := scanOutdoc(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, o)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
+		out = append(out, o)
 	}
-	return out, nil
+	return out, rows.Err()
 }

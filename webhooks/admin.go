@@ -100,13 +100,19 @@ func (s *Server) apiDocuments(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"documents": out})
 }
 
-func (s *Server) apiDocument(c echo.Context) error {
+// documentAndTimeline loads the document the route names, with its timeline.
+func (s *Server) documentAndTimeline(c echo.Context) (storage.Document, []storage.TimelineEntry, error) {
 	ctx := c.Request().Context()
 	d, err := s.admin.Document(ctx, c.Param("type"), c.Param("id"))
 	if err != nil {
-		return notFoundOr(err)
+		return d, nil, notFoundOr(err)
 	}
 	tl, err := s.admin.Timeline(ctx, d.Type, d.ID)
+	return d, tl, err
+}
+
+func (s *Server) apiDocument(c echo.Context) error {
+	d, tl, err := s.documentAndTimeline(c)
 	if err != nil {
 		return err
 	}

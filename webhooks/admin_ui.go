@@ -92,12 +92,7 @@ func (s *Server) uiDocuments(c echo.Context) error {
 type entryView struct{ At, Kind, Message, Detail string }
 
 func (s *Server) uiDocument(c echo.Context) error {
-	ctx := c.Request().Context()
-	d, err := s.admin.Document(ctx, c.Param("type"), c.Param("id"))
-	if err != nil {
-		return notFoundOr(err)
-	}
-	tl, err := s.admin.Timeline(ctx, d.Type, d.ID)
+	d, tl, err := s.documentAndTimeline(c)
 	if err != nil {
 		return err
 	}

@@ -91,7 +91,7 @@ func NewServer(opts Options) *Server {
 	mux.HandleFunc("GET /v2/orders/{uuid}", s.auth(s.get))
 	mux.HandleFunc("GET /v2/orders", s.auth(s.find))
 	mux.HandleFunc("DELETE /v2/orders/{uuid}", s.auth(s.delete))
-	mux.HandleFunc("POST /v2/orders/{uuid}/refusal", s.auth(s.refuse))
+	mux.HandleFunc("POST /v2/orders/{uuid}/refusal", s.auth(s.refusal))
 	mux.HandleFunc("GET /v2/webhooks", s.auth(s.listHooks))
 	mux.HandleFunc("POST /v2/webhooks", s.auth(s.addHook))
 	s.srv = httptest.NewServer(mux)
@@ -161,6 +161,11 @@ func (s *Server) auth(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// invalid answers 400 with the request INVALID and one CDEK-shaped problem.
+func invalid(w http.ResponseWriter, typ, code, msg string) {
+	writeJSON(w, 400, cdek.Envelope{Requests: []cdek.Request{request(typ, cdek.StateInvalid, cdek.Problem{Code: code, Message: msg})}})
+}
+
 func request(typ, state string, errs ...cdek.Problem) cdek.Request {
 	return cdek.Request{RequestUUID: newUUID(), Type: typ, DateTime: cdek.Time{Time: time.Now().Truncate(time.Second)}, State: state, Errors: errs}
 }
@@ -168,13 +173,11 @@ func request(typ, state string, errs ...cdek.Problem) cdek.Request {
 func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	var o cdek.Order
 	if err := json.NewDecoder(r.Body).Decode(&o); err != nil {
-		writeJSON(w, 400, cdek.Envelope{Requests: []cdek.Request{request("CREATE", cdek.StateInvalid,
-			cdek.Problem{Code: "v2_invalid_format", Message: "Некорректный формат: " + err.Error()})}})
+		invalid(w, "CREATE", "v2_invalid_format", "Некорректный формат: "+err.Error())
 		return
 	}
 	if o.TariffCode == 0 || len(o.Packages) == 0 {
-		writeJSON(w, 400, cdek.Envelope{Requests: []cdek.Request{request("CREATE", cdek.StateInvalid,
-			cdek.Problem{Code: "v2_field_is_empty", Message: "Не заполнено обязательное поле tariff_code или packages"})}})
+		invalid(w, "CREATE", "v2_field_is_empty", "Не заполнено обязательное поле tariff_code или packages")
 		return
 	}
 	s.mu.Lock()
@@ -255,8 +258,7 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	o, ok := s.orders[r.PathValue("uuid")]
 	if !ok {
-		writeJSON(w, 400, cdek.Envelope{Requests: []cdek.Request{request("GET", cdek.StateInvalid,
-			cdek.Problem{Code: "v2_entity_not_found", Message: "Заказ не найден"})}})
+		invalid(w, "GET", "v2_entity_not_found", "Заказ не найден")
 		return
 	}
 	s.answer(w, o)
@@ -267,8 +269,7 @@ func (s *Server) find(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	o, ok := s.orders[s.byNum[r.URL.Query().Get("im_number")]]
 	if !ok {
-		writeJSON(w, 400, cdek.Envelope{Requests: []cdek.Request{request("GET", cdek.StateInvalid,
-			cdek.Problem{Code: "v2_entity_not_found_im_number", Message: "Заказ с номером ИМ не найден"})}})
+		invalid(w, "GET", "v2_entity_not_found_im_number", "Заказ с номером ИМ не найден")
 		return
 	}
 	s.answer(w, o)
@@ -279,13 +280,11 @@ func (s *Server) delete(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	o, ok := s.orders[r.PathValue("uuid")]
 	if !ok {
-		writeJSON(w, 400, cdek.Envelope{Requests: []cdek.Request{request("DELETE", cdek.StateInvalid,
-			cdek.Problem{Code: "v2_entity_not_found", Message: "Заказ не найден"})}})
+		invalid(w, "DELETE", "v2_entity_not_found", "Заказ не найден")
 		return
 	}
 	if cur := o.env.Entity.Current(); cur == nil || (cur.Code != "CREATED" && cur.Code != "ACCEPTED") {
-		writeJSON(w, 400, cdek.Envelope{Requests: []cdek.Request{request("DELETE", cdek.StateInvalid,
-			cdek.Problem{Code: "v2_order_forbidden_to_delete", Message: "Заказ нельзя удалить: по нему уже есть движение"})}})
+		invalid(w, "DELETE", "v2_order_forbidden_to_delete", "Заказ нельзя удалить: по нему уже есть движение")
 		return
 	}
 	s.addStatus(o, cdek.Status{Code: "REMOVED", Name: "Удален"})
@@ -303,8 +302,7 @@ func (s *Server) listHooks(w http.ResponseWriter, r *http.Request) {
 func (s *Server) addHook(w http.ResponseWriter, r *http.Request) {
 	var h cdek.Webhook
 	if err := json.NewDecoder(r.Body).Decode(&h); err != nil || h.URL == "" || h.Type == "" {
-		writeJSON(w, 400, cdek.Envelope{Requests: []cdek.Request{request("CREATE", cdek.StateInvalid,
-			cdek.Problem{Code: "v2_field_is_empty", Message: "Не заполнены url или type"})}})
+		invalid(w, "CREATE", "v2_field_is_empty", "Не заполнены url или type")
 		return
 	}
 	s.mu.Lock()
@@ -400,22 +398,20 @@ func (s *Server) push(o *order, st cdek.Status) {
 	}
 }
 
-// refuse is the buyer's refusal ordered by the shop: possible until the
+// refusal is the buyer's refusal ordered by the shop: possible until the
 // order is DELIVERED or NOT_DELIVERED; the order becomes NOT_DELIVERED with
 // additional status 11.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request) {
+func (s *Server) refusal(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	o, ok := s.orders[r.PathValue("uuid")]
 	if !ok {
 		s.mu.Unlock()
-		writeJSON(w, 400, cdek.Envelope{Requests: []cdek.Request{request("CREATE_REFUSAL", cdek.StateInvalid,
-			cdek.Problem{Code: "v2_entity_not_found", Message: "Заказ не найден"})}})
+		invalid(w, "CREATE_REFUSAL", "v2_entity_not_found", "Заказ не найден")
 		return
 	}
 	if cur := o.env.Entity.Current(); cur == nil || final(cur.Code) {
 		s.mu.Unlock()
-		writeJSON(w, 400, cdek.Envelope{Requests: []cdek.Request{request("CREATE_REFUSAL", cdek.StateInvalid,
-			cdek.Problem{Code: "v2_order_status_final", Message: "Отказ невозможен: заказ уже в конечном статусе"})}})
+		invalid(w, "CREATE_REFUSAL", "v2_order_status_final", "Отказ невозможен: заказ уже в конечном статусе")
 		return
 	}
 	st := s.addStatus(o, cdek.Status{Code: "NOT_DELIVERED", Name: "Не вручен", City: "Офис СДЭК", ReasonCode: "11"})

@@ -34,11 +34,7 @@ func setup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var cdAPI provision.CDEK
-	if cd != nil {
-		cdAPI = cd
-	}
-	p, err := provision.Build(ctx, ms, cdAPI, cfg)
+	p, err := provision.Build(ctx, ms, cd, cfg)
 	if err != nil {
 		return err
 	}
