@@ -265,7 +265,8 @@ func TestDisableByPrefixSuppressesOwnEvents(t *testing.T) {
 		r.Header.Add("X-Lognex-WebHook-DisableByPrefix", mine.srv.URL)
 	})
 	require.Equal(t, 200, a.status)
-	require.Eventually(t, func() bool { return theirs.n.Load() == 1 }, 5*time.Second, 10*time.Millisecond)
+	// The delivery is recorded after the receiver answered: wait for both.
+	require.Eventually(t, func() bool { return theirs.n.Load() == 1 && len(b.srv.Deliveries()) == 1 }, 5*time.Second, 10*time.Millisecond)
 	require.Zero(t, mine.n.Load(), "the writer's own webhook is not fired")
 
 	id, err := b.srv.ResendAsNew(b.srv.Deliveries()[0].RequestID)
