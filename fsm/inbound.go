@@ -26,6 +26,7 @@ const (
 	NothingArrived Event = "nothing_arrived" // the receipt holds no goods at all
 	SurplusApplied Event = "surplus_applied" // a separate surplus receipt came after the final one
 	Revert         Event = "revert"          // the warehouse withdrew an applied receipt to correct it
+	RevertLate     Event = "revert_late"     // the warehouse withdrew units added to a received document
 	Cancel         Event = "cancel"          // staff set the cancel status («Отменить»)
 	CancelOK       Event = "cancel_ok"       // the warehouse deleted the task
 	CancelFail     Event = "cancel_fail"     // the warehouse refused: goods already arrived
@@ -42,6 +43,7 @@ var inbound = NewFlow("inbound", []Transition{
 	{Event: NothingArrived, From: []State{Submitted, ReceiveFailed}, To: NotArrived},
 	{Event: SurplusApplied, From: []State{Received}, To: Received},
 	{Event: Revert, From: []State{Received, Receiving, NotArrived}, To: Submitted},
+	{Event: RevertLate, From: []State{Received}, To: Received},
 	{Event: Cancel, From: []State{Submitted, Cancelling, SubmitFailed}, To: Cancelling},
 	{Event: CancelOK, From: []State{Cancelling}, To: Cancelled},
 	{Event: CancelFail, From: []State{Cancelling}, To: Submitted},

@@ -85,32 +85,41 @@ func (o *Orchestrator) applyLocked(ctx context.Context, wh *Warehouse, od storag
 	if od.Status == storage.OutdocRevert {
 		return o.revert(ctx, wh, doc, row, od, supply)
 	}
-	if len(od.Before) == 0 {
-		// What the document held before this receipt, kept before anything
-		// is written: a correction by the warehouse reverts exactly to it.
-		before, err := json.Marshal(forWrite(doc.Rows()))
-		if err != nil {
-			return err
-		}
-		if err := o.store.UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
-			x.Before = before
-			return nil
-		}); err != nil {
-			return err
-		}
-	}
 	if strings.Contains(doc.Description, outdocMark(od.OutdocID)) {
-		// Written before a crash: finish the bookkeeping only.
+		// Written before a crash: finish the bookkeeping only, as recorded.
 		return o.recordApplied(ctx, wh, row, od, supply, storage.TimelineEntry{Kind: "recovered",
 			Message: "документ склада уже записан в МойСклад, завершаю"})
 	}
-	switch {
-	case surplusOf(supply) != "" && fsm.State(row.State) == fsm.Received:
-		return o.applySurplus(ctx, wh, doc, row, od, supply)
-	case supply.PartNum != nil || surplusOf(supply) != "":
+	// Nothing is written yet: decide how the document applies and record
+	// that, with the positions before it and the units it brings, before
+	// anything is written. A correction later undoes exactly this record.
+	if od, err = o.recordKind(ctx, wh, od, supply, doc, fsm.State(row.State)); err != nil {
+		return err
+	}
+	switch od.Kind {
+	case kindLate:
+		return o.applyLate(ctx, wh, doc, row, od, supply)
+	case kindPart:
 		return o.applyPart(ctx, wh, doc, row, od, supply)
 	}
 	return o.applyFinal(ctx, wh, doc, row, od, supply)
+}
+
+// recordKind keeps on the outdoc's row how it is applied and what it
+// changes.
+func (o *Orchestrator) recordKind(ctx context.Context, wh *Warehouse, od storage.Outdoc, s *fulfillment.Supply, doc *moysklad.Document, state fsm.State) (storage.Outdoc, error) {
+	before, err := json.Marshal(forWrite(doc.Rows()))
+	if err != nil {
+		return od, err
+	}
+	od.Before, od.Kind = before, classify(s, state)
+	if err := setChange(&od, change{Units: unitsOf(s, o.cfg.Receipt)}); err != nil {
+		return od, err
+	}
+	return od, o.store.UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
+		x.Before, x.Kind, x.Change = od.Before, od.Kind, od.Change
+		return nil
+	})
 }
 
 // supplyBody returns the receipt, fetching and keeping it on first use.
@@ -164,7 +173,7 @@ func (o *Orchestrator) applyPart(ctx context.Context, wh *Warehouse, doc *moyskl
 // applyFinal sets the document's positions to everything that arrived,
 // posts it and sets «Проведён» in one PUT.
 func (o *Orchestrator) applyFinal(ctx context.Context, wh *Warehouse, doc *moysklad.Document, row storage.Document, od storage.Outdoc, s *fulfillment.Supply) error {
-	parts, err := o.earlierParts(ctx, od)
+	parts, counted, err := o.earlierParts(ctx, od)
 	if err != nil {
 		return err
 	}
@@ -177,7 +186,7 @@ func (o *Orchestrator) applyFinal(ctx context.Context, wh *Warehouse, doc *moysk
 		if err != nil {
 			return err
 		}
-		return o.finishReceipt(ctx, wh, row, od, fsm.NothingArrived, "", entry)
+		return o.finishReceipt(ctx, wh, row, od, fsm.NothingArrived, "", nil, entry)
 	}
 
 	found, missing, err := o.findUnplanned(ctx, wh, doc.Rows(), got)
@@ -193,7 +202,7 @@ func (o *Orchestrator) applyFinal(ctx context.Context, wh *Warehouse, doc *moysk
 		if err != nil {
 			return err
 		}
-		return o.finishReceipt(ctx, wh, row, od, fsm.ReceiptFail, line, entry)
+		return o.finishReceipt(ctx, wh, row, od, fsm.ReceiptFail, line, nil, entry)
 	}
 
 	adj := adjust(doc.Rows(), got, wh.SKUField, o.cfg.Receipt, found)
@@ -208,7 +217,7 @@ func (o *Orchestrator) applyFinal(ctx context.Context, wh *Warehouse, doc *moysk
 	if err != nil {
 		return err
 	}
-	return o.finishReceipt(ctx, wh, row, od, fsm.ReceiptApplied, "", entry)
+	return o.finishReceipt(ctx, wh, row, od, fsm.ReceiptApplied, "", counted, entry)
 }
 
 func nothingArrived(got []received) bool {
@@ -227,17 +236,21 @@ func partNum(s *fulfillment.Supply) int32 {
 	return *s.PartNum
 }
 
-// applySurplus adds a surplus receipt that came after the document was
-// already received and posted.
-func (o *Orchestrator) applySurplus(ctx context.Context, wh *Warehouse, doc *moysklad.Document, row storage.Document, od storage.Outdoc, s *fulfillment.Supply) error {
-	surplus := sumReceipt(s)
-	found, missing, err := o.findUnplanned(ctx, wh, doc.Rows(), surplus)
+// applyLate adds a part or surplus document that came after the document
+// was already received and posted.
+func (o *Orchestrator) applyLate(ctx context.Context, wh *Warehouse, doc *moysklad.Document, row storage.Document, od storage.Outdoc, s *fulfillment.Supply) error {
+	late := sumReceipt(s)
+	found, missing, err := o.findUnplanned(ctx, wh, doc.Rows(), late)
 	if err != nil {
 		return err
 	}
+	what := "Излишки"
+	if surplusOf(s) == "" {
+		what = fmt.Sprintf("Часть %d приёмки", partNum(s))
+	}
 	mark := outdocMark(od.OutdocID)
 	if len(missing) > 0 {
-		line := fmt.Sprintf("Излишки не учтены: склад %s принял по документу %d товар, которого нет в МойСклад: %s", wh.Name, od.OutdocID, strings.Join(missing, "; "))
+		line := fmt.Sprintf("%s не учтены: склад %s принял по документу %d товар, которого нет в МойСклад: %s", what, wh.Name, od.OutdocID, strings.Join(missing, "; "))
 		entry, err := o.writeBack(ctx, doc, o.cfg.Statuses.Received, nil, nil, line)
 		if err != nil {
 			return err
@@ -250,14 +263,14 @@ func (o *Orchestrator) applySurplus(ctx context.Context, wh *Warehouse, doc *moy
 			return nil
 		})
 	}
-	adj := adjust(doc.Rows(), withCurrent(doc.Rows(), surplus, wh.SKUField), wh.SKUField, o.cfg.Receipt, found)
-	line := fmt.Sprintf("Излишки на складе %s %s: добавлено %d шт.; %s", wh.Name, mark, adj.Accepted-adj.Expected, strings.Join(adj.Differences, "; "))
+	adj := adjust(doc.Rows(), withCurrent(doc.Rows(), late, wh.SKUField), wh.SKUField, o.cfg.Receipt, found)
+	line := fmt.Sprintf("%s на складе %s %s: добавлено %d шт.; %s", what, wh.Name, mark, adj.Accepted-adj.Expected, strings.Join(adj.Differences, "; "))
 	posted := true
 	entry, err := o.writeBack(ctx, doc, o.cfg.Statuses.Received, &adj.Positions, &posted, line)
 	if err != nil {
 		return err
 	}
-	return o.finishReceipt(ctx, wh, row, od, fsm.SurplusApplied, "", entry)
+	return o.finishReceipt(ctx, wh, row, od, fsm.SurplusApplied, "", nil, entry)
 }
 
 // findUnplanned looks up in MoySklad the goods a receipt has that no line of
@@ -282,32 +295,38 @@ func (o *Orchestrator) findUnplanned(ctx context.Context, wh *Warehouse, rows []
 	return found, missing, nil
 }
 
-// earlierParts are the non-final parts of the same task already recorded.
-func (o *Orchestrator) earlierParts(ctx context.Context, od storage.Outdoc) ([]*fulfillment.Supply, error) {
+// earlierParts are the parts (and separate surplus documents) of the same
+// task applied before the final receipt, with their ids: the final counts
+// them in.
+func (o *Orchestrator) earlierParts(ctx context.Context, od storage.Outdoc) ([]*fulfillment.Supply, []int64, error) {
 	all, err := o.store.OutdocsByIndoc(ctx, od.IndocID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var parts []*fulfillment.Supply
+	var (
+		parts []*fulfillment.Supply
+		ids   []int64
+	)
 	for _, x := range all {
 		if x.OutdocID == od.OutdocID || (x.Status != storage.OutdocApplied && x.Status != storage.OutdocLocked) {
 			continue
 		}
 		var s fulfillment.Supply
 		if err := json.Unmarshal(x.Body, &s); err != nil {
-			return nil, fmt.Errorf("stored outdoc %d: %w", x.OutdocID, err)
+			return nil, nil, fmt.Errorf("stored outdoc %d: %w", x.OutdocID, err)
 		}
-		if s.PartNum != nil || surplusOf(&s) != "" {
-			parts = append(parts, &s)
+		if kindOf(x, &s) == kindPart {
+			parts, ids = append(parts, &s), append(ids, x.OutdocID)
 		}
 	}
-	return parts, nil
+	return parts, ids, nil
 }
 
 // finishReceipt records the flow event and the outdoc's fate in one
-// transaction, then locks the outdoc unless the receipt failed (a failed
-// one stays unlocked, waiting for staff to fix MoySklad).
-func (o *Orchestrator) finishReceipt(ctx context.Context, wh *Warehouse, row storage.Document, od storage.Outdoc, ev fsm.Event, failure string, entries ...storage.TimelineEntry) error {
+// transaction (with the parts a final receipt counted in), then locks the
+// outdoc unless the receipt failed (a failed one stays unlocked, waiting
+// for staff to fix MoySklad).
+func (o *Orchestrator) finishReceipt(ctx context.Context, wh *Warehouse, row storage.Document, od storage.Outdoc, ev fsm.Event, failure string, counted []int64, entries ...storage.TimelineEntry) error {
 	status := storage.OutdocApplied
 	if ev == fsm.ReceiptFail {
 		status = storage.OutdocFailed
@@ -316,6 +335,9 @@ func (o *Orchestrator) finishReceipt(ctx context.Context, wh *Warehouse, row sto
 		Message: fmt.Sprintf("склад %s: документ %d (%s) по заданию %s", wh.Name, od.OutdocID, od.Type, od.IndocID)}}, entries...)
 	_, err := o.transition(ctx, row, ev, func(tx *storage.Tx, d *storage.Document) error {
 		d.LastError = failure
+		if err := o.countIn(tx, wh, counted, od.OutdocID); err != nil {
+			return err
+		}
 		return o.store.UpdateOutdocTx(tx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
 			x.Status, x.Error = status, failure
 			return nil
@@ -328,19 +350,45 @@ func (o *Orchestrator) finishReceipt(ctx context.Context, wh *Warehouse, row sto
 	return o.lock(ctx, wh, od)
 }
 
-// recordApplied finishes a receipt whose MoySklad write is done.
-func (o *Orchestrator) recordApplied(ctx context.Context, wh *Warehouse, row storage.Document, od storage.Outdoc, s *fulfillment.Supply, entry storage.TimelineEntry) error {
-	ev := fsm.ReceiptApplied
-	switch {
-	case s.PartNum != nil || (surplusOf(s) != "" && fsm.State(row.State) != fsm.Received):
-		ev = fsm.ReceiptPartial
-	case surplusOf(s) != "":
-		ev = fsm.SurplusApplied
-	case fsm.State(row.State) == fsm.Received:
-		// The transition was saved too; only the lock is missing.
-		return o.lock(ctx, wh, od)
+// countIn records on parts which final receipt counted them in (final 0:
+// none any more, the final was withdrawn).
+func (o *Orchestrator) countIn(tx *storage.Tx, wh *Warehouse, parts []int64, final int64) error {
+	for _, id := range parts {
+		if err := o.store.UpdateOutdocTx(tx, wh.Name, id, func(x *storage.Outdoc) error {
+			c, err := changeOf(*x)
+			if err != nil {
+				return err
+			}
+			c.CountedIn = final
+			return setChange(x, c)
+		}); err != nil {
+			return err
+		}
 	}
-	return o.finishReceipt(ctx, wh, row, od, ev, "", entry)
+	return nil
+}
+
+// recordApplied finishes a receipt whose MoySklad write is done, as its
+// recorded kind says.
+func (o *Orchestrator) recordApplied(ctx context.Context, wh *Warehouse, row storage.Document, od storage.Outdoc, s *fulfillment.Supply, entry storage.TimelineEntry) error {
+	var counted []int64
+	ev := fsm.ReceiptApplied
+	switch kindOf(od, s) {
+	case kindPart:
+		ev = fsm.ReceiptPartial
+	case kindLate:
+		ev = fsm.SurplusApplied
+	default:
+		if fsm.State(row.State) == fsm.Received {
+			// The transition was saved too; only the lock is missing.
+			return o.lock(ctx, wh, od)
+		}
+		var err error
+		if _, counted, err = o.earlierParts(ctx, od); err != nil {
+			return err
+		}
+	}
+	return o.finishReceipt(ctx, wh, row, od, ev, "", counted, entry)
 }
 
 // lock tells the warehouse the document is imported.
@@ -405,55 +453,13 @@ func forWrite(rows []moysklad.Position) []moysklad.Position {
 // carrying it shows the revert was written.
 func revertMark(id int64) string { return fmt.Sprintf("(отмена док. склада %d)", id) }
 
-// revert undoes exactly what a warehouse document applied, because the
-// warehouse asked to unlock it to correct it; then unlocks it. The
-// replacement comes later as a new document and is applied as usual.
+// revert undoes exactly what a warehouse document applied, as recorded
+// when it was applied, because the warehouse asked to unlock it to correct
+// it; then unlocks it. The replacement comes later as a new document and is
+// applied as usual.
 func (o *Orchestrator) revert(ctx context.Context, wh *Warehouse, doc *moysklad.Document, row storage.Document, od storage.Outdoc, s *fulfillment.Supply) error {
-	mark := revertMark(od.OutdocID)
-	if !strings.Contains(doc.Description, mark) {
-		var (
-			pos        *[]moysklad.Position
-			applicable *bool
-			status     = o.cfg.Statuses.Submitted
-			ev         = fsm.Revert
-			line       = fmt.Sprintf("Склад %s исправляет документ %d: его приёмка отменена %s, ждём исправленный документ", wh.Name, od.OutdocID, mark)
-		)
-		switch {
-		case s.PartNum != nil || (surplusOf(s) != "" && fsm.State(row.State) != fsm.Received):
-			status = o.cfg.Statuses.Receiving // nothing was written to positions yet
-		case len(od.Before) > 0:
-			var before []moysklad.Position
-			if err := json.Unmarshal(od.Before, &before); err != nil {
-				return fmt.Errorf("outdoc %d: positions before: %w", od.OutdocID, err)
-			}
-			now := map[string]bool{}
-			for _, p := range doc.Rows() {
-				now[p.ID] = true
-			}
-			for i := range before {
-				if !now[before[i].ID] {
-					before[i].ID = "" // removed by the receipt: add it back as it was
-				}
-			}
-			pos = &before
-			line = fmt.Sprintf("Склад %s исправляет документ %d: оприходование отменено %s, позиции возвращены (%s), ждём исправленный документ",
-				wh.Name, od.OutdocID, mark, positions(len(before)))
-			if surplusOf(s) != "" {
-				status, ev = o.cfg.Statuses.Received, fsm.SurplusApplied
-			} else {
-				unposted := false
-				applicable = &unposted
-			}
-		}
-		entry, err := o.writeBack(ctx, doc, status, pos, applicable, line)
-		if err != nil {
-			return err
-		}
-		if fsm.State(row.State) == fsm.Receiving && ev == fsm.Revert && status == o.cfg.Statuses.Receiving {
-			ev = fsm.ReceiptPartial // a part withdrawn: still receiving
-		}
-		if _, err := o.transition(ctx, row, ev, nil, storage.TimelineEntry{Kind: "event",
-			Message: fmt.Sprintf("склад %s просит разблокировать документ %d для исправления", wh.Name, od.OutdocID)}, entry); err != nil {
+	if !strings.Contains(doc.Description, revertMark(od.OutdocID)) {
+		if err := o.withdrawReceipt(ctx, wh, doc, row, od, s); err != nil {
 			return err
 		}
 	}
@@ -464,4 +470,76 @@ func (o *Orchestrator) revert(ctx context.Context, wh *Warehouse, doc *moysklad.
 		x.Status = storage.OutdocUndone
 		return nil
 	})
+}
+
+// withdrawReceipt writes the document back as it would be without the
+// warehouse document, by its recorded kind:
+//   - a part not counted in yet changed no positions: the document goes on
+//     receiving;
+//   - a part the final receipt counted in, or a late part or surplus,
+//     brought units to the posted document: exactly those units come out,
+//     and the document stays received and posted;
+//   - the final receipt: positions as they were before it, not posted.
+func (o *Orchestrator) withdrawReceipt(ctx context.Context, wh *Warehouse, doc *moysklad.Document, row storage.Document, od storage.Outdoc, s *fulfillment.Supply) error {
+	c, err := changeOf(od)
+	if err != nil {
+		return err
+	}
+	if len(od.Change) == 0 { // applied before changes were recorded
+		c.Units = unitsOf(s, o.cfg.Receipt)
+	}
+	var (
+		pos        *[]moysklad.Position
+		applicable *bool
+		status     = o.cfg.Statuses.Submitted
+		ev         = fsm.Revert
+		counted    []int64
+		mark       = revertMark(od.OutdocID)
+		line       = fmt.Sprintf("Склад %s исправляет документ %d: его приёмка отменена %s, ждём исправленный документ", wh.Name, od.OutdocID, mark)
+	)
+	state := fsm.State(row.State)
+	switch kind := kindOf(od, s); {
+	case kind != kindFinal && (kind == kindLate || c.CountedIn != 0) && state == fsm.Received:
+		rows, said := withdraw(doc.Rows(), c.Units, wh.SKUField, o.cfg.Receipt)
+		pos, status, ev = &rows, o.cfg.Statuses.Received, fsm.RevertLate
+		line = fmt.Sprintf("Склад %s исправляет документ %d: его приёмка отменена %s, из документа убрано %d шт. (%s), ждём исправленный документ",
+			wh.Name, od.OutdocID, mark, totalUnits(c.Units), joinUnits(said))
+	case kind != kindFinal:
+		// Its units are not in the positions: nothing to take out.
+		status = o.cfg.Statuses.Receiving
+		if state == fsm.Receiving {
+			ev = fsm.ReceiptPartial // a part withdrawn: still receiving
+		}
+	case len(od.Before) > 0:
+		var before []moysklad.Position
+		if err := json.Unmarshal(od.Before, &before); err != nil {
+			return fmt.Errorf("outdoc %d: positions before: %w", od.OutdocID, err)
+		}
+		now := map[string]bool{}
+		for _, p := range doc.Rows() {
+			now[p.ID] = true
+		}
+		for i := range before {
+			if !now[before[i].ID] {
+				before[i].ID = "" // removed by the receipt: add it back as it was
+			}
+		}
+		unposted := false
+		pos, applicable = &before, &unposted
+		line = fmt.Sprintf("Склад %s исправляет документ %d: оприходование отменено %s, позиции возвращены (%s), ждём исправленный документ",
+			wh.Name, od.OutdocID, mark, positions(len(before)))
+		// The parts it counted in wait for the replacement final receipt.
+		if _, counted, err = o.earlierParts(ctx, od); err != nil {
+			return err
+		}
+	}
+	entry, err := o.writeBack(ctx, doc, status, pos, applicable, line)
+	if err != nil {
+		return err
+	}
+	_, err = o.transition(ctx, row, ev, func(tx *storage.Tx, _ *storage.Document) error {
+		return o.countIn(tx, wh, counted, 0)
+	}, storage.TimelineEntry{Kind: "event",
+		Message: fmt.Sprintf("склад %s просит разблокировать документ %d для исправления", wh.Name, od.OutdocID)}, entry)
+	return err
 }

@@ -31,18 +31,20 @@ type Outdoc struct {
 	Status    string
 	Body      []byte
 	Before    []byte // the document's positions before this receipt, as JSON
+	Kind      string // how it was applied, decided once by its flow
+	Change    []byte // what applying it changed, as its flow records it (JSON)
 	Error     string
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
 
-const outdocColumns = `warehouse, outdoc_id, type, indoc_id, part_num, status, body, before, error, created_at, updated_at`
+const outdocColumns = `warehouse, outdoc_id, type, indoc_id, part_num, status, body, before, kind, change, error, created_at, updated_at`
 
 func scanOutdoc(r scanner) (Outdoc, error) {
 	var o Outdoc
 	var part sql.NullInt32
 	var created, updated string
-	err := r.Scan(&o.Warehouse, &o.OutdocID, &o.Type, &o.IndocID, &part, &o.Status, &o.Body, &o.Before, &o.Error, &created, &updated)
+	err := r.Scan(&o.Warehouse, &o.OutdocID, &o.Type, &o.IndocID, &part, &o.Status, &o.Body, &o.Before, &o.Kind, &o.Change, &o.Error, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, ErrNotFound
 	}
@@ -63,7 +65,7 @@ func (s *Store) AcceptOutdocs(ctx context.Context, warehouse string, outdocs []O
 		var jobs []river.InsertManyParams
 		for _, o := range outdocs {
 			ts := now()
-			if _, err := tx.ExecContext(ctx, `INSERT INTO outdocs (`+outdocColumns+`) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, '', ?, ?)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO outdocs (`+outdocColumns+`) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, '', NULL, '', ?, ?)
 				ON CONFLICT (warehouse, outdoc_id) DO NOTHING`,
 				warehouse, o.OutdocID, o.Type, o.IndocID, o.PartNum, OutdocNew, ts, ts); err != nil {
 				return err
@@ -118,8 +120,9 @@ func updateOutdoc(ctx context.Context, tx *sql.Tx, warehouse string, id int64, f
 	if err := fn(&o); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE outdocs SET type = ?, indoc_id = ?, part_num = ?, status = ?, body = ?, before = ?, error = ?, updated_at = ?
-		WHERE warehouse = ? AND outdoc_id = ?`, o.Type, o.IndocID, o.PartNum, o.Status, o.Body, o.Before, o.Error, now(), warehouse, id)
+	_, err = tx.ExecContext(ctx, `UPDATE outdocs SET type = ?, indoc_id = ?, part_num = ?, status = ?, body = ?, before = ?, kind = ?, change = ?, error = ?,
+		updated_at = ? WHERE warehouse = ? AND outdoc_id = ?`, o.Type, o.IndocID, o.PartNum, o.Status, o.Body, o.Before, o.Kind, o.Change, o.Error,
+		now(), warehouse, id)
 	return err
 }
 

@@ -205,7 +205,7 @@ func (s *Server) lockOutdocs(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	type replacement struct {
-		indoc string
+		old   fulfillment.Supply
 		lines []Line
 	}
 	var replace []replacement
@@ -215,22 +215,57 @@ func (s *Server) lockOutdocs(w http.ResponseWriter, r *http.Request) {
 		if !*x.Lock {
 			o.header.UnlockRequest = false
 			// A correction: once unlocked, the old document goes and its
-			// replacement comes under a new id.
+			// replacement comes under a new id (fbox.md §8 "Corrections").
 			if lines, ok := s.replace[*x.OutdocID]; ok {
 				delete(s.replace, *x.OutdocID)
 				delete(s.outdocs, *x.OutdocID)
-				replace = append(replace, replacement{o.header.IndocID, lines})
+				replace = append(replace, replacement{o.body, lines})
 			}
 		}
 	}
 	s.locks++
 	s.mu.Unlock()
 	for _, r := range replace {
-		if _, err := s.Receive(r.indoc, r.lines...); err != nil {
+		if err := s.reissue(r.old, r.lines); err != nil {
 			s.opts.Logger.Error("fboxtest: replacement", "err", err)
 		}
 	}
 	ok(w, nil)
+}
+
+// reissue issues the replacement of a corrected document as the same kind
+// of document: a part as the same part, a separate surplus document as a
+// surplus document, a final receipt as a final receipt. It keeps the
+// original outdoc_date and gets a new id and created_at (fbox.md §8
+// "Corrections": "a new outdoc_id and new created_at, but the original
+// outdoc_date").
+func (s *Server) reissue(old fulfillment.Supply, lines []Line) error {
+	var (
+		id  int64
+		err error
+	)
+	switch indoc, surplus := old.Common.IndocID, surplusOf(old); {
+	case surplus != "":
+		id, err = s.ReceiveSurplus(surplus, lines...)
+	case old.PartNum != nil:
+		id, err = s.ReceivePart(indoc, *old.PartNum, lines...)
+	default:
+		id, err = s.Receive(indoc, lines...)
+	}
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.outdocs[id]
+	o.header.OutdocDate, o.body.Common.OutdocDate = old.Common.OutdocDate, old.Common.OutdocDate
+	return nil
+}
+
+func surplusOf(s fulfillment.Supply) string {
+	v, _ := s.Common.Attribute(fulfillment.AttrSurplusOf)
+	id, _ := v.(string)
+	return id
 }
 
 func (s *Server) checkOutdocs(w http.ResponseWriter, r *http.Request) {

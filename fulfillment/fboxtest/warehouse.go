@@ -79,9 +79,20 @@ func (s *Server) ReceivePart(indocID string, partNum int32, lines ...Line) (int6
 		AttributeType: "integer", AttributeName: "Номер частичной приемки", Value: partNum}}, lines)
 }
 
+// LastOutdoc is the id of the newest outgoing document, 0 before the first.
+func (s *Server) LastOutdoc() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.outdocs) == 0 {
+		return 0
+	}
+	return s.nextID
+}
+
 // Correct revises a receipt the client already imported (locked): the
 // warehouse sets unlock_request and, once the client has reverted and
-// unlocked it, deletes it and issues a replacement with lines.
+// unlocked it, deletes it and issues a replacement of the same kind (a part,
+// a surplus document or the final receipt) with lines.
 func (s *Server) Correct(outdocID int64, lines ...Line) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

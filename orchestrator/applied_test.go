@@ -1,0 +1,58 @@
+package orchestrator
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/moysklad"
+)
+
+// withdraw is the mirror of adjust: taking a part's units out of what the
+// final receipt wrote gives what the final would have written without it.
+func TestWithdrawMirrorsAdjust(t *testing.T) {
+	t.Parallel()
+	kettle := product("k", "KT", "Чайник")
+	planned := rows(t, pos("1", 5, kettle), pos("2", 5, kettle))
+	withPart := adjust(planned, []received{{SKU: "KT", Useful: 12}}, moysklad.SKUArticle, defaults, nil)
+	for _, part := range []int64{4, 9, 12} {
+		without := adjust(planned, []received{{SKU: "KT", Useful: 12 - part}}, moysklad.SKUArticle, defaults, nil)
+		// As MoySklad gives it back: the same lines, goods expanded.
+		written := rows(t, pos("1", withPart.Positions[0].Quantity, kettle), pos("2", withPart.Positions[1].Quantity, kettle))
+		got, said := withdraw(written, []unit{{SKU: "KT", Qty: part}}, moysklad.SKUArticle, defaults)
+		require.Equal(t, quantitiesOf(without.Positions), quantitiesOf(got), "part of %d", part)
+		require.Len(t, said, 1)
+	}
+}
+
+func TestWithdrawKeepsEmptyLinesUnderZeroPolicy(t *testing.T) {
+	t.Parallel()
+	mug := product("m", "MG", "Кружка")
+	zero := config.Receipt{Missing: config.MissingZero, Defective: config.DefectiveAccept}
+	got, _ := withdraw(rows(t, pos("1", 3, mug)), []unit{{SKU: "MG", Qty: 3}}, moysklad.SKUArticle, zero)
+	require.Equal(t, []float64{0}, quantitiesOf(got))
+	got, _ = withdraw(rows(t, pos("1", 3, mug)), []unit{{SKU: "MG", Qty: 3}}, moysklad.SKUArticle, defaults)
+	require.Empty(t, got)
+}
+
+func TestClassifyIsDecidedByTheStateAtApply(t *testing.T) {
+	t.Parallel()
+	part := int32(1)
+	surplus := &fulfillment.Supply{Common: fulfillment.OutdocCommon{Attributes: []fulfillment.OutdocAttribute{
+		{AttributeID: fulfillment.AttrSurplusOf, Value: "MS-1"}}}}
+	require.Equal(t, kindPart, classify(&fulfillment.Supply{PartNum: &part}, "receiving"))
+	require.Equal(t, kindPart, classify(surplus, "submitted"))
+	require.Equal(t, kindLate, classify(surplus, "received"))
+	require.Equal(t, kindLate, classify(&fulfillment.Supply{PartNum: &part}, "received"))
+	require.Equal(t, kindFinal, classify(&fulfillment.Supply{}, "receiving"))
+}
+
+func quantitiesOf(ps []moysklad.Position) []float64 {
+	out := make([]float64, len(ps))
+	for i, p := range ps {
+		out[i] = p.Quantity
+	}
+	return out
+}

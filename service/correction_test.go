@@ -1,0 +1,96 @@
+package service_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/skladflow/skladflow/fulfillment/fboxtest"
+	"github.com/skladflow/skladflow/moysklad"
+)
+
+// correct makes the warehouse revise a locked document and waits until
+// skladflow has reverted and unlocked it and the replacement is applied:
+// the mini-log then names the withdrawn document and the new one.
+func (b *bundle) correct(t *testing.T, docID string, outdoc int64, lines ...fboxtest.Line) moysklad.Document {
+	t.Helper()
+	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(outdoc); return h.Locked }, 10*time.Second, 20*time.Millisecond)
+	require.NoError(t, b.fb.Correct(outdoc, lines...))
+	require.NoError(t, b.svc.PollNow(b.ctx))
+	require.Eventually(t, func() bool { _, exists := b.fb.Outdoc(outdoc); return !exists }, 10*time.Second, 20*time.Millisecond,
+		"skladflow reverted and unlocked it, so the warehouse replaced it")
+	replacement := b.fb.LastOutdoc()
+	require.NoError(t, b.svc.PollNow(b.ctx))
+	var d moysklad.Document
+	require.Eventually(t, func() bool {
+		d, _ = b.ms.Document(moysklad.TypeSupply, docID)
+		h, _ := b.fb.Outdoc(replacement)
+		return h.Locked && strings.Contains(d.Description, "(док. склада "+itoa(replacement)+")")
+	}, 10*time.Second, 20*time.Millisecond)
+	return d
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A separate surplus document counted into the final receipt, corrected by
+// the warehouse after the final: only the surplus comes out, the receipt
+// stands, and the corrected surplus goes in.
+func TestCorrectionOfSurplusCountedIntoTheFinalReceipt(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc := b.supply(t, "", line{b.p.kettle, 10}, line{b.p.mug, 5})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	indoc := b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+
+	surplus, err := b.fb.ReceiveSurplus(indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 2})
+	require.NoError(t, err)
+	require.NoError(t, b.svc.PollNow(b.ctx))
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Принимается")
+	b.receive(t, indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 10}, fboxtest.Line{GoodID: "MG-350", Useful: 4})
+	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
+	require.Equal(t, map[string]float64{"KT-1700": 12, "MG-350": 4}, quantities(d))
+
+	d = b.correct(t, doc.ID, surplus, fboxtest.Line{GoodID: "KT-1700", Useful: 1})
+	require.Equal(t, "Проведён", d.StateName())
+	require.True(t, d.Applicable)
+	require.Equal(t, map[string]float64{"KT-1700": 11, "MG-350": 4}, quantities(d),
+		"the surplus withdrawn exactly, its replacement added, the final receipt's mugs untouched")
+	require.Contains(t, d.Description, "Склад БетаПРО исправляет документ "+itoa(surplus))
+	h, ok := b.fb.Outdoc(b.fb.LastOutdoc())
+	require.True(t, ok)
+	require.Nil(t, h.PartNum, "a surplus document is replaced by a surplus document")
+	b.waitRow(t, moysklad.TypeSupply, doc.ID, "received")
+}
+
+// A part of a partial receipt corrected after the final part: the other
+// parts and the final stand, the part's units are replaced.
+func TestCorrectionOfAPartAfterTheFinalReceipt(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc := b.supply(t, "", line{b.p.kettle, 10}, line{b.p.mug, 24})
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	indoc := b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+
+	part, err := b.fb.ReceivePart(indoc, 1, fboxtest.Line{GoodID: "KT-1700", Useful: 6})
+	require.NoError(t, err)
+	require.NoError(t, b.svc.PollNow(b.ctx))
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Принимается")
+	b.receive(t, indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 3}, fboxtest.Line{GoodID: "MG-350", Useful: 4})
+	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
+	require.Equal(t, map[string]float64{"KT-1700": 9, "MG-350": 4}, quantities(d))
+
+	d = b.correct(t, doc.ID, part, fboxtest.Line{GoodID: "KT-1700", Useful: 5})
+	require.Equal(t, "Проведён", d.StateName())
+	require.True(t, d.Applicable)
+	require.Equal(t, map[string]float64{"KT-1700": 8, "MG-350": 4}, quantities(d), "part 1 replaced: 5 + 3 kettles, the mugs of the final untouched")
+	h, ok := b.fb.Outdoc(b.fb.LastOutdoc())
+	require.True(t, ok)
+	require.NotNil(t, h.PartNum, "a part is replaced by a part")
+	require.EqualValues(t, 1, *h.PartNum)
+	b.waitRow(t, moysklad.TypeSupply, doc.ID, "received")
+}
