@@ -31,7 +31,7 @@ var delivery = NewFlow("cdek", []Transition{
 	{Event: Cancel, From: []State{Ordering, InDelivery}, To: Cancelled},
 	{Event: Refuse, From: []State{InDelivery}, To: InDelivery},
 	{Event: Removed, From: []State{Ordering, InDelivery}, To: Cancelled},
-})
+}, OrderFailed, InDelivery, Delivered, NotDelivered, Cancelled) // a parcel on its way takes days: not stuck
 
 // Delivery is the flow of demands and customer orders shipped with CDEK.
 func Delivery() *Flow { return delivery }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	lfsm "github.com/looplab/fsm"
 )
@@ -27,32 +28,56 @@ type Transition struct {
 
 // Flow is a named, validated transition table.
 type Flow struct {
-	name   string
-	events lfsm.Events
-	states map[State]bool
+	name    string
+	events  lfsm.Events
+	states  []State // in the order the table first names them
+	settled map[State]bool
 }
 
-// NewFlow builds a flow table. It panics on an empty table: tables are
-// static program data, so a broken one is a programming error.
-func NewFlow(name string, rows []Transition) *Flow {
+// NewFlow builds a flow table. settled are the states in which nothing is
+// expected of skladflow soon (done, refused with the cause in the mini-log,
+// waiting days for a carrier): a document held long in any other state is
+// stuck. It panics on an empty table or a settled state the table does not
+// have: tables are static program data, so a broken one is a programming
+// error.
+func NewFlow(name string, rows []Transition, settled ...State) *Flow {
 	if len(rows) == 0 {
 		panic("fsm: empty flow " + name)
 	}
-	f := &Flow{name: name, states: map[State]bool{}}
+	f := &Flow{name: name, settled: map[State]bool{}}
+	seen := map[State]bool{}
+	add := func(s State) {
+		if !seen[s] {
+			seen[s] = true
+			f.states = append(f.states, s)
+		}
+	}
 	for _, r := range rows {
 		src := make([]string, len(r.From))
 		for i, s := range r.From {
 			src[i] = string(s)
-			f.states[s] = true
+			add(s)
 		}
-		f.states[r.To] = true
+		add(r.To)
 		f.events = append(f.events, lfsm.EventDesc{Name: string(r.Event), Src: src, Dst: string(r.To)})
+	}
+	for _, s := range settled {
+		if !seen[s] {
+			panic(fmt.Sprintf("fsm: flow %s: settled state %q is not in the table", name, s))
+		}
+		f.settled[s] = true
 	}
 	return f
 }
 
 // Name is the flow's name ("inbound", …).
 func (f *Flow) Name() string { return f.name }
+
+// States are the flow's states, in the order its table names them.
+func (f *Flow) States() []State { return slices.Clone(f.states) }
+
+// Settled reports whether s is a settled state of the flow.
+func (f *Flow) Settled(s State) bool { return f.settled[s] }
 
 // Fire returns the state after ev happens in state from. A transition to the
 // same state is not an error. An event the table does not allow in from

@@ -47,23 +47,8 @@ var inbound = NewFlow("inbound", []Transition{
 	{Event: Cancel, From: []State{Submitted, Cancelling, SubmitFailed}, To: Cancelling},
 	{Event: CancelOK, From: []State{Cancelling}, To: Cancelled},
 	{Event: CancelFail, From: []State{Cancelling}, To: Submitted},
-})
+}, Received, Cancelled, NotArrived, SubmitFailed, ReceiveFailed)
 
 // Inbound is the flow of supplies and moves into a fulfillment warehouse.
 func Inbound() *Flow { return inbound }
 
-// Settled are the states in which nothing is expected of skladflow soon:
-// done, cancelled, closed by the warehouse, refused with the cause in the
-// mini-log, or a parcel on its way (that takes days; the poller follows
-// it). A document in any other state for long is stuck.
-var Settled = []State{Received, Cancelled, NotArrived, SubmitFailed, ReceiveFailed, OrderFailed, InDelivery, Delivered, NotDelivered}
-
-// IsSettled reports whether s is one of Settled.
-func IsSettled(s State) bool {
-	for _, x := range Settled {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}

@@ -3,7 +3,6 @@ package orchestrator
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/riverqueue/river"
@@ -36,7 +35,7 @@ type reconcileWorker struct {
 
 func (w *reconcileWorker) Work(ctx context.Context, _ *river.Job[ReconcileArgs]) error {
 	_, err := w.o.Reconcile(ctx)
-	return w.o.queueAnswer(err)
+	return err
 }
 
 // Findings is what one reconciliation pass found.
@@ -44,7 +43,7 @@ type Findings struct {
 	Commands        int // documents sitting in a command status, queued as if notified
 	WebhooksEnabled int // disabled subscriptions turned back on
 	WebhooksMissing []string
-	OutdocsDeleted  int // warehouse documents deleted before skladflow applied them
+	Flows           int // what the flows' own reconciliation found
 }
 
 // Reconcile finds what notifications did not bring: MoySklad drops a
@@ -78,7 +77,7 @@ func (o *Orchestrator) Reconcile(ctx context.Context) (Findings, error) {
 				DocID:      d.ID,
 				ReceivedAt: now,
 			})
-			if err := o.store.AddTimeline(ctx, storage.TimelineEntry{DocType: typ, DocID: d.ID, At: now, Kind: "reconcile",
+			if err := o.store.AddTimeline(ctx, storage.TimelineEntry{DocType: typ, DocID: d.ID, At: now, Kind: storage.KindReconcile,
 				Message: fmt.Sprintf("сверка: документ в статусе «%s», уведомления о нём нет — обрабатываю", status)}); err != nil {
 				return f, err
 			}
@@ -100,12 +99,14 @@ func (o *Orchestrator) Reconcile(ctx context.Context) (Findings, error) {
 			return f, err
 		}
 	}
-	for i := range o.cfg.Warehouses {
-		n, err := o.reconcileDeleted(ctx, &o.cfg.Warehouses[i])
-		if err != nil {
-			return f, err
+	for _, fl := range o.flows {
+		if r, ok := fl.(Reconciler); ok {
+			n, err := r.Reconcile(ctx)
+			if err != nil {
+				return f, fmt.Errorf("%s flow: %w", fl.Table().Name(), err)
+			}
+			f.Flows += n
 		}
-		f.OutdocsDeleted += n
 	}
 	return f, nil
 }
@@ -114,12 +115,11 @@ func (o *Orchestrator) Reconcile(ctx context.Context) (Findings, error) {
 // looks for.
 func (o *Orchestrator) commands() [][2]string {
 	var out [][2]string
-	for _, typ := range o.cfg.DocumentTypes {
-		out = append(out, [2]string{typ, o.cfg.Statuses.Submit})
-	}
-	if d := o.cfg.Delivery; d != nil {
-		for _, typ := range d.Config.Documents {
-			out = append(out, [2]string{typ, o.cfg.Statuses.CDEKSubmit})
+	for _, f := range o.flows {
+		for _, typ := range f.DocumentTypes() {
+			for _, st := range f.Commands() {
+				out = append(out, [2]string{typ, st})
+			}
 		}
 	}
 	return out
@@ -127,47 +127,11 @@ func (o *Orchestrator) commands() [][2]string {
 
 // watchedTypes are every document type skladflow acts on.
 func (o *Orchestrator) watchedTypes() []string {
-	out := slices.Clone(o.cfg.DocumentTypes)
-	if d := o.cfg.Delivery; d != nil {
-		out = append(out, d.Config.Documents...)
+	var out []string
+	for _, f := range o.flows {
+		out = append(out, f.DocumentTypes()...)
 	}
 	return out
-}
-
-// reconcileDeleted asks the warehouse which of the documents skladflow has
-// not applied yet still exist: an unlocked document may be deleted by the
-// warehouse (FBox outdocs/check). Those are dropped, with a timeline entry.
-func (o *Orchestrator) reconcileDeleted(ctx context.Context, wh *Warehouse) (int, error) {
-	pending, err := o.store.OutdocsWithStatus(ctx, wh.Name, storage.OutdocNew, storage.OutdocFailed)
-	if err != nil || len(pending) == 0 {
-		return 0, err
-	}
-	ids := make([]int64, len(pending))
-	byID := map[int64]storage.Outdoc{}
-	for i, od := range pending {
-		ids[i], byID[od.OutdocID] = od.OutdocID, od
-	}
-	missing, err := wh.API.CheckOutdocs(ctx, ids...)
-	if err != nil {
-		return 0, fmt.Errorf("check outdocs at %s: %w", wh.Name, err)
-	}
-	for _, id := range missing {
-		od := byID[id]
-		if err := o.store.UpdateOutdoc(ctx, wh.Name, id, func(x *storage.Outdoc) error {
-			x.Status, x.Error = storage.OutdocDeleted, "удалён складом до приёмки"
-			return nil
-		}); err != nil {
-			return 0, err
-		}
-		o.log.Warn("warehouse deleted a document before it was applied", "warehouse", wh.Name, "outdoc", id, "indoc", od.IndocID)
-		if row, err := o.store.DocumentByIndoc(ctx, od.IndocID); err == nil {
-			if err := o.note(ctx, row, storage.TimelineEntry{Kind: "event",
-				Message: fmt.Sprintf("склад %s удалил документ %d до его приёмки", wh.Name, id)}); err != nil {
-				return 0, err
-			}
-		}
-	}
-	return len(missing), nil
 }
 
 // reconcileWebhooks turns back on the subscriptions MoySklad disabled.

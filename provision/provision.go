@@ -15,8 +15,9 @@ import (
 
 	"github.com/skladflow/skladflow/cdek"
 	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/flows/delivery"
+	"github.com/skladflow/skladflow/flows/inbound"
 	"github.com/skladflow/skladflow/moysklad"
-	"github.com/skladflow/skladflow/orchestrator"
 )
 
 // MoySklad is what provisioning needs of the client.
@@ -79,11 +80,23 @@ func WatchedTypes(cfg *config.Config) []string {
 }
 
 // statesOf are the statuses the flows need on a document type.
-func statesOf(cfg *config.Config, typ string) []orchestrator.StateSpec {
+func statesOf(cfg *config.Config, typ string) []moysklad.State {
 	if cfg.CDEK != nil && slices.Contains(cfg.CDEK.Documents, typ) {
-		return orchestrator.DeliveryStates(cfg.Statuses, cfg.CDEK)
+		return delivery.States(cfg.Statuses, cfg.CDEK)
 	}
-	return orchestrator.InboundStates(cfg.Statuses)
+	return inbound.States(cfg.Statuses)
+}
+
+// stateColor is the colour a status gets when skladflow creates it: green
+// for success, red for errors, blue otherwise.
+func stateColor(kind string) int64 {
+	switch kind {
+	case moysklad.StateSuccessful:
+		return 0x22B14C
+	case moysklad.StateUnsuccessful:
+		return 0xED1C24
+	}
+	return 0x3F48CC
 }
 
 // Build reads the accounts and plans the missing statuses, custom fields
@@ -106,9 +119,9 @@ func Build(ctx context.Context, ms MoySklad, cd *cdek.Client, cfg *config.Config
 			have[st.Name] = true
 			typ, st := typ, st
 			p.Actions = append(p.Actions, Action{
-				Text: fmt.Sprintf("create status %s «%s» (%s)", typ, st.Name, st.Kind),
+				Text: fmt.Sprintf("create status %s «%s» (%s)", typ, st.Name, st.StateType),
 				apply: func(ctx context.Context) error {
-					_, err := ms.CreateState(ctx, typ, moysklad.State{Name: st.Name, Color: orchestrator.StateColor(st.Kind), StateType: st.Kind})
+					_, err := ms.CreateState(ctx, typ, moysklad.State{Name: st.Name, Color: stateColor(st.StateType), StateType: st.StateType})
 					return rights(err)
 				},
 			})

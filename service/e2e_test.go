@@ -246,7 +246,7 @@ func TestHappyPath(t *testing.T) {
 	require.NoError(t, err)
 	var kinds []string
 	for _, e := range tl {
-		kinds = append(kinds, e.Kind)
+		kinds = append(kinds, string(e.Kind))
 	}
 	require.Contains(t, kinds, "decision")
 	require.Contains(t, kinds, "call")

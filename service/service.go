@@ -14,12 +14,12 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/skladflow/skladflow/alerts"
 	"github.com/skladflow/skladflow/cdek"
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/fsm"
-	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/metrics"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/orchestrator"
@@ -81,40 +81,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 	if err != nil {
 		return nil, err
 	}
-	var whs []orchestrator.Warehouse
-	for _, w := range cfg.Warehouses {
-		storeID, err := resolveStore(ctx, ms, w.Store)
-		if err != nil {
-			return nil, fmt.Errorf("warehouse %q: %w", w.Name, err)
-		}
-		api, err := fulfillment.NewClient(fulfillment.Config{
-			HTTPClient:  instrumented(m, "fbox"),
-			BaseURL:     w.FBox.BaseURL,
-			PartnerID:   w.FBox.PartnerID,
-			Password:    w.FBox.Password,
-			RetryBudget: opts.RetryBudget,
-			Logger:      log.With("peer", "fbox", "warehouse", w.Name),
-		})
-		if err != nil {
-			return nil, fmt.Errorf("warehouse %q: %w", w.Name, err)
-		}
-		whs = append(whs, orchestrator.Warehouse{Name: w.Name, StoreID: storeID, SKUField: w.SKUField,
-			API: api, PollInterval: w.FBox.PollInterval.Duration})
-	}
-	cd, err := provision.NewCDEK(cfg, instrumented(m, "cdek"))
-	if err != nil {
-		return nil, err
-	}
-	var delivery *orchestrator.Delivery
-	if cd != nil {
-		delivery = &orchestrator.Delivery{API: cd, Config: cfg.CDEK}
-	}
 	orch, err := orchestrator.New(orchestrator.Config{
-		Warehouses:        whs,
-		Statuses:          cfg.Statuses,
-		Receipt:           cfg.Receipt,
-		DocumentTypes:     cfg.MoySklad.Documents,
-		Delivery:          delivery,
 		RetryHorizon:      cfg.Queue.RetryHorizon.Duration,
 		ReconcileInterval: cfg.MoySklad.ReconcileInterval.Duration,
 		HookURL:           provision.HookURL(cfg),
@@ -124,10 +91,22 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 	if err != nil {
 		return nil, err
 	}
+	cd, err := provision.NewCDEK(cfg, instrumented(m, "cdek"))
+	if err != nil {
+		return nil, err
+	}
+	flows, err := buildFlows(ctx, cfg, orch, ms, cd, m, opts, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := orch.Register(flows...); err != nil {
+		return nil, err
+	}
 	store, err := storage.Open(ctx, storage.Config{
 		Path:              cfg.Database,
 		Workers:           orch.Workers(),
 		PeriodicJobs:      orch.PeriodicJobs(),
+		Middleware:        orch.Middleware(),
 		MaxWorkers:        cfg.Queue.Workers,
 		FetchPollInterval: opts.FetchPollInterval,
 		RetryPolicy:       opts.RetryPolicy,
@@ -192,15 +171,15 @@ func instrumented(m *metrics.Set, peer string) *http.Client {
 func scrape(ctx context.Context, m *metrics.Set, ms *moysklad.Client, store *storage.Store, stuckAfter time.Duration, log *slog.Logger) {
 	m.LimiterWaits.Set(float64(ms.Stats().LimiterWaits), "moysklad")
 	if counts, err := store.JobCounts(ctx); err == nil {
-		for _, st := range []string{"available", "running", "retryable", "scheduled", "completed", "cancelled", "discarded"} {
-			m.Jobs.Set(float64(counts[st]), st)
+		for _, st := range rivertype.JobStates() {
+			m.Jobs.Set(float64(counts[string(st)]), string(st))
 		}
 	} else {
 		log.Warn("metrics: job counts", "err", err)
 	}
-	settled := make([]string, len(fsm.Settled))
-	for i, st := range fsm.Settled {
-		settled[i] = string(st)
+	var settled []string
+	for _, st := range fsm.Settled() {
+		settled = append(settled, string(st))
 	}
 	if n, err := store.CountStuck(ctx, time.Now().Add(-stuckAfter), settled...); err == nil {
 		m.StuckDocuments.Set(float64(n))

@@ -5,12 +5,13 @@ import (
 	"time"
 )
 
-// TryLease takes the lease on key for owner until ttl from now, or renews
-// it when owner holds it already. It reports false while another owner
+// TryLease takes the lease on key for owner, or renews it when owner holds
+// it already. The lease lasts twice the longest job run (JobTimeout), so it
+// expires only when its holder died. It reports false while another owner
 // holds an unexpired lease: the database, not process memory, decides who
 // writes a document (one writer per document, across workers and restarts).
-func (s *Store) TryLease(ctx context.Context, key, owner string, ttl time.Duration) (bool, error) {
-	t := time.Now()
+func (s *Store) TryLease(ctx context.Context, key, owner string) (bool, error) {
+	t, ttl := time.Now(), 2*s.cfg.JobTimeout
 	res, err := s.db.ExecContext(ctx, `INSERT INTO leases (key, owner, until) VALUES (?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, until = excluded.until
 		WHERE leases.until < ? OR leases.owner = excluded.owner`,

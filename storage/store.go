@@ -31,6 +31,8 @@ type Config struct {
 	Workers *river.Workers
 	// PeriodicJobs are inserted on their schedule. Defaults to none.
 	PeriodicJobs []*river.PeriodicJob
+	// Middleware wraps every job's work. Defaults to none.
+	Middleware []rivertype.Middleware
 	// MaxWorkers is how many jobs run at once. Defaults to 4.
 	MaxWorkers int
 	// FetchPollInterval is how often idle workers look for jobs. Defaults to 200ms.
@@ -129,6 +131,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		JobTimeout:           cfg.JobTimeout,
 		Logger:               cfg.Logger,
 		MaxAttempts:          cfg.MaxAttempts,
+		Middleware:           cfg.Middleware,
 		PeriodicJobs:         cfg.PeriodicJobs,
 		RescueStuckJobsAfter: cfg.RescueStuckJobsAfter,
 		RetryPolicy:          cfg.RetryPolicy,

@@ -246,21 +246,34 @@ func TestAcceptOutdocs(t *testing.T) {
 func TestLease(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	ok, err := b.store.TryLease(b.ctx, "doc:supply/1", "job:1", time.Minute)
+	ok, err := b.store.TryLease(b.ctx, "doc:supply/1", "job:1")
 	require.NoError(t, err)
 	require.True(t, ok)
-	ok, err = b.store.TryLease(b.ctx, "doc:supply/1", "job:2", time.Minute)
+	ok, err = b.store.TryLease(b.ctx, "doc:supply/1", "job:2")
 	require.NoError(t, err)
 	require.False(t, ok, "one writer per document")
-	ok, err = b.store.TryLease(b.ctx, "doc:supply/1", "job:1", time.Minute)
+	ok, err = b.store.TryLease(b.ctx, "doc:supply/1", "job:1")
 	require.NoError(t, err)
 	require.True(t, ok, "the holder renews")
 	require.NoError(t, b.store.ReleaseLease(b.ctx, "doc:supply/1", "job:1"))
-	ok, err = b.store.TryLease(b.ctx, "doc:supply/1", "job:2", time.Millisecond)
+	ok, err = b.store.TryLease(b.ctx, "doc:supply/1", "job:2")
+	require.NoError(t, err)
+	require.True(t, ok, "a released lease is free")
+}
+
+// The lease is derived from the job timeout: it lapses only after a job
+// could no longer be running.
+func TestLeaseLapsesAfterTwiceTheJobTimeout(t *testing.T) {
+	t.Parallel()
+	b := setup(t, storage.Config{JobTimeout: 200 * time.Millisecond, RescueStuckJobsAfter: time.Minute})
+	ok, err := b.store.TryLease(b.ctx, "doc:supply/1", "job:1")
 	require.NoError(t, err)
 	require.True(t, ok)
-	time.Sleep(5 * time.Millisecond) // the lease's own clock: it must lapse
-	ok, err = b.store.TryLease(b.ctx, "doc:supply/1", "job:3", time.Minute)
+	ok, err = b.store.TryLease(b.ctx, "doc:supply/1", "job:2")
+	require.NoError(t, err)
+	require.False(t, ok, "held while the job may still run")
+	time.Sleep(450 * time.Millisecond) // the lease's own clock: it must lapse
+	ok, err = b.store.TryLease(b.ctx, "doc:supply/1", "job:2")
 	require.NoError(t, err)
 	require.True(t, ok, "an expired lease (its holder died) is taken over")
 }

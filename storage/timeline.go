@@ -6,13 +6,30 @@ import (
 	"time"
 )
 
+// TimelineKind says what a timeline entry is about.
+type TimelineKind string
+
+// Timeline kinds.
+const (
+	KindDecision   TimelineKind = "decision"   // what skladflow decided to do on a command
+	KindTransition TimelineKind = "transition" // a flow state change
+	KindCall       TimelineKind = "call"       // a call to a peer and its answer
+	KindWriteback  TimelineKind = "writeback"  // a write to MoySklad, with the mini-log lines
+	KindEvent      TimelineKind = "event"      // something a peer did (a warehouse document, a carrier status)
+	KindError      TimelineKind = "error"      // the cause of a failure
+	KindRefused    TimelineKind = "refused"    // a command the flow does not allow
+	KindRecovered  TimelineKind = "recovered"  // work a crash interrupted, found done and finished
+	KindOperator   TimelineKind = "operator"   // an operator's action
+	KindReconcile  TimelineKind = "reconcile"  // found by reconciliation, not by a notification
+)
+
 // TimelineEntry is one thing that happened to a document.
 type TimelineEntry struct {
 	ID      int64
 	DocType string
 	DocID   string
 	At      time.Time
-	Kind    string // "decision", "call", "writeback", "error", "transition", …
+	Kind    TimelineKind
 	Message string // one line
 	Detail  string // optional: codes, bodies, the mini-log lines written
 }

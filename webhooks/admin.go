@@ -118,7 +118,7 @@ func (s *Server) apiDocument(c echo.Context) error {
 	}
 	entries := make([]timelineJSON, len(tl))
 	for i, e := range tl {
-		entries[i] = timelineJSON{At: e.At, Kind: e.Kind, Message: e.Message, Detail: e.Detail}
+		entries[i] = timelineJSON{At: e.At, Kind: string(e.Kind), Message: e.Message, Detail: e.Detail}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"document": s.toJSON(d), "timeline": entries})
 }

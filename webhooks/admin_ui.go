@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/storage"
 )
 
@@ -81,10 +82,8 @@ func (s *Server) uiDocuments(c echo.Context) error {
 		}
 		views = append(views, v)
 	}
-	states := []string{"new", "submitting", "submitted", "submit_failed", "receiving", "received", "receive_failed", "not_arrived", "cancelling", "cancelled",
-		"ordering", "in_delivery", "order_failed", "delivered", "not_delivered"}
-	return render(c, "documents.html", map[string]any{"Title": "Документы", "Docs": views, "States": states,
-		"State": state, "Flow": flow, "Flows": []string{"inbound", "cdek"}, "Older": c.QueryParam("older"),
+	return render(c, "documents.html", map[string]any{"Title": "Документы", "Docs": views, "States": fsm.States(),
+		"State": state, "Flow": flow, "Flows": fsm.Names(), "Older": c.QueryParam("older"),
 		"Ages":  [][2]string{{"", "любой давности"}, {"1h", "старше часа"}, {"24h", "старше суток"}, {"168h", "старше недели"}},
 		"Stuck": stuckOnly, "Errors": errorsOnly})
 }
@@ -98,7 +97,7 @@ func (s *Server) uiDocument(c echo.Context) error {
 	}
 	entries := make([]entryView, len(tl))
 	for i, e := range tl {
-		entries[i] = entryView{At: e.At.In(moscow).Format("02.01 15:04:05.000"), Kind: e.Kind, Message: e.Message, Detail: strings.TrimSpace(e.Detail)}
+		entries[i] = entryView{At: e.At.In(moscow).Format("02.01 15:04:05.000"), Kind: string(e.Kind), Message: e.Message, Detail: strings.TrimSpace(e.Detail)}
 	}
 	flash := map[string]string{"retry": "Повтор поставлен в очередь.", "check": "Проверка поставлена в очередь."}[c.QueryParam("queued")]
 	return render(c, "document.html", map[string]any{"Title": d.Name, "Doc": s.view(d), "Timeline": entries, "Flash": flash})

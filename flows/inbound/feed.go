@@ -1,22 +1,35 @@
-package orchestrator
+package inbound
 
 import (
 	"context"
 	"fmt"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/orchestrator"
 	"github.com/skladflow/skladflow/storage"
 )
+
+type pollWorker struct {
+	river.WorkerDefaults[storage.PollFeedArgs]
+	f *Flow
+}
+
+func (w *pollWorker) Work(ctx context.Context, job *river.Job[storage.PollFeedArgs]) error {
+	_, err := w.f.PollFeed(ctx, job.Args.Warehouse, job.CreatedAt)
+	return err
+}
 
 // PollFeed reads the warehouse's not yet imported receipts and queues each
 // new one. FBox itself never pushes: this pull is the source of truth, and
 // a relay's push only makes it run sooner. Pushes received before start are
 // marked processed.
-func (o *Orchestrator) PollFeed(ctx context.Context, whName string, start time.Time) (int, error) {
-	wh, ok := o.warehouse(whName)
+func (f *Flow) PollFeed(ctx context.Context, whName string, start time.Time) (int, error) {
+	wh, ok := f.warehouse(whName)
 	if !ok {
-		return 0, fmt.Errorf("warehouse %q is not configured: %w", whName, errFinal)
+		return 0, fmt.Errorf("warehouse %q is not configured: %w", whName, orchestrator.ErrFinal)
 	}
 	unlocked, noRequest := false, false
 	hs, err := wh.API.ListOutdocs(ctx, fulfillment.OutdocFilter{
@@ -25,9 +38,9 @@ func (o *Orchestrator) PollFeed(ctx context.Context, whName string, start time.T
 	if err != nil {
 		return 0, fmt.Errorf("list outdocs of %s: %w", whName, err)
 	}
-	if err := o.reportUnrecognized(ctx, wh); err != nil {
+	if err := f.reportUnrecognized(ctx, wh); err != nil {
 		// Advisory: receipts still go on; the next poll tells staff.
-		o.log.Warn("unrecognized goods not reported", "warehouse", whName, "err", err)
+		f.o.Logger().Warn("unrecognized goods not reported", "warehouse", whName, "err", err)
 	}
 	// Corrections: the warehouse asks to unlock documents already imported.
 	yes := true
@@ -40,15 +53,15 @@ func (o *Orchestrator) PollFeed(ctx context.Context, whName string, start time.T
 		for i, h := range revise {
 			ids[i] = h.OutdocID
 		}
-		n, err := o.store.RequestRevert(ctx, whName, ids)
+		n, err := f.o.Store().RequestRevert(ctx, whName, ids)
 		if err != nil {
 			return 0, err
 		}
-		o.log.Info("warehouse asks to unlock documents for correction", "warehouse", whName, "outdocs", ids, "queued", n)
+		f.o.Logger().Info("warehouse asks to unlock documents for correction", "warehouse", whName, "outdocs", ids, "queued", n)
 	}
 	defer func() {
-		if err := o.store.MarkProcessed(ctx, storage.DocTypeWarehouse, whName, start); err != nil {
-			o.log.Error("mark pushes processed", "warehouse", whName, "err", err)
+		if err := f.o.Store().MarkProcessed(ctx, storage.DocTypeWarehouse, whName, start); err != nil {
+			f.o.Logger().Error("mark pushes processed", "warehouse", whName, "err", err)
 		}
 	}()
 	if len(hs) == 0 {
@@ -59,12 +72,12 @@ func (o *Orchestrator) PollFeed(ctx context.Context, whName string, start time.T
 		ods[i] = storage.Outdoc{Warehouse: whName, OutdocID: h.OutdocID, Type: h.OutdocType,
 			IndocID: h.IndocID, PartNum: h.PartNum, Status: storage.OutdocNew}
 	}
-	n, err := o.store.AcceptOutdocs(ctx, whName, ods)
+	n, err := f.o.Store().AcceptOutdocs(ctx, whName, ods)
 	if err != nil {
 		return 0, err
 	}
 	if n > 0 {
-		o.log.Info("warehouse documents queued", "warehouse", whName, "count", n)
+		f.o.Logger().Info("warehouse documents queued", "warehouse", whName, "count", n)
 	}
 	return n, nil
 }

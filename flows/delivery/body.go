@@ -1,4 +1,4 @@
-package orchestrator
+package delivery
 
 import (
 	"fmt"
@@ -8,7 +8,9 @@ import (
 
 	"github.com/skladflow/skladflow/cdek"
 	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/minilog"
 	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/orchestrator"
 )
 
 // orderNumber is our number for a CDEK order: it carries the document's
@@ -49,8 +51,8 @@ var translit = map[rune]string{'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д':
 // buildOrder turns a demand or customer order (agent and positions
 // expanded) into a CDEK e-shop order. Every problem staff must fix in
 // MoySklad is listed at once.
-func buildOrder(d *moysklad.Document, number string, c *config.CDEK) (cdek.Order, *TaskError) {
-	var problems []TaskProblem
+func buildOrder(d *moysklad.Document, number string, c *config.CDEK) (cdek.Order, orchestrator.Problems) {
+	var problems orchestrator.Problems
 	o := cdek.Order{Type: cdek.TypeEShop, Number: number, TariffCode: c.TariffCode, ShipmentPoint: c.ShipmentPoint,
 		Comment: fmt.Sprintf("МойСклад %s", d.Name)}
 	if f := c.FromLocation; f != nil {
@@ -64,13 +66,13 @@ func buildOrder(d *moysklad.Document, number string, c *config.CDEK) (cdek.Order
 	}
 	switch a := d.Agent; {
 	case a == nil || a.Name == "":
-		problems = append(problems, TaskProblem{Text: "не указан контрагент (получатель)"})
+		problems = append(problems, orchestrator.Problem{Text: "не указан контрагент (получатель)"})
 	default:
 		o.Recipient = cdek.Contact{Name: a.Name, Email: a.Email}
 		if phone := strings.TrimSpace(a.Phone); phone != "" {
 			o.Recipient.Phones = []cdek.Phone{{Number: phone}}
 		} else {
-			problems = append(problems, TaskProblem{Text: fmt.Sprintf("у контрагента «%s» не указан телефон", a.Name)})
+			problems = append(problems, orchestrator.Problem{Text: fmt.Sprintf("у контрагента «%s» не указан телефон", a.Name)})
 		}
 	}
 	if addr := strings.TrimSpace(d.ShipmentAddress); addr != "" {
@@ -80,22 +82,22 @@ func buildOrder(d *moysklad.Document, number string, c *config.CDEK) (cdek.Order
 		}
 		o.ToLocation = loc
 	} else {
-		problems = append(problems, TaskProblem{Text: "не указан адрес доставки"})
+		problems = append(problems, orchestrator.Problem{Text: "не указан адрес доставки"})
 	}
 	pkg := cdek.Package{Number: "1", Length: c.Package.Length, Width: c.Package.Width, Height: c.Package.Height}
 	rows := d.Rows()
 	if len(rows) == 0 {
-		problems = append(problems, TaskProblem{Text: "в документе нет позиций"})
+		problems = append(problems, orchestrator.Problem{Text: "в документе нет позиций"})
 	}
 	for i, p := range rows {
 		a := p.Assortment
 		if a == nil {
-			problems = append(problems, TaskProblem{Line: i + 1, Text: "нет товара"})
+			problems = append(problems, orchestrator.Problem{Line: i + 1, Text: "нет товара"})
 			continue
 		}
 		q := p.Quantity
 		if q <= 0 || q != math.Trunc(q) || q > 999 {
-			problems = append(problems, TaskProblem{Line: i + 1, Text: fmt.Sprintf("«%s»: количество %s, СДЭК принимает целое от 1 до 999", a.Name, qty(q))})
+			problems = append(problems, orchestrator.Problem{Line: i + 1, Text: fmt.Sprintf("«%s»: количество %s, СДЭК принимает целое от 1 до 999", a.Name, minilog.Qty(q))})
 			continue
 		}
 		w := unitWeight(a.Weight, c)
@@ -114,7 +116,7 @@ func buildOrder(d *moysklad.Document, number string, c *config.CDEK) (cdek.Order
 		pkg.Weight += w * int(q)
 	}
 	if len(problems) > 0 {
-		return cdek.Order{}, &TaskError{Problems: problems}
+		return cdek.Order{}, problems
 	}
 	o.Packages = []cdek.Package{pkg}
 	return o, nil

@@ -1,7 +1,6 @@
-package orchestrator
+package inbound
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -9,31 +8,8 @@ import (
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/moysklad/moyskladtest"
 )
-
-func product(id, article, name string) *moysklad.Product {
-	return &moysklad.Product{
-		Meta: moysklad.Meta{Href: "https://api.moysklad.ru/api/remap/1.2/entity/product/" + id, Type: "product"},
-		ID:   id, Article: article, Name: name,
-	}
-}
-
-func rows(t *testing.T, lines ...moysklad.Position) []moysklad.Position {
-	t.Helper()
-	// Round-trip through JSON so unmodelled fields (price) are kept as MoySklad sends them.
-	b, err := json.Marshal(lines)
-	require.NoError(t, err)
-	var out []moysklad.Position
-	require.NoError(t, json.Unmarshal(b, &out))
-	return out
-}
-
-func pos(id string, q float64, p *moysklad.Product) moysklad.Position {
-	var x moysklad.Position
-	b, _ := json.Marshal(map[string]any{"id": id, "quantity": q, "price": 15000.0, "assortment": p})
-	_ = json.Unmarshal(b, &x)
-	return x
-}
 
 var defaults = config.Receipt{Missing: config.MissingRemove, Defective: config.DefectiveAccept}
 
@@ -43,9 +19,9 @@ func supply(goods ...fulfillment.SupplyGood) *fulfillment.Supply {
 
 func TestAdjustShortSurplusMissingSubstituted(t *testing.T) {
 	t.Parallel()
-	a, b, c := product("a", "A-1", "Чайник"), product("b", "B-2", "Кружка"), product("c", "C-3", "Термос")
-	sub := product("d", "D-4", "Термос большой")
-	doc := rows(t, pos("p1", 10, a), pos("p2", 5, b), pos("p3", 6, c))
+	a, b, c := moyskladtest.Product("a", "A-1", "Чайник"), moyskladtest.Product("b", "B-2", "Кружка"), moyskladtest.Product("c", "C-3", "Термос")
+	sub := moyskladtest.Product("d", "D-4", "Термос большой")
+	doc := []moysklad.Position{moyskladtest.Position("p1", 10, a), moyskladtest.Position("p2", 5, b), moyskladtest.Position("p3", 6, c)}
 	got := sumReceipt(supply(
 		fulfillment.SupplyGood{GoodID: "A-1", PlanQnt: 10, UsefulQnt: 12},
 		fulfillment.SupplyGood{GoodID: "B-2", PlanQnt: 5, UsefulQnt: 3},
@@ -78,8 +54,8 @@ func TestAdjustShortSurplusMissingSubstituted(t *testing.T) {
 
 func TestAdjustMissingZeroPolicy(t *testing.T) {
 	t.Parallel()
-	a := product("a", "A-1", "Чайник")
-	adj := adjust(rows(t, pos("p1", 10, a)), sumReceipt(supply(fulfillment.SupplyGood{GoodID: "A-1", PlanQnt: 10})),
+	a := moyskladtest.Product("a", "A-1", "Чайник")
+	adj := adjust([]moysklad.Position{moyskladtest.Position("p1", 10, a)}, sumReceipt(supply(fulfillment.SupplyGood{GoodID: "A-1", PlanQnt: 10})),
 		"article", config.Receipt{Missing: config.MissingZero, Defective: config.DefectiveAccept}, nil)
 	require.Len(t, adj.Positions, 1)
 	require.Zero(t, adj.Positions[0].Quantity)
@@ -88,8 +64,8 @@ func TestAdjustMissingZeroPolicy(t *testing.T) {
 
 func TestAdjustDefectivePolicies(t *testing.T) {
 	t.Parallel()
-	a := product("a", "A-1", "Чайник")
-	doc := rows(t, pos("p1", 10, a))
+	a := moyskladtest.Product("a", "A-1", "Чайник")
+	doc := []moysklad.Position{moyskladtest.Position("p1", 10, a)}
 	got := sumReceipt(supply(fulfillment.SupplyGood{GoodID: "A-1", PlanQnt: 10, UsefulQnt: 8, DefectiveQnt: 2}))
 
 	acc := adjust(doc, got, "article", defaults, nil)
@@ -103,8 +79,8 @@ func TestAdjustDefectivePolicies(t *testing.T) {
 
 func TestAdjustSameGoodOnTwoLines(t *testing.T) {
 	t.Parallel()
-	a := product("a", "A-1", "Чайник")
-	doc := rows(t, pos("p1", 4, a), pos("p2", 6, a))
+	a := moyskladtest.Product("a", "A-1", "Чайник")
+	doc := []moysklad.Position{moyskladtest.Position("p1", 4, a), moyskladtest.Position("p2", 6, a)}
 	adj := adjust(doc, sumReceipt(supply(fulfillment.SupplyGood{GoodID: "A-1", PlanQnt: 10, UsefulQnt: 7})), "article", defaults, nil)
 	require.Equal(t, 4.0, adj.Positions[0].Quantity)
 	require.Equal(t, 3.0, adj.Positions[1].Quantity)
@@ -113,8 +89,8 @@ func TestAdjustSameGoodOnTwoLines(t *testing.T) {
 
 func TestAdjustExactHasNoDifferences(t *testing.T) {
 	t.Parallel()
-	a := product("a", "A-1", "Чайник")
-	adj := adjust(rows(t, pos("p1", 4, a)), sumReceipt(supply(fulfillment.SupplyGood{GoodID: "A-1", PlanQnt: 4, UsefulQnt: 4})), "article", defaults, nil)
+	a := moyskladtest.Product("a", "A-1", "Чайник")
+	adj := adjust([]moysklad.Position{moyskladtest.Position("p1", 4, a)}, sumReceipt(supply(fulfillment.SupplyGood{GoodID: "A-1", PlanQnt: 4, UsefulQnt: 4})), "article", defaults, nil)
 	require.Empty(t, adj.Differences)
 	require.Equal(t, 4.0, adj.Positions[0].Quantity)
 }

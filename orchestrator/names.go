@@ -66,11 +66,17 @@ func (e *UnknownStateError) Error() string {
 	return fmt.Sprintf("status %q does not exist for %s in MoySklad", e.Name, e.Type)
 }
 
-// state finds a configured status of a document type.
-func (o *Orchestrator) state(ctx context.Context, typ, name string) (moysklad.State, error) {
+// State finds a configured status of a document type.
+func (o *Orchestrator) State(ctx context.Context, typ, name string) (moysklad.State, error) {
 	s, ok, err := o.states.get(ctx, typ, name)
 	if err == nil && !ok {
 		err = &UnknownStateError{Type: typ, Name: name}
 	}
 	return s, err
+}
+
+// Attribute finds a custom field of a document type by name; ok is false
+// when the type has none of that name.
+func (o *Orchestrator) Attribute(ctx context.Context, typ, name string) (a moysklad.Attribute, ok bool, err error) {
+	return o.attrs.get(ctx, typ, name)
 }

@@ -1,4 +1,4 @@
-package orchestrator
+package inbound
 
 import (
 	"fmt"
@@ -6,19 +6,10 @@ import (
 	"strings"
 
 	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/minilog"
 	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/orchestrator"
 )
-
-// skuLabel names the SKU field the way staff see it in MoySklad.
-func skuLabel(field string) string {
-	switch field {
-	case moysklad.SKUCode:
-		return "Код"
-	case moysklad.SKUExternalCode:
-		return "Внешний код"
-	}
-	return "Артикул"
-}
 
 // indocID derives the warehouse document number from the MoySklad document,
 // so a retry after a crash reuses it (FBox answers 1001 instead of creating
@@ -31,71 +22,49 @@ func indocID(d *moysklad.Document, attempt int) string {
 	return id
 }
 
-// TaskProblem is one reason a document cannot be handed to the warehouse.
-type TaskProblem struct {
-	Line int    // 1-based position number, 0 for the whole document
-	Text string // Russian, for the mini-log
-}
-
-// TaskError lists every problem found in a document, so staff fix them all
-// at once.
-type TaskError struct{ Problems []TaskProblem }
-
-func (e *TaskError) Error() string {
-	parts := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		if p.Line > 0 {
-			parts[i] = fmt.Sprintf("стр. %d: %s", p.Line, p.Text)
-		} else {
-			parts[i] = p.Text
-		}
-	}
-	return strings.Join(parts, "; ")
-}
-
 // buildSupplyTask turns a document with expanded positions into a
 // goods_supply_task. Lines of the same good are merged: FBox plans per good.
-func buildSupplyTask(d *moysklad.Document, id, skuField string) (fulfillment.SupplyTask, *TaskError) {
+func buildSupplyTask(d *moysklad.Document, id, skuField string) (fulfillment.SupplyTask, orchestrator.Problems) {
 	t := fulfillment.SupplyTask{
 		IndocType: fulfillment.IndocSupplyTask,
 		IndocID:   id,
 		IndocTxt:  taskNote(d),
 	}
-	var problems []TaskProblem
+	var problems orchestrator.Problems
 	rows := d.Rows()
 	if len(rows) == 0 {
-		problems = append(problems, TaskProblem{Text: "в документе нет позиций"})
+		problems = append(problems, orchestrator.Problem{Text: "в документе нет позиций"})
 	}
 	index := map[string]int{}
 	for i, p := range rows {
 		line := i + 1
 		a := p.Assortment
 		if a == nil {
-			problems = append(problems, TaskProblem{Line: line, Text: "нет товара"})
+			problems = append(problems, orchestrator.Problem{Line: line, Text: "нет товара"})
 			continue
 		}
 		sku := a.SKU(skuField)
 		if sku == "" {
-			problems = append(problems, TaskProblem{Line: line,
+			problems = append(problems, orchestrator.Problem{Line: line,
 				Text: fmt.Sprintf("у товара «%s» не заполнено поле «%s»", a.Name, skuLabel(skuField))})
 			continue
 		}
 		q := p.Quantity
 		switch {
 		case q <= 0:
-			problems = append(problems, TaskProblem{Line: line, Text: fmt.Sprintf("%s «%s»: количество %s, нужно больше нуля", sku, a.Name, qty(q))})
+			problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("%s «%s»: количество %s, нужно больше нуля", sku, a.Name, minilog.Qty(q))})
 			continue
 		case q != math.Trunc(q):
-			problems = append(problems, TaskProblem{Line: line, Text: fmt.Sprintf("%s «%s»: дробное количество %s, склад принимает только целые", sku, a.Name, qty(q))})
+			problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("%s «%s»: дробное количество %s, склад принимает только целые", sku, a.Name, minilog.Qty(q))})
 			continue
 		case q > math.MaxInt32:
-			problems = append(problems, TaskProblem{Line: line, Text: fmt.Sprintf("%s «%s»: количество %s больше допустимого складом", sku, a.Name, qty(q))})
+			problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("%s «%s»: количество %s больше допустимого складом", sku, a.Name, minilog.Qty(q))})
 			continue
 		}
 		if j, ok := index[sku]; ok {
 			sum := int64(t.Items[j].PlanQnt) + int64(q)
 			if sum > math.MaxInt32 {
-				problems = append(problems, TaskProblem{Line: line, Text: fmt.Sprintf("%s: общее количество больше допустимого складом", sku)})
+				problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("%s: общее количество больше допустимого складом", sku)})
 				continue
 			}
 			t.Items[j].PlanQnt = int32(sum)
@@ -110,7 +79,7 @@ func buildSupplyTask(d *moysklad.Document, id, skuField string) (fulfillment.Sup
 		t.Goods = append(t.Goods, g)
 	}
 	if len(problems) > 0 {
-		return fulfillment.SupplyTask{}, &TaskError{Problems: problems}
+		return fulfillment.SupplyTask{}, problems
 	}
 	return t, nil
 }
@@ -129,14 +98,6 @@ func name255(s string) string {
 		return string(r[:255])
 	}
 	return s
-}
-
-// qty prints a quantity without a needless fraction.
-func qty(q float64) string {
-	if q == math.Trunc(q) && math.Abs(q) < 1e15 {
-		return fmt.Sprintf("%d", int64(q))
-	}
-	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.3f", q), "0"), ".")
 }
 
 // sameTask reports whether a task the warehouse holds is the one we would

@@ -1,4 +1,4 @@
-package orchestrator
+package inbound
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/orchestrator"
 	"github.com/skladflow/skladflow/storage"
 )
 
@@ -14,7 +15,7 @@ import (
 // which items the warehouse received without a known barcode: its receipt
 // cannot complete until they are identified, so the document waits. Each
 // barcode is named once.
-func (o *Orchestrator) reportUnrecognized(ctx context.Context, wh *Warehouse) error {
+func (f *Flow) reportUnrecognized(ctx context.Context, wh *Warehouse) error {
 	items, err := wh.API.Unrecognized(ctx)
 	if err != nil {
 		return fmt.Errorf("recognition list of %s: %w", wh.Name, err)
@@ -30,17 +31,17 @@ func (o *Orchestrator) reportUnrecognized(ctx context.Context, wh *Warehouse) er
 		}
 	}
 	for _, indoc := range order {
-		row, err := o.store.DocumentByIndoc(ctx, indoc)
+		row, err := f.o.Store().DocumentByIndoc(ctx, indoc)
 		if errors.Is(err, storage.ErrNotFound) {
 			continue // not ours
 		}
 		if err != nil {
 			return err
 		}
-		err = o.withLease(ctx, docKey(row.Type, row.ID), "poll:"+wh.Name, func() error {
-			return o.writeUnrecognized(ctx, wh, row, byIndoc[indoc])
+		err = f.o.WithDocument(ctx, row.Type, row.ID, func() error {
+			return f.writeUnrecognized(ctx, wh, row, byIndoc[indoc])
 		})
-		if err != nil && !errors.Is(err, errBusy) { // a busy document is told on the next poll
+		if err != nil && !errors.Is(err, orchestrator.ErrBusy) { // a busy document is told on the next poll
 			return err
 		}
 	}
@@ -62,14 +63,18 @@ func unrecognizedText(it fulfillment.Unrecognized, in fulfillment.UnrecognizedIn
 // has been told about the item.
 func barcodeMark(barcode string) string { return "ШК " + barcode }
 
-func (o *Orchestrator) writeUnrecognized(ctx context.Context, wh *Warehouse, row storage.Document, items []string) error {
-	doc, err := o.ms.GetDocument(ctx, row.Type, row.ID, "state")
+func (f *Flow) writeUnrecognized(ctx context.Context, wh *Warehouse, row storage.Document, items []string) error {
+	doc, err := f.o.MoySklad().GetDocument(ctx, row.Type, row.ID, "state")
+	if err != nil {
+		return err
+	}
+	r, err := f.o.NewRun(ctx, doc, row)
 	if err != nil {
 		return err
 	}
 	var fresh []string
 	for _, it := range items {
-		if !strings.Contains(doc.Description, strings.SplitN(it, " «", 2)[0]) {
+		if !strings.Contains(r.Doc.Description, strings.SplitN(it, " «", 2)[0]) {
 			fresh = append(fresh, it)
 		}
 	}
@@ -77,10 +82,10 @@ func (o *Orchestrator) writeUnrecognized(ctx context.Context, wh *Warehouse, row
 		return nil
 	}
 	line := fmt.Sprintf("Склад %s принял неопознанный товар по заданию %s: %s. Приёмка не завершится, пока склад его не опознает: сообщите складу, что это за товар (артикул)",
-		wh.Name, row.IndocID, strings.Join(fresh, "; "))
-	entry, err := o.writeBack(ctx, doc, doc.StateName(), nil, nil, line)
+		wh.Name, r.Row.IndocID, strings.Join(fresh, "; "))
+	entry, err := r.Say(ctx, r.Status(), line)
 	if err != nil {
 		return err
 	}
-	return o.note(ctx, row, storage.TimelineEntry{Kind: "event", Message: "склад: неопознанный товар", Detail: strings.Join(fresh, "\n")}, entry)
+	return r.Note(ctx, storage.TimelineEntry{Kind: storage.KindEvent, Message: "склад: неопознанный товар", Detail: strings.Join(fresh, "\n")}, entry)
 }

@@ -1,4 +1,4 @@
-package orchestrator
+package delivery
 
 import (
 	"testing"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/moysklad/moyskladtest"
 )
 
 func cdekConfig(t *testing.T) *config.CDEK {
@@ -28,7 +29,7 @@ func TestOrderNumber(t *testing.T) {
 
 func TestBuildOrderListsEveryProblem(t *testing.T) {
 	t.Parallel()
-	d := document(t, moysklad.TypeDemand, pos("p1", 1.5, product("a", "A-1", "Чайник")))
+	d := moyskladtest.Document(moysklad.TypeDemand, moyskladtest.Position("p1", 1.5, moyskladtest.Product("a", "A-1", "Чайник")))
 	d.Agent = &moysklad.Counterparty{Name: "Иванов Иван"}
 	_, problems := buildOrder(d, "MS-1", cdekConfig(t))
 	require.EqualError(t, problems, "у контрагента «Иванов Иван» не указан телефон; не указан адрес доставки; "+
@@ -37,9 +38,9 @@ func TestBuildOrderListsEveryProblem(t *testing.T) {
 
 func TestBuildOrderWeights(t *testing.T) {
 	t.Parallel()
-	heavy := product("a", "A-1", "Чайник")
+	heavy := moyskladtest.Product("a", "A-1", "Чайник")
 	heavy.Weight = 1.25
-	d := document(t, moysklad.TypeDemand, pos("p1", 2, heavy), pos("p2", 1, product("b", "B-2", "Кружка")))
+	d := moyskladtest.Document(moysklad.TypeDemand, moyskladtest.Position("p1", 2, heavy), moyskladtest.Position("p2", 1, moyskladtest.Product("b", "B-2", "Кружка")))
 	d.Agent = &moysklad.Counterparty{Name: "Иванов Иван", Phone: "+79990000000"}
 	d.ShipmentAddress = "г Москва, ул Тверская, д 1"
 	c := cdekConfig(t)

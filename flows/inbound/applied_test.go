@@ -1,4 +1,4 @@
-package orchestrator
+package inbound
 
 import (
 	"testing"
@@ -8,19 +8,20 @@ import (
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/moysklad/moyskladtest"
 )
 
 // withdraw is the mirror of adjust: taking a part's units out of what the
 // final receipt wrote gives what the final would have written without it.
 func TestWithdrawMirrorsAdjust(t *testing.T) {
 	t.Parallel()
-	kettle := product("k", "KT", "Чайник")
-	planned := rows(t, pos("1", 5, kettle), pos("2", 5, kettle))
+	kettle := moyskladtest.Product("k", "KT", "Чайник")
+	planned := []moysklad.Position{moyskladtest.Position("1", 5, kettle), moyskladtest.Position("2", 5, kettle)}
 	withPart := adjust(planned, []received{{SKU: "KT", Useful: 12}}, moysklad.SKUArticle, defaults, nil)
 	for _, part := range []int64{4, 9, 12} {
 		without := adjust(planned, []received{{SKU: "KT", Useful: 12 - part}}, moysklad.SKUArticle, defaults, nil)
 		// As MoySklad gives it back: the same lines, goods expanded.
-		written := rows(t, pos("1", withPart.Positions[0].Quantity, kettle), pos("2", withPart.Positions[1].Quantity, kettle))
+		written := []moysklad.Position{moyskladtest.Position("1", withPart.Positions[0].Quantity, kettle), moyskladtest.Position("2", withPart.Positions[1].Quantity, kettle)}
 		got, said := withdraw(written, []unit{{SKU: "KT", Qty: part}}, moysklad.SKUArticle, defaults)
 		require.Equal(t, quantitiesOf(without.Positions), quantitiesOf(got), "part of %d", part)
 		require.Len(t, said, 1)
@@ -29,11 +30,11 @@ func TestWithdrawMirrorsAdjust(t *testing.T) {
 
 func TestWithdrawKeepsEmptyLinesUnderZeroPolicy(t *testing.T) {
 	t.Parallel()
-	mug := product("m", "MG", "Кружка")
+	mug := moyskladtest.Product("m", "MG", "Кружка")
 	zero := config.Receipt{Missing: config.MissingZero, Defective: config.DefectiveAccept}
-	got, _ := withdraw(rows(t, pos("1", 3, mug)), []unit{{SKU: "MG", Qty: 3}}, moysklad.SKUArticle, zero)
+	got, _ := withdraw([]moysklad.Position{moyskladtest.Position("1", 3, mug)}, []unit{{SKU: "MG", Qty: 3}}, moysklad.SKUArticle, zero)
 	require.Equal(t, []float64{0}, quantitiesOf(got))
-	got, _ = withdraw(rows(t, pos("1", 3, mug)), []unit{{SKU: "MG", Qty: 3}}, moysklad.SKUArticle, defaults)
+	got, _ = withdraw([]moysklad.Position{moyskladtest.Position("1", 3, mug)}, []unit{{SKU: "MG", Qty: 3}}, moysklad.SKUArticle, defaults)
 	require.Empty(t, got)
 }
 

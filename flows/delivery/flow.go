@@ -1,0 +1,161 @@
+// Package delivery is the flow of shipments handed to CDEK: a demand or
+// customer order set to «Передать в СДЭК» becomes a CDEK order; skladflow
+// writes «Передан в СДЭК» and the CDEK number once CDEK has validated the
+// order, follows the parcel's statuses from pushes and polling, and
+// cancels the order (or orders a refusal) on «Отменить».
+package delivery
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/skladflow/skladflow/cdek"
+	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/fsm"
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/orchestrator"
+	"github.com/skladflow/skladflow/storage"
+)
+
+// Carrier is what the flow needs of the CDEK client.
+type Carrier interface {
+	CreateOrder(ctx context.Context, o cdek.Order) (*cdek.Envelope, error)
+	GetOrder(ctx context.Context, uuid string) (*cdek.Envelope, error)
+	FindOrder(ctx context.Context, number string) (*cdek.Envelope, error)
+	DeleteOrder(ctx context.Context, uuid string) (*cdek.Envelope, error)
+	Refuse(ctx context.Context, uuid string) (*cdek.Envelope, error)
+}
+
+// Config configures the delivery flow. Every value comes from a validated
+// configuration, where the defaults are.
+type Config struct {
+	// API is the CDEK client. Required.
+	API Carrier
+	// CDEK is the cdek section. Required.
+	CDEK *config.CDEK
+	// Statuses are the MoySklad status names. Required.
+	Statuses config.Statuses
+}
+
+// Flow is the delivery flow.
+type Flow struct {
+	cfg Config
+	o   *orchestrator.Orchestrator
+}
+
+// New builds the flow on the machinery; register it with o.Register.
+func New(o *orchestrator.Orchestrator, cfg Config) (*Flow, error) {
+	if cfg.API == nil || cfg.CDEK == nil || cfg.Statuses.CDEKSubmit == "" {
+		return nil, errors.New("delivery: API, CDEK and Statuses are required")
+	}
+	return &Flow{cfg: cfg, o: o}, nil
+}
+
+// Table is the delivery flow table.
+func (f *Flow) Table() *fsm.Flow { return fsm.Delivery() }
+
+// DocumentTypes are the shipment document types of the cdek section.
+func (f *Flow) DocumentTypes() []string { return f.cfg.CDEK.Documents }
+
+// Expand: the order needs the goods and the recipient.
+func (f *Flow) Expand() []string { return []string{"state", "positions.assortment", "agent"} }
+
+// Commands: documents left in «Передать в СДЭК» are looked for.
+func (f *Flow) Commands() []string { return []string{f.cfg.Statuses.CDEKSubmit} }
+
+// States are the statuses of the delivery flow on every shipment document
+// type: the command, the results, cancellation, and every status of the
+// CDEK status map (Successful for delivered, Unsuccessful for not
+// delivered). setup creates them.
+func States(s config.Statuses, c *config.CDEK) []moysklad.State {
+	out := []moysklad.State{
+		{Name: s.CDEKSubmit, StateType: moysklad.StateRegular},
+		{Name: s.CDEKSubmitted, StateType: moysklad.StateRegular},
+		{Name: s.CDEKFailed, StateType: moysklad.StateUnsuccessful},
+		{Name: s.Cancel, StateType: moysklad.StateRegular},
+		{Name: s.Cancelled, StateType: moysklad.StateUnsuccessful},
+		{Name: s.CancelFailed, StateType: moysklad.StateUnsuccessful},
+	}
+	seen := map[string]bool{}
+	for _, st := range out {
+		seen[st.Name] = true
+	}
+	codes := make([]string, 0, len(c.Statuses))
+	for code := range c.Statuses {
+		codes = append(codes, code)
+	}
+	slices.Sort(codes)
+	for _, code := range codes {
+		name := c.Statuses[code]
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		kind := moysklad.StateRegular
+		switch event(code) {
+		case fsm.Deliver:
+			kind = moysklad.StateSuccessful
+		case fsm.NotDeliver:
+			kind = moysklad.StateUnsuccessful
+		}
+		out = append(out, moysklad.State{Name: name, StateType: kind})
+	}
+	return out
+}
+
+// AddWorkers adds the job that polls orders on their way.
+func (f *Flow) AddWorkers(w *river.Workers) { river.AddWorker(w, &pollWorker{f: f}) }
+
+// PeriodicJobs poll the orders on their way: CDEK sends each push once and
+// never again.
+func (f *Flow) PeriodicJobs() []*river.PeriodicJob {
+	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(f.cfg.CDEK.PollInterval.Duration),
+		func() (river.JobArgs, *river.InsertOpts) { return PollArgs{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})}
+}
+
+// Process acts on a shipment document's status: the CDEK command,
+// cancellation, or (with no command) the order's progress at CDEK.
+func (f *Flow) Process(ctx context.Context, r *orchestrator.Run) error {
+	state, status, st := r.State(), r.Status(), f.cfg.Statuses
+	switch {
+	case status == st.CDEKSubmit && fsm.Delivery().Can(state, fsm.Order):
+		return f.order(ctx, r)
+	case status == st.CDEKSubmit:
+		return f.refuseOrder(ctx, r)
+	case status == st.Cancel && fsm.Delivery().Can(state, fsm.Cancel):
+		return f.cancel(ctx, r)
+	case status == st.Cancel:
+		return f.refuseCancel(ctx, r)
+	case state == fsm.Ordering:
+		return f.checkOrder(ctx, r)
+	case state == fsm.InDelivery:
+		return f.track(ctx, r)
+	}
+	f.o.Logger().Debug("no command", "type", r.Row.Type, "id", r.Row.ID, "status", status, "state", state)
+	return nil
+}
+
+// Rerun submits a refused order again on an operator's request; anything
+// else is processed as if notified.
+func (f *Flow) Rerun(ctx context.Context, r *orchestrator.Run) error {
+	if r.State() != fsm.OrderFailed {
+		return f.Process(ctx, r)
+	}
+	if err := r.Note(ctx, storage.TimelineEntry{Kind: storage.KindOperator, Message: "повторный запуск по запросу оператора"}); err != nil {
+		return err
+	}
+	return f.order(ctx, r)
+}
+
+// pending asks for another look at an order CDEK has not validated yet:
+// soon at first (it takes seconds, rarely minutes), then less often,
+// without using up attempts.
+func (f *Flow) pending(ctx context.Context) error {
+	wait := max(f.cfg.CDEK.CheckAfter.Duration, orchestrator.JobAge(ctx, f.o.Now())/4)
+	return orchestrator.Later(min(wait, time.Minute))
+}

@@ -1,0 +1,205 @@
+// Package inbound is the flow of goods into a fulfillment warehouse: a
+// supply or a move into a warehouse store set to «Передать» becomes a
+// goods_supply_task at the warehouse; the warehouse's receipts
+// (goods_supply: parts, surplus, the final receipt, corrections) set the
+// document's positions to what really arrived and post it; «Отменить»
+// deletes the task while the warehouse allows it.
+package inbound
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/fsm"
+	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/orchestrator"
+	"github.com/skladflow/skladflow/storage"
+)
+
+// Warehouse is one configured fulfillment warehouse.
+type Warehouse struct {
+	// Name is shown to staff («БетаПРО»). Required.
+	Name string
+	// StoreID is the id of the MoySklad store that is this warehouse. Required.
+	StoreID string
+	// SKUField keys goods at the warehouse: article, code or externalCode.
+	// Required (config defaults it to article).
+	SKUField string
+	// API is the warehouse's WMS. Required.
+	API fulfillment.Warehouse
+	// PollInterval is how often its document feed is read. Required
+	// (config defaults it to 1m).
+	PollInterval time.Duration
+}
+
+// Config configures the inbound flow. Every value comes from a validated
+// configuration, where the defaults are.
+type Config struct {
+	// Warehouses are the fulfillment warehouses. At least one is required.
+	Warehouses []Warehouse
+	// Statuses are the MoySklad status names. Required.
+	Statuses config.Statuses
+	// Receipt is the receipt policy. Required.
+	Receipt config.Receipt
+	// DocumentTypes are the inbound document types (supply, move). Required.
+	DocumentTypes []string
+}
+
+func (c *Config) validate() error {
+	if len(c.Warehouses) == 0 || len(c.DocumentTypes) == 0 {
+		return errors.New("inbound: Warehouses and DocumentTypes are required")
+	}
+	for i, w := range c.Warehouses {
+		if w.Name == "" || w.StoreID == "" || w.API == nil || w.SKUField == "" || w.PollInterval <= 0 {
+			return fmt.Errorf("inbound: warehouse %d: Name, StoreID, API, SKUField and PollInterval are required", i)
+		}
+	}
+	if c.Statuses.Submit == "" || c.Receipt.Missing == "" {
+		return errors.New("inbound: Statuses and Receipt are required")
+	}
+	return nil
+}
+
+// Flow is the inbound flow.
+type Flow struct {
+	cfg Config
+	o   *orchestrator.Orchestrator
+}
+
+// New builds the flow on the machinery; register it with o.Register.
+func New(o *orchestrator.Orchestrator, cfg Config) (*Flow, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &Flow{cfg: cfg, o: o}, nil
+}
+
+// Table is the inbound flow table.
+func (f *Flow) Table() *fsm.Flow { return fsm.Inbound() }
+
+// DocumentTypes are the configured inbound document types.
+func (f *Flow) DocumentTypes() []string { return f.cfg.DocumentTypes }
+
+// Expand: a task needs the goods of every position.
+func (f *Flow) Expand() []string { return []string{"state", "positions.assortment"} }
+
+// Commands: documents left in «Передать» are looked for.
+func (f *Flow) Commands() []string { return []string{f.cfg.Statuses.Submit} }
+
+// States are the statuses of the inbound flow, on every inbound document
+// type: Successful for the final success, Unsuccessful for errors, Regular
+// otherwise. setup creates them.
+func States(s config.Statuses) []moysklad.State {
+	return []moysklad.State{
+		{Name: s.Submit, StateType: moysklad.StateRegular},
+		{Name: s.Submitted, StateType: moysklad.StateRegular},
+		{Name: s.SubmitFailed, StateType: moysklad.StateUnsuccessful},
+		{Name: s.Receiving, StateType: moysklad.StateRegular},
+		{Name: s.Received, StateType: moysklad.StateSuccessful},
+		{Name: s.ReceiveFailed, StateType: moysklad.StateUnsuccessful},
+		{Name: s.NotArrived, StateType: moysklad.StateUnsuccessful},
+		{Name: s.Cancel, StateType: moysklad.StateRegular},
+		{Name: s.Cancelled, StateType: moysklad.StateUnsuccessful},
+		{Name: s.CancelFailed, StateType: moysklad.StateUnsuccessful},
+	}
+}
+
+// AddWorkers adds the jobs that apply warehouse documents and read the
+// warehouses' feeds.
+func (f *Flow) AddWorkers(w *river.Workers) {
+	river.AddWorker(w, &applyWorker{f: f})
+	river.AddWorker(w, &pollWorker{f: f})
+}
+
+// PeriodicJobs poll every warehouse's document feed.
+func (f *Flow) PeriodicJobs() []*river.PeriodicJob {
+	var jobs []*river.PeriodicJob
+	for _, w := range f.cfg.Warehouses {
+		name := w.Name
+		jobs = append(jobs, river.NewPeriodicJob(river.PeriodicInterval(w.PollInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return storage.PollFeedArgs{Warehouse: name}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}))
+	}
+	return jobs
+}
+
+// Process acts on the document's status: «Передать», «Отменить», or a
+// submission a crash interrupted.
+func (f *Flow) Process(ctx context.Context, r *orchestrator.Run) error {
+	wh, ok := f.warehouseFor(r.Doc)
+	if !ok {
+		f.o.Logger().Debug("not a fulfillment document", "type", r.Row.Type, "id", r.Row.ID)
+		return nil
+	}
+	st, state, status := f.cfg.Statuses, r.State(), r.Status()
+	switch {
+	case status == st.Submit && state == fsm.ReceiveFailed:
+		return f.retryReceipt(ctx, r)
+	case status == st.Submit && fsm.Inbound().Can(state, fsm.Submit):
+		return f.submit(ctx, r, wh)
+	case status == st.Submit:
+		return f.refuseSubmit(ctx, r, wh)
+	case status == st.Cancel && fsm.Inbound().Can(state, fsm.Cancel):
+		return f.cancel(ctx, r, wh)
+	case status == st.Cancel:
+		return f.refuseCancel(ctx, r, wh)
+	case state == fsm.Submitting:
+		return f.resumeSubmit(ctx, r)
+	}
+	f.o.Logger().Debug("no command", "type", r.Row.Type, "id", r.Row.ID, "status", status, "state", state)
+	return nil
+}
+
+// Rerun submits a failed submission again and applies a failed receipt
+// again; anything else is processed as if notified.
+func (f *Flow) Rerun(ctx context.Context, r *orchestrator.Run) error {
+	switch r.State() {
+	case fsm.SubmitFailed, fsm.Submitting, fsm.ReceiveFailed:
+	default:
+		return f.Process(ctx, r)
+	}
+	wh, ok := f.warehouseFor(r.Doc)
+	if !ok {
+		return fmt.Errorf("%s %s is no longer in a fulfillment store: %w", r.Row.Type, r.Row.ID, orchestrator.ErrFinal)
+	}
+	if err := r.Note(ctx, storage.TimelineEntry{Kind: storage.KindOperator, Message: "повторный запуск по запросу оператора"}); err != nil {
+		return err
+	}
+	if r.State() == fsm.ReceiveFailed {
+		return f.retryReceipt(ctx, r)
+	}
+	return f.submit(ctx, r, wh)
+}
+
+func (f *Flow) warehouse(name string) (*Warehouse, bool) {
+	for i := range f.cfg.Warehouses {
+		if f.cfg.Warehouses[i].Name == name {
+			return &f.cfg.Warehouses[i], true
+		}
+	}
+	return nil, false
+}
+
+// warehouseFor finds the warehouse a document brings goods into: the store
+// of a supply, the target store of a move.
+func (f *Flow) warehouseFor(d *moysklad.Document) (*Warehouse, bool) {
+	var store string
+	switch d.Type() {
+	case moysklad.TypeSupply:
+		store = d.Store.ID()
+	case moysklad.TypeMove:
+		store = d.TargetStore.ID()
+	}
+	for i := range f.cfg.Warehouses {
+		if store != "" && f.cfg.Warehouses[i].StoreID == store {
+			return &f.cfg.Warehouses[i], true
+		}
+	}
+	return nil, false
+}

@@ -1,0 +1,253 @@
+package inbound
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/skladflow/skladflow/fsm"
+	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/orchestrator"
+	"github.com/skladflow/skladflow/storage"
+)
+
+// applyPart records a non-final part of a partial receipt: positions change
+// only when the final part arrives.
+func (f *Flow) applyPart(ctx context.Context, r *orchestrator.Run, wh *Warehouse, od storage.Outdoc, s *fulfillment.Supply) error {
+	var n int64
+	for _, r := range sumReceipt(s) {
+		n += r.Useful + r.Defective
+	}
+	line := fmt.Sprintf("Принимается на складе %s: часть %d %s, принято %d шт.", wh.Name, partNum(s), outdocMark(od.OutdocID), n)
+	if surplusOf(s) != "" {
+		line = fmt.Sprintf("Принимается на складе %s: излишки %s, %d шт., будут учтены при оприходовании", wh.Name, outdocMark(od.OutdocID), n)
+	}
+	entry, err := r.Say(ctx, f.cfg.Statuses.Receiving, line)
+	if err != nil {
+		return err
+	}
+	return f.recordApplied(ctx, r, wh, od, s, entry)
+}
+
+// applyFinal sets the document's positions to everything that arrived,
+// posts it and sets «Проведён» in one PUT.
+func (f *Flow) applyFinal(ctx context.Context, r *orchestrator.Run, wh *Warehouse, od storage.Outdoc, s *fulfillment.Supply) error {
+	parts, counted, err := f.earlierParts(ctx, od)
+	if err != nil {
+		return err
+	}
+	got := sumReceipt(append(parts, s)...)
+	mark := outdocMark(od.OutdocID)
+	if nothingArrived(got) {
+		line := fmt.Sprintf("Склад %s закрыл задание %s: товар не поступил %s. Позиции не изменены, документ не проведён",
+			wh.Name, r.Row.IndocID, mark)
+		entry, err := r.Say(ctx, f.cfg.Statuses.NotArrived, line)
+		if err != nil {
+			return err
+		}
+		return f.finishReceipt(ctx, r, wh, od, fsm.NothingArrived, "", nil, entry)
+	}
+
+	found, missing, err := f.findUnplanned(ctx, wh, r.Doc.Rows(), got)
+	if err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		// No outdocMark here: the receipt is not written yet, and the mark
+		// means "written".
+		line := fmt.Sprintf("Приёмка не проведена: склад %s принял по документу %d товар, которого нет в МойСклад: %s. Создайте товар и снова установите статус «%s»",
+			wh.Name, od.OutdocID, strings.Join(missing, "; "), f.cfg.Statuses.Submit)
+		entry, err := r.Say(ctx, f.cfg.Statuses.ReceiveFailed, line)
+		if err != nil {
+			return err
+		}
+		return f.finishReceipt(ctx, r, wh, od, fsm.ReceiptFail, line, nil, entry)
+	}
+
+	adj := adjust(r.Doc.Rows(), got, wh.SKUField, f.cfg.Receipt, found)
+	line := fmt.Sprintf("Оприходовано на складе %s %s: принято %d из %d шт.", wh.Name, mark, adj.Accepted, adj.Expected)
+	if len(adj.Differences) == 0 {
+		line += ", без расхождений"
+	} else {
+		line += "; расхождения: " + strings.Join(adj.Differences, "; ")
+	}
+	posted := true
+	entry, err := r.WriteBack(ctx, f.cfg.Statuses.Received, moysklad.DocumentUpdate{Positions: &adj.Positions, Applicable: &posted}, line)
+	if err != nil {
+		return err
+	}
+	return f.finishReceipt(ctx, r, wh, od, fsm.ReceiptApplied, "", counted, entry)
+}
+
+func nothingArrived(got []received) bool {
+	for _, r := range got {
+		if r.Useful+r.Defective > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func partNum(s *fulfillment.Supply) int32 {
+	if s.PartNum == nil {
+		return 0
+	}
+	return *s.PartNum
+}
+
+// applyLate adds a part or surplus document that came after the document
+// was already received and posted.
+func (f *Flow) applyLate(ctx context.Context, r *orchestrator.Run, wh *Warehouse, od storage.Outdoc, s *fulfillment.Supply) error {
+	late := sumReceipt(s)
+	found, missing, err := f.findUnplanned(ctx, wh, r.Doc.Rows(), late)
+	if err != nil {
+		return err
+	}
+	what := "Излишки"
+	if surplusOf(s) == "" {
+		what = fmt.Sprintf("Часть %d приёмки", partNum(s))
+	}
+	mark := outdocMark(od.OutdocID)
+	if len(missing) > 0 {
+		line := fmt.Sprintf("%s не учтены: склад %s принял по документу %d товар, которого нет в МойСклад: %s", what, wh.Name, od.OutdocID, strings.Join(missing, "; "))
+		entry, err := r.Say(ctx, f.cfg.Statuses.Received, line)
+		if err != nil {
+			return err
+		}
+		if err := r.Note(ctx, entry); err != nil {
+			return err
+		}
+		return f.o.Store().UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
+			x.Status, x.Error = storage.OutdocFailed, line
+			return nil
+		})
+	}
+	adj := adjust(r.Doc.Rows(), withCurrent(r.Doc.Rows(), late, wh.SKUField), wh.SKUField, f.cfg.Receipt, found)
+	line := fmt.Sprintf("%s на складе %s %s: добавлено %d шт.; %s", what, wh.Name, mark, adj.Accepted-adj.Expected, strings.Join(adj.Differences, "; "))
+	posted := true
+	entry, err := r.WriteBack(ctx, f.cfg.Statuses.Received, moysklad.DocumentUpdate{Positions: &adj.Positions, Applicable: &posted}, line)
+	if err != nil {
+		return err
+	}
+	return f.finishReceipt(ctx, r, wh, od, fsm.SurplusApplied, "", nil, entry)
+}
+
+// findUnplanned looks up in MoySklad the goods a receipt has that no line of
+// the document has. missing describes those it cannot find.
+func (f *Flow) findUnplanned(ctx context.Context, wh *Warehouse, rows []moysklad.Position, got []received) (map[string]moysklad.Product, []string, error) {
+	found := map[string]moysklad.Product{}
+	var missing []string
+	for _, r := range unplannedSKUs(rows, got, wh.SKUField) {
+		ps, err := f.o.MoySklad().FindProducts(ctx, wh.SKUField, r.SKU)
+		if err != nil {
+			return nil, nil, fmt.Errorf("find product %s: %w", r.SKU, err)
+		}
+		switch len(ps) {
+		case 1:
+			found[r.SKU] = ps[0]
+		case 0:
+			missing = append(missing, fmt.Sprintf("%s (%d шт.) — нет товара с полем «%s» = %s", r.SKU, r.Useful+r.Defective, skuLabel(wh.SKUField), r.SKU))
+		default:
+			missing = append(missing, fmt.Sprintf("%s (%d шт.) — товаров с полем «%s» = %s несколько (%d)", r.SKU, r.Useful+r.Defective, skuLabel(wh.SKUField), r.SKU, len(ps)))
+		}
+	}
+	return found, missing, nil
+}
+
+// earlierParts are the parts (and separate surplus documents) of the same
+// task applied before the final receipt, with their ids: the final counts
+// them in.
+func (f *Flow) earlierParts(ctx context.Context, od storage.Outdoc) ([]*fulfillment.Supply, []int64, error) {
+	all, err := f.o.Store().OutdocsByIndoc(ctx, od.IndocID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var (
+		parts []*fulfillment.Supply
+		ids   []int64
+	)
+	for _, x := range all {
+		if x.OutdocID == od.OutdocID || (x.Status != storage.OutdocApplied && x.Status != storage.OutdocLocked) {
+			continue
+		}
+		var s fulfillment.Supply
+		if err := json.Unmarshal(x.Body, &s); err != nil {
+			return nil, nil, fmt.Errorf("stored outdoc %d: %w", x.OutdocID, err)
+		}
+		if kindOf(x, &s) == kindPart {
+			parts, ids = append(parts, &s), append(ids, x.OutdocID)
+		}
+	}
+	return parts, ids, nil
+}
+
+// finishReceipt records the flow event and the outdoc's fate in one
+// transaction (with the parts a final receipt counted in), then locks the
+// outdoc unless the receipt failed (a failed one stays unlocked, waiting
+// for staff to fix MoySklad).
+func (f *Flow) finishReceipt(ctx context.Context, r *orchestrator.Run, wh *Warehouse, od storage.Outdoc, ev fsm.Event, failure string, counted []int64, entries ...storage.TimelineEntry) error {
+	status := storage.OutdocApplied
+	if ev == fsm.ReceiptFail {
+		status = storage.OutdocFailed
+	}
+	entries = append([]storage.TimelineEntry{{Kind: storage.KindEvent,
+		Message: fmt.Sprintf("склад %s: документ %d (%s) по заданию %s", wh.Name, od.OutdocID, od.Type, od.IndocID)}}, entries...)
+	err := r.Transition(ctx, ev, func(tx *storage.Tx, d *storage.Document) error {
+		d.LastError = failure
+		if err := f.countIn(tx, wh, counted, od.OutdocID); err != nil {
+			return err
+		}
+		return f.o.Store().UpdateOutdocTx(tx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
+			x.Status, x.Error = status, failure
+			return nil
+		})
+	}, entries...)
+	if err != nil || status == storage.OutdocFailed {
+		return err
+	}
+	od.Status = status
+	return f.lock(ctx, wh, od)
+}
+
+// countIn records on parts which final receipt counted them in (final 0:
+// none any more, the final was withdrawn).
+func (f *Flow) countIn(tx *storage.Tx, wh *Warehouse, parts []int64, final int64) error {
+	for _, id := range parts {
+		if err := f.o.Store().UpdateOutdocTx(tx, wh.Name, id, func(x *storage.Outdoc) error {
+			c, err := changeOf(*x)
+			if err != nil {
+				return err
+			}
+			c.CountedIn = final
+			return setChange(x, c)
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordApplied finishes a receipt whose MoySklad write is done, as its
+// recorded kind says.
+func (f *Flow) recordApplied(ctx context.Context, r *orchestrator.Run, wh *Warehouse, od storage.Outdoc, s *fulfillment.Supply, entry storage.TimelineEntry) error {
+	var counted []int64
+	ev := fsm.ReceiptApplied
+	switch kindOf(od, s) {
+	case kindPart:
+		ev = fsm.ReceiptPartial
+	case kindLate:
+		ev = fsm.SurplusApplied
+	default:
+		if r.State() == fsm.Received {
+			// The transition was saved too; only the lock is missing.
+			return f.lock(ctx, wh, od)
+		}
+		var err error
+		if _, counted, err = f.earlierParts(ctx, od); err != nil {
+			return err
+		}
+	}
+	return f.finishReceipt(ctx, r, wh, od, ev, "", counted, entry)
+}

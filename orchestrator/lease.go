@@ -1,0 +1,23 @@
+package orchestrator
+
+import "context"
+
+// WithDocument runs fn as the only writer of a document: the lease is in
+// the database, not in memory, so it holds across workers and restarts.
+// It returns ErrBusy while another job holds the document.
+func (o *Orchestrator) WithDocument(ctx context.Context, typ, id string, fn func() error) error {
+	key, owner := "doc:"+typ+"/"+id, infoOf(ctx).owner
+	ok, err := o.store.TryLease(ctx, key, owner)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrBusy
+	}
+	defer func() {
+		if err := o.store.ReleaseLease(context.WithoutCancel(ctx), key, owner); err != nil {
+			o.log.Error("release lease", "key", key, "err", err)
+		}
+	}()
+	return fn()
+}
