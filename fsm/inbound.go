@@ -51,4 +51,3 @@ var inbound = NewFlow("inbound", []Transition{
 
 // Inbound is the flow of supplies and moves into a fulfillment warehouse.
 func Inbound() *Flow { return inbound }
-

@@ -20,7 +20,9 @@ var ErrBusy = errors.New("orchestrator: document busy")
 // without using up an attempt: a peer has not finished its part yet.
 type LaterError struct{ After time.Duration }
 
-func (e *LaterError) Error() string { return "orchestrator: not answered yet, look again in " + e.After.String() }
+func (e *LaterError) Error() string {
+	return "orchestrator: not answered yet, look again in " + e.After.String()
+}
 
 // Later asks for another look after d.
 func Later(d time.Duration) error { return &LaterError{After: d} }
