@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/skladflow/skladflow/retryhttp"
 )
 
 // Formats of the alert target.
@@ -40,7 +42,7 @@ type Config struct {
 // Alerter sends deduplicated, rate-limited alerts.
 type Alerter struct {
 	cfg    Config
-	client *http.Client
+	client *retryhttp.Client
 	now    func() time.Time
 
 	mu     sync.Mutex
@@ -66,7 +68,14 @@ func New(cfg Config) (*Alerter, error) {
 	if cfg.Format == FormatTelegram && cfg.ChatID == "" {
 		return nil, errors.New("alerts: the telegram format needs a chat id")
 	}
-	return &Alerter{cfg: cfg, client: &http.Client{Timeout: 10 * time.Second}, now: time.Now,
+	// A few quick retries: one failed POST must not lose the alert, and a
+	// slow target must not hold the watcher for long.
+	client, err := retryhttp.New(retryhttp.Config{Peer: "alerts", RetryMax: 3, WaitMin: 200 * time.Millisecond,
+		WaitMax: 2 * time.Second, Budget: 10 * time.Second, Timeout: 5 * time.Second, Logger: cfg.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("alerts: %w", err)
+	}
+	return &Alerter{cfg: cfg, client: client, now: time.Now,
 		firing: map[string]bool{}, silent: map[string]bool{}, last: map[string]time.Time{}}, nil
 }
 
@@ -129,9 +138,11 @@ func (a *Alerter) send(ctx context.Context, key, status, text string, at time.Ti
 		return errors.New("alerts: bad URL") // the URL may hold a bot token: never echo it
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := a.client.Do(req)
+	// A duplicate alert is better than a lost one: repeat after any
+	// failure. The error carries no URL (it may hold a bot token).
+	resp, err := a.client.DoIdempotent(req)
 	if err != nil {
-		return errors.New("alerts: target unreachable")
+		return fmt.Errorf("alerts: target unreachable: %w", err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode/100 != 2 {

@@ -4,38 +4,23 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/skladflow/skladflow/retryhttp"
 )
 
-// Config configures a Client.
-type Config struct {
-	// BaseURL is the API root. Defaults to "https://api.cdek.ru/v2".
-	BaseURL string
-	// ClientID is the integration account. Required.
-	ClientID string
-	// ClientSecret is the integration password. Required.
-	ClientSecret string
-	// Timeout bounds one request. Defaults to 30s.
-	Timeout time.Duration
-	// HTTPClient is the base client. Defaults to a keep-alive client.
-	HTTPClient *http.Client
-	// Logger defaults to discarding.
-	Logger *slog.Logger
-}
-
 // Client talks to CDEK with a cached OAuth token, renewed before it
-// expires and once more when CDEK answers 401.
+// expires and once more when CDEK answers 401. Reads and deletions are
+// retried in-process; a POST only after 429, as CDEK has no idempotency
+// key (a repeated order creation could create a second order).
 type Client struct {
 	cfg  Config
-	http *http.Client
+	http *retryhttp.Client
 	now  func() time.Time
 
 	mu      sync.Mutex
@@ -45,106 +30,15 @@ type Client struct {
 
 // NewClient builds a client.
 func NewClient(cfg Config) (*Client, error) {
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = "https://api.cdek.ru/v2"
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	if cfg.Timeout == 0 {
-		cfg.Timeout = 30 * time.Second
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.ClientID == "" || cfg.ClientSecret == "" {
-		return nil, errors.New("cdek: ClientID and ClientSecret are required")
-	}
-	h := &http.Client{Timeout: cfg.Timeout}
-	if cfg.HTTPClient != nil {
-		c := *cfg.HTTPClient
-		c.Timeout = cfg.Timeout
-		h = &c
+	h, err := retryhttp.New(cfg.retry())
+	if err != nil {
+		return nil, fmt.Errorf("cdek: %w", err)
 	}
 	return &Client{cfg: cfg, http: h, now: time.Now}, nil
-}
-
-// ErrNotFound means CDEK has no such order.
-var ErrNotFound = errors.New("cdek: not found")
-
-// Error is a CDEK answer with an INVALID request or an HTTP error.
-type Error struct {
-	Status   int
-	Op       string
-	Problems []Problem
-}
-
-func (e *Error) Error() string {
-	parts := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		parts[i] = p.Code + ": " + p.Message
-	}
-	return fmt.Sprintf("cdek: %s: HTTP %d: %s", e.Op, e.Status, strings.Join(parts, "; "))
-}
-
-// HasCode reports whether CDEK named the error code.
-func (e *Error) HasCode(code string) bool {
-	for _, p := range e.Problems {
-		if p.Code == code {
-			return true
-		}
-	}
-	return false
-}
-
-func (e *Error) Is(target error) bool {
-	if target != ErrNotFound {
-		return false
-	}
-	for _, p := range e.Problems {
-		if strings.HasPrefix(p.Code, "v2_entity_not_found") {
-			return true
-		}
-	}
-	return e.Status == http.StatusNotFound
-}
-
-// accessToken returns a valid token, asking CDEK for one when the cached
-// one expires within a minute.
-func (c *Client) accessToken(ctx context.Context, renew bool) (string, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !renew && c.token != "" && c.now().Before(c.expires.Add(-time.Minute)) {
-		return c.token, nil
-	}
-	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {c.cfg.ClientID}, "client_secret": {c.cfg.ClientSecret}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.BaseURL+"/oauth/token", strings.NewReader(form.Encode()))
-	if err != nil {
-		return "", fmt.Errorf("cdek: token: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return "", fmt.Errorf("cdek: token: %w", stripURL(err))
-	}
-	defer resp.Body.Close()
-	var t struct {
-		AccessToken      string `json:"access_token"`
-		ExpiresIn        int    `json:"expires_in"`
-		Error            string `json:"error"`
-		ErrorDescription string `json:"error_description"`
-	}
-	_ = json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&t)
-	if resp.StatusCode != http.StatusOK || t.AccessToken == "" {
-		return "", &Error{Status: resp.StatusCode, Op: "POST /oauth/token", Problems: []Problem{{Code: t.Error, Message: t.ErrorDescription}}}
-	}
-	c.token, c.expires = t.AccessToken, c.now().Add(time.Duration(t.ExpiresIn)*time.Second)
-	return c.token, nil
-}
-
-func stripURL(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }
 
 // do sends a call with the token; on 401 it renews the token once.
@@ -157,6 +51,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 			return fmt.Errorf("cdek: %s: %w", op, err)
 		}
 	}
+	ctx = c.http.Begin(ctx) // the token request and a repeat after 401 share the budget
 	for attempt := 0; ; attempt++ {
 		token, err := c.accessToken(ctx, attempt > 0)
 		if err != nil {
@@ -170,12 +65,12 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := c.http.Do(req)
 		if err != nil {
-			return fmt.Errorf("cdek: %s: %w", op, stripURL(err))
+			return &TransportError{Op: op, Err: err}
 		}
 		data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
 		resp.Body.Close()
 		if err != nil {
-			return fmt.Errorf("cdek: %s: %w", op, err)
+			return &TransportError{Op: op + ": read", Err: err}
 		}
 		if resp.StatusCode == http.StatusUnauthorized && attempt == 0 {
 			continue // the token expired early: one more try with a new one
@@ -274,9 +169,9 @@ func (c *Client) Subscribe(ctx context.Context, hookURL string) (created bool, e
 		return false, err
 	}
 	for _, h := range hooks {
-		if h.Type == "ORDER_STATUS" && h.URL == hookURL {
+		if h.Type == WebhookOrderStatus && h.URL == hookURL {
 			return false, nil
 		}
 	}
-	return true, c.do(ctx, http.MethodPost, "/webhooks", Webhook{URL: hookURL, Type: "ORDER_STATUS"}, nil)
+	return true, c.do(ctx, http.MethodPost, "/webhooks", Webhook{URL: hookURL, Type: WebhookOrderStatus}, nil)
 }

@@ -23,7 +23,7 @@ func ParsePush(body []byte) (*StatusPush, error) {
 	p.Type = strings.TrimSpace(p.Type)
 	p.Attributes.Code = strings.TrimSpace(p.Attributes.Code)
 	switch {
-	case p.Type != "ORDER_STATUS":
+	case p.Type != WebhookOrderStatus:
 		return nil, fmt.Errorf("%w: type %q", ErrBadPush, p.Type)
 	case p.UUID == "":
 		return nil, fmt.Errorf("%w: no order uuid", ErrBadPush)

@@ -156,3 +156,7 @@ type StatusPush struct {
 		CityName         string `json:"city_name"`
 	} `json:"attributes"`
 }
+
+// WebhookOrderStatus is the subscription (and push) type for order
+// statuses.
+const WebhookOrderStatus = "ORDER_STATUS"

@@ -5,6 +5,8 @@ package config
 
 import (
 	"time"
+
+	"github.com/skladflow/skladflow/cdek"
 )
 
 // Config is the whole configuration file.
@@ -198,19 +200,23 @@ type Package struct {
 func DefaultCDEKStatuses() map[string]string {
 	const accepted, transit, delivered, notDelivered, returning = "Принят СДЭК", "В пути (СДЭК)", "Доставлен", "Не доставлен", "Возврат (СДЭК)"
 	m := map[string]string{
-		"RECEIVED_AT_SHIPMENT_WAREHOUSE": accepted,
-		"DELIVERED":                      delivered,
-		"POSTOMAT_RECEIVED":              delivered,
-		"NOT_DELIVERED":                  notDelivered,
+		cdek.StatusReceivedAtShipmentWarehouse: accepted,
+		cdek.StatusDelivered:                   delivered,
+		cdek.StatusPostomatReceived:            delivered,
+		cdek.StatusNotDelivered:                notDelivered,
 	}
-	for _, c := range []string{"READY_TO_SHIP_AT_SENDING_OFFICE", "READY_FOR_SHIPMENT_IN_SENDER_CITY", "TAKEN_BY_TRANSPORTER_FROM_SENDER_CITY",
-		"PASSED_TO_CARRIER_AT_SENDING_OFFICE", "SENT_TO_TRANSIT_CITY", "SEND_TO_TRANSIT_OFFICE", "ACCEPTED_IN_TRANSIT_CITY", "MET_AT_TRANSIT_OFFICE",
-		"ACCEPTED_AT_TRANSIT_WAREHOUSE", "ACCEPTED_TO_OFFICE_TRANSIT_WAREHOUSE", "SENT_TO_RECIPIENT_CITY", "SEND_TO_RECIPIENT_OFFICE",
-		"ACCEPTED_IN_RECIPIENT_CITY", "MET_AT_RECIPIENT_OFFICE", "ACCEPTED_AT_RECIPIENT_CITY_WAREHOUSE", "ACCEPTED_AT_DELIVERY_WAREHOUSE",
-		"ACCEPTED_AT_PICK_UP_POINT", "ACCEPTED_AT_WAREHOUSE_ON_DEMAND", "TAKEN_BY_COURIER", "ISSUED_FOR_DELIVERY", "POSTOMAT_POSTED"} {
+	for _, c := range []string{
+		cdek.StatusReadyToShipAtSendingOffice, cdek.StatusReadyForShipmentInSenderCity, cdek.StatusTakenByTransporterFromSenderCity,
+		cdek.StatusPassedToCarrierAtSendingOffice, cdek.StatusSentToTransitCity, cdek.StatusSendToTransitOffice,
+		cdek.StatusAcceptedInTransitCity, cdek.StatusMetAtTransitOffice, cdek.StatusAcceptedAtTransitWarehouse,
+		cdek.StatusAcceptedToOfficeTransitWarehouse, cdek.StatusSentToRecipientCity, cdek.StatusSendToRecipientOffice,
+		cdek.StatusAcceptedInRecipientCity, cdek.StatusMetAtRecipientOffice, cdek.StatusAcceptedAtRecipientCityWarehouse,
+		cdek.StatusAcceptedAtDeliveryWarehouse, cdek.StatusAcceptedAtPickUpPoint, cdek.StatusAcceptedAtWarehouseOnDemand,
+		cdek.StatusTakenByCourier, cdek.StatusIssuedForDelivery, cdek.StatusPostomatPosted,
+	} {
 		m[c] = transit
 	}
-	for _, c := range []string{"SENT_TO_SENDER_CITY", "SEND_TO_SENDING_OFFICE", "ACCEPTED_IN_SENDER_CITY", "MET_AT_SENDING_OFFICE", "POSTOMAT_SEIZED"} {
+	for _, c := range []string{cdek.StatusSentToSenderCity, cdek.StatusSendToSendingOffice, cdek.StatusAcceptedInSenderCity, cdek.StatusMetAtSendingOffice, cdek.StatusPostomatSeized} {
 		m[c] = returning
 	}
 	return m

@@ -4,28 +4,22 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
 	"sync"
-	"sync/atomic"
-	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
+	"github.com/skladflow/skladflow/retryhttp"
 )
 
 // Client is an FBox JSON API client. It sends one request at a time, as the
 // warehouse asks, and checks every answer's "success".
 type Client struct {
 	cfg  Config
-	http *retryablehttp.Client
+	http *retryhttp.Client
 	one  sync.Mutex // one request in flight per partner
-
-	requests, retries, rateLimited atomic.Int64
 }
 
 // Stats counts what the client did.
@@ -37,79 +31,17 @@ func NewClient(cfg Config) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg}
-	base := *cfg.HTTPClient
-	base.Timeout = cfg.Timeout
-	rc := retryablehttp.NewClient()
-	rc.HTTPClient = &base
-	rc.RetryMax = cfg.RetryMax
-	rc.RetryWaitMin, rc.RetryWaitMax = cfg.RetryWaitMin, cfg.RetryWaitMax
-	rc.CheckRetry = c.checkRetry
-	rc.Backoff = c.backoff
-	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
-	rc.Logger = cfg.Logger
-	rc.RequestLogHook = func(_ retryablehttp.Logger, _ *http.Request, attempt int) {
-		c.requests.Add(1)
-		if attempt > 0 {
-			c.retries.Add(1)
-		}
+	h, err := retryhttp.New(cfg.retry())
+	if err != nil {
+		return nil, fmt.Errorf("fulfillment: %w", err)
 	}
-	c.http = rc
-	return c, nil
+	return &Client{cfg: cfg, http: h}, nil
 }
 
 // Stats returns counters since the client was made.
 func (c *Client) Stats() Stats {
-	return Stats{Requests: c.requests.Load(), Retries: c.retries.Load(), RateLimited: c.rateLimited.Load()}
-}
-
-type startKey struct{}
-
-// checkRetry retries network errors, 5xx and 429 within the budget. A 429
-// whose Retry-After does not fit the budget is returned at once: the
-// durable job comes back later. Creating a task is safe to retry: its
-// number is the idempotency key (a retry may answer 1001).
-func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
-	start, _ := ctx.Value(startKey{}).(time.Time)
-	left := c.cfg.RetryBudget - time.Since(start)
-	if left <= 0 {
-		return false, err
-	}
-	if err != nil {
-		return true, err
-	}
-	switch {
-	case resp.StatusCode == http.StatusTooManyRequests:
-		c.rateLimited.Add(1)
-		return retryAfter(resp) <= left, nil
-	case resp.StatusCode >= 500:
-		return true, nil
-	}
-	return false, nil
-}
-
-func retryAfter(resp *http.Response) time.Duration {
-	s, err := strconv.Atoi(resp.Header.Get("Retry-After"))
-	if err != nil || s < 0 {
-		return 0
-	}
-	return time.Duration(s) * time.Second
-}
-
-func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
-		if d := retryAfter(resp); d > 0 {
-			return d
-		}
-	}
-	d := minWait << min(attempt, 16)
-	if d <= 0 || d > maxWait {
-		d = maxWait
-	}
-	return rand.N(d) + 1
+	s := c.http.Stats()
+	return Stats{Requests: s.Requests, Retries: s.Retries, RateLimited: s.RateLimited}
 }
 
 // envelope is the part every answer shares.
@@ -131,8 +63,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	}
 	c.one.Lock()
 	defer c.one.Unlock()
-	ctx = context.WithValue(ctx, startKey{}, time.Now())
-	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.cfg.BaseURL+path, payload)
+	req, err := http.NewRequestWithContext(ctx, method, c.cfg.BaseURL+path, bytes.NewReader(payload))
 	if err != nil {
 		return fmt.Errorf("fbox: %s: %w", op, err)
 	}
@@ -141,18 +72,17 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := c.http.Do(req)
+	// Every FBox call is safe to repeat: a read, a lock set to a given
+	// state, or a task whose number is the idempotency key (a repeat may
+	// answer 1001, which the caller compares).
+	resp, err := c.http.DoIdempotent(req)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return fmt.Errorf("fbox: %s: %w", op, err)
+		return &TransportError{Op: op, Err: err}
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
-		return fmt.Errorf("fbox: %s: read: %w", op, err)
+		return &TransportError{Op: op + ": read", Err: err}
 	}
 	var env envelope
 	_ = json.Unmarshal(data, &env)

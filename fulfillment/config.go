@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/skladflow/skladflow/retryhttp"
 )
 
 // Config configures an FBox client.
@@ -37,9 +39,6 @@ type Config struct {
 func (c *Config) setDefaults() {
 	if c.BaseURL == "" {
 		c.BaseURL = "https://lpw.betta.ru:8084/grh/api"
-	}
-	if c.RetryMax == 0 {
-		c.RetryMax = 5
 	}
 	if c.RetryWaitMin == 0 {
 		c.RetryWaitMin = 500 * time.Millisecond
@@ -73,5 +72,17 @@ func (c Config) Validate() error {
 	if u, err := url.Parse(c.BaseURL); c.BaseURL != "" && (err != nil || u.Host == "") {
 		errs = append(errs, fmt.Errorf("fulfillment: BaseURL %q is not a URL", c.BaseURL))
 	}
+	if err := c.retry().Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("fulfillment: %w", err))
+	}
 	return errors.Join(errs...)
+}
+
+// retry is the retrying base's part of the configuration; a zero RetryMax
+// takes retryhttp's default, the one documented on Config. A 429 whose
+// Retry-After does not fit the budget ends the call at once: the durable
+// job comes back later.
+func (c Config) retry() retryhttp.Config {
+	return retryhttp.Config{Peer: "fbox", RetryMax: c.RetryMax, WaitMin: c.RetryWaitMin, WaitMax: c.RetryWaitMax,
+		Budget: c.RetryBudget, Timeout: c.Timeout, HTTPClient: c.HTTPClient, Logger: c.Logger}
 }

@@ -3,6 +3,7 @@ package fulfillment
 import (
 	"errors"
 	"fmt"
+	"net/http"
 )
 
 // FBox error codes (fbox-openapi.yaml #error_dict). Codes below 1000 equal
@@ -40,3 +41,23 @@ func (e *Error) Is(target error) bool {
 	}
 	return false
 }
+
+// Temporary reports whether the failure may go away by itself: a rate
+// limit (as HTTP 429 or as code 429) or a server error.
+func (e *Error) Temporary() bool {
+	return e.HTTPStatus == http.StatusTooManyRequests || e.HTTPStatus >= 500 || e.Code == http.StatusTooManyRequests
+}
+
+// TransportError is a call FBox did not answer: the connection failed,
+// timed out or broke, or the context ended. Err carries no URL.
+type TransportError struct {
+	Op  string // e.g. "POST /indocs"
+	Err error
+}
+
+func (e *TransportError) Error() string { return "fbox: " + e.Op + ": " + e.Err.Error() }
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// Temporary is always true: no answer is not a final answer.
+func (e *TransportError) Temporary() bool { return true }

@@ -10,12 +10,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
+	"github.com/skladflow/skladflow/retryhttp"
 )
 
 // Client is a MoySklad JSON API 1.2 client: Bearer auth, gzip, at most
@@ -23,19 +21,14 @@ import (
 // 429 and 5xx retried the way MoySklad asks.
 type Client struct {
 	cfg   Config
-	http  *retryablehttp.Client
+	http  *retryhttp.Client
 	limit *limiter
-	stats stats
 }
 
 // Stats counts what the client did.
 type Stats struct {
 	Requests, Retries, RateLimited, LimiterWaits int64
 	LimiterWaited                                time.Duration
-}
-
-type stats struct {
-	requests, retries, rateLimited atomic.Int64
 }
 
 // NewClient builds a client.
@@ -46,22 +39,14 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	c := &Client{cfg: cfg, limit: newLimiter(cfg.MaxInFlight)}
 	base := *cfg.HTTPClient
-	base.Timeout = cfg.Timeout
-	base.Transport = &limitedTransport{base: transportOf(cfg.HTTPClient), limit: c.limit, stats: &c.stats}
-	rc := retryablehttp.NewClient()
+	base.Transport = &limitedTransport{base: transportOf(cfg.HTTPClient), limit: c.limit}
+	rc := cfg.retry()
 	rc.HTTPClient = &base
-	rc.RetryMax = cfg.RetryMax
-	rc.RetryWaitMin, rc.RetryWaitMax = cfg.RetryWaitMin, cfg.RetryWaitMax
-	rc.CheckRetry = c.checkRetry
-	rc.Backoff = backoff
-	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
-	rc.Logger = cfg.Logger
-	rc.RequestLogHook = func(_ retryablehttp.Logger, _ *http.Request, attempt int) {
-		if attempt > 0 {
-			c.stats.retries.Add(1)
-		}
+	h, err := retryhttp.New(rc)
+	if err != nil {
+		return nil, fmt.Errorf("moysklad: %w", err)
 	}
-	c.http = rc
+	c.http = h
 	return c, nil
 }
 
@@ -83,56 +68,8 @@ func (c *Client) RateLimit() (limit, remaining int, interval time.Duration) {
 // Stats returns counters since the client was made.
 func (c *Client) Stats() Stats {
 	w, d := c.limit.waits()
-	return Stats{Requests: c.stats.requests.Load(), Retries: c.stats.retries.Load(),
-		RateLimited: c.stats.rateLimited.Load(), LimiterWaits: w, LimiterWaited: d}
-}
-
-type ctxKey struct{}
-
-type callInfo struct {
-	method string
-	start  time.Time
-	budget time.Duration
-}
-
-// checkRetry decides per attempt. A POST is retried only after 429 (MoySklad
-// did not execute it): after a network error or a 5xx it may have been
-// executed, and repeating it could create a second entity.
-func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
-	info, _ := ctx.Value(ctxKey{}).(callInfo)
-	if time.Since(info.start) > info.budget {
-		return false, err
-	}
-	if err != nil {
-		return info.method != http.MethodPost, err
-	}
-	switch {
-	case resp.StatusCode == http.StatusTooManyRequests:
-		c.stats.rateLimited.Add(1)
-		return true, nil
-	case resp.StatusCode >= 500:
-		return info.method != http.MethodPost, nil
-	}
-	return false, nil
-}
-
-// backoff waits what MoySklad says on a time-based 429
-// (X-Lognex-Retry-After, milliseconds); otherwise (the parallel limit, 5xx,
-// network) exponential backoff with full jitter.
-func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
-		if ms, err := strconv.Atoi(resp.Header.Get("X-Lognex-Retry-After")); err == nil && ms >= 0 {
-			return time.Duration(ms)*time.Millisecond + jitter(50*time.Millisecond)
-		}
-	}
-	d := minWait << min(attempt, 16)
-	if d <= 0 || d > maxWait {
-		d = maxWait
-	}
-	return jitter(d)
+	s := c.http.Stats()
+	return Stats{Requests: s.Requests, Retries: s.Retries, RateLimited: s.RateLimited, LimiterWaits: w, LimiterWaited: d}
 }
 
 // Do sends one call: path is relative to BaseURL ("entity/supply/<id>"),
@@ -149,8 +86,7 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 			return fmt.Errorf("moysklad: %s %s: encode: %w", method, path, err)
 		}
 	}
-	ctx = context.WithValue(ctx, ctxKey{}, callInfo{method: method, start: time.Now(), budget: c.cfg.RetryBudget})
-	req, err := retryablehttp.NewRequestWithContext(ctx, method, u, payload)
+	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(payload))
 	if err != nil {
 		return fmt.Errorf("moysklad: %s %s: %w", method, path, err)
 	}
@@ -164,14 +100,17 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 	if method != http.MethodGet && c.cfg.WebhookPrefix != "" {
 		req.Header.Set("X-Lognex-WebHook-DisableByPrefix", c.cfg.WebhookPrefix)
 	}
+	// A POST is repeated only after 429: after a network error or a 5xx
+	// MoySklad may have executed it, and a repeat could create a second
+	// entity.
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("moysklad: %s %s: %w", method, path, stripURL(err))
+		return &TransportError{Op: method + " " + path, Err: err}
 	}
 	defer resp.Body.Close()
 	data, err := readBody(resp)
 	if err != nil {
-		return fmt.Errorf("moysklad: %s %s: read: %w", method, path, err)
+		return &TransportError{Op: method + " " + path + ": read", Err: err}
 	}
 	if resp.StatusCode >= 300 {
 		return &APIError{Status: resp.StatusCode, Method: method, Path: path, Errors: parseErrors(data)}
@@ -183,16 +122,6 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 		return fmt.Errorf("moysklad: %s %s: decode: %w", method, path, err)
 	}
 	return nil
-}
-
-// stripURL drops the URL from a transport error: it is noise in the
-// mini-log and the timeline.
-func stripURL(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }
 
 func readBody(resp *http.Response) ([]byte, error) {

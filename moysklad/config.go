@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/skladflow/skladflow/retryhttp"
 )
 
 // Config configures a Client.
@@ -51,15 +53,6 @@ func (c *Config) setDefaults() {
 	if c.RetryMax == 0 {
 		c.RetryMax = 10
 	}
-	if c.RetryWaitMin == 0 {
-		c.RetryWaitMin = 200 * time.Millisecond
-	}
-	if c.RetryWaitMax == 0 {
-		c.RetryWaitMax = 10 * time.Second
-	}
-	if c.RetryBudget == 0 {
-		c.RetryBudget = 30 * time.Second
-	}
 	if c.Timeout == 0 {
 		c.Timeout = 2 * time.Minute
 	}
@@ -89,8 +82,29 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("moysklad: WebhookPrefix %q needs a scheme and a host", c.WebhookPrefix))
 		}
 	}
-	if c.MaxInFlight < 0 || c.RetryMax < 0 {
-		errs = append(errs, errors.New("moysklad: MaxInFlight and RetryMax must not be negative"))
+	if c.MaxInFlight < 0 {
+		errs = append(errs, errors.New("moysklad: MaxInFlight must not be negative"))
+	}
+	if err := c.retry().Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("moysklad: %w", err))
 	}
 	return errors.Join(errs...)
 }
+
+// retry is the retrying base's part of the configuration. Zero waits and
+// budget take retryhttp's defaults, the ones documented on Config.
+func (c Config) retry() retryhttp.Config {
+	return retryhttp.Config{Peer: "moysklad", RetryMax: c.RetryMax, WaitMin: c.RetryWaitMin, WaitMax: c.RetryWaitMax,
+		Budget: c.RetryBudget, Timeout: c.Timeout, ServerWait: serverWait, HTTPClient: c.HTTPClient, Logger: c.Logger}
+}
+
+// serverWait is what a time-based 429 asks for: X-Lognex-Retry-After, in
+// milliseconds. The parallel limit (1073) sends none: backoff then.
+func serverWait(resp *http.Response) (time.Duration, bool) {
+	if d, ok := lognexRetryAfter(resp); ok {
+		return d, true
+	}
+	return retryhttp.RetryAfter(resp)
+}
+
+var lognexRetryAfter = retryhttp.MillisecondsHeader("X-Lognex-Retry-After")

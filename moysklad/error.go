@@ -3,6 +3,7 @@ package moysklad
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -67,6 +68,14 @@ func (e *APIError) HasCode(code int) bool {
 	return false
 }
 
+// Temporary reports whether the failure may go away by itself: a rate
+// limit, a server error, a concurrent modification or MoySklad being
+// unavailable.
+func (e *APIError) Temporary() bool {
+	return e.Status == http.StatusTooManyRequests || e.Status >= 500 ||
+		e.HasCode(CodeConcurrentModified) || e.HasCode(CodeUnavailable)
+}
+
 // Is makes errors.Is(err, ErrNotFound) work for 404 answers.
 func (e *APIError) Is(target error) bool {
 	return target == ErrNotFound && e.Status == 404
@@ -74,3 +83,17 @@ func (e *APIError) Is(target error) bool {
 
 // ErrNotFound matches a 404 from MoySklad.
 var ErrNotFound = errors.New("moysklad: not found")
+
+// TransportError is a call MoySklad did not answer: the connection failed,
+// timed out or broke, or the context ended. Err carries no URL.
+type TransportError struct {
+	Op  string // e.g. "GET entity/supply/<id>"
+	Err error
+}
+
+func (e *TransportError) Error() string { return "moysklad: " + e.Op + ": " + e.Err.Error() }
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// Temporary is always true: no answer is not a final answer.
+func (e *TransportError) Temporary() bool { return true }

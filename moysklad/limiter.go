@@ -2,7 +2,6 @@ package moysklad
 
 import (
 	"context"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"sync"
@@ -94,7 +93,6 @@ func (l *limiter) waits() (int64, time.Duration) {
 type limitedTransport struct {
 	base  http.RoundTripper
 	limit *limiter
-	stats *stats
 }
 
 func (t *limitedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -102,17 +100,9 @@ func (t *limitedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	defer t.limit.release()
-	t.stats.requests.Add(1)
 	resp, err := t.base.RoundTrip(r)
 	if err == nil {
 		t.limit.learn(resp.Header)
 	}
 	return resp, err
-}
-
-func jitter(d time.Duration) time.Duration {
-	if d <= 0 {
-		return 0
-	}
-	return rand.N(d) + 1
 }

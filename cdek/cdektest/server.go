@@ -188,7 +188,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		Entity:   cdek.Entity{UUID: id, Type: o.Type, Number: o.Number, TariffCode: o.TariffCode},
 		Requests: []cdek.Request{request("CREATE", cdek.StateAccepted)},
 	}}
-	ord.env.Entity.Statuses = []cdek.Status{{Code: "ACCEPTED", Name: "Принят", DateTime: cdek.Time{Time: time.Now()}, City: "Офис СДЭК"}}
+	ord.env.Entity.Statuses = []cdek.Status{{Code: cdek.StatusAccepted, Name: "Принят", DateTime: cdek.Time{Time: time.Now()}, City: "Офис СДЭК"}}
 	s.orders[id] = ord
 	if o.Number != "" {
 		s.byNum[o.Number] = id
@@ -228,13 +228,13 @@ func (s *Server) validate(o *order) {
 	}
 	if len(problems) > 0 {
 		o.env.Requests = []cdek.Request{request("CREATE", cdek.StateInvalid, problems...)}
-		o.env.Entity.Statuses = append(o.env.Entity.Statuses, cdek.Status{Code: "INVALID", Name: "Некорректный заказ", DateTime: cdek.Time{Time: time.Now()}})
+		o.env.Entity.Statuses = append(o.env.Entity.Statuses, cdek.Status{Code: cdek.StatusInvalid, Name: "Некорректный заказ", DateTime: cdek.Time{Time: time.Now()}})
 		return
 	}
 	s.next++
 	o.env.Entity.CDEKNumber = cdek.Number(fmt.Sprint(s.next))
 	o.env.Requests = []cdek.Request{request("CREATE", cdek.StateSuccessful)}
-	o.env.Entity.Statuses = append(o.env.Entity.Statuses, cdek.Status{Code: "CREATED", Name: "Создан", DateTime: cdek.Time{Time: time.Now().Add(time.Second)}, City: "Офис СДЭК"})
+	o.env.Entity.Statuses = append(o.env.Entity.Statuses, cdek.Status{Code: cdek.StatusCreated, Name: "Создан", DateTime: cdek.Time{Time: time.Now().Add(time.Second)}, City: "Офис СДЭК"})
 }
 
 // Process runs the pending validation of every ACCEPTED order (Manual mode).
@@ -283,11 +283,11 @@ func (s *Server) delete(w http.ResponseWriter, r *http.Request) {
 		invalid(w, "DELETE", "v2_entity_not_found", "Заказ не найден")
 		return
 	}
-	if cur := o.env.Entity.Current(); cur == nil || (cur.Code != "CREATED" && cur.Code != "ACCEPTED") {
+	if cur := o.env.Entity.Current(); cur == nil || (cur.Code != cdek.StatusCreated && cur.Code != cdek.StatusAccepted) {
 		invalid(w, "DELETE", "v2_order_forbidden_to_delete", "Заказ нельзя удалить: по нему уже есть движение")
 		return
 	}
-	s.addStatus(o, cdek.Status{Code: "REMOVED", Name: "Удален"})
+	s.addStatus(o, cdek.Status{Code: cdek.StatusRemoved, Name: "Удален"})
 	writeJSON(w, 202, cdek.Envelope{Entity: cdek.Entity{UUID: o.env.Entity.UUID}, Requests: []cdek.Request{request("DELETE", cdek.StateAccepted)}})
 }
 
@@ -358,13 +358,13 @@ func (s *Server) addStatus(o *order, st cdek.Status) cdek.Status {
 func (s *Server) push(o *order, st cdek.Status) {
 	s.mu.Lock()
 	var p cdek.StatusPush
-	p.Type, p.DateTime, p.UUID = "ORDER_STATUS", st.DateTime, o.env.Entity.UUID
+	p.Type, p.DateTime, p.UUID = cdek.WebhookOrderStatus, st.DateTime, o.env.Entity.UUID
 	p.Attributes.CDEKNumber, p.Attributes.Number, p.Attributes.Code = o.env.Entity.CDEKNumber, o.body.Number, st.Code
 	p.Attributes.StatusDateTime, p.Attributes.CityName, p.Attributes.StatusReasonCode = st.DateTime, st.City, st.ReasonCode
 	body, _ := json.Marshal(p)
 	var urls []string
 	for _, h := range s.hooks {
-		if h.Type == "ORDER_STATUS" {
+		if h.Type == cdek.WebhookOrderStatus {
 			urls = append(urls, h.URL)
 		}
 	}
@@ -414,7 +414,7 @@ func (s *Server) refusal(w http.ResponseWriter, r *http.Request) {
 		invalid(w, "CREATE_REFUSAL", "v2_order_status_final", "Отказ невозможен: заказ уже в конечном статусе")
 		return
 	}
-	st := s.addStatus(o, cdek.Status{Code: "NOT_DELIVERED", Name: "Не вручен", City: "Офис СДЭК", ReasonCode: "11"})
+	st := s.addStatus(o, cdek.Status{Code: cdek.StatusNotDelivered, Name: "Не вручен", City: "Офис СДЭК", ReasonCode: "11"})
 	s.mu.Unlock()
 	writeJSON(w, 202, cdek.Envelope{Entity: cdek.Entity{UUID: o.env.Entity.UUID}, Requests: []cdek.Request{request("CREATE_REFUSAL", cdek.StateAccepted)}})
 	go s.push(o, st)
@@ -422,7 +422,7 @@ func (s *Server) refusal(w http.ResponseWriter, r *http.Request) {
 
 func final(code string) bool {
 	switch code {
-	case "DELIVERED", "NOT_DELIVERED", "REMOVED", "INVALID":
+	case cdek.StatusDelivered, cdek.StatusNotDelivered, cdek.StatusRemoved, cdek.StatusInvalid:
 		return true
 	}
 	return false
@@ -476,7 +476,7 @@ func (s *Server) DropNextCreateAnswer() {
 // would: CDEK keeps both, and each pushes.
 func (s *Server) AddSubscription(url string) {
 	s.mu.Lock()
-	s.hooks = append(s.hooks, cdek.Webhook{UUID: newUUID(), URL: url, Type: "ORDER_STATUS"})
+	s.hooks = append(s.hooks, cdek.Webhook{UUID: newUUID(), URL: url, Type: cdek.WebhookOrderStatus})
 	s.mu.Unlock()
 }
 
