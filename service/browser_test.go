@@ -3,6 +3,9 @@ package service_test
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,11 +15,13 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/fulfillment/fboxtest"
 	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/storage"
 )
 
 // chromium finds the browser. Without one the test is skipped, unless
@@ -36,7 +41,10 @@ func chromium(t *testing.T) string {
 }
 
 // TestAdminInBrowser opens a failed document in a real browser, clicks
-// "Повторить" and checks the document reaches the warehouse.
+// "Повторить" and checks the document reaches the warehouse. Before that, a
+// page on another port of the same host makes the browser post the same
+// action (with the cached credentials and a token it planted as a cookie):
+// refused, nothing queued.
 func TestAdminInBrowser(t *testing.T) {
 	t.Parallel()
 	exe := chromium(t)
@@ -57,12 +65,34 @@ func TestAdminInBrowser(t *testing.T) {
 	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 
+	// Cookies know no ports: the foreign page can set the admin's CSRF
+	// cookie to a value it also puts in the form.
+	action := b.cfg.PublicURL + "/admin/documents/supply/" + doc.ID + "/retry"
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<form method="post" action="%s"><input type="hidden" name="_csrf" value="planted"></form>
+<script>document.cookie = "skladflow_csrf=planted; path=/admin"; document.forms[0].submit()</script>`, action)
+	}))
+	defer evil.Close()
+
 	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:admin-pass-1"))
-	var list, page, flash string
+	var refused, list, page, token, flash string
 	var shotList, shotDoc []byte
 	require.NoError(t, chromedp.Run(ctx,
 		network.Enable(),
+		// As if the operator had logged in before: the browser sends the
+		// credentials with every request, the forged one too.
 		network.SetExtraHTTPHeaders(network.Headers{"Authorization": auth}),
+		chromedp.Navigate(evil.URL),
+		chromedp.Poll(fmt.Sprintf(`location.origin === %q && document.readyState === "complete" && document.body.innerText`, b.cfg.PublicURL), &refused),
+	))
+	require.Contains(t, refused, `"error":"csrf"`)
+	reruns, err := b.svc.Store.River().JobList(b.ctx, river.NewJobListParams().Kinds(storage.RerunDocumentArgs{}.Kind()))
+	require.NoError(t, err)
+	require.Empty(t, reruns.Jobs, "the forged post queued nothing")
+	b.waitRow(t, moysklad.TypeSupply, doc.ID, "submit_failed")
+
+	require.NoError(t, chromedp.Run(ctx,
 		chromedp.Navigate(b.cfg.PublicURL+"/admin?errors=true"),
 		chromedp.WaitVisible("table.docs", chromedp.ByQuery),
 		chromedp.Text("table.docs", &list, chromedp.ByQuery),
@@ -71,6 +101,7 @@ func TestAdminInBrowser(t *testing.T) {
 		chromedp.WaitVisible("table.timeline", chromedp.ByQuery),
 		chromedp.Text("main", &page, chromedp.ByQuery),
 		chromedp.FullScreenshot(&shotDoc, 100),
+		chromedp.Evaluate(`new FormData(document.querySelector("#retry").form).get("_csrf")`, &token),
 		chromedp.Click("#retry", chromedp.ByID),
 		chromedp.WaitVisible(".flash", chromedp.ByQuery),
 		chromedp.Text(".flash", &flash, chromedp.ByQuery),
@@ -79,6 +110,7 @@ func TestAdminInBrowser(t *testing.T) {
 	require.Contains(t, list, "Склад временно не принимает поставки")
 	require.Contains(t, page, "ошибка склада 1000: Склад временно не принимает поставки")
 	require.Contains(t, page, "submitting → submit_failed")
+	require.NotEmpty(t, token, "the form carries the token")
 	require.Equal(t, "Повтор поставлен в очередь.", strings.TrimSpace(flash))
 
 	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")

@@ -1,7 +1,9 @@
 package webhooks
 
 import (
+	"bytes"
 	"embed"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -60,10 +62,16 @@ func age(d time.Duration) string {
 	return (d / (24 * time.Hour)).String() + " дн."
 }
 
-func render(c echo.Context, name string, data map[string]any) error {
-	c.Response().Header().Set("Content-Type", "text/html; charset=utf-8")
-	c.Response().WriteHeader(http.StatusOK)
-	return pages.ExecuteTemplate(c.Response(), name, data)
+// render executes a page into memory first: a template error then still
+// reaches the error handler (logged, 500) instead of cutting a page short
+// after its 200.
+func (s *Server) render(c echo.Context, name string, data map[string]any) error {
+	data["CSRF"] = c.Get(csrfContextKey)
+	var buf bytes.Buffer
+	if err := s.pages.ExecuteTemplate(&buf, name, data); err != nil {
+		return fmt.Errorf("webhooks: render %s: %w", name, err)
+	}
+	return c.HTMLBlob(http.StatusOK, buf.Bytes())
 }
 
 func (s *Server) uiDocuments(c echo.Context) error {
@@ -82,7 +90,7 @@ func (s *Server) uiDocuments(c echo.Context) error {
 		}
 		views = append(views, v)
 	}
-	return render(c, "documents.html", map[string]any{"Title": "Документы", "Docs": views, "States": fsm.States(),
+	return s.render(c, "documents.html", map[string]any{"Title": "Документы", "Docs": views, "States": fsm.States(),
 		"State": state, "Flow": flow, "Flows": fsm.Names(), "Older": c.QueryParam("older"),
 		"Ages":  [][2]string{{"", "любой давности"}, {"1h", "старше часа"}, {"24h", "старше суток"}, {"168h", "старше недели"}},
 		"Stuck": stuckOnly, "Errors": errorsOnly})
@@ -100,7 +108,7 @@ func (s *Server) uiDocument(c echo.Context) error {
 		entries[i] = entryView{At: e.At.In(moscow).Format("02.01 15:04:05.000"), Kind: string(e.Kind), Message: e.Message, Detail: strings.TrimSpace(e.Detail)}
 	}
 	flash := map[string]string{"retry": "Повтор поставлен в очередь.", "check": "Проверка поставлена в очередь."}[c.QueryParam("queued")]
-	return render(c, "document.html", map[string]any{"Title": d.Name, "Doc": s.view(d), "Timeline": entries, "Flash": flash})
+	return s.render(c, "document.html", map[string]any{"Title": d.Name, "Doc": s.view(d), "Timeline": entries, "Flash": flash})
 }
 
 func (s *Server) uiAction(c echo.Context) error {
@@ -141,7 +149,7 @@ func (s *Server) uiHealth(c echo.Context) error {
 	})
 	var jobs []jobView
 	m.Jobs.Each(func(l []string, v float64) { jobs = append(jobs, jobView{State: l[0], Count: v}) })
-	return render(c, "health.html", map[string]any{"Title": "Состояние", "Calls": calls, "Jobs": jobs,
+	return s.render(c, "health.html", map[string]any{"Title": "Состояние", "Calls": calls, "Jobs": jobs,
 		"Disabled": m.DisabledWebhooks.Value(), "StuckCount": m.StuckDocuments.Value()})
 }
 

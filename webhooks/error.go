@@ -59,8 +59,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status >= 500 {
 		log = s.cfg.Logger.Error
 	}
-	// The path may hold the webhook secret: log the route, not the path.
-	log("http error", "route", c.Path(), "method", c.Request().Method, "status", status, "err", err)
+	// A webhook's path may hold its secret: log the route, and the path
+	// only where it names a document (the operator's pages and API).
+	attrs := []any{"route", c.Path(), "method", c.Request().Method, "status", status, "err", err}
+	if strings.HasPrefix(c.Path(), "/admin") || strings.HasPrefix(c.Path(), "/api/") {
+		attrs = append(attrs, "path", c.Request().URL.Path)
+	}
+	log("http error", attrs...)
 	if err := c.JSON(status, body); err != nil {
 		s.cfg.Logger.Error("write error answer", "err", err)
 	}

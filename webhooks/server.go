@@ -7,6 +7,7 @@ package webhooks
 import (
 	"context"
 	"errors"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"time"
@@ -108,6 +109,7 @@ type Server struct {
 	admin Admin
 	echo  *echo.Echo
 	types map[string]bool
+	pages *template.Template // the admin's; a test may swap them
 }
 
 // New builds the edge. admin may be nil: no operator API.
@@ -116,7 +118,7 @@ func New(cfg Config, inbox Inbox, admin Admin) (*Server, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, inbox: inbox, echo: echo.New(), types: map[string]bool{}}
+	s := &Server{cfg: cfg, inbox: inbox, echo: echo.New(), types: map[string]bool{}, pages: pages}
 	for _, t := range cfg.DocumentTypes {
 		s.types[t] = true
 	}
@@ -131,11 +133,12 @@ func New(cfg Config, inbox Inbox, admin Admin) (*Server, error) {
 	e.GET("/metrics", echo.WrapHandler(cfg.Metrics.Registry))
 	if admin != nil && cfg.AdminPassword != "" {
 		s.admin = admin
-		api := e.Group("/api", s.adminAuth)
+		// See csrf.go for why /api needs no token.
+		api := e.Group("/api", sameOrigin, s.adminAuth)
 		api.GET("/documents", s.apiDocuments)
 		api.GET("/documents/:type/:id", s.apiDocument)
 		api.POST("/documents/:type/:id/retry", s.apiRetry)
-		ui := e.Group("/admin", s.adminAuth)
+		ui := e.Group("/admin", sameOrigin, s.adminAuth, formToken())
 		ui.GET("", s.uiDocuments)
 		ui.GET("/", s.uiDocuments)
 		ui.GET("/documents/:type/:id", s.uiDocument)
