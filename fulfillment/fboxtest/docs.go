@@ -45,6 +45,8 @@ func (s *Server) validate(t fulfillment.SupplyTask) string {
 		return fmt.Sprintf("Неизвестный тип входящего документа %q", t.IndocType)
 	case t.IndocID == "" || utf8.RuneCountInString(t.IndocID) > 255:
 		return "Номер документа (indoc_id) должен содержать от 1 до 255 символов"
+	case utf8.RuneCountInString(t.IndocTxt) > 255: // schema goods_supply_task: indoc_txt maxLength 255
+		return "Примечание к документу (indoc_txt) длиннее 255 символов"
 	case len(t.Items) == 0:
 		return "Документ не содержит товаров (items)"
 	}
@@ -52,6 +54,9 @@ func (s *Server) validate(t fulfillment.SupplyTask) string {
 	for _, g := range t.Goods {
 		if g.GoodID == "" || g.GoodName == "" {
 			return "У товара в goods не заполнен good_id или good_name"
+		}
+		if utf8.RuneCountInString(g.GoodID) > 255 || utf8.RuneCountInString(g.GoodName) > 255 { // schema: maxLength 255
+			return fmt.Sprintf("У товара %.40s good_id или good_name длиннее 255 символов", g.GoodID)
 		}
 		inTask[g.GoodID] = true
 	}
@@ -206,6 +211,7 @@ func (s *Server) lockOutdocs(w http.ResponseWriter, r *http.Request) {
 	}
 	type replacement struct {
 		indoc string
+		day   fulfillment.Date
 		lines []Line
 	}
 	var replace []replacement
@@ -219,14 +225,16 @@ func (s *Server) lockOutdocs(w http.ResponseWriter, r *http.Request) {
 			if lines, ok := s.replace[*x.OutdocID]; ok {
 				delete(s.replace, *x.OutdocID)
 				delete(s.outdocs, *x.OutdocID)
-				replace = append(replace, replacement{o.header.IndocID, lines})
+				replace = append(replace, replacement{o.header.IndocID, o.header.OutdocDate, lines})
 			}
 		}
 	}
 	s.locks++
 	s.mu.Unlock()
 	for _, r := range replace {
-		if _, err := s.Receive(r.indoc, r.lines...); err != nil {
+		// #doc_lock_desc: the replacement keeps the work date (outdoc_date)
+		// of the document it replaces.
+		if _, err := s.receive(r.indoc, nil, nil, r.lines, r.day); err != nil {
 			s.opts.Logger.Error("fboxtest: replacement", "err", err)
 		}
 	}
