@@ -60,9 +60,9 @@ func duplicateNumber(t *testing.T, e *env) {
 func refusedTasks(t *testing.T, e *env) {
 	long := strings.Repeat("X", 256)
 	cases := map[string]func(*fulfillment.SupplyTask){
-		"indoc_id longer than 255":   func(tk *fulfillment.SupplyTask) { tk.IndocID = tk.IndocID + long[:256-len(tk.IndocID)] },
-		"indoc_txt longer than 255":  func(tk *fulfillment.SupplyTask) { tk.IndocTxt = long },
-		"good without good_name":     func(tk *fulfillment.SupplyTask) { tk.Goods[1].GoodName = "" },
+		"indoc_id longer than 255":  func(tk *fulfillment.SupplyTask) { tk.IndocID = tk.IndocID + long[:256-len(tk.IndocID)] },
+		"indoc_txt longer than 255": func(tk *fulfillment.SupplyTask) { tk.IndocTxt = long },
+		"good without good_name":    func(tk *fulfillment.SupplyTask) { tk.Goods[1].GoodName = "" },
 		"item of an unregistered good": func(tk *fulfillment.SupplyTask) {
 			tk.Items = append(tk.Items, fulfillment.TaskItem{GoodID: "NOPE-" + tk.IndocID, PlanQnt: 1})
 		},
