@@ -11,11 +11,14 @@
 // driver: the subtests that need one are skipped with the reason, and the
 // rest run against it, so the emulator cannot drift from FBox unnoticed.
 //
-// Running against a real FBox account (test host or a sandbox account the
-// warehouse manager issued; it keeps state, so every run uses new indoc
-// numbers and deletes its tasks):
+// Running against a real FBox account (a test account the warehouse
+// manager issued; it keeps state, so every run uses new indoc numbers and
+// deletes its tasks). The API root is the one the warehouse names: the
+// production root is https://lpw.betta.ru:8084/grh/api; BetaPRO's portal
+// points at a test host lpwtst.betta.ru (fbox.md §1, port and path
+// unconfirmed):
 //
-//	FBOX_SANDBOX_URL=https://lpwtst.betta.ru:8084/grh/api \
+//	FBOX_SANDBOX_URL=https://lpw.betta.ru:8084/grh/api \
 //	FBOX_SANDBOX_PARTNER_ID=... FBOX_SANDBOX_PASSWORD=... \
 //	go test ./fulfillment/warehousetest -run TestFBoxSandbox -v
 //
