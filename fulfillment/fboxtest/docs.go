@@ -45,6 +45,8 @@ func (s *Server) validate(t fulfillment.SupplyTask) string {
 		return fmt.Sprintf("Неизвестный тип входящего документа %q", t.IndocType)
 	case t.IndocID == "" || utf8.RuneCountInString(t.IndocID) > 255:
 		return "Номер документа (indoc_id) должен содержать от 1 до 255 символов"
+	case utf8.RuneCountInString(t.IndocTxt) > 255: // schema goods_supply_task: indoc_txt maxLength 255
+		return "Примечание к документу (indoc_txt) длиннее 255 символов"
 	case len(t.Items) == 0:
 		return "Документ не содержит товаров (items)"
 	}
@@ -52,6 +54,9 @@ func (s *Server) validate(t fulfillment.SupplyTask) string {
 	for _, g := range t.Goods {
 		if g.GoodID == "" || g.GoodName == "" {
 			return "У товара в goods не заполнен good_id или good_name"
+		}
+		if utf8.RuneCountInString(g.GoodID) > 255 || utf8.RuneCountInString(g.GoodName) > 255 { // schema: maxLength 255
+			return fmt.Sprintf("У товара %.40s good_id или good_name длиннее 255 символов", g.GoodID)
 		}
 		inTask[g.GoodID] = true
 	}

@@ -33,3 +33,16 @@ func (s *Server) listUnrecognized(w http.ResponseWriter, r *http.Request) {
 	}
 	ok(w, map[string]any{"items": items})
 }
+
+// unidentified reports whether unknown goods of a task wait; it runs under
+// s.mu.
+func (s *Server) unidentified(indocID string) bool {
+	for _, u := range s.unknown {
+		for _, in := range u.Indocs {
+			if in.IndocID == indocID {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -50,7 +50,7 @@ func (s *Server) Outdoc(id int64) (fulfillment.OutdocHeader, bool) {
 // not listed arrived as 0; a listed good not in the plan appears with
 // plan_qnt 0 (surplus or a substitute, received in the same document).
 func (s *Server) Receive(indocID string, lines ...Line) (int64, error) {
-	return s.receive(indocID, nil, nil, lines)
+	return s.receive(indocID, nil, nil, lines, fulfillment.Date{})
 }
 
 // ReceiveExact receives everything as planned.
@@ -63,20 +63,20 @@ func (s *Server) ReceiveExact(indocID string) (int64, error) {
 	for _, it := range t.Items {
 		lines = append(lines, Line{GoodID: it.GoodID, Useful: it.PlanQnt})
 	}
-	return s.receive(indocID, nil, nil, lines)
+	return s.receive(indocID, nil, nil, lines, fulfillment.Date{})
 }
 
 // ReceiveNothing closes a task whose goods never came: attribute 306 and
 // zero quantities.
 func (s *Server) ReceiveNothing(indocID string) (int64, error) {
 	return s.receive(indocID, nil, []fulfillment.OutdocAttribute{{AttributeID: fulfillment.AttrWaitExpired,
-		AttributeType: "boolean", AttributeName: "Истек срок ожидания поставки", Value: true}}, nil)
+		AttributeType: "boolean", AttributeName: "Истек срок ожидания поставки", Value: true}}, nil, fulfillment.Date{})
 }
 
 // ReceivePart issues a non-final part of a partial receipt.
 func (s *Server) ReceivePart(indocID string, partNum int32, lines ...Line) (int64, error) {
 	return s.receive(indocID, &partNum, []fulfillment.OutdocAttribute{{AttributeID: fulfillment.AttrPartNum,
-		AttributeType: "integer", AttributeName: "Номер частичной приемки", Value: partNum}}, lines)
+		AttributeType: "integer", AttributeName: "Номер частичной приемки", Value: partNum}}, lines, fulfillment.Date{})
 }
 
 // LastOutdoc is the id of the newest outgoing document, 0 before the first.
@@ -129,7 +129,7 @@ func (s *Server) ReceiveSurplus(indocID string, lines ...Line) (int64, error) {
 		return 0, fmt.Errorf("fboxtest: no task %s", indocID)
 	}
 	return s.issue("", nil, []fulfillment.OutdocAttribute{{AttributeID: fulfillment.AttrSurplusOf,
-		AttributeType: "string", AttributeName: "Излишки по заданию", Value: indocID}}, unplanned(lines))
+		AttributeType: "string", AttributeName: "Излишки по заданию", Value: indocID}}, unplanned(lines), fulfillment.Date{})
 }
 
 func unplanned(lines []Line) []fulfillment.SupplyGood {
@@ -140,12 +140,19 @@ func unplanned(lines []Line) []fulfillment.SupplyGood {
 	return goods
 }
 
-func (s *Server) receive(indocID string, part *int32, attrs []fulfillment.OutdocAttribute, lines []Line) (int64, error) {
+// receive issues a goods_supply for a task; a zero day is today.
+func (s *Server) receive(indocID string, part *int32, attrs []fulfillment.OutdocAttribute, lines []Line, day fulfillment.Date) (int64, error) {
 	s.mu.Lock()
 	t, ok := s.tasks[indocID]
 	if !ok {
 		s.mu.Unlock()
 		return 0, fmt.Errorf("fboxtest: no task %s", indocID)
+	}
+	// #recognition_desc: a receipt cannot be completed (its last document
+	// issued) while unknown goods of the task wait for identification.
+	if part == nil && s.unidentified(indocID) {
+		s.mu.Unlock()
+		return 0, fmt.Errorf("fboxtest: task %s has unidentified goods: the receipt cannot be completed", indocID)
 	}
 	got := map[string]Line{}
 	for _, l := range lines {
@@ -163,17 +170,19 @@ func (s *Server) receive(indocID string, part *int32, attrs []fulfillment.Outdoc
 		}
 	}
 	s.mu.Unlock()
-	return s.issue(indocID, part, attrs, goods)
+	return s.issue(indocID, part, attrs, goods, day)
 }
 
-// issue adds an unlocked goods_supply outdoc.
-func (s *Server) issue(indocID string, part *int32, attrs []fulfillment.OutdocAttribute, goods []fulfillment.SupplyGood) (int64, error) {
+// issue adds an unlocked goods_supply outdoc dated day (zero: today).
+func (s *Server) issue(indocID string, part *int32, attrs []fulfillment.OutdocAttribute, goods []fulfillment.SupplyGood, day fulfillment.Date) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.nextID++
 	at := s.opts.Now().In(fulfillment.Moscow).Truncate(time.Second)
 	now := fulfillment.Date{Time: at}
-	day := fulfillment.Date{Time: time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, fulfillment.Moscow)}
+	if day.IsZero() {
+		day = fulfillment.Date{Time: time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, fulfillment.Moscow)}
+	}
 	h := fulfillment.OutdocHeader{OutdocID: s.nextID, OutdocType: fulfillment.OutdocSupply,
 		OutdocTypeDescrip: "Товары оприходованы", OutdocDate: day, CreatedAt: now, IndocID: indocID, PartNum: part}
 	s.outdocs[s.nextID] = &outdoc{header: h, body: fulfillment.Supply{
