@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,10 +18,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/skladflow/skladflow/cdek/cdektest"
+	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/fulfillment/fboxtest"
 	"github.com/skladflow/skladflow/minilog"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/moysklad/moyskladtest"
+	"github.com/skladflow/skladflow/skladflowtest"
 	"github.com/skladflow/skladflow/storage"
 )
 
@@ -67,8 +68,10 @@ type harness struct {
 	bin     string
 	dir     string
 	cfg     string
+	env     []string // the secrets the configuration refers to
 	db      string
 	url     string
+	sf      *skladflowtest.Harness
 	ms      *moyskladtest.Server
 	fb      *fboxtest.Server
 	cd      *cdektest.Server
@@ -79,45 +82,32 @@ type harness struct {
 func setup(t *testing.T) *harness {
 	t.Helper()
 	h := &harness{t: t, bin: binary(t), dir: t.TempDir()}
-	h.ms = moyskladtest.NewServer(moyskladtest.Options{Token: token, RateLimit: -1, MaxParallel: 20})
-	t.Cleanup(h.ms.Close)
-	h.fb = fboxtest.NewServer(fboxtest.Options{Password: fboxPassword})
-	t.Cleanup(h.fb.Close)
-	h.cd = cdektest.NewServer(cdektest.Options{ClientID: "crash-client", ClientSecret: cdekSecret})
-	t.Cleanup(h.cd.Close)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	h.url = "http://" + addr
-	h.db = filepath.Join(h.dir, "skladflow.db")
+	h.sf = skladflowtest.Start(t, skladflowtest.Options{
+		NoService: true, // the real binary runs on this configuration
+		Dir:       h.dir,
+		MoySklad:  moyskladtest.Options{Token: token, RateLimit: -1, MaxParallel: 20},
+		FBox:      fboxtest.Options{Password: fboxPassword},
+		CDEK:      &cdektest.Options{ClientID: "crash-client", ClientSecret: cdekSecret},
+		Products: []moyskladtest.ProductSpec{{Name: "Чайник", Article: "KT-1"}, {Name: "Кружка", Article: "MG-1"},
+			{Name: "Термос", Article: "TH-1"}},
+		Edit: func(c *config.Config) {
+			c.MoySklad.WebhookSecret = webhookSecret
+			c.MoySklad.IntegrationUID = "" // own writes are told apart by the prefix alone
+			c.MoySklad.ReconcileInterval = config.Duration{Duration: time.Second}
+			c.Warehouses[0].FBox.PollInterval = config.Duration{Duration: time.Second}
+			c.CDEK.WebhookSecret = cdekHook
+			c.CDEK.PollInterval = config.Duration{Duration: time.Second}
+			c.CDEK.CheckAfter = config.Duration{Duration: 200 * time.Millisecond}
+			c.Queue.RetryHorizon = config.Duration{Duration: 10 * time.Minute}
+		},
+	})
+	h.ms, h.fb, h.cd = h.sf.MoySklad, h.sf.FBox, h.sf.CDEK
+	h.url, h.db = h.sf.Config.PublicURL, h.sf.Config.Database
 	h.cfg = filepath.Join(h.dir, "skladflow.yaml")
-	require.NoError(t, os.WriteFile(h.cfg, []byte(fmt.Sprintf(`
-listen: %q
-public_url: %q
-database: %q
-moysklad:
-  base_url: %q
-  token: "${CRASH_MS_TOKEN}"
-  webhook_secret: "${CRASH_WEBHOOK_SECRET}"
-  reconcile_interval: 1s
-warehouses:
-  - name: "БетаПРО"
-    store: "Склад БетаПРО"
-    fbox: { base_url: %q, partner_id: partner, password: "${CRASH_FBOX_PASSWORD}", poll_interval: 1s }
-cdek:
-  base_url: %q
-  client_id: %q
-  client_secret: "${CRASH_CDEK_SECRET}"
-  webhook_secret: "${CRASH_CDEK_HOOK}"
-  tariff_code: 137
-  shipment_point: MSK1
-  number_attribute: "Трек-номер СДЭК"
-  poll_interval: 1s
-  check_after: 200ms
-queue:
-  retry_horizon: 10m
-`, addr, h.url, h.db, h.ms.URL(), h.fb.URL(), h.cd.URL(), h.cd.ClientID())), 0o600))
+	var err error
+	h.env, err = h.sf.WriteConfig(h.cfg, map[string]string{"CRASH_MS_TOKEN": token, "CRASH_WEBHOOK_SECRET": webhookSecret,
+		"CRASH_FBOX_PASSWORD": fboxPassword, "CRASH_CDEK_SECRET": cdekSecret, "CRASH_CDEK_HOOK": cdekHook})
+	require.NoError(t, err)
 	t.Cleanup(func() { h.stop(syscall.SIGKILL) })
 	return h
 }
@@ -130,8 +120,7 @@ func (h *harness) start() {
 	require.NoError(h.t, err)
 	h.logs = append(h.logs, logPath)
 	cmd := exec.Command(h.bin, "serve", "--config", h.cfg, "--log-level", "debug")
-	cmd.Env = append(os.Environ(), "CRASH_MS_TOKEN="+token, "CRASH_WEBHOOK_SECRET="+webhookSecret, "CRASH_FBOX_PASSWORD="+fboxPassword,
-		"CRASH_CDEK_SECRET="+cdekSecret, "CRASH_CDEK_HOOK="+cdekHook)
+	cmd.Env = append(os.Environ(), h.env...)
 	cmd.Stdout, cmd.Stderr = f, f
 	require.NoError(h.t, cmd.Start())
 	h.running = cmd
@@ -186,10 +175,7 @@ func TestCrashSafety(t *testing.T) {
 		kills = n
 	}
 	h := setup(t)
-	store := h.ms.AddStore("Склад БетаПРО")
-	kettle := h.ms.AddProduct(moyskladtest.ProductSpec{Name: "Чайник", Article: "KT-1"})
-	mug := h.ms.AddProduct(moyskladtest.ProductSpec{Name: "Кружка", Article: "MG-1"})
-	h.ms.AddProduct(moyskladtest.ProductSpec{Name: "Термос", Article: "TH-1"})
+	store, kettle, mug := h.sf.Store, h.sf.Products[0], h.sf.Products[1]
 
 	docs := make([]*doc, max(6, kills/4))
 	for i := range docs {
@@ -201,7 +187,7 @@ func TestCrashSafety(t *testing.T) {
 		docs[i] = &doc{id: d.ID, want: map[string]float64{"KT-1": 9, "MG-1": 5, "TH-1": 2}}
 	}
 
-	other := h.ms.AddStore("Основной склад")
+	other := h.sf.Other
 	buyer := h.ms.AddCounterparty(moyskladtest.CounterpartySpec{Name: "Иванов Иван", Phone: "+79990000000"})
 	ships := make([]*shipment, max(3, kills/8))
 	for i := range ships {
@@ -287,11 +273,7 @@ func TestCrashSafety(t *testing.T) {
 		got, err := h.ms.Document(moysklad.TypeSupply, d.id)
 		require.NoError(t, err)
 		require.True(t, got.Applicable)
-		q := map[string]float64{}
-		for _, p := range got.Rows() {
-			q[p.Assortment.Article] += p.Quantity
-		}
-		require.Equal(t, d.want, q, "positions applied exactly once")
+		require.Equal(t, d.want, skladflowtest.Quantities(got), "positions applied exactly once")
 		log := minilog.Parse(got.Description)
 		require.Equal(t, "Поставка "+got.Name, log.Staff)
 		require.Equal(t, 1, count(log.Lines, "Передан на склад"), "one «Передан» line:\n%s", got.Description)

@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -30,13 +31,7 @@ func setupCDEK(t *testing.T, opts cdektest.Options, edit ...func(*config.Config)
 // demand creates a shipment to a buyer as staff would.
 func (b *bundle) demand(t *testing.T, name string, buyer moyskladtest.CounterpartySpec, lines ...line) moysklad.Document {
 	t.Helper()
-	agent := b.ms.AddCounterparty(buyer)
-	spec := moyskladtest.DocumentSpec{Name: name, Description: "Заказ с сайта", Store: b.other.ID, Agent: agent.ID,
-		ShipmentAddress: &moysklad.Address{PostalCode: "630099", City: "Новосибирск", Street: "ул Ленина", House: "5", Apartment: "12"}}
-	for _, l := range lines {
-		spec.Positions = append(spec.Positions, moyskladtest.PositionSpec{ProductID: l.p.ID, Quantity: l.qty, Price: 150000})
-	}
-	d, err := b.ms.CreateDocument(moysklad.TypeDemand, spec)
+	d, err := b.h.Demand(name, "Заказ с сайта", buyer, harnessLines(lines, 150000)...)
 	require.NoError(t, err)
 	return d
 }
@@ -51,10 +46,10 @@ func (b *bundle) advance(t *testing.T, uuid, code, name string) {
 // waitOrder waits until skladflow has saved the CDEK order's id.
 func (b *bundle) waitOrder(t *testing.T, id string) {
 	t.Helper()
-	require.Eventually(t, func() bool {
-		r, err := b.svc.Store.Document(b.ctx, moysklad.TypeDemand, id)
-		return err == nil && r.Delivery.OrderUUID != ""
-	}, 10*time.Second, 10*time.Millisecond)
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	_, err := b.h.WaitDocument(ctx, moysklad.TypeDemand, id, func(r storage.Document) bool { return r.Delivery.OrderUUID != "" })
+	require.NoError(t, err)
 }
 
 func attribute(d moysklad.Document, name string) any {

@@ -2,16 +2,10 @@ package service_test
 
 import (
 	"context"
-	"log/slog"
-	"net"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river/rivertype"
 	"github.com/stretchr/testify/require"
 
 	"github.com/skladflow/skladflow/cdek/cdektest"
@@ -22,21 +16,17 @@ import (
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/moysklad/moyskladtest"
 	"github.com/skladflow/skladflow/service"
-	"github.com/skladflow/skladflow/stdwebhooks"
+	"github.com/skladflow/skladflow/skladflowtest"
 	"github.com/skladflow/skladflow/storage"
 )
 
-// fastRetry retries failed jobs within a second: the schedule is not under test here.
-type fastRetry struct{}
-
-func (fastRetry) NextRetry(job *rivertype.JobRow) time.Time {
-	return time.Now().Add(time.Duration(job.Attempt) * 100 * time.Millisecond)
-}
-
 type products struct{ kettle, mug, flask, bigFlask, noArticle moysklad.Product }
 
+// bundle is what a test here works with: the installation skladflowtest
+// builds, under the short names the tests use.
 type bundle struct {
 	ctx   context.Context
+	h     *skladflowtest.Harness
 	ms    *moyskladtest.Server
 	fb    *fboxtest.Server
 	cd    *cdektest.Server // with setupOpts.cdek
@@ -55,81 +45,17 @@ type setupOpts struct {
 	cdek        *cdektest.Options
 }
 
-var pushKey = []byte("push-key-0123456789abcdef-xyz")
-
 func setup(t testing.TB, opts ...setupOpts) *bundle {
 	t.Helper()
 	var o setupOpts
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	ms := moyskladtest.NewServer(o.msOpts)
-	t.Cleanup(ms.Close)
-	fbOpts := fboxtest.Options{}
-	if o.push {
-		fbOpts.PushURL = "http://" + ln.Addr().String() + "/hooks/fulfillment/" + url.PathEscape("БетаПРО")
-		fbOpts.PushKey = pushKey
-	}
-	fb := fboxtest.NewServer(fbOpts)
-	t.Cleanup(fb.Close)
-	b := &bundle{ctx: ctx, ms: ms, fb: fb}
-	b.store = ms.AddStore("Склад БетаПРО")
-	b.other = ms.AddStore("Основной склад")
-	b.p = products{
-		kettle:    ms.AddProduct(moyskladtest.ProductSpec{Name: "Чайник", Article: "KT-1700", Barcodes: []string{"4601234567890"}}),
-		mug:       ms.AddProduct(moyskladtest.ProductSpec{Name: "Кружка", Article: "MG-350", Barcodes: []string{"4601234567906"}}),
-		flask:     ms.AddProduct(moyskladtest.ProductSpec{Name: "Термос 0,5 л", Article: "TH-500"}),
-		bigFlask:  ms.AddProduct(moyskladtest.ProductSpec{Name: "Термос 0,75 л", Article: "TH-750"}),
-		noArticle: ms.AddProduct(moyskladtest.ProductSpec{Name: "Ложка", Code: "00017"}),
-	}
-	b.cfg = &config.Config{
-		PublicURL: "http://" + ln.Addr().String(),
-		Database:  filepath.Join(t.TempDir(), "skladflow.db"),
-		MoySklad: config.MoySklad{BaseURL: ms.URL(), Token: ms.Token(), WebhookSecret: "0123456789abcdef0123",
-			IntegrationUID: "skladflow@test"},
-		Warehouses: []config.Warehouse{{Name: "БетаПРО", Store: "Склад БетаПРО",
-			FBox: config.FBox{BaseURL: fb.URL(), PartnerID: "partner", Password: "secret",
-				PollInterval: config.Duration{Duration: time.Hour}}}},
-	}
-	// As in production, reconciliation recovers a notification MoySklad
-	// dropped (the edge may answer 503 when the machine is overloaded).
-	b.cfg.MoySklad.ReconcileInterval = config.Duration{Duration: 2 * time.Second}
-	if o.push {
-		b.cfg.Warehouses[0].CallbackSecret = stdwebhooks.Secret(pushKey)
-	}
-	if o.cdek != nil {
-		b.cd = cdektest.NewServer(*o.cdek)
-		t.Cleanup(b.cd.Close)
-		b.cfg.CDEK = &config.CDEK{BaseURL: b.cd.URL(), ClientID: b.cd.ClientID(), ClientSecret: b.cd.ClientSecret(),
-			WebhookSecret: "cdek-hook-secret-0123456789", TariffCode: 137, ShipmentPoint: "MSK1",
-			NumberAttribute: "Трек-номер СДЭК", CheckAfter: config.Duration{Duration: 100 * time.Millisecond},
-			PollInterval: config.Duration{Duration: time.Hour}}
-	}
-	if o.edit != nil {
-		o.edit(b.cfg)
-	}
-	b.cfg.SetDefaults()
-	require.NoError(t, b.cfg.Validate())
-	log := slog.New(slog.DiscardHandler)
-	if os.Getenv("SKLADFLOW_TEST_LOG") != "" {
-		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	b.svc, err = service.New(ctx, b.cfg, service.Options{FetchPollInterval: 50 * time.Millisecond, RetryPolicy: fastRetry{}, Logger: log,
+	h := skladflowtest.Start(t, skladflowtest.Options{MoySklad: o.msOpts, CDEK: o.cdek, Push: o.push, Edit: o.edit,
 		RetryBudget: o.retryBudget})
-	require.NoError(t, err)
-	require.NoError(t, b.svc.Start(ctx, ln))
-	t.Cleanup(func() {
-		sctx, c := context.WithTimeout(context.Background(), 10*time.Second)
-		defer c()
-		_ = b.svc.Shutdown(sctx)
-	})
-	_, err = b.svc.Provision(ctx)
-	require.NoError(t, err)
-	return b
+	p := h.Products
+	return &bundle{ctx: t.Context(), h: h, ms: h.MoySklad, fb: h.FBox, cd: h.CDEK, svc: h.Service, cfg: h.Config,
+		store: h.Store, other: h.Other, p: products{kettle: p[0], mug: p[1], flask: p[2], bigFlask: p[3], noArticle: p[4]}}
 }
 
 type line struct {
@@ -139,44 +65,42 @@ type line struct {
 
 func (b *bundle) supply(t testing.TB, comment string, lines ...line) moysklad.Document {
 	t.Helper()
-	spec := moyskladtest.DocumentSpec{Name: "00042", Description: comment, Store: b.store.ID}
-	for _, l := range lines {
-		spec.Positions = append(spec.Positions, moyskladtest.PositionSpec{ProductID: l.p.ID, Quantity: l.qty, Price: 10000})
-	}
-	d, err := b.ms.CreateDocument(moysklad.TypeSupply, spec)
+	d, err := b.h.Supply("00042", comment, harnessLines(lines, 10000)...)
 	require.NoError(t, err)
 	return d
 }
 
+func harnessLines(lines []line, price float64) []skladflowtest.Line {
+	out := make([]skladflowtest.Line, len(lines))
+	for i, l := range lines {
+		out[i] = skladflowtest.Line{Product: l.p, Quantity: l.qty, Price: price}
+	}
+	return out
+}
+
 func (b *bundle) setStatus(t testing.TB, typ, id, status string) {
 	t.Helper()
-	require.NoError(t, b.ms.SetState(typ, id, status))
+	require.NoError(t, b.h.SetStatus(typ, id, status))
 }
 
 // waitStatus waits until MoySklad shows the status and returns the document.
 func (b *bundle) waitStatus(t testing.TB, typ, id, status string) moysklad.Document {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		d, err := b.ms.Document(typ, id)
-		if err == nil && d.StateName() == status {
-			return d
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("status %q not reached; document is in %q with comment:\n%s", status, d.StateName(), d.Description)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	d, err := b.h.WaitStatus(ctx, typ, id, status)
+	require.NoError(t, err)
+	return d
 }
 
 // waitRow waits until skladflow's own record reaches a flow state: it is
 // committed just after the MoySklad write.
 func (b *bundle) waitRow(t testing.TB, typ, id, state string) {
 	t.Helper()
-	require.Eventually(t, func() bool {
-		r, err := b.svc.Store.Document(b.ctx, typ, id)
-		return err == nil && r.State == state
-	}, 10*time.Second, 10*time.Millisecond, "flow state %q not reached", state)
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	_, err := b.h.WaitState(ctx, typ, id, state)
+	require.NoError(t, err)
 }
 
 func (b *bundle) row(t testing.TB, typ, id string) storage.Document {
@@ -189,28 +113,20 @@ func (b *bundle) row(t testing.TB, typ, id string) storage.Document {
 // receive makes the warehouse report a receipt and skladflow read the feed.
 func (b *bundle) receive(t testing.TB, indoc string, lines ...fboxtest.Line) int64 {
 	t.Helper()
-	id, err := b.fb.Receive(indoc, lines...)
+	id, err := b.h.Receive(b.ctx, indoc, lines...)
 	require.NoError(t, err)
-	require.NoError(t, b.svc.PollNow(b.ctx))
 	return id
 }
 
-func logLines(d moysklad.Document) []string { return minilog.Parse(d.Description).Lines }
+func logLines(d moysklad.Document) []string { return skladflowtest.LogLines(d) }
 
 func lastLine(t testing.TB, d moysklad.Document) string {
 	t.Helper()
-	l := logLines(d)
-	require.NotEmpty(t, l, "no mini-log in %q", d.Description)
-	return l[len(l)-1]
+	require.NotEmpty(t, logLines(d), "no mini-log in %q", d.Description)
+	return skladflowtest.LastLine(d)
 }
 
-func quantities(d moysklad.Document) map[string]float64 {
-	out := map[string]float64{}
-	for _, p := range d.Rows() {
-		out[p.Assortment.Article] += p.Quantity
-	}
-	return out
-}
+func quantities(d moysklad.Document) map[string]float64 { return skladflowtest.Quantities(d) }
 
 func TestHappyPath(t *testing.T) {
 	t.Parallel()

@@ -8,9 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -19,7 +16,7 @@ import (
 	"github.com/skladflow/skladflow/fulfillment/fboxtest"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/moysklad/moyskladtest"
-	"github.com/skladflow/skladflow/service"
+	"github.com/skladflow/skladflow/skladflowtest"
 	"github.com/skladflow/skladflow/storage"
 )
 
@@ -55,90 +52,48 @@ func runDemo(ctx context.Context, o demoOptions) error {
 	out := o.Out
 	say := func(format string, args ...any) { fmt.Fprintf(out, format+"\n", args...) }
 
-	ms := moyskladtest.NewServer(moyskladtest.Options{})
-	defer ms.Close()
-	fb := fboxtest.NewServer(fboxtest.Options{})
-	defer fb.Close()
-	cd := cdektest.NewServer(cdektest.Options{ProcessAfter: time.Second})
-	defer cd.Close()
-
-	wh := ms.AddStore("Склад БетаПРО")
-	shop := ms.AddStore("Основной склад")
-	kettle := ms.AddProduct(moyskladtest.ProductSpec{Name: "Чайник электрический 1,7 л", Article: "KT-1700", Barcodes: []string{"4601234567890"}, Weight: 1.3})
-	mug := ms.AddProduct(moyskladtest.ProductSpec{Name: "Кружка керамическая 350 мл", Article: "MG-350", Barcodes: []string{"4601234567906"}})
-	flask := ms.AddProduct(moyskladtest.ProductSpec{Name: "Термос 0,5 л", Article: "TH-500", Barcodes: []string{"4601234567913"}})
-	ms.AddProduct(moyskladtest.ProductSpec{Name: "Термос 0,75 л", Article: "TH-750", Barcodes: []string{"4601234567920"}})
-
-	dir, err := os.MkdirTemp("", "skladflow-demo-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
 	secret := make([]byte, 16)
 	_, _ = rand.Read(secret)
-	cfg := &config.Config{
-		PublicURL: "http://" + ln.Addr().String(),
-		Admin:     config.Admin{User: "admin", Password: "demo"},
-		Database:  filepath.Join(dir, "skladflow.db"),
-		MoySklad: config.MoySklad{
-			BaseURL:       ms.URL(),
-			Token:         ms.Token(),
-			WebhookSecret: hex.EncodeToString(secret),
+	h, err := skladflowtest.New(ctx, skladflowtest.Options{
+		CDEK: &cdektest.Options{ProcessAfter: time.Second},
+		Products: []moyskladtest.ProductSpec{
+			{Name: "Чайник электрический 1,7 л", Article: "KT-1700", Barcodes: []string{"4601234567890"}, Weight: 1.3},
+			{Name: "Кружка керамическая 350 мл", Article: "MG-350", Barcodes: []string{"4601234567906"}},
+			{Name: "Термос 0,5 л", Article: "TH-500", Barcodes: []string{"4601234567913"}},
+			{Name: "Термос 0,75 л", Article: "TH-750", Barcodes: []string{"4601234567920"}},
 		},
-		Warehouses: []config.Warehouse{{
-			Name:  "БетаПРО",
-			Store: "Склад БетаПРО",
-			FBox: config.FBox{BaseURL: fb.URL(), PartnerID: "partner", Password: "secret",
-				PollInterval: config.Duration{Duration: time.Second}},
-		}},
-		CDEK: &config.CDEK{BaseURL: cd.URL(), ClientID: cd.ClientID(), ClientSecret: cd.ClientSecret(),
-			WebhookSecret: hex.EncodeToString(secret) + "-cdek", TariffCode: 137, ShipmentPoint: "MSK123",
-			NumberAttribute: "Трек-номер СДЭК", CheckAfter: config.Duration{Duration: 500 * time.Millisecond}},
-	}
-	cfg.SetDefaults()
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	svc, err := service.New(ctx, cfg, service.Options{Logger: o.Log, FetchPollInterval: 50 * time.Millisecond})
-	if err != nil {
-		return err
-	}
-	if err := svc.Start(ctx, ln); err != nil {
-		return err
-	}
-	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = svc.Shutdown(sctx)
-	}()
-	if _, err := svc.Provision(ctx); err != nil {
-		return err
-	}
-	say("skladflow demo: MoySklad emulator %s, FBox emulator %s, CDEK emulator %s, skladflow %s", ms.URL(), fb.URL(), cd.URL(), cfg.PublicURL)
-	say("")
-
-	say("1. Сотрудник создаёт приёмку 00042 на «Склад БетаПРО» и ставит статус «Передать».")
-	doc, err := ms.CreateDocument(moysklad.TypeSupply, moyskladtest.DocumentSpec{
-		Name:        "00042",
-		Description: "Поставка от ООО «Посуда-Опт», счёт 118 от 20.11",
-		Store:       wh.ID,
-		Positions: []moyskladtest.PositionSpec{
-			{ProductID: kettle.ID, Quantity: 10, Price: 150000},
-			{ProductID: mug.ID, Quantity: 24, Price: 25000},
-			{ProductID: flask.ID, Quantity: 6, Price: 89000},
+		Edit: func(c *config.Config) {
+			c.Admin.Password = "demo"
+			c.MoySklad.WebhookSecret = hex.EncodeToString(secret)
+			c.Warehouses[0].FBox.PollInterval = config.Duration{Duration: time.Second}
+			c.CDEK.WebhookSecret = hex.EncodeToString(secret) + "-cdek"
+			c.CDEK.ShipmentPoint = "MSK123"
+			c.CDEK.CheckAfter = config.Duration{Duration: 500 * time.Millisecond}
 		},
+		Logger:      o.Log,
+		WaitTimeout: o.Timeout,
 	})
 	if err != nil {
 		return err
 	}
-	if err := ms.SetState(moysklad.TypeSupply, doc.ID, cfg.Statuses.Submit); err != nil {
+	defer h.Close()
+	ms, fb, cd, svc, cfg := h.MoySklad, h.FBox, h.CDEK, h.Service, h.Config
+	kettle, mug, flask := h.Products[0], h.Products[1], h.Products[2]
+	say("skladflow demo: MoySklad emulator %s, FBox emulator %s, CDEK emulator %s, skladflow %s", ms.URL(), fb.URL(), cd.URL(), cfg.PublicURL)
+	say("")
+
+	say("1. Сотрудник создаёт приёмку 00042 на «Склад БетаПРО» и ставит статус «Передать».")
+	doc, err := h.Supply("00042", "Поставка от ООО «Посуда-Опт», счёт 118 от 20.11",
+		skladflowtest.Line{Product: kettle, Quantity: 10, Price: 150000},
+		skladflowtest.Line{Product: mug, Quantity: 24, Price: 25000},
+		skladflowtest.Line{Product: flask, Quantity: 6, Price: 89000})
+	if err != nil {
 		return err
 	}
-	if err := waitStatus(ctx, ms, moysklad.TypeSupply, doc.ID, cfg.Statuses.Submitted, o.Timeout); err != nil {
+	if err := h.SetStatus(moysklad.TypeSupply, doc.ID, cfg.Statuses.Submit); err != nil {
+		return err
+	}
+	if _, err := h.WaitStatus(ctx, moysklad.TypeSupply, doc.ID, cfg.Statuses.Submitted); err != nil {
 		return err
 	}
 	row, err := svc.Store.Document(ctx, moysklad.TypeSupply, doc.ID)
@@ -149,34 +104,27 @@ func runDemo(ctx context.Context, o demoOptions) error {
 	say("")
 
 	say("2. Склад принимает товар: кружек пришло 20 вместо 24, вместо термосов 0,5 л пришли термосы 0,75 л.")
-	if _, err := fb.Receive(row.IndocID,
+	if _, err := h.Receive(ctx, row.IndocID,
 		fboxtest.Line{GoodID: "KT-1700", Useful: 10},
 		fboxtest.Line{GoodID: "MG-350", Useful: 20},
 		fboxtest.Line{GoodID: "TH-750", Useful: 6},
 	); err != nil {
 		return err
 	}
-	if err := svc.PollNow(ctx); err != nil {
-		return err
-	}
-	if err := waitStatus(ctx, ms, moysklad.TypeSupply, doc.ID, cfg.Statuses.Received, o.Timeout); err != nil {
+	if _, err := h.WaitStatus(ctx, moysklad.TypeSupply, doc.ID, cfg.Statuses.Received); err != nil {
 		return err
 	}
 	// skladflow records the step just after writing MoySklad, and locks the
 	// warehouse document last: wait for both before showing the timeline.
-	if err := waitFor(ctx, o.Timeout, func() bool {
-		tl, err := svc.Store.Timeline(ctx, moysklad.TypeSupply, doc.ID)
-		return err == nil && len(tl) > 0 && strings.Contains(tl[len(tl)-1].Message, "/outdocs/lock")
-	}); err != nil {
+	tl, err := h.WaitTimeline(ctx, moysklad.TypeSupply, doc.ID, func(tl []storage.TimelineEntry) bool {
+		return len(tl) > 0 && strings.Contains(tl[len(tl)-1].Message, "/outdocs/lock")
+	})
+	if err != nil {
 		return err
 	}
 	say("   → статус «%s».", cfg.Statuses.Received)
 	say("")
 
-	tl, err := svc.Store.Timeline(ctx, moysklad.TypeSupply, doc.ID)
-	if err != nil {
-		return err
-	}
 	say("Хронология документа (для оператора):")
 	printTimeline(out, tl)
 	say("")
@@ -188,7 +136,7 @@ func runDemo(ctx context.Context, o demoOptions) error {
 	printDocument(out, &final)
 	say("")
 
-	demand, err := demoDelivery(ctx, o, ms, cd, svc, cfg, shop.ID, kettle.ID)
+	demand, err := demoDelivery(ctx, o, h)
 	if err != nil {
 		return err
 	}
@@ -208,47 +156,25 @@ func runDemo(ctx context.Context, o demoOptions) error {
 	return nil
 }
 
-func waitFor(ctx context.Context, timeout time.Duration, done func() bool) error {
-	deadline := time.Now().Add(timeout)
-	for !done() {
-		if time.Now().After(deadline) {
-			return fmt.Errorf("not done in %s", timeout)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-	return nil
-}
-
 // demoDelivery plays the CDEK flow: a demand handed to CDEK, validated,
 // carried and delivered. It returns the demand's id.
-func demoDelivery(ctx context.Context, o demoOptions, ms *moyskladtest.Server, cd *cdektest.Server, svc *service.Service,
-	cfg *config.Config, store, product string) (string, error) {
+func demoDelivery(ctx context.Context, o demoOptions, h *skladflowtest.Harness) (string, error) {
+	cfg := h.Config
 	say := func(format string, args ...any) { fmt.Fprintf(o.Out, format+"\n", args...) }
 	say("3. Покупатель заказал чайник с доставкой. Сотрудник ставит отгрузке 00107 статус «%s».", cfg.Statuses.CDEKSubmit)
-	buyer := ms.AddCounterparty(moyskladtest.CounterpartySpec{Name: "Иванов Иван", Phone: "+79991234567"})
-	doc, err := ms.CreateDocument(moysklad.TypeDemand, moyskladtest.DocumentSpec{
-		Name: "00107", Description: "Заказ с сайта №5531", Store: store, Agent: buyer.ID,
-		ShipmentAddress: &moysklad.Address{PostalCode: "630099", City: "Новосибирск", Street: "ул Ленина", House: "5", Apartment: "12"},
-		Positions:       []moyskladtest.PositionSpec{{ProductID: product, Quantity: 1, Price: 150000}},
-	})
+	doc, err := h.Demand("00107", "Заказ с сайта №5531", moyskladtest.CounterpartySpec{Name: "Иванов Иван", Phone: "+79991234567"},
+		skladflowtest.Line{Product: h.Products[0], Quantity: 1, Price: 150000})
 	if err != nil {
 		return "", err
 	}
-	if err := ms.SetState(moysklad.TypeDemand, doc.ID, cfg.Statuses.CDEKSubmit); err != nil {
+	if err := h.SetStatus(moysklad.TypeDemand, doc.ID, cfg.Statuses.CDEKSubmit); err != nil {
 		return "", err
 	}
-	if err := waitStatus(ctx, ms, moysklad.TypeDemand, doc.ID, cfg.Statuses.CDEKSubmitted, o.Timeout); err != nil {
+	if _, err := h.WaitStatus(ctx, moysklad.TypeDemand, doc.ID, cfg.Statuses.CDEKSubmitted); err != nil {
 		return "", err
 	}
-	var row storage.Document
-	if err := waitFor(ctx, o.Timeout, func() bool {
-		row, err = svc.Store.Document(ctx, moysklad.TypeDemand, doc.ID)
-		return err == nil && row.Delivery.TrackNumber != ""
-	}); err != nil {
+	row, err := h.WaitDocument(ctx, moysklad.TypeDemand, doc.ID, func(r storage.Document) bool { return r.Delivery.TrackNumber != "" })
+	if err != nil {
 		return "", err
 	}
 	say("   → СДЭК проверил заказ и выдал номер %s: статус «%s», номер в комментарии и в доп. поле.", row.Delivery.TrackNumber, cfg.Statuses.CDEKSubmitted)
@@ -259,15 +185,15 @@ func demoDelivery(ctx context.Context, o demoOptions, ms *moyskladtest.Server, c
 		{"SENT_TO_RECIPIENT_CITY", "Отправлен в г. получатель", "Москва"},
 		{"DELIVERED", "Вручен", "Новосибирск"},
 	} {
-		if err := cd.Advance(row.Delivery.OrderUUID, st[0], st[1], st[2]); err != nil {
+		if err := h.CDEK.Advance(row.Delivery.OrderUUID, st[0], st[1], st[2]); err != nil {
 			return "", err
 		}
-		if err := waitStatus(ctx, ms, moysklad.TypeDemand, doc.ID, cfg.CDEK.Statuses[st[0]], o.Timeout); err != nil {
+		if _, err := h.WaitStatus(ctx, moysklad.TypeDemand, doc.ID, cfg.CDEK.Statuses[st[0]]); err != nil {
 			return "", err
 		}
 		say("   → %s: статус «%s»", st[1], cfg.CDEK.Statuses[st[0]])
 	}
-	final, err := ms.Document(moysklad.TypeDemand, doc.ID)
+	final, err := h.MoySklad.Document(moysklad.TypeDemand, doc.ID)
 	if err != nil {
 		return "", err
 	}
@@ -275,28 +201,6 @@ func demoDelivery(ctx context.Context, o demoOptions, ms *moyskladtest.Server, c
 	say("Отгрузка в МойСклад:")
 	printDocument(o.Out, &final)
 	return doc.ID, nil
-}
-
-func waitStatus(ctx context.Context, ms *moyskladtest.Server, typ, id, want string, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	for {
-		d, err := ms.Document(typ, id)
-		if err == nil && d.StateName() == want {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			got := ""
-			if err == nil {
-				got = d.StateName() + "\n" + d.Description
-			}
-			return fmt.Errorf("status %q not reached in %s; document now: %s", want, timeout, got)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
 }
 
 func printTimeline(w io.Writer, tl []storage.TimelineEntry) {

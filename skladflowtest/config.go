@@ -1,0 +1,56 @@
+package skladflowtest
+
+import (
+	"path/filepath"
+	"time"
+
+	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/stdwebhooks"
+)
+
+// pushKey signs the warehouse emulator's pushes (Options.Push).
+var pushKey = []byte("push-key-0123456789abcdef-xyz")
+
+// Credentials the emulators accept when their options leave them empty.
+const (
+	fboxPartner  = "partner"
+	fboxPassword = "secret"
+)
+
+// buildConfig points a configuration at the emulators. Feeds are polled
+// hourly (tests read them with PollNow or pushes); reconciliation runs every
+// 2 s, as a production install would recover a notification MoySklad
+// dropped.
+func (h *Harness) buildConfig(addr string) (*config.Config, error) {
+	fb := h.opts.FBox
+	if fb.PartnerID == "" {
+		fb.PartnerID = fboxPartner
+	}
+	if fb.Password == "" {
+		fb.Password = fboxPassword
+	}
+	c := &config.Config{
+		Listen:    addr,
+		PublicURL: "http://" + addr,
+		Database:  filepath.Join(h.opts.Dir, "skladflow.db"),
+		MoySklad: config.MoySklad{BaseURL: h.MoySklad.URL(), Token: h.MoySklad.Token(), WebhookSecret: "0123456789abcdef0123",
+			IntegrationUID: "skladflow@test", ReconcileInterval: config.Duration{Duration: 2 * time.Second}},
+		Warehouses: []config.Warehouse{{Name: Warehouse, Store: StoreName,
+			FBox: config.FBox{BaseURL: h.FBox.URL(), PartnerID: fb.PartnerID, Password: fb.Password,
+				PollInterval: config.Duration{Duration: time.Hour}}}},
+	}
+	if h.opts.Push {
+		c.Warehouses[0].CallbackSecret = stdwebhooks.Secret(pushKey)
+	}
+	if cd := h.CDEK; cd != nil {
+		c.CDEK = &config.CDEK{BaseURL: cd.URL(), ClientID: cd.ClientID(), ClientSecret: cd.ClientSecret(),
+			WebhookSecret: "cdek-hook-secret-0123456789", TariffCode: 137, ShipmentPoint: "MSK1",
+			NumberAttribute: "Трек-номер СДЭК", CheckAfter: config.Duration{Duration: 100 * time.Millisecond},
+			PollInterval: config.Duration{Duration: time.Hour}}
+	}
+	if h.opts.Edit != nil {
+		h.opts.Edit(c)
+	}
+	c.SetDefaults()
+	return c, c.Validate()
+}

@@ -1,0 +1,137 @@
+package skladflowtest
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/skladflow/skladflow/cdek/cdektest"
+	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/fulfillment/fboxtest"
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/moysklad/moyskladtest"
+	"github.com/skladflow/skladflow/service"
+)
+
+// ErrNoService is returned by helpers that need the in-process service
+// when Options.NoService was set.
+var ErrNoService = errors.New("skladflowtest: the service is not running in-process (Options.NoService)")
+
+// Harness is a skladflow installation on the emulators.
+type Harness struct {
+	// MoySklad, FBox and CDEK are the emulators; CDEK is nil without
+	// Options.CDEK.
+	MoySklad *moyskladtest.Server
+	FBox     *fboxtest.Server
+	CDEK     *cdektest.Server
+	// Config is the validated configuration, defaults applied.
+	Config *config.Config
+	// Service is the running service; nil with Options.NoService.
+	Service *service.Service
+	// Store is the warehouse's MoySklad store, Other a store that is no
+	// warehouse.
+	Store, Other moysklad.Store
+	// Products are Options.Products as added to MoySklad, in order.
+	Products []moysklad.Product
+
+	opts    Options
+	cancel  context.CancelFunc
+	closers []func() // run in reverse by Close
+}
+
+// New starts the emulators, seeds the stores and products, builds the
+// configuration and, unless Options.NoService, builds, starts and
+// provisions the service on a free local port. Close releases it all, also
+// after an error.
+func New(ctx context.Context, o Options) (h *Harness, err error) {
+	o.setDefaults()
+	h = &Harness{}
+	defer func() {
+		if err != nil {
+			h.Close()
+			h = nil
+		}
+	}()
+	if o.Dir == "" {
+		dir, err := os.MkdirTemp("", "skladflowtest-")
+		if err != nil {
+			return h, err
+		}
+		h.onClose(func() { os.RemoveAll(dir) })
+		o.Dir = dir
+	}
+	h.opts = o
+	// The port comes first: the public URL is in the configuration and in
+	// the warehouse's push address.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return h, err
+	}
+	h.onClose(func() { ln.Close() }) // no-op once the service has served on it
+	addr := ln.Addr().String()
+	h.startEmulators(addr)
+	if h.Config, err = h.buildConfig(addr); err != nil {
+		return h, err
+	}
+	if o.NoService {
+		// The caller runs the binary on this address.
+		return h, ln.Close()
+	}
+	return h, h.startService(ctx, ln)
+}
+
+// Close stops the service and the emulators and removes what New created.
+func (h *Harness) Close() {
+	for i := len(h.closers) - 1; i >= 0; i-- {
+		h.closers[i]()
+	}
+	h.closers = nil
+}
+
+func (h *Harness) onClose(f func()) { h.closers = append(h.closers, f) }
+
+func (h *Harness) startEmulators(addr string) {
+	o := h.opts
+	h.MoySklad = moyskladtest.NewServer(o.MoySklad)
+	h.onClose(h.MoySklad.Close)
+	fb := o.FBox
+	if o.Push {
+		fb.PushURL = "http://" + addr + "/hooks/fulfillment/" + url.PathEscape(Warehouse)
+		fb.PushKey = pushKey
+	}
+	h.FBox = fboxtest.NewServer(fb)
+	h.onClose(h.FBox.Close)
+	if o.CDEK != nil {
+		h.CDEK = cdektest.NewServer(*o.CDEK)
+		h.onClose(h.CDEK.Close)
+	}
+	h.Store = h.MoySklad.AddStore(StoreName)
+	h.Other = h.MoySklad.AddStore(OtherStore)
+	for _, p := range o.Products {
+		h.Products = append(h.Products, h.MoySklad.AddProduct(p))
+	}
+}
+
+func (h *Harness) startService(ctx context.Context, ln net.Listener) error {
+	ctx, cancel := context.WithCancel(ctx)
+	h.onClose(cancel)
+	svc, err := service.New(ctx, h.Config, service.Options{Logger: h.opts.Logger, FetchPollInterval: h.opts.FetchPollInterval,
+		RetryPolicy: h.opts.RetryPolicy, RetryBudget: h.opts.RetryBudget})
+	if err != nil {
+		return err
+	}
+	if err := svc.Start(ctx, ln); err != nil {
+		return errors.Join(err, svc.Shutdown(ctx))
+	}
+	h.Service = svc
+	h.onClose(func() {
+		sctx, c := context.WithTimeout(context.Background(), 10*time.Second)
+		defer c()
+		_ = svc.Shutdown(sctx)
+	})
+	_, err = svc.Provision(ctx)
+	return err
+}
