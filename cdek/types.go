@@ -6,6 +6,15 @@ const (
 	TypeDelivery = 2 // «доставка»: any contract
 )
 
+// Request types: every request made on an order is listed on it with its
+// own state (cdek.md §2).
+const (
+	RequestCreate        = "CREATE"
+	RequestUpdate        = "UPDATE"
+	RequestDelete        = "DELETE"
+	RequestCreateRefusal = "CREATE_REFUSAL"
+)
+
 // Request states.
 const (
 	StateAccepted   = "ACCEPTED"

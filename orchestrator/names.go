@@ -62,6 +62,9 @@ func newAttributeCache(ms MoySklad) *byName[moysklad.Attribute] {
 // UnknownStateError means a configured status does not exist in MoySklad.
 type UnknownStateError struct{ Type, Name string }
 
+// Temporary: a missing status stays missing until someone creates it.
+func (e *UnknownStateError) Temporary() bool { return false }
+
 func (e *UnknownStateError) Error() string {
 	return fmt.Sprintf("status %q does not exist for %s in MoySklad", e.Name, e.Type)
 }

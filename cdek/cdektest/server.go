@@ -173,11 +173,11 @@ func request(typ, state string, errs ...cdek.Problem) cdek.Request {
 func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	var o cdek.Order
 	if err := json.NewDecoder(r.Body).Decode(&o); err != nil {
-		invalid(w, "CREATE", "v2_invalid_format", "Некорректный формат: "+err.Error())
+		invalid(w, cdek.RequestCreate, "v2_invalid_format", "Некорректный формат: "+err.Error())
 		return
 	}
 	if o.TariffCode == 0 || len(o.Packages) == 0 {
-		invalid(w, "CREATE", "v2_field_is_empty", "Не заполнено обязательное поле tariff_code или packages")
+		invalid(w, cdek.RequestCreate, "v2_field_is_empty", "Не заполнено обязательное поле tariff_code или packages")
 		return
 	}
 	s.mu.Lock()
@@ -186,7 +186,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	id := newUUID()
 	ord := &order{body: o, accepted: true, created: time.Now(), env: cdek.Envelope{
 		Entity:   cdek.Entity{UUID: id, Type: o.Type, Number: o.Number, TariffCode: o.TariffCode},
-		Requests: []cdek.Request{request("CREATE", cdek.StateAccepted)},
+		Requests: []cdek.Request{request(cdek.RequestCreate, cdek.StateAccepted)},
 	}}
 	ord.env.Entity.Statuses = []cdek.Status{{Code: cdek.StatusAccepted, Name: "Принят", DateTime: cdek.Time{Time: time.Now()}, City: "Офис СДЭК"}}
 	s.orders[id] = ord
@@ -227,13 +227,13 @@ func (s *Server) validate(o *order) {
 		problems = append(problems, cdek.Problem{Code: "delivery_location_is_not_recognized", Message: "Пункт выдачи " + p + " не найден"})
 	}
 	if len(problems) > 0 {
-		o.env.Requests = []cdek.Request{request("CREATE", cdek.StateInvalid, problems...)}
+		o.env.Requests = []cdek.Request{request(cdek.RequestCreate, cdek.StateInvalid, problems...)}
 		o.env.Entity.Statuses = append(o.env.Entity.Statuses, cdek.Status{Code: cdek.StatusInvalid, Name: "Некорректный заказ", DateTime: cdek.Time{Time: time.Now()}})
 		return
 	}
 	s.next++
 	o.env.Entity.CDEKNumber = cdek.Number(fmt.Sprint(s.next))
-	o.env.Requests = []cdek.Request{request("CREATE", cdek.StateSuccessful)}
+	o.env.Requests = []cdek.Request{request(cdek.RequestCreate, cdek.StateSuccessful)}
 	o.env.Entity.Statuses = append(o.env.Entity.Statuses, cdek.Status{Code: cdek.StatusCreated, Name: "Создан", DateTime: cdek.Time{Time: time.Now().Add(time.Second)}, City: "Офис СДЭК"})
 }
 
@@ -280,15 +280,15 @@ func (s *Server) delete(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	o, ok := s.orders[r.PathValue("uuid")]
 	if !ok {
-		invalid(w, "DELETE", "v2_entity_not_found", "Заказ не найден")
+		invalid(w, cdek.RequestDelete, "v2_entity_not_found", "Заказ не найден")
 		return
 	}
 	if cur := o.env.Entity.Current(); cur == nil || (cur.Code != cdek.StatusCreated && cur.Code != cdek.StatusAccepted) {
-		invalid(w, "DELETE", "v2_order_forbidden_to_delete", "Заказ нельзя удалить: по нему уже есть движение")
+		invalid(w, cdek.RequestDelete, "v2_order_forbidden_to_delete", "Заказ нельзя удалить: по нему уже есть движение")
 		return
 	}
 	s.addStatus(o, cdek.Status{Code: cdek.StatusRemoved, Name: "Удален"})
-	writeJSON(w, 202, cdek.Envelope{Entity: cdek.Entity{UUID: o.env.Entity.UUID}, Requests: []cdek.Request{request("DELETE", cdek.StateAccepted)}})
+	writeJSON(w, 202, cdek.Envelope{Entity: cdek.Entity{UUID: o.env.Entity.UUID}, Requests: []cdek.Request{request(cdek.RequestDelete, cdek.StateAccepted)}})
 }
 
 func (s *Server) listHooks(w http.ResponseWriter, r *http.Request) {
@@ -302,14 +302,14 @@ func (s *Server) listHooks(w http.ResponseWriter, r *http.Request) {
 func (s *Server) addHook(w http.ResponseWriter, r *http.Request) {
 	var h cdek.Webhook
 	if err := json.NewDecoder(r.Body).Decode(&h); err != nil || h.URL == "" || h.Type == "" {
-		invalid(w, "CREATE", "v2_field_is_empty", "Не заполнены url или type")
+		invalid(w, cdek.RequestCreate, "v2_field_is_empty", "Не заполнены url или type")
 		return
 	}
 	s.mu.Lock()
 	h.UUID = newUUID()
 	s.hooks = append(s.hooks, h)
 	s.mu.Unlock()
-	writeJSON(w, 200, cdek.Envelope{Entity: cdek.Entity{UUID: h.UUID}, Requests: []cdek.Request{request("CREATE", cdek.StateAccepted)}})
+	writeJSON(w, 200, cdek.Envelope{Entity: cdek.Entity{UUID: h.UUID}, Requests: []cdek.Request{request(cdek.RequestCreate, cdek.StateAccepted)}})
 }
 
 // Creates counts POST /v2/orders calls that were accepted.
@@ -406,17 +406,17 @@ func (s *Server) refusal(w http.ResponseWriter, r *http.Request) {
 	o, ok := s.orders[r.PathValue("uuid")]
 	if !ok {
 		s.mu.Unlock()
-		invalid(w, "CREATE_REFUSAL", "v2_entity_not_found", "Заказ не найден")
+		invalid(w, cdek.RequestCreateRefusal, "v2_entity_not_found", "Заказ не найден")
 		return
 	}
 	if cur := o.env.Entity.Current(); cur == nil || final(cur.Code) {
 		s.mu.Unlock()
-		invalid(w, "CREATE_REFUSAL", "v2_order_status_final", "Отказ невозможен: заказ уже в конечном статусе")
+		invalid(w, cdek.RequestCreateRefusal, "v2_order_status_final", "Отказ невозможен: заказ уже в конечном статусе")
 		return
 	}
 	st := s.addStatus(o, cdek.Status{Code: cdek.StatusNotDelivered, Name: "Не вручен", City: "Офис СДЭК", ReasonCode: "11"})
 	s.mu.Unlock()
-	writeJSON(w, 202, cdek.Envelope{Entity: cdek.Entity{UUID: o.env.Entity.UUID}, Requests: []cdek.Request{request("CREATE_REFUSAL", cdek.StateAccepted)}})
+	writeJSON(w, 202, cdek.Envelope{Entity: cdek.Entity{UUID: o.env.Entity.UUID}, Requests: []cdek.Request{request(cdek.RequestCreateRefusal, cdek.StateAccepted)}})
 	go s.push(o, st)
 }
 

@@ -173,7 +173,7 @@ func (e *env) settle(t *testing.T, uuid string) (*cdek.Envelope, error) {
 			return false, err
 		}
 		got = env
-		return state(env, "CREATE") == cdek.StateSuccessful, nil
+		return state(env, cdek.RequestCreate) == cdek.StateSuccessful, nil
 	})
 	return got, invalid
 }

@@ -52,7 +52,7 @@ func createAcceptedThenSuccessful(t *testing.T, e *env) {
 	require.NoError(t, err)
 	require.NotEmpty(t, sent.Entity.UUID)
 	require.Len(t, sent.Requests, 1)
-	require.Equal(t, "CREATE", sent.Requests[0].Type)
+	require.Equal(t, cdek.RequestCreate, sent.Requests[0].Type)
 	require.Equal(t, cdek.StateAccepted, sent.Requests[0].State)
 	require.NotEmpty(t, sent.Requests[0].RequestUUID)
 	require.Empty(t, sent.Entity.CDEKNumber)
@@ -77,7 +77,7 @@ func acceptedBeforeValidation(t *testing.T, e *env) {
 	require.NoError(t, err)
 	got, err := e.c.GetOrder(e.ctx, sent.Entity.UUID)
 	require.NoError(t, err)
-	require.Equal(t, cdek.StateAccepted, state(got, "CREATE"))
+	require.Equal(t, cdek.StateAccepted, state(got, cdek.RequestCreate))
 	require.Empty(t, got.Entity.CDEKNumber)
 	require.Equal(t, "ACCEPTED", got.Entity.Current().Code)
 }
@@ -138,7 +138,7 @@ func deleteCreated(t *testing.T, e *env) {
 	got := e.created(t)
 	uuid := got.Entity.UUID
 	del, err := e.c.DeleteOrder(e.ctx, uuid)
-	accepted(t, del, err, "DELETE")
+	accepted(t, del, err, cdek.RequestDelete)
 	e.becomes(t, uuid, "REMOVED", "", true)
 }
 
@@ -147,7 +147,7 @@ func noDeleteAfterMovement(t *testing.T, e *env) {
 	uuid := e.created(t).Entity.UUID
 	e.advance(t, uuid, "RECEIVED_AT_SHIPMENT_WAREHOUSE", "Принят на склад отправителя")
 	_, err := e.c.DeleteOrder(e.ctx, uuid)
-	e.refused(t, uuid, "DELETE", err)
+	e.refused(t, uuid, cdek.RequestDelete, err)
 }
 
 // cdek.md §4.4: an unknown uuid is v2_entity_not_found, whatever the call.
@@ -171,7 +171,7 @@ func refusal(t *testing.T, e *env) {
 		e.advance(t, uuid, "RECEIVED_AT_SHIPMENT_WAREHOUSE", "Принят на склад отправителя")
 	}
 	env, err := e.c.Refuse(e.ctx, uuid)
-	accepted(t, env, err, "CREATE_REFUSAL")
+	accepted(t, env, err, cdek.RequestCreateRefusal)
 	e.becomes(t, uuid, "NOT_DELIVERED", "11", false)
 }
 
@@ -180,7 +180,7 @@ func noRefusalWhenFinal(t *testing.T, e *env) {
 	uuid := e.created(t).Entity.UUID
 	e.advance(t, uuid, "DELIVERED", "Вручен")
 	_, err := e.c.Refuse(e.ctx, uuid)
-	e.refused(t, uuid, "CREATE_REFUSAL", err)
+	e.refused(t, uuid, cdek.RequestCreateRefusal, err)
 }
 
 // cdek.md §2: GET returns the order's envelope, whose requests[] lists the
@@ -192,8 +192,8 @@ func requestsListed(t *testing.T, e *env) {
 	require.NoError(t, err)
 	got, err := e.c.GetOrder(e.ctx, uuid)
 	require.NoError(t, err)
-	require.Equal(t, cdek.StateSuccessful, state(got, "CREATE"))
-	require.NotEmpty(t, state(got, "CREATE_REFUSAL"), "the refusal is listed with its state")
+	require.Equal(t, cdek.StateSuccessful, state(got, cdek.RequestCreate))
+	require.NotEmpty(t, state(got, cdek.RequestCreateRefusal), "the refusal is listed with its state")
 }
 
 // accepted checks the answer to an asynchronous request (cdek.md §2): a

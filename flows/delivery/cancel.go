@@ -44,13 +44,13 @@ func (f *Flow) cancel(ctx context.Context, r *orchestrator.Run) error {
 		code = cur.Code
 	}
 	switch code {
-	case "", "ACCEPTED", "CREATED":
+	case "", cdek.StatusAccepted, cdek.StatusCreated:
 		if _, err := api.DeleteOrder(ctx, uuid); err != nil && !errors.Is(err, cdek.ErrNotFound) {
 			return f.cancelFailed(ctx, r, err)
 		}
 		return f.cancelled(ctx, r, fsm.Cancel, "Отменён: "+label+" удалён",
 			storage.TimelineEntry{Kind: storage.KindCall, Message: "СДЭК DELETE /orders/" + uuid + ": принято"})
-	case "DELIVERED", "POSTOMAT_RECEIVED", "NOT_DELIVERED", "REMOVED":
+	case cdek.StatusDelivered, cdek.StatusPostomatReceived, cdek.StatusNotDelivered, cdek.StatusRemoved:
 		reason := fmt.Sprintf("%s уже в конечном статусе %s", label, code)
 		return f.cancelNotDone(ctx, r, reason, errors.New(reason))
 	}

@@ -21,20 +21,11 @@ import (
 	"github.com/skladflow/skladflow/storage"
 )
 
-// Carrier is what the flow needs of the CDEK client.
-type Carrier interface {
-	CreateOrder(ctx context.Context, o cdek.Order) (*cdek.Envelope, error)
-	GetOrder(ctx context.Context, uuid string) (*cdek.Envelope, error)
-	FindOrder(ctx context.Context, number string) (*cdek.Envelope, error)
-	DeleteOrder(ctx context.Context, uuid string) (*cdek.Envelope, error)
-	Refuse(ctx context.Context, uuid string) (*cdek.Envelope, error)
-}
-
 // Config configures the delivery flow. Every value comes from a validated
 // configuration, where the defaults are.
 type Config struct {
-	// API is the CDEK client. Required.
-	API Carrier
+	// API is the courier: the CDEK client. Required.
+	API cdek.Courier
 	// CDEK is the cdek section. Required.
 	CDEK *config.CDEK
 	// Statuses are the MoySklad status names. Required.

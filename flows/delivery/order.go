@@ -104,7 +104,7 @@ func (f *Flow) checkOrder(ctx context.Context, r *orchestrator.Run) error {
 		return err
 	}
 	cur := env.Entity.Current()
-	moved := cur != nil && cur.Code != "ACCEPTED" && cur.Code != "CREATED"
+	moved := cur != nil && cur.Code != cdek.StatusAccepted && cur.Code != cdek.StatusCreated
 	err = r.Transition(ctx, fsm.OrderOK, func(_ *storage.Tx, x *storage.Document) error {
 		x.Delivery.TrackNumber = track
 		if cur != nil && !moved {
@@ -122,7 +122,7 @@ func (f *Flow) checkOrder(ctx context.Context, r *orchestrator.Run) error {
 
 func successful(env *cdek.Envelope) bool {
 	for _, q := range env.Requests {
-		if q.Type == "CREATE" && q.State == cdek.StateSuccessful {
+		if q.Type == cdek.RequestCreate && q.State == cdek.StateSuccessful {
 			return true
 		}
 	}

@@ -15,11 +15,11 @@ import (
 // event is the flow event a CDEK status code brings.
 func event(code string) fsm.Event {
 	switch code {
-	case "DELIVERED", "POSTOMAT_RECEIVED":
+	case cdek.StatusDelivered, cdek.StatusPostomatReceived:
 		return fsm.Deliver
-	case "NOT_DELIVERED":
+	case cdek.StatusNotDelivered:
 		return fsm.NotDeliver
-	case "REMOVED":
+	case cdek.StatusRemoved:
 		return fsm.Removed
 	}
 	return fsm.Track

@@ -1,0 +1,244 @@
+package orchestrator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river/rivertype"
+	"github.com/stretchr/testify/require"
+
+	"github.com/skladflow/skladflow/fsm"
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/moysklad/moyskladtest"
+	"github.com/skladflow/skladflow/storage"
+)
+
+// testFlow answers «Передать» with «Передан» and one mini-log line.
+type testFlow struct {
+	types []string
+	runs  int
+}
+
+var testTable = fsm.NewFlow("test", []fsm.Transition{
+	{Event: "go", From: []fsm.State{fsm.New}, To: "done"},
+	{Event: "again", From: []fsm.State{"done"}, To: "done"},
+}, "done")
+
+func (f *testFlow) Table() *fsm.Flow                  { return testTable }
+func (f *testFlow) DocumentTypes() []string           { return f.types }
+func (f *testFlow) Expand() []string                  { return []string{"state"} }
+func (f *testFlow) Commands() []string                { return []string{"Передать"} }
+func (f *testFlow) Rerun(context.Context, *Run) error { return nil }
+
+func (f *testFlow) Process(ctx context.Context, r *Run) error {
+	f.runs++
+	entry, err := r.Say(ctx, "Передан", "Передан на склад")
+	if err != nil {
+		return err
+	}
+	ev := fsm.Event("go")
+	if r.State() == "done" {
+		ev = "again"
+	}
+	return r.Transition(ctx, ev, nil, entry)
+}
+
+type bundle struct {
+	ctx   context.Context
+	ms    *moyskladtest.Server
+	o     *Orchestrator
+	store *storage.Store
+	flow  *testFlow
+}
+
+func setup(t *testing.T) *bundle {
+	t.Helper()
+	ms := moyskladtest.NewServer(moyskladtest.Options{})
+	t.Cleanup(ms.Close)
+	ms.AddState(moysklad.TypeSupply, "Передать", moysklad.StateRegular)
+	ms.AddState(moysklad.TypeSupply, "Передан", moysklad.StateRegular)
+	client, err := moysklad.NewClient(moysklad.Config{BaseURL: ms.URL(), Token: ms.Token()})
+	require.NoError(t, err)
+	o, err := New(Config{RetryHorizon: time.Hour, ReconcileInterval: time.Minute}, client)
+	require.NoError(t, err)
+	f := &testFlow{types: []string{moysklad.TypeSupply}}
+	require.NoError(t, o.Register(f))
+	store, err := storage.Open(context.Background(), storage.Config{Path: filepath.Join(t.TempDir(), "db")})
+	require.NoError(t, err)
+	t.Cleanup(func() { store.Close() })
+	o.Attach(store)
+	return &bundle{ctx: context.Background(), ms: ms, o: o, store: store, flow: f}
+}
+
+func (b *bundle) supply(t *testing.T, status string) moysklad.Document {
+	t.Helper()
+	store := b.ms.AddStore("Склад")
+	d, err := b.ms.CreateDocument(moysklad.TypeSupply, moyskladtest.DocumentSpec{Name: "1", Store: store.ID, State: status})
+	require.NoError(t, err)
+	return d
+}
+
+func TestRegisterRefusesATypeOfTwoFlows(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	err := b.o.Register(&testFlow{types: []string{moysklad.TypeSupply}})
+	require.ErrorContains(t, err, "supply documents belong to both")
+}
+
+func TestProcessWritesBackOnceAndSavesTheTransition(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	d := b.supply(t, "Передать")
+	require.NoError(t, b.o.ProcessDocument(b.ctx, moysklad.TypeSupply, d.ID))
+
+	got, err := b.ms.Document(moysklad.TypeSupply, d.ID)
+	require.NoError(t, err)
+	require.Equal(t, "Передан", got.StateName())
+	require.Contains(t, got.Description, "Передан на склад")
+	row, err := b.store.Document(b.ctx, moysklad.TypeSupply, d.ID)
+	require.NoError(t, err)
+	require.Equal(t, "done", row.State)
+	require.Equal(t, "test", row.Flow)
+	tl, err := b.store.Timeline(b.ctx, moysklad.TypeSupply, d.ID)
+	require.NoError(t, err)
+	require.Len(t, tl, 2)
+	require.Equal(t, storage.KindWriteback, tl[0].Kind)
+	require.Equal(t, storage.KindTransition, tl[1].Kind)
+	require.Equal(t, "new → done (go)", tl[1].Message)
+
+	// The same write again (a run that died before recording it, then
+	// came back) is recognised on the document and not made twice.
+	require.NoError(t, b.o.ProcessDocument(b.ctx, moysklad.TypeSupply, d.ID))
+	require.Equal(t, 1, b.ms.PutCount(moysklad.TypeSupply, d.ID))
+	tl, err = b.store.Timeline(b.ctx, moysklad.TypeSupply, d.ID)
+	require.NoError(t, err)
+	require.Equal(t, storage.KindRecovered, tl[2].Kind)
+}
+
+func TestADeletedDocumentEndsItsEvents(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, err := b.store.AcceptEvents(b.ctx, "", "test", []storage.InboxEvent{{EventKey: "k", DocType: moysklad.TypeSupply, DocID: "gone"}})
+	require.NoError(t, err)
+	require.NoError(t, b.o.ProcessDocument(b.ctx, moysklad.TypeSupply, "gone"))
+	busy, err := b.store.HasUnprocessed(b.ctx, moysklad.TypeSupply, "gone")
+	require.NoError(t, err)
+	require.False(t, busy)
+	require.Zero(t, b.flow.runs)
+}
+
+func TestTransitionRefusesAConcurrentChange(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	d := b.supply(t, "Передать")
+	row, err := b.o.Row(b.ctx, moysklad.TypeSupply, d.ID)
+	require.NoError(t, err)
+	r, err := b.o.NewRun(b.ctx, &d, row)
+	require.NoError(t, err)
+	_, err = b.store.Update(b.ctx, moysklad.TypeSupply, d.ID, func(_ *storage.Tx, x *storage.Document) error {
+		x.State = "done"
+		return nil
+	})
+	require.NoError(t, err)
+	err = r.Transition(b.ctx, "go", nil)
+	require.ErrorIs(t, err, storage.ErrConflict)
+}
+
+func TestTransitionEditErrorRollsBack(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	d := b.supply(t, "Передать")
+	r, err := b.o.NewRun(b.ctx, &d, storage.Document{Type: moysklad.TypeSupply, ID: d.ID})
+	require.NoError(t, err)
+	boom := errors.New("boom")
+	err = r.Transition(b.ctx, "go", func(*storage.Tx, *storage.Document) error { return boom })
+	require.ErrorIs(t, err, boom)
+	_, err = b.store.Document(b.ctx, moysklad.TypeSupply, d.ID)
+	require.ErrorIs(t, err, storage.ErrNotFound, "nothing saved")
+	require.Equal(t, string(fsm.New), r.Row.State)
+}
+
+func TestOneWriterPerDocument(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	first := context.WithValue(b.ctx, jobKey{}, jobInfo{owner: "job:1"})
+	second := context.WithValue(b.ctx, jobKey{}, jobInfo{owner: "job:2"})
+	err := b.o.WithDocument(first, moysklad.TypeSupply, "1", func() error {
+		return b.o.WithDocument(second, moysklad.TypeSupply, "1", func() error { return nil })
+	})
+	require.ErrorIs(t, err, ErrBusy)
+	require.NoError(t, b.o.WithDocument(second, moysklad.TypeSupply, "1", func() error { return nil }), "released after the first")
+}
+
+func TestFailedRetriesWhileThePeerMayComeBack(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	d := b.supply(t, "Передать")
+	r, err := b.o.NewRun(b.ctx, &d, storage.Document{Type: moysklad.TypeSupply, ID: d.ID})
+	require.NoError(t, err)
+	down := &moysklad.APIError{Status: 503}
+	failed := 0
+	fail := func() error { failed++; return nil }
+	call := storage.TimelineEntry{Kind: storage.KindCall, Message: "вызов: ошибка"}
+
+	r.LastTry = false
+	require.ErrorIs(t, r.Failed(b.ctx, down, call, fail), down, "back to the queue")
+	require.Zero(t, failed)
+	tl, err := b.store.Timeline(b.ctx, moysklad.TypeSupply, d.ID)
+	require.NoError(t, err)
+	require.Equal(t, "вызов: ошибка", tl[0].Message)
+
+	require.NoError(t, r.Failed(b.ctx, &moysklad.APIError{Status: 400}, call, fail), "refused: final at once")
+	r.LastTry = true
+	require.NoError(t, r.Failed(b.ctx, down, call, fail), "past the horizon: final")
+	require.Equal(t, 2, failed)
+}
+
+func TestTheQueueAnswer(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	var snooze *rivertype.JobSnoozeError
+	require.ErrorAs(t, b.o.answer(ErrBusy), &snooze)
+	require.Less(t, snooze.Duration, time.Second)
+	require.ErrorAs(t, b.o.answer(Later(3*time.Second)), &snooze)
+	require.Equal(t, 3*time.Second, snooze.Duration)
+
+	var cancel *rivertype.JobCancelError
+	require.ErrorAs(t, b.o.answer(fmt.Errorf("gone: %w", ErrFinal)), &cancel)
+	require.ErrorAs(t, b.o.answer(&UnknownStateError{Type: "supply", Name: "X"}), &cancel)
+	require.ErrorAs(t, b.o.answer(&moysklad.APIError{Status: 400}), &cancel)
+
+	retry := b.o.answer(&moysklad.APIError{Status: 503})
+	require.False(t, errors.As(retry, &cancel) || errors.As(retry, &snooze))
+	require.ErrorContains(t, retry, "will retry")
+	require.NoError(t, b.o.answer(nil))
+}
+
+func TestWorkTellsTheLastTry(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	last := func(created time.Time) bool {
+		var got bool
+		require.NoError(t, b.o.work(b.ctx, &rivertype.JobRow{ID: 7, CreatedAt: created}, func(ctx context.Context) error {
+			got = LastTry(ctx)
+			require.Equal(t, "job:7", infoOf(ctx).owner)
+			return nil
+		}))
+		return got
+	}
+	require.False(t, last(time.Now().Add(-time.Minute)))
+	require.True(t, last(time.Now().Add(-2*time.Hour)), "past the one-hour horizon")
+}
+
+func TestTemporary(t *testing.T) {
+	t.Parallel()
+	require.True(t, Temporary(errors.New("database is locked")), "an error no client made is worth another try")
+	require.True(t, Temporary(fmt.Errorf("get: %w", &moysklad.APIError{Status: 429})))
+	require.False(t, Temporary(&moysklad.APIError{Status: 404}))
+	require.False(t, Temporary(&UnknownStateError{}))
+	require.False(t, Temporary(nil))
+}
