@@ -9,8 +9,6 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
-
-	"github.com/skladflow/skladflow/storage"
 )
 
 type jobKey struct{}
@@ -67,22 +65,4 @@ func (o *Orchestrator) answer(err error) error {
 		return river.JobCancel(err)
 	}
 	return fmt.Errorf("will retry: %w", err)
-}
-
-type processWorker struct {
-	river.WorkerDefaults[storage.ProcessDocumentArgs]
-	o *Orchestrator
-}
-
-func (w *processWorker) Work(ctx context.Context, job *river.Job[storage.ProcessDocumentArgs]) error {
-	return w.o.ProcessDocument(ctx, job.Args.DocType, job.Args.DocID)
-}
-
-type rerunWorker struct {
-	river.WorkerDefaults[storage.RerunDocumentArgs]
-	o *Orchestrator
-}
-
-func (w *rerunWorker) Work(ctx context.Context, job *river.Job[storage.RerunDocumentArgs]) error {
-	return w.o.Rerun(ctx, job.Args.DocType, job.Args.DocID)
 }

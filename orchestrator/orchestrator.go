@@ -121,9 +121,16 @@ func (o *Orchestrator) RetryHorizon() time.Duration { return o.cfg.RetryHorizon 
 // every flow's.
 func (o *Orchestrator) Workers() *river.Workers {
 	w := river.NewWorkers()
-	river.AddWorker(w, &processWorker{o: o})
-	river.AddWorker(w, &rerunWorker{o: o})
-	river.AddWorker(w, &reconcileWorker{o: o})
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[storage.ProcessDocumentArgs]) error {
+		return o.ProcessDocument(ctx, job.Args.DocType, job.Args.DocID)
+	}))
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[storage.RerunDocumentArgs]) error {
+		return o.Rerun(ctx, job.Args.DocType, job.Args.DocID)
+	}))
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, _ *river.Job[ReconcileArgs]) error {
+		_, err := o.Reconcile(ctx)
+		return err
+	}))
 	for _, f := range o.flows {
 		if j, ok := f.(Jobs); ok {
 			j.AddWorkers(w)

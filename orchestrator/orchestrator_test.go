@@ -82,6 +82,15 @@ func (b *bundle) supply(t *testing.T, status string) moysklad.Document {
 	return d
 }
 
+// run starts a run on a new supply, as a flow's own job would.
+func (b *bundle) run(t *testing.T) (moysklad.Document, *Run) {
+	t.Helper()
+	d := b.supply(t, "Передать")
+	r, err := b.o.NewRun(b.ctx, &d, storage.Document{Type: moysklad.TypeSupply, ID: d.ID})
+	require.NoError(t, err)
+	return d, r
+}
+
 func TestRegisterRefusesATypeOfTwoFlows(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -134,12 +143,8 @@ func TestADeletedDocumentEndsItsEvents(t *testing.T) {
 func TestTransitionRefusesAConcurrentChange(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	d := b.supply(t, "Передать")
-	row, err := b.o.Row(b.ctx, moysklad.TypeSupply, d.ID)
-	require.NoError(t, err)
-	r, err := b.o.NewRun(b.ctx, &d, row)
-	require.NoError(t, err)
-	_, err = b.store.Update(b.ctx, moysklad.TypeSupply, d.ID, func(_ *storage.Tx, x *storage.Document) error {
+	d, r := b.run(t)
+	_, err := b.store.Update(b.ctx, moysklad.TypeSupply, d.ID, func(_ *storage.Tx, x *storage.Document) error {
 		x.State = "done"
 		return nil
 	})
@@ -151,11 +156,9 @@ func TestTransitionRefusesAConcurrentChange(t *testing.T) {
 func TestTransitionEditErrorRollsBack(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	d := b.supply(t, "Передать")
-	r, err := b.o.NewRun(b.ctx, &d, storage.Document{Type: moysklad.TypeSupply, ID: d.ID})
-	require.NoError(t, err)
+	d, r := b.run(t)
 	boom := errors.New("boom")
-	err = r.Transition(b.ctx, "go", func(*storage.Tx, *storage.Document) error { return boom })
+	err := r.Transition(b.ctx, "go", func(*storage.Tx, *storage.Document) error { return boom })
 	require.ErrorIs(t, err, boom)
 	_, err = b.store.Document(b.ctx, moysklad.TypeSupply, d.ID)
 	require.ErrorIs(t, err, storage.ErrNotFound, "nothing saved")
@@ -177,9 +180,7 @@ func TestOneWriterPerDocument(t *testing.T) {
 func TestFailedRetriesWhileThePeerMayComeBack(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	d := b.supply(t, "Передать")
-	r, err := b.o.NewRun(b.ctx, &d, storage.Document{Type: moysklad.TypeSupply, ID: d.ID})
-	require.NoError(t, err)
+	d, r := b.run(t)
 	down := &moysklad.APIError{Status: 503}
 	failed := 0
 	fail := func() error { failed++; return nil }

@@ -28,16 +28,6 @@ func (ReconcileArgs) InsertOpts() river.InsertOpts {
 	}}}
 }
 
-type reconcileWorker struct {
-	river.WorkerDefaults[ReconcileArgs]
-	o *Orchestrator
-}
-
-func (w *reconcileWorker) Work(ctx context.Context, _ *river.Job[ReconcileArgs]) error {
-	_, err := w.o.Reconcile(ctx)
-	return err
-}
-
 // Findings is what one reconciliation pass found.
 type Findings struct {
 	Commands        int // documents sitting in a command status, queued as if notified

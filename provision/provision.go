@@ -15,8 +15,7 @@ import (
 
 	"github.com/skladflow/skladflow/cdek"
 	"github.com/skladflow/skladflow/config"
-	"github.com/skladflow/skladflow/flows/delivery"
-	"github.com/skladflow/skladflow/flows/inbound"
+	"github.com/skladflow/skladflow/flows"
 	"github.com/skladflow/skladflow/moysklad"
 )
 
@@ -70,23 +69,6 @@ func maskedHook(cfg *config.Config) string {
 	return strings.TrimRight(cfg.PublicURL, "/") + "/hooks/moysklad/•••"
 }
 
-// WatchedTypes are the document types of every configured flow.
-func WatchedTypes(cfg *config.Config) []string {
-	out := slices.Clone(cfg.MoySklad.Documents)
-	if cfg.CDEK != nil {
-		out = append(out, cfg.CDEK.Documents...)
-	}
-	return out
-}
-
-// statesOf are the statuses the flows need on a document type.
-func statesOf(cfg *config.Config, typ string) []moysklad.State {
-	if cfg.CDEK != nil && slices.Contains(cfg.CDEK.Documents, typ) {
-		return delivery.States(cfg.Statuses, cfg.CDEK)
-	}
-	return inbound.States(cfg.Statuses)
-}
-
 // stateColor is the colour a status gets when skladflow creates it: green
 // for success, red for errors, blue otherwise.
 func stateColor(kind string) int64 {
@@ -103,7 +85,8 @@ func stateColor(kind string) int64 {
 // and webhooks. With cd nil the CDEK subscription is not planned.
 func Build(ctx context.Context, ms MoySklad, cd *cdek.Client, cfg *config.Config) (*Plan, error) {
 	p := &Plan{}
-	for _, typ := range WatchedTypes(cfg) {
+	statuses := flows.Statuses(cfg)
+	for _, typ := range flows.DocumentTypes(cfg) {
 		md, err := ms.Metadata(ctx, typ)
 		if err != nil {
 			return nil, rights(fmt.Errorf("read statuses of %s: %w", typ, err))
@@ -112,7 +95,7 @@ func Build(ctx context.Context, ms MoySklad, cd *cdek.Client, cfg *config.Config
 		for _, s := range md.States {
 			have[s.Name] = true
 		}
-		for _, st := range statesOf(cfg, typ) {
+		for _, st := range statuses[typ] {
 			if have[st.Name] {
 				continue
 			}
@@ -135,7 +118,7 @@ func Build(ctx context.Context, ms MoySklad, cd *cdek.Client, cfg *config.Config
 		return nil, rights(fmt.Errorf("read webhooks: %w", err))
 	}
 	url := HookURL(cfg)
-	for _, typ := range WatchedTypes(cfg) {
+	for _, typ := range flows.DocumentTypes(cfg) {
 		var found *moysklad.Webhook
 		for i := range hooks {
 			if hooks[i].EntityType == typ && hooks[i].Action == moysklad.ActionUpdate && hooks[i].URL == url {

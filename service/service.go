@@ -6,11 +6,9 @@ package service
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"regexp"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -19,7 +17,9 @@ import (
 	"github.com/skladflow/skladflow/alerts"
 	"github.com/skladflow/skladflow/cdek"
 	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/flows"
 	"github.com/skladflow/skladflow/fsm"
+	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/metrics"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/orchestrator"
@@ -95,11 +95,24 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 	if err != nil {
 		return nil, err
 	}
-	flows, err := buildFlows(ctx, cfg, orch, ms, cd, m, opts, log)
+	fl, err := flows.Build(ctx, cfg, orch, flows.Deps{
+		Stores: ms,
+		Warehouse: func(w config.Warehouse) (fulfillment.Warehouse, error) {
+			return fulfillment.NewClient(fulfillment.Config{
+				HTTPClient:  instrumented(m, "fbox"),
+				BaseURL:     w.FBox.BaseURL,
+				PartnerID:   w.FBox.PartnerID,
+				Password:    w.FBox.Password,
+				RetryBudget: opts.RetryBudget,
+				Logger:      log.With("peer", "fbox", "warehouse", w.Name),
+			})
+		},
+		Courier: courier(cd),
+	})
 	if err != nil {
 		return nil, err
 	}
-	if err := orch.Register(flows...); err != nil {
+	if err := orch.Register(fl...); err != nil {
 		return nil, err
 	}
 	store, err := storage.Open(ctx, storage.Config{
@@ -126,7 +139,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		WarehouseKeys:  keys,
 		MoySkladSecret: cfg.MoySklad.WebhookSecret,
 		IntegrationUID: cfg.MoySklad.IntegrationUID,
-		DocumentTypes:  provision.WatchedTypes(cfg),
+		DocumentTypes:  flows.DocumentTypes(cfg),
 		CDEKSecret:     cdekSecret(cfg),
 		Orders:         store,
 		Ready:          store.Ping,
@@ -148,6 +161,15 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		return nil, err
 	}
 	return &Service{cfg: cfg, log: log, metrics: m, watcher: alerts.NewWatcher(alerter), MoySklad: ms, CDEK: cd, Store: store, Orch: orch, edge: edge}, nil
+}
+
+// courier is the CDEK client as the delivery flow's port: nil (no flow)
+// without a cdek section, never a typed nil.
+func courier(cd *cdek.Client) cdek.Courier {
+	if cd == nil {
+		return nil
+	}
+	return cd
 }
 
 func cdekSecret(cfg *config.Config) string {
@@ -186,30 +208,6 @@ func scrape(ctx context.Context, m *metrics.Set, ms *moysklad.Client, store *sto
 	} else {
 		log.Warn("metrics: stuck documents", "err", err)
 	}
-}
-
-var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-
-// resolveStore turns a store name or id into an id.
-func resolveStore(ctx context.Context, ms *moysklad.Client, ref string) (string, error) {
-	if uuidRE.MatchString(ref) {
-		s, err := ms.GetStore(ctx, ref)
-		if err != nil {
-			return "", fmt.Errorf("store %s: %w", ref, err)
-		}
-		return s.ID, nil
-	}
-	ss, err := ms.FindStores(ctx, ref)
-	if err != nil {
-		return "", fmt.Errorf("store %q: %w", ref, err)
-	}
-	switch len(ss) {
-	case 0:
-		return "", fmt.Errorf("store %q does not exist in MoySklad", ref)
-	case 1:
-		return ss[0].ID, nil
-	}
-	return "", fmt.Errorf("store name %q is not unique in MoySklad: use its id", ref)
 }
 
 // Handler is the HTTP edge.

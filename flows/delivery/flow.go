@@ -99,7 +99,15 @@ func States(s config.Statuses, c *config.CDEK) []moysklad.State {
 }
 
 // AddWorkers adds the job that polls orders on their way.
-func (f *Flow) AddWorkers(w *river.Workers) { river.AddWorker(w, &pollWorker{f: f}) }
+func (f *Flow) AddWorkers(w *river.Workers) {
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, _ *river.Job[PollArgs]) error {
+		n, err := f.Poll(ctx)
+		if n > 0 {
+			f.o.Logger().Debug("deliveries queued for a check", "count", n)
+		}
+		return err
+	}))
+}
 
 // PeriodicJobs poll the orders on their way: CDEK sends each push once and
 // never again.

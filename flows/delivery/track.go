@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/riverqueue/river"
-
 	"github.com/skladflow/skladflow/cdek"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/orchestrator"
@@ -79,19 +77,6 @@ func statusText(s *cdek.Status) string {
 type PollArgs struct{}
 
 func (PollArgs) Kind() string { return "poll_deliveries" }
-
-type pollWorker struct {
-	river.WorkerDefaults[PollArgs]
-	f *Flow
-}
-
-func (w *pollWorker) Work(ctx context.Context, _ *river.Job[PollArgs]) error {
-	n, err := w.f.Poll(ctx)
-	if n > 0 {
-		w.f.o.Logger().Debug("deliveries queued for a check", "count", n)
-	}
-	return err
-}
 
 // Poll queues a check of every document waiting on CDEK.
 func (f *Flow) Poll(ctx context.Context) (int, error) {

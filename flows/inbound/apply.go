@@ -7,23 +7,12 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/riverqueue/river"
-
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/orchestrator"
 	"github.com/skladflow/skladflow/storage"
 )
-
-type applyWorker struct {
-	river.WorkerDefaults[storage.ApplyOutdocArgs]
-	f *Flow
-}
-
-func (w *applyWorker) Work(ctx context.Context, job *river.Job[storage.ApplyOutdocArgs]) error {
-	return w.f.ApplyOutdoc(ctx, job.Args.Warehouse, job.Args.OutdocID)
-}
 
 // ApplyOutdoc applies one warehouse document (goods_supply) to its MoySklad
 // document, then locks it at the warehouse. Locking comes only after the

@@ -5,22 +5,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/orchestrator"
 	"github.com/skladflow/skladflow/storage"
 )
-
-type pollWorker struct {
-	river.WorkerDefaults[storage.PollFeedArgs]
-	f *Flow
-}
-
-func (w *pollWorker) Work(ctx context.Context, job *river.Job[storage.PollFeedArgs]) error {
-	_, err := w.f.PollFeed(ctx, job.Args.Warehouse, job.CreatedAt)
-	return err
-}
 
 // PollFeed reads the warehouse's not yet imported receipts and queues each
 // new one. FBox itself never pushes: this pull is the source of truth, and

@@ -113,8 +113,13 @@ func States(s config.Statuses) []moysklad.State {
 // AddWorkers adds the jobs that apply warehouse documents and read the
 // warehouses' feeds.
 func (f *Flow) AddWorkers(w *river.Workers) {
-	river.AddWorker(w, &applyWorker{f: f})
-	river.AddWorker(w, &pollWorker{f: f})
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[storage.ApplyOutdocArgs]) error {
+		return f.ApplyOutdoc(ctx, job.Args.Warehouse, job.Args.OutdocID)
+	}))
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[storage.PollFeedArgs]) error {
+		_, err := f.PollFeed(ctx, job.Args.Warehouse, job.CreatedAt)
+		return err
+	}))
 }
 
 // PeriodicJobs poll every warehouse's document feed.

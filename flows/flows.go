@@ -1,0 +1,116 @@
+// Package flows is the list of skladflow's document flows, each a package
+// of its own below this one: what each needs of MoySklad (its statuses, for
+// setup) and how each is built from the configuration. A new flow is one
+// more package and one more entry in both functions here; the machinery
+// (orchestrator) and the wiring (service) stay as they are.
+package flows
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/skladflow/skladflow/cdek"
+	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/flows/delivery"
+	"github.com/skladflow/skladflow/flows/inbound"
+	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/orchestrator"
+)
+
+// Stores is what resolving a warehouse's store needs of MoySklad.
+type Stores interface {
+	GetStore(ctx context.Context, id string) (*moysklad.Store, error)
+	FindStores(ctx context.Context, name string) ([]moysklad.Store, error)
+}
+
+// Deps are the clients the flows are built with.
+type Deps struct {
+	// Stores resolves the warehouses' MoySklad stores. Required.
+	Stores Stores
+	// Warehouse makes a warehouse's WMS client. Required.
+	Warehouse func(config.Warehouse) (fulfillment.Warehouse, error)
+	// Courier is the CDEK client; nil without a cdek section.
+	Courier cdek.Courier
+}
+
+// Build builds the configured flows on the machinery.
+func Build(ctx context.Context, cfg *config.Config, o *orchestrator.Orchestrator, d Deps) ([]orchestrator.Flow, error) {
+	var whs []inbound.Warehouse
+	for _, w := range cfg.Warehouses {
+		storeID, err := resolveStore(ctx, d.Stores, w.Store)
+		if err != nil {
+			return nil, fmt.Errorf("warehouse %q: %w", w.Name, err)
+		}
+		api, err := d.Warehouse(w)
+		if err != nil {
+			return nil, fmt.Errorf("warehouse %q: %w", w.Name, err)
+		}
+		whs = append(whs, inbound.Warehouse{Name: w.Name, StoreID: storeID, SKUField: w.SKUField,
+			API: api, PollInterval: w.FBox.PollInterval.Duration})
+	}
+	in, err := inbound.New(o, inbound.Config{Warehouses: whs, Statuses: cfg.Statuses, Receipt: cfg.Receipt, DocumentTypes: cfg.MoySklad.Documents})
+	if err != nil {
+		return nil, err
+	}
+	out := []orchestrator.Flow{in}
+	if cfg.CDEK != nil && d.Courier != nil {
+		de, err := delivery.New(o, delivery.Config{API: d.Courier, CDEK: cfg.CDEK, Statuses: cfg.Statuses})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, de)
+	}
+	return out, nil
+}
+
+// Statuses are the MoySklad statuses the configured flows read and write,
+// by document type: setup creates the missing ones.
+func Statuses(cfg *config.Config) map[string][]moysklad.State {
+	out := map[string][]moysklad.State{}
+	for _, typ := range cfg.MoySklad.Documents {
+		out[typ] = inbound.States(cfg.Statuses)
+	}
+	if cfg.CDEK != nil {
+		for _, typ := range cfg.CDEK.Documents {
+			out[typ] = delivery.States(cfg.Statuses, cfg.CDEK)
+		}
+	}
+	return out
+}
+
+// DocumentTypes are the document types of the configured flows, in
+// configuration order.
+func DocumentTypes(cfg *config.Config) []string {
+	out := slices.Clone(cfg.MoySklad.Documents)
+	if cfg.CDEK != nil {
+		out = append(out, cfg.CDEK.Documents...)
+	}
+	return out
+}
+
+var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+// resolveStore turns a store name or id into an id.
+func resolveStore(ctx context.Context, ms Stores, ref string) (string, error) {
+	if uuidRE.MatchString(ref) {
+		s, err := ms.GetStore(ctx, ref)
+		if err != nil {
+			return "", fmt.Errorf("store %s: %w", ref, err)
+		}
+		return s.ID, nil
+	}
+	ss, err := ms.FindStores(ctx, ref)
+	if err != nil {
+		return "", fmt.Errorf("store %q: %w", ref, err)
+	}
+	switch len(ss) {
+	case 0:
+		return "", fmt.Errorf("store %q does not exist in MoySklad", ref)
+	case 1:
+		return ss[0].ID, nil
+	}
+	return "", fmt.Errorf("store name %q is not unique in MoySklad: use its id", ref)
+}
