@@ -35,9 +35,13 @@ type Config struct {
 	Logger *slog.Logger
 }
 
+// DefaultBaseURL is CDEK's production API root; the test host is
+// https://api.edu.cdek.ru/v2.
+const DefaultBaseURL = "https://api.cdek.ru/v2"
+
 func (c *Config) setDefaults() {
 	if c.BaseURL == "" {
-		c.BaseURL = "https://api.cdek.ru/v2"
+		c.BaseURL = DefaultBaseURL
 	}
 }
 

@@ -8,7 +8,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/skladflow/skladflow/cdek"
+	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/stdwebhooks"
+	"github.com/skladflow/skladflow/storage"
 )
 
 // SetDefaults fills every field left empty with its documented default.
@@ -27,7 +31,7 @@ func (c *Config) SetDefaults() {
 	def(&c.Database, "skladflow.db")
 	def(&c.Admin.User, "admin")
 	defDur(&c.Admin.StuckAfter, 2*time.Hour)
-	def(&c.MoySklad.BaseURL, "https://api.moysklad.ru/api/remap/1.2")
+	def(&c.MoySklad.BaseURL, moysklad.DefaultBaseURL)
 	defDur(&c.MoySklad.ReconcileInterval, 5*time.Minute)
 	if len(c.MoySklad.Documents) == 0 {
 		c.MoySklad.Documents = []string{"supply", "move"}
@@ -35,11 +39,11 @@ func (c *Config) SetDefaults() {
 	for i := range c.Warehouses {
 		w := &c.Warehouses[i]
 		def(&w.SKUField, "article")
-		def(&w.FBox.BaseURL, "https://lpw.betta.ru:8084/grh/api")
+		def(&w.FBox.BaseURL, fulfillment.DefaultBaseURL)
 		defDur(&w.FBox.PollInterval, time.Minute)
 	}
 	if k := c.CDEK; k != nil {
-		def(&k.BaseURL, "https://api.cdek.ru/v2")
+		def(&k.BaseURL, cdek.DefaultBaseURL)
 		defDur(&k.PollInterval, 10*time.Minute)
 		defDur(&k.CheckAfter, 3*time.Second)
 		if len(k.Documents) == 0 {
@@ -82,7 +86,7 @@ func (c *Config) SetDefaults() {
 	defDur(&c.Alerts.MinInterval, 15*time.Minute)
 	defDur(&c.Alerts.CheckInterval, time.Minute)
 	if c.Queue.Workers == 0 {
-		c.Queue.Workers = 4
+		c.Queue.Workers = storage.DefaultMaxWorkers
 	}
 	defDur(&c.Queue.RetryHorizon, time.Hour)
 }

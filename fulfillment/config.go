@@ -36,9 +36,12 @@ type Config struct {
 	HTTPClient *http.Client
 }
 
+// DefaultBaseURL is the FBox API root in the warehouse's published spec.
+const DefaultBaseURL = "https://lpw.betta.ru:8084/grh/api"
+
 func (c *Config) setDefaults() {
 	if c.BaseURL == "" {
-		c.BaseURL = "https://lpw.betta.ru:8084/grh/api"
+		c.BaseURL = DefaultBaseURL
 	}
 	if c.RetryWaitMin == 0 {
 		c.RetryWaitMin = 500 * time.Millisecond

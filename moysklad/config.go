@@ -43,9 +43,12 @@ type Config struct {
 	HTTPClient *http.Client
 }
 
+// DefaultBaseURL is MoySklad's JSON API 1.2 root.
+const DefaultBaseURL = "https://api.moysklad.ru/api/remap/1.2"
+
 func (c *Config) setDefaults() {
 	if c.BaseURL == "" {
-		c.BaseURL = "https://api.moysklad.ru/api/remap/1.2"
+		c.BaseURL = DefaultBaseURL
 	}
 	if c.MaxInFlight == 0 {
 		c.MaxInFlight = 5

@@ -23,6 +23,10 @@ var (
 	ErrConflict = errors.New("storage: concurrent change")
 )
 
+// DefaultMaxWorkers is how many jobs run at once unless configured: a few
+// in flight keep MoySklad's rate limit busy without queueing at it.
+const DefaultMaxWorkers = 4
+
 // Config configures the store.
 type Config struct {
 	// Path is the SQLite file. Required.
@@ -33,7 +37,7 @@ type Config struct {
 	PeriodicJobs []*river.PeriodicJob
 	// Middleware wraps every job's work. Defaults to none.
 	Middleware []rivertype.Middleware
-	// MaxWorkers is how many jobs run at once. Defaults to 4.
+	// MaxWorkers is how many jobs run at once. Defaults to DefaultMaxWorkers.
 	MaxWorkers int
 	// FetchPollInterval is how often idle workers look for jobs. Defaults to 200ms.
 	FetchPollInterval time.Duration
@@ -52,7 +56,7 @@ type Config struct {
 
 func (c *Config) setDefaults() {
 	if c.MaxWorkers == 0 {
-		c.MaxWorkers = 4
+		c.MaxWorkers = DefaultMaxWorkers
 	}
 	if c.FetchPollInterval == 0 {
 		c.FetchPollInterval = 200 * time.Millisecond

@@ -84,10 +84,10 @@ func (f *Flow) cancelled(ctx context.Context, r *orchestrator.Run, ev fsm.Event,
 // cancelFailed writes «Ошибка отмены» with CDEK's answer; a temporary
 // failure is retried first.
 func (f *Flow) cancelFailed(ctx context.Context, r *orchestrator.Run, cause error) error {
-	if orchestrator.Temporary(cause) && !r.LastTry {
-		return cause
-	}
-	return f.cancelNotDone(ctx, r, cdekCause(cause, r.LastTry), cause)
+	call := storage.TimelineEntry{Kind: storage.KindCall, Message: "СДЭК: отмена заказа " + r.Row.Delivery.OrderNumber + ": ошибка", Detail: cause.Error()}
+	return r.Failed(ctx, cause, call, func() error {
+		return f.cancelNotDone(ctx, r, cdekCause(cause, r.LastTry), cause)
+	})
 }
 
 // cancelNotDone writes «Ошибка отмены» with the reason; tracking goes on.

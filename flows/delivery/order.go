@@ -72,11 +72,11 @@ func (f *Flow) checkOrder(ctx context.Context, r *orchestrator.Run) error {
 	}
 	env, err := f.cfg.API.GetOrder(ctx, d.OrderUUID)
 	if err != nil {
-		call := storage.TimelineEntry{Kind: storage.KindCall, Message: "СДЭК GET /orders/" + d.OrderUUID + ": заказ отклонён", Detail: err.Error()}
-		if orchestrator.Temporary(err) && !r.LastTry {
-			return err // a read: nothing worth a timeline entry on every retry
-		}
-		return f.failOrder(ctx, r, fmt.Sprintf("Не передан в СДЭК: заказ %s: %s", d.OrderNumber, cdekCause(err, r.LastTry)), err, call)
+		call := storage.TimelineEntry{Kind: storage.KindCall, Message: "СДЭК GET /orders/" + d.OrderUUID + ": ошибка", Detail: err.Error()}
+		return r.Failed(ctx, err, call, func() error {
+			call.Message = "СДЭК GET /orders/" + d.OrderUUID + ": заказ отклонён"
+			return f.failOrder(ctx, r, fmt.Sprintf("Не передан в СДЭК: заказ %s: %s", d.OrderNumber, cdekCause(err, r.LastTry)), err, call)
+		})
 	}
 	track := string(env.Entity.CDEKNumber)
 	if !successful(env) || track == "" {
