@@ -75,11 +75,12 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 		if resp.StatusCode == http.StatusUnauthorized && attempt == 0 {
 			continue // the token expired early: one more try with a new one
 		}
-		var env Envelope
-		_ = json.Unmarshal(data, &env)
-		if resp.StatusCode/100 != 2 || invalid(env) {
-			e := &Error{Status: resp.StatusCode, Op: op}
-			for _, r := range env.Requests {
+		var ans answer
+		_ = json.Unmarshal(data, &ans)
+		refused := ans.refused(method == http.MethodGet)
+		if resp.StatusCode/100 != 2 || len(refused) > 0 {
+			e := &Error{Status: resp.StatusCode, Op: op, Problems: ans.Errors}
+			for _, r := range refused {
 				e.Problems = append(e.Problems, r.Errors...)
 			}
 			return e
@@ -93,14 +94,37 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	}
 }
 
-// invalid: CDEK reports a refused request in the body, whatever the status.
-func invalid(env Envelope) bool {
-	for _, r := range env.Requests {
-		if r.State == StateInvalid {
-			return true
+// answer is any CDEK answer body: an envelope, or the top-level errors[]
+// GET and list endpoints answer HTTP 400 with (cdek.md §8).
+type answer struct {
+	Envelope
+	Errors []Problem `json:"errors"`
+}
+
+// refused are the requests that make the call fail: CDEK reports a refused
+// request in the body, whatever the HTTP status. An order read lists every
+// request ever made on the order, each with its own state (cdek.md §2,
+// §4): only its CREATE decides whether the order exists; a later request
+// refused (UPDATE, DELETE, CREATE_REFUSAL…) says nothing of the order and
+// is left to the caller, who reads it from the envelope.
+func (a answer) refused(read bool) []Request {
+	var out []Request
+	for _, r := range a.Requests {
+		if r.State == StateInvalid && (!read || !later(r.Type)) {
+			out = append(out, r)
 		}
 	}
-	return false
+	return out
+}
+
+// later: a request made on an order after its creation. The others in a
+// read's answer are its CREATE and the read itself (GET, AUTH).
+func later(typ string) bool {
+	switch typ {
+	case RequestCreate, "GET", "AUTH":
+		return false
+	}
+	return true
 }
 
 // CreateOrder sends an order. CDEK answers ACCEPTED at once; the order
@@ -114,7 +138,9 @@ func (c *Client) CreateOrder(ctx context.Context, o Order) (*Envelope, error) {
 }
 
 // GetOrder reads an order by its uuid. A creation refused after ACCEPTED
-// is returned as an *Error with CDEK's problems.
+// is returned as an *Error with CDEK's problems; a later request refused
+// (a deletion, a refusal) is not: it is listed INVALID in the envelope,
+// with its errors (Envelope.Latest).
 func (c *Client) GetOrder(ctx context.Context, uuid string) (*Envelope, error) {
 	var env Envelope
 	if err := c.do(ctx, http.MethodGet, "/orders/"+url.PathEscape(uuid), nil, &env); err != nil {
@@ -133,8 +159,10 @@ func (c *Client) FindOrder(ctx context.Context, number string) (*Envelope, error
 	return &env, nil
 }
 
-// DeleteOrder deletes an order; CDEK allows it only while the order is
-// CREATED (no cargo movement yet).
+// DeleteOrder asks CDEK to delete an order. The answer is only ACCEPTED:
+// CDEK checks later (allowed only while the order is CREATED, no cargo
+// movement yet) and GetOrder shows the DELETE request's outcome and the
+// order REMOVED (cdek.md §7).
 func (c *Client) DeleteOrder(ctx context.Context, uuid string) (*Envelope, error) {
 	var env Envelope
 	if err := c.do(ctx, http.MethodDelete, "/orders/"+url.PathEscape(uuid), nil, &env); err != nil {
@@ -143,8 +171,10 @@ func (c *Client) DeleteOrder(ctx context.Context, uuid string) (*Envelope, error
 	return &env, nil
 }
 
-// Refuse orders the parcel back to the shop (the buyer's refusal): CDEK
-// allows it until the order is DELIVERED or NOT_DELIVERED.
+// Refuse orders the parcel back to the shop (the buyer's refusal). The
+// answer is only ACCEPTED: CDEK checks later (allowed until the order is
+// DELIVERED or NOT_DELIVERED) and GetOrder shows the CREATE_REFUSAL
+// request's outcome (cdek.md §7).
 func (c *Client) Refuse(ctx context.Context, uuid string) (*Envelope, error) {
 	var env Envelope
 	if err := c.do(ctx, http.MethodPost, "/orders/"+url.PathEscape(uuid)+"/refusal", nil, &env); err != nil {

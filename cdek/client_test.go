@@ -91,6 +91,8 @@ func TestTokenRenewedOnExpiry(t *testing.T) {
 	require.NotContains(t, err.Error(), "secret-that-must-not-leak")
 }
 
+// cdek.md §7: a deletion is accepted at once and checked later; GET shows
+// its outcome on the order's request list.
 func TestDeleteOnlyWhileCreated(t *testing.T) {
 	t.Parallel()
 	b := setup(t, cdektest.Options{})
@@ -98,15 +100,59 @@ func TestDeleteOnlyWhileCreated(t *testing.T) {
 	require.NoError(t, err)
 	_, err = b.client.GetOrder(b.ctx, env.Entity.UUID)
 	require.NoError(t, err)
-	_, err = b.client.DeleteOrder(b.ctx, env.Entity.UUID)
+	del, err := b.client.DeleteOrder(b.ctx, env.Entity.UUID)
 	require.NoError(t, err)
+	require.Equal(t, cdek.StateAccepted, del.Requests[0].State)
+	got, err := b.client.GetOrder(b.ctx, env.Entity.UUID)
+	require.NoError(t, err)
+	require.Equal(t, cdek.StateSuccessful, got.Latest(cdek.RequestDelete).State)
+	require.Equal(t, cdek.StatusRemoved, got.Entity.Current().Code)
 
 	env2, err := b.client.CreateOrder(b.ctx, order("MS-2"))
 	require.NoError(t, err)
 	_, _ = b.client.GetOrder(b.ctx, env2.Entity.UUID)
 	require.NoError(t, b.srv.Advance(env2.Entity.UUID, "RECEIVED_AT_SHIPMENT_WAREHOUSE", "Принят на склад отправителя", "Москва"))
 	_, err = b.client.DeleteOrder(b.ctx, env2.Entity.UUID)
-	require.ErrorContains(t, err, "v2_order_forbidden_to_delete")
+	require.NoError(t, err, "structurally valid: accepted first")
+	got, err = b.client.GetOrder(b.ctx, env2.Entity.UUID)
+	require.NoError(t, err, "a refused DELETE says nothing of the order")
+	require.Equal(t, cdek.StateSuccessful, got.Latest(cdek.RequestCreate).State)
+	require.NotEmpty(t, got.Entity.CDEKNumber)
+	q := got.Latest(cdek.RequestDelete)
+	require.Equal(t, cdek.StateInvalid, q.State)
+	require.Equal(t, "v2_order_forbidden_to_delete", q.Errors[0].Code)
+}
+
+// cdek.md §3.3: a second request of a type while the first still runs is
+// refused at once.
+func TestSimilarRequestStillProcessed(t *testing.T) {
+	t.Parallel()
+	b := setup(t, cdektest.Options{Manual: true})
+	env, err := b.client.CreateOrder(b.ctx, order("MS-1"))
+	require.NoError(t, err)
+	b.srv.Process()
+	_, err = b.client.DeleteOrder(b.ctx, env.Entity.UUID)
+	require.NoError(t, err)
+	_, err = b.client.DeleteOrder(b.ctx, env.Entity.UUID)
+	var ce *cdek.Error
+	require.ErrorAs(t, err, &ce)
+	require.True(t, ce.HasCode(cdek.CodeSimilarRequestInRun))
+	require.True(t, ce.Temporary(), "wait, do not ask again")
+	require.Len(t, b.srv.Requests(env.Entity.UUID), 2, "CREATE and one DELETE")
+}
+
+// cdek.md §8: GET and list endpoints answer HTTP 400 with a top-level
+// errors[]; CDEK's reason reaches the error, not only the HTTP code.
+func TestTopLevelErrors(t *testing.T) {
+	t.Parallel()
+	b := setup(t, cdektest.Options{})
+	_, err := b.client.FindOrder(b.ctx, "")
+	var ce *cdek.Error
+	require.ErrorAs(t, err, &ce)
+	require.Equal(t, 400, ce.Status)
+	require.True(t, ce.HasCode("v2_parameters_empty"), "%v", err)
+	require.Contains(t, err.Error(), "v2_parameters_empty: Не передан ни один параметр поиска")
+	require.NotErrorIs(t, err, cdek.ErrNotFound)
 }
 
 func TestSubscribeOnceAndPushes(t *testing.T) {
@@ -168,7 +214,11 @@ func TestRefuseUntilFinal(t *testing.T) {
 	require.Equal(t, "NOT_DELIVERED", got.Entity.Current().Code)
 	require.Equal(t, "11", got.Entity.Current().ReasonCode)
 	_, err = b.client.Refuse(b.ctx, env.Entity.UUID)
-	var ce *cdek.Error
-	require.ErrorAs(t, err, &ce, "no refusal once the order is final")
-	require.Equal(t, "v2_order_status_final", ce.Problems[0].Code)
+	require.NoError(t, err, "accepted first, checked later (cdek.md §7)")
+	got, err = b.client.GetOrder(b.ctx, env.Entity.UUID)
+	require.NoError(t, err)
+	q := got.Latest(cdek.RequestCreateRefusal)
+	require.Equal(t, cdek.StateInvalid, q.State, "no refusal once the order is final")
+	require.Equal(t, "v2_order_status_final", q.Errors[0].Code)
+	require.Len(t, got.Requests, 3, "CREATE, the refusal that worked, the refused one")
 }

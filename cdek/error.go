@@ -17,6 +17,8 @@ const (
 )
 
 // Error is a CDEK answer with an INVALID request or an HTTP error.
+// Problems are CDEK's own: the refused request's errors, the top-level
+// errors[] of GET and list endpoints, or the OAuth error.
 type Error struct {
 	Status   int
 	Op       string

@@ -1,5 +1,7 @@
 package cdek
 
+import "slices"
+
 // Order types.
 const (
 	TypeEShop    = 1 // «интернет-магазин»: needs an e-shop contract
@@ -135,6 +137,20 @@ type Request struct {
 	State       string    `json:"state"`
 	Errors      []Problem `json:"errors,omitempty"`
 	Warnings    []Problem `json:"warnings,omitempty"`
+}
+
+// Latest is the newest request of one of the types, or nil: a request made
+// again (a refusal after a refused one) is listed next to the first
+// (cdek.md §2). Of two made in the same second, the one listed later wins.
+func (e Envelope) Latest(types ...string) *Request {
+	var out *Request
+	for i := range e.Requests {
+		q := &e.Requests[i]
+		if slices.Contains(types, q.Type) && (out == nil || !q.DateTime.Before(out.DateTime.Time)) {
+			out = q
+		}
+	}
+	return out
 }
 
 // Problem is an error or warning: a code and CDEK's message.

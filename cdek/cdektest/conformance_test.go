@@ -17,9 +17,7 @@ var _ couriertest.Driver = (*cdektest.Server)(nil)
 // when CDEK validates.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	f := couriertest.Features{Process: true, Advance: true, Known: map[string]string{
-		"RequestsListed": "emulator: GET lists only the CREATE request, not each DELETE/CREATE_REFUSAL with its own state, see issue 10",
-	}}
+	f := couriertest.Features{Process: true, Advance: true}
 	couriertest.Exercise(t, f, func(t *testing.T) couriertest.Harness {
 		s := cdektest.NewServer(cdektest.Options{Manual: true})
 		t.Cleanup(s.Close)

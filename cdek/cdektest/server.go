@@ -1,9 +1,11 @@
 // Package cdektest is an in-process emulator of the CDEK API v2 in the
 // net/http/httptest style: OAuth client credentials with expiring tokens,
-// asynchronous order creation (ACCEPTED, then SUCCESSFUL with a CDEK number
-// or INVALID with CDEK-shaped errors), look-ups, deletion while CREATED,
-// statuses a test advances, and ORDER_STATUS pushes with one attempt and no
-// resend (one per subscription, so a duplicate subscription duplicates them).
+// asynchronous requests (a creation, deletion or refusal is ACCEPTED, then
+// SUCCESSFUL or INVALID with CDEK-shaped errors, each listed on the order
+// with its own state), look-ups, deletion while CREATED, refusal until
+// final, statuses a test advances, and ORDER_STATUS pushes with one attempt
+// and no resend (one per subscription, so a duplicate subscription
+// duplicates them).
 package cdektest
 
 import (
@@ -29,11 +31,11 @@ type Options struct {
 	ClientID, ClientSecret string
 	// TokenTTL is a token's lifetime. Defaults to 3599s, as CDEK's.
 	TokenTTL time.Duration
-	// Manual keeps created orders ACCEPTED until Process is called; otherwise
-	// they are validated on the first GET at least ProcessAfter after
-	// creation.
+	// Manual keeps every request on an order (creation, deletion, refusal)
+	// ACCEPTED until Process is called; otherwise a request is processed on
+	// the first GET of its order at least ProcessAfter after it was made.
 	Manual bool
-	// ProcessAfter is how long CDEK takes to validate an order. Defaults to 0.
+	// ProcessAfter is how long CDEK takes to process a request. Defaults to 0.
 	ProcessAfter time.Duration
 	// Offices are the CDEK office codes that exist; an order from or to
 	// another one is INVALID. Defaults to MSK1, MSK123, NSK1, SPB7.
@@ -41,10 +43,9 @@ type Options struct {
 }
 
 type order struct {
-	body     cdek.Order
-	env      cdek.Envelope
-	accepted bool // still ACCEPTED: validation not run yet
-	created  time.Time
+	body cdek.Order
+	env  cdek.Envelope // Requests: every request made on the order (cdek.md §2)
+	at   []time.Time   // when each request was made, to process it after ProcessAfter
 }
 
 // Server is a running emulator.
@@ -184,10 +185,8 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	s.creates++
 	id := newUUID()
-	ord := &order{body: o, accepted: true, created: time.Now(), env: cdek.Envelope{
-		Entity:   cdek.Entity{UUID: id, Type: o.Type, Number: o.Number, TariffCode: o.TariffCode},
-		Requests: []cdek.Request{request(cdek.RequestCreate, cdek.StateAccepted)},
-	}}
+	ord := &order{body: o, env: cdek.Envelope{Entity: cdek.Entity{UUID: id, Type: o.Type, Number: o.Number, TariffCode: o.TariffCode}}}
+	ask(ord, cdek.RequestCreate)
 	ord.env.Entity.Statuses = []cdek.Status{{Code: cdek.StatusAccepted, Name: "Принят", DateTime: cdek.Time{Time: time.Now()}, City: "Офис СДЭК"}}
 	s.orders[id] = ord
 	if o.Number != "" {
@@ -204,12 +203,9 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 202, cdek.Envelope{Entity: cdek.Entity{UUID: id}, Requests: ord.env.Requests})
 }
 
-// validate runs CDEK's later validation; it runs under s.mu.
-func (s *Server) validate(o *order) {
-	if !o.accepted {
-		return
-	}
-	o.accepted = false
+// validate runs CDEK's later validation of the order's CREATE request i;
+// it runs under s.mu.
+func (s *Server) validate(o *order, i int) {
 	var problems []cdek.Problem
 	if len(o.body.Recipient.Phones) == 0 {
 		problems = append(problems, cdek.Problem{Code: "v2_field_is_empty", Message: "Не заполнено поле recipient.phones"})
@@ -227,28 +223,31 @@ func (s *Server) validate(o *order) {
 		problems = append(problems, cdek.Problem{Code: "delivery_location_is_not_recognized", Message: "Пункт выдачи " + p + " не найден"})
 	}
 	if len(problems) > 0 {
-		o.env.Requests = []cdek.Request{request(cdek.RequestCreate, cdek.StateInvalid, problems...)}
+		o.settle(i, cdek.StateInvalid, problems...)
 		o.env.Entity.Statuses = append(o.env.Entity.Statuses, cdek.Status{Code: cdek.StatusInvalid, Name: "Некорректный заказ", DateTime: cdek.Time{Time: time.Now()}})
 		return
 	}
 	s.next++
 	o.env.Entity.CDEKNumber = cdek.Number(fmt.Sprint(s.next))
-	o.env.Requests = []cdek.Request{request(cdek.RequestCreate, cdek.StateSuccessful)}
+	o.settle(i, cdek.StateSuccessful)
 	o.env.Entity.Statuses = append(o.env.Entity.Statuses, cdek.Status{Code: cdek.StatusCreated, Name: "Создан", DateTime: cdek.Time{Time: time.Now().Add(time.Second)}, City: "Офис СДЭК"})
 }
 
-// Process runs the pending validation of every ACCEPTED order (Manual mode).
+// Process runs the pending processing of every request still ACCEPTED, on
+// every order (Manual mode).
 func (s *Server) Process() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, o := range s.orders {
-		s.validate(o)
+		s.process(o, time.Now())
 	}
 }
 
+// answer shows an order as GET does, first processing the requests due;
+// it runs under s.mu.
 func (s *Server) answer(w http.ResponseWriter, o *order) {
-	if !s.opts.Manual && time.Since(o.created) >= s.opts.ProcessAfter {
-		s.validate(o)
+	if !s.opts.Manual {
+		s.process(o, time.Now().Add(-s.opts.ProcessAfter))
 	}
 	writeJSON(w, 200, o.env)
 }
@@ -264,10 +263,23 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request) {
 	s.answer(w, o)
 }
 
+// find looks an order up by our number or CDEK's (cdek.md §4.1). A search
+// with neither is refused in the top-level errors[] shape of GET and list
+// endpoints (§8).
 func (s *Server) find(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	im, track := q.Get("im_number"), q.Get("cdek_number")
+	if im == "" && track == "" {
+		writeJSON(w, 400, map[string][]cdek.Problem{"errors": {{Code: "v2_parameters_empty",
+			Message: "Не передан ни один параметр поиска: cdek_number или im_number"}}})
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o, ok := s.orders[s.byNum[r.URL.Query().Get("im_number")]]
+	o, ok := s.orders[s.byNum[im]]
+	if track != "" {
+		o, ok = s.byTrack(track)
+	}
 	if !ok {
 		invalid(w, "GET", "v2_entity_not_found_im_number", "Заказ с номером ИМ не найден")
 		return
@@ -275,20 +287,20 @@ func (s *Server) find(w http.ResponseWriter, r *http.Request) {
 	s.answer(w, o)
 }
 
+// byTrack finds an order by its CDEK number; it runs under s.mu.
+func (s *Server) byTrack(track string) (*order, bool) {
+	for _, o := range s.orders {
+		if string(o.env.Entity.CDEKNumber) == track {
+			return o, true
+		}
+	}
+	return nil, false
+}
+
+// delete asks for the order's deletion: accepted at once, checked later
+// (cdek.md §7: allowed only while the order is CREATED).
 func (s *Server) delete(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, ok := s.orders[r.PathValue("uuid")]
-	if !ok {
-		invalid(w, cdek.RequestDelete, "v2_entity_not_found", "Заказ не найден")
-		return
-	}
-	if cur := o.env.Entity.Current(); cur == nil || (cur.Code != cdek.StatusCreated && cur.Code != cdek.StatusAccepted) {
-		invalid(w, cdek.RequestDelete, "v2_order_forbidden_to_delete", "Заказ нельзя удалить: по нему уже есть движение")
-		return
-	}
-	s.addStatus(o, cdek.Status{Code: cdek.StatusRemoved, Name: "Удален"})
-	writeJSON(w, 202, cdek.Envelope{Entity: cdek.Entity{UUID: o.env.Entity.UUID}, Requests: []cdek.Request{request(cdek.RequestDelete, cdek.StateAccepted)}})
+	s.takeRequest(w, r, cdek.RequestDelete)
 }
 
 func (s *Server) listHooks(w http.ResponseWriter, r *http.Request) {
@@ -398,26 +410,10 @@ func (s *Server) push(o *order, st cdek.Status) {
 	}
 }
 
-// refusal is the buyer's refusal ordered by the shop: possible until the
-// order is DELIVERED or NOT_DELIVERED; the order becomes NOT_DELIVERED with
-// additional status 11.
+// refusal is the buyer's refusal ordered by the shop: accepted at once,
+// checked later (cdek.md §7).
 func (s *Server) refusal(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	o, ok := s.orders[r.PathValue("uuid")]
-	if !ok {
-		s.mu.Unlock()
-		invalid(w, cdek.RequestCreateRefusal, "v2_entity_not_found", "Заказ не найден")
-		return
-	}
-	if cur := o.env.Entity.Current(); cur == nil || final(cur.Code) {
-		s.mu.Unlock()
-		invalid(w, cdek.RequestCreateRefusal, "v2_order_status_final", "Отказ невозможен: заказ уже в конечном статусе")
-		return
-	}
-	st := s.addStatus(o, cdek.Status{Code: cdek.StatusNotDelivered, Name: "Не вручен", City: "Офис СДЭК", ReasonCode: "11"})
-	s.mu.Unlock()
-	writeJSON(w, 202, cdek.Envelope{Entity: cdek.Entity{UUID: o.env.Entity.UUID}, Requests: []cdek.Request{request(cdek.RequestCreateRefusal, cdek.StateAccepted)}})
-	go s.push(o, st)
+	s.takeRequest(w, r, cdek.RequestCreateRefusal)
 }
 
 func final(code string) bool {

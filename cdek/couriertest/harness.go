@@ -29,7 +29,8 @@ type Harness struct {
 
 // Driver plays CDEK's side; *cdektest.Server is one.
 type Driver interface {
-	// Process runs the validation of every order still ACCEPTED.
+	// Process runs CDEK's processing of every request still ACCEPTED: an
+	// order's creation, deletion or refusal (cdek.md §2, §7).
 	Process()
 	// Advance gives an order a new status.
 	Advance(uuid, code, name, city string) error
@@ -38,7 +39,7 @@ type Driver interface {
 // Features say what a backend can do. A subtest needing a missing feature
 // is skipped with the reason.
 type Features struct {
-	// Process: Driver.Process validates orders on demand; otherwise the
+	// Process: Driver.Process processes requests on demand; otherwise the
 	// suite polls until CDEK has.
 	Process bool
 	// Advance: Driver.Advance moves orders along their statuses.
@@ -155,9 +156,7 @@ func state(env *cdek.Envelope, typ string) string {
 // the envelope when SUCCESSFUL, the *cdek.Error when INVALID.
 func (e *env) settle(t *testing.T, uuid string) (*cdek.Envelope, error) {
 	t.Helper()
-	if e.f.Process {
-		e.h.Driver.Process()
-	}
+	e.process()
 	var got *cdek.Envelope
 	var invalid error
 	e.eventually(t, "CDEK validates order "+uuid, func() (bool, error) {
@@ -188,6 +187,14 @@ func (e *env) created(t *testing.T) *cdek.Envelope {
 	return got
 }
 
+// process makes CDEK process the requests made so far, where the driver
+// can; otherwise the suite polls until CDEK has.
+func (e *env) process() {
+	if e.f.Process {
+		e.h.Driver.Process()
+	}
+}
+
 // advance moves an order to a status where the driver can.
 func (e *env) advance(t *testing.T, uuid, code, name string) {
 	t.Helper()
@@ -206,16 +213,14 @@ func (e *env) refused(t *testing.T, uuid, typ string, err error) {
 		require.NotErrorIs(t, err, cdek.ErrNotFound)
 		return
 	}
+	e.process()
 	e.eventually(t, typ+" comes back INVALID", func() (bool, error) {
 		env, err := e.c.GetOrder(e.ctx, uuid)
-		var ce *cdek.Error
-		if errors.As(err, &ce) && len(ce.Problems) > 0 && !errors.Is(err, cdek.ErrNotFound) {
-			return true, nil // the client reports any INVALID request as an error
-		}
 		if err != nil {
-			return false, err
+			return false, err // a request refused after creation does not fail the read
 		}
-		return state(env, typ) == cdek.StateInvalid, nil
+		q := env.Latest(typ)
+		return q != nil && q.State == cdek.StateInvalid && len(q.Errors) > 0, nil
 	})
 }
 
@@ -223,6 +228,7 @@ func (e *env) refused(t *testing.T, uuid, typ string, err error) {
 // given); with goneOK, no longer finding the order counts too.
 func (e *env) becomes(t *testing.T, uuid, code, reason string, goneOK bool) {
 	t.Helper()
+	e.process()
 	e.eventually(t, "order "+uuid+" becomes "+code, func() (bool, error) {
 		env, err := e.c.GetOrder(e.ctx, uuid)
 		if goneOK && errors.Is(err, cdek.ErrNotFound) {

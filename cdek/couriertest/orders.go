@@ -185,7 +185,8 @@ func noRefusalWhenFinal(t *testing.T, e *env) {
 
 // cdek.md §2: GET returns the order's envelope, whose requests[] lists the
 // requests made on it, each with its own state: after a refusal, the
-// CREATE and the CREATE_REFUSAL.
+// CREATE and the CREATE_REFUSAL. A later request CDEK refused stays listed
+// INVALID next to the successful CREATE, and the order reads as before.
 func requestsListed(t *testing.T, e *env) {
 	uuid := e.created(t).Entity.UUID
 	_, err := e.c.Refuse(e.ctx, uuid)
@@ -194,6 +195,14 @@ func requestsListed(t *testing.T, e *env) {
 	require.NoError(t, err)
 	require.Equal(t, cdek.StateSuccessful, state(got, cdek.RequestCreate))
 	require.NotEmpty(t, state(got, cdek.RequestCreateRefusal), "the refusal is listed with its state")
+
+	e.becomes(t, uuid, "NOT_DELIVERED", "11", false)
+	_, err = e.c.DeleteOrder(e.ctx, uuid) // too late: the order is final
+	e.refused(t, uuid, cdek.RequestDelete, err)
+	got, err = e.c.GetOrder(e.ctx, uuid)
+	require.NoError(t, err, "a refused DELETE says nothing of the order")
+	require.Equal(t, cdek.StateSuccessful, state(got, cdek.RequestCreate))
+	require.NotEmpty(t, got.Entity.CDEKNumber)
 }
 
 // accepted checks the answer to an asynchronous request (cdek.md §2): a
