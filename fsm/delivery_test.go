@@ -25,7 +25,11 @@ func TestDeliveryTransitions(t *testing.T) {
 		{fsm.InDelivery, fsm.Deliver, fsm.Delivered},
 		{fsm.InDelivery, fsm.NotDeliver, fsm.NotDelivered},
 		{fsm.InDelivery, fsm.Cancel, fsm.Cancelled},
-		{fsm.InDelivery, fsm.Refuse, fsm.InDelivery},
+		{fsm.InDelivery, fsm.CancelAsked, fsm.Cancelling},
+		{fsm.Ordering, fsm.CancelAsked, fsm.Cancelling},
+		{fsm.Cancelling, fsm.CancelOK, fsm.Cancelled},
+		{fsm.Cancelling, fsm.CancelFail, fsm.InDelivery},
+		{fsm.Cancelling, fsm.Refuse, fsm.InDelivery},
 		{fsm.Ordering, fsm.Removed, fsm.Cancelled},
 		{fsm.Cancelled, fsm.Order, fsm.Ordering},
 	}
@@ -44,6 +48,8 @@ func TestDeliveryTransitions(t *testing.T) {
 		{fsm.NotDelivered, fsm.Track}, // final: later statuses do not reopen it
 		{fsm.New, fsm.Cancel},         // nothing to cancel
 		{fsm.Ordering, fsm.Deliver},   // no number yet, no delivery
+		{fsm.InDelivery, fsm.Refuse},  // only once the carrier took it
+		{fsm.Cancelling, fsm.Track},   // the carrier's answer first
 	}
 	for _, tt := range refused {
 		_, err := flow.Fire(tt.from, tt.ev)
@@ -53,4 +59,5 @@ func TestDeliveryTransitions(t *testing.T) {
 		require.True(t, fsm.IsSettled(s), s)
 	}
 	require.False(t, fsm.IsSettled(fsm.Ordering), "an order CDEK does not validate for hours is stuck")
+	require.False(t, fsm.IsSettled(fsm.Cancelling), "a cancellation CDEK does not answer is stuck")
 }

@@ -11,8 +11,14 @@ import (
 	"github.com/skladflow/skladflow/storage"
 )
 
-// cancel deletes the order while CDEK allows it (no movement yet); after
-// that it orders a refusal, and the parcel comes back.
+// cancel asks CDEK to delete the order while CDEK allows it (no movement
+// yet), or to refuse it afterwards, and the parcel comes back. Both are
+// asynchronous (cdek.md §7): the document waits in Cancelling, and
+// checkCancel writes «Отменён» only once CDEK confirms.
+//
+// A run that died after asking, before recording it, left its request on
+// the order's request list (§2): the next run finds it there and does not
+// ask twice.
 func (f *Flow) cancel(ctx context.Context, r *orchestrator.Run) error {
 	api, number, uuid := f.cfg.API, r.Row.Delivery.OrderNumber, r.Row.Delivery.OrderUUID
 	if uuid == "" {
@@ -26,10 +32,7 @@ func (f *Flow) cancel(ctx context.Context, r *orchestrator.Run) error {
 		}
 		uuid = env.Entity.UUID
 	}
-	label := "заказ СДЭК " + number
-	if r.Row.Delivery.TrackNumber != "" {
-		label = "заказ СДЭК № " + r.Row.Delivery.TrackNumber
-	}
+	label := orderLabel(r.Row.Delivery)
 	env, err := api.GetOrder(ctx, uuid)
 	switch {
 	case errors.Is(err, cdek.ErrNotFound) || isCDEKInvalid(err):
@@ -39,34 +42,73 @@ func (f *Flow) cancel(ctx context.Context, r *orchestrator.Run) error {
 	case err != nil:
 		return f.cancelFailed(ctx, r, err)
 	}
+	if q := env.Latest(cdek.RequestCreate); q != nil && q.State != cdek.StateSuccessful {
+		// Not validated yet: CDEK deletes only a CREATED order (§7).
+		if r.LastTry {
+			reason := fmt.Sprintf("СДЭК не подтвердил %s за %s", label, f.o.RetryHorizon())
+			return f.cancelNotDone(ctx, r, reason, errors.New(reason))
+		}
+		return f.pending(ctx)
+	}
 	code := ""
 	if cur := env.Entity.Current(); cur != nil {
 		code = cur.Code
 	}
-	switch code {
-	case "", cdek.StatusAccepted, cdek.StatusCreated:
-		if _, err := api.DeleteOrder(ctx, uuid); err != nil && !errors.Is(err, cdek.ErrNotFound) {
+	call := storage.TimelineEntry{Kind: storage.KindCall}
+	if q := env.Latest(cdek.RequestDelete, cdek.RequestCreateRefusal); q != nil && q.State != cdek.StateInvalid {
+		call.Kind, call.Message = storage.KindRecovered, fmt.Sprintf("СДЭК: %s по заказу уже запрошен (%s) прерванным запуском — не повторяю", q.Type, q.State)
+	} else {
+		switch code {
+		case cdek.StatusRemoved:
+			return f.cancelled(ctx, r, fsm.Cancel, "Отменён: "+label+" удалён в СДЭК",
+				storage.TimelineEntry{Kind: storage.KindCall, Message: "СДЭК GET /orders/" + uuid + ": REMOVED"})
+		case cdek.StatusDelivered, cdek.StatusPostomatReceived, cdek.StatusNotDelivered:
+			reason := fmt.Sprintf("%s уже в конечном статусе %s", label, code)
+			return f.cancelNotDone(ctx, r, reason, errors.New(reason))
+		case "", cdek.StatusAccepted, cdek.StatusCreated:
+			call.Message = "СДЭК DELETE /orders/" + uuid + ": принято к проверке"
+			_, err = api.DeleteOrder(ctx, uuid)
+		default:
+			call.Message = "СДЭК POST /orders/" + uuid + "/refusal: принято к проверке"
+			_, err = api.Refuse(ctx, uuid)
+		}
+		switch {
+		case errors.Is(err, cdek.ErrNotFound):
+			return f.cancelled(ctx, r, fsm.Cancel, "Отменён: "+label+" в СДЭК не найден",
+				storage.TimelineEntry{Kind: storage.KindCall, Message: "СДЭК: заказа " + uuid + " нет", Detail: err.Error()})
+		case err != nil:
 			return f.cancelFailed(ctx, r, err)
 		}
-		return f.cancelled(ctx, r, fsm.Cancel, "Отменён: "+label+" удалён",
-			storage.TimelineEntry{Kind: storage.KindCall, Message: "СДЭК DELETE /orders/" + uuid + ": принято"})
-	case cdek.StatusDelivered, cdek.StatusPostomatReceived, cdek.StatusNotDelivered, cdek.StatusRemoved:
-		reason := fmt.Sprintf("%s уже в конечном статусе %s", label, code)
-		return f.cancelNotDone(ctx, r, reason, errors.New(reason))
 	}
-	if _, err := api.Refuse(ctx, uuid); err != nil {
-		return f.cancelFailed(ctx, r, err)
+	if err := r.Transition(ctx, fsm.CancelAsked, func(_ *storage.Tx, d *storage.Document) error {
+		d.Delivery.OrderUUID = uuid
+		if d.Delivery.TrackNumber == "" {
+			// Cancelled before skladflow saw the order validated.
+			d.Delivery.TrackNumber = string(env.Entity.CDEKNumber)
+		}
+		return nil
+	}, call); err != nil {
+		return err
 	}
-	return f.cancelled(ctx, r, fsm.Refuse, "Отменён: посылка уже у СДЭК, оформлен отказ — "+label+" вернётся отправителю",
-		storage.TimelineEntry{Kind: storage.KindCall, Message: "СДЭК POST /orders/" + uuid + "/refusal: принято"})
+	return f.checkCancel(ctx, r)
 }
 
-// isCDEKInvalid: CDEK answered, with the order's request INVALID.
+// orderLabel names the order for staff: CDEK's number once known.
+func orderLabel(d storage.Delivery) string {
+	if d.TrackNumber != "" {
+		return "заказ СДЭК № " + d.TrackNumber
+	}
+	return "заказ СДЭК " + d.OrderNumber
+}
+
+// isCDEKInvalid: CDEK answered, with the order's CREATE request INVALID.
 func isCDEKInvalid(err error) bool {
 	var ce *cdek.Error
 	return errors.As(err, &ce) && ce.Status/100 == 2
 }
 
+// cancelled writes «Отменён»; once the order is gone a new «Передать в
+// СДЭК» is a new order.
 func (f *Flow) cancelled(ctx context.Context, r *orchestrator.Run, ev fsm.Event, line string, entries ...storage.TimelineEntry) error {
 	entry, err := r.Say(ctx, f.cfg.Statuses.Cancelled, line)
 	if err != nil {
@@ -74,8 +116,8 @@ func (f *Flow) cancelled(ctx context.Context, r *orchestrator.Run, ev fsm.Event,
 	}
 	return r.Transition(ctx, ev, func(_ *storage.Tx, d *storage.Document) error {
 		d.LastError = ""
-		if ev == fsm.Cancel {
-			d.Attempt++ // a new «Передать в СДЭК» is a new order
+		if ev != fsm.Refuse {
+			d.Attempt++
 		}
 		return nil
 	}, append(entries, entry)...)

@@ -118,10 +118,14 @@ func (f *Flow) PeriodicJobs() []*river.PeriodicJob {
 }
 
 // Process acts on a shipment document's status: the CDEK command,
-// cancellation, or (with no command) the order's progress at CDEK.
+// cancellation, or (with no command) the order's progress at CDEK. A
+// cancellation asked of CDEK is followed to its answer first, whatever the
+// status says meanwhile.
 func (f *Flow) Process(ctx context.Context, r *orchestrator.Run) error {
 	state, status, st := r.State(), r.Status(), f.cfg.Statuses
 	switch {
+	case state == fsm.Cancelling:
+		return f.checkCancel(ctx, r)
 	case status == st.CDEKSubmit && fsm.Delivery().Can(state, fsm.Order):
 		return f.order(ctx, r)
 	case status == st.CDEKSubmit:
@@ -151,9 +155,9 @@ func (f *Flow) Rerun(ctx context.Context, r *orchestrator.Run) error {
 	return f.order(ctx, r)
 }
 
-// pending asks for another look at an order CDEK has not validated yet:
-// soon at first (it takes seconds, rarely minutes), then less often,
-// without using up attempts.
+// pending asks for another look at a request CDEK has not processed yet
+// (an order's creation, its deletion or refusal): soon at first (it takes
+// seconds, rarely minutes), then less often, without using up attempts.
 func (f *Flow) pending(ctx context.Context) error {
 	wait := max(f.cfg.CDEK.CheckAfter.Duration, orchestrator.JobAge(ctx, f.o.Now())/4)
 	return orchestrator.Later(min(wait, time.Minute))

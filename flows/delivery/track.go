@@ -33,7 +33,7 @@ func (f *Flow) track(ctx context.Context, r *orchestrator.Run) error {
 		return fmt.Errorf("read CDEK order %s: %w", d.OrderUUID, err)
 	}
 	cur := env.Entity.Current()
-	if cur == nil || (cur.Code == d.Status && !cur.DateTime.After(d.StatusAt)) || cur.DateTime.Before(d.StatusAt) {
+	if !newer(cur, d) {
 		return nil
 	}
 	ev := event(cur.Code)
@@ -57,6 +57,12 @@ func (f *Flow) track(ctx context.Context, r *orchestrator.Run) error {
 	}, entries...)
 }
 
+// newer reports whether a CDEK status is one not applied yet: a status no
+// newer than the one applied changes nothing.
+func newer(cur *cdek.Status, d storage.Delivery) bool {
+	return cur != nil && !(cur.Code == d.Status && !cur.DateTime.After(d.StatusAt)) && !cur.DateTime.Before(d.StatusAt)
+}
+
 // statusText is a CDEK status as staff read it.
 func statusText(s *cdek.Status) string {
 	t := s.Name
@@ -78,10 +84,11 @@ type PollArgs struct{}
 
 func (PollArgs) Kind() string { return "poll_deliveries" }
 
-// Poll queues a check of every document waiting on CDEK.
+// Poll queues a check of every document waiting on CDEK: an order to
+// validate, a parcel on its way, a cancellation to confirm.
 func (f *Flow) Poll(ctx context.Context) (int, error) {
 	n := 0
-	for _, st := range []fsm.State{fsm.Ordering, fsm.InDelivery} {
+	for _, st := range []fsm.State{fsm.Ordering, fsm.InDelivery, fsm.Cancelling} {
 		docs, err := f.o.Store().Documents(ctx, storage.DocumentFilter{Flow: fsm.Delivery().Name(), State: string(st), Limit: 100000})
 		if err != nil {
 			return n, err
