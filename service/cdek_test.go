@@ -371,3 +371,121 @@ func TestCDEKWriteBeforeCrashIsNotRepeated(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, hasEntry(tl, "МойСклад: статус «Доставлен» и строка уже записаны прерванным запуском — не повторяю"))
 }
+
+// waitEntry waits until the document's timeline has an entry with msg.
+func (b *bundle) waitEntry(t *testing.T, typ, id, msg string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	_, err := b.h.WaitTimeline(ctx, typ, id, func(tl []storage.TimelineEntry) bool { return hasEntry(tl, msg) })
+	require.NoError(t, err)
+}
+
+// requests counts the requests of a type CDEK lists on an order.
+func (b *bundle) requests(uuid, typ string) int {
+	n := 0
+	for _, q := range b.cd.Requests(uuid) {
+		if q.Type == typ {
+			n++
+		}
+	}
+	return n
+}
+
+// delivering sends a demand to CDEK, has CDEK validate it and waits until
+// skladflow follows the parcel.
+func (b *bundle) delivering(t *testing.T, name string) (moysklad.Document, storage.Document) {
+	t.Helper()
+	doc := b.demand(t, name, buyer, line{b.p.kettle, 1})
+	b.setStatus(t, moysklad.TypeDemand, doc.ID, "Передать в СДЭК")
+	b.waitOrder(t, doc.ID)
+	b.cd.Process()
+	b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Передан в СДЭК")
+	b.waitRow(t, moysklad.TypeDemand, doc.ID, "in_delivery")
+	return doc, b.row(t, moysklad.TypeDemand, doc.ID)
+}
+
+// cdek.md §7: a deletion is only ACCEPTED at first; «Отменён» waits for
+// CDEK's confirmation. A run that asked and died before recording it does
+// not ask again: the DELETE on the order's request list tells.
+func TestCDEKCancelWaitsForCDEK(t *testing.T) {
+	t.Parallel()
+	b := setupCDEK(t, cdektest.Options{Manual: true})
+	doc, before := b.delivering(t, "00130")
+	uuid := before.Delivery.OrderUUID
+
+	b.setStatus(t, moysklad.TypeDemand, doc.ID, "Отменить")
+	b.waitRow(t, moysklad.TypeDemand, doc.ID, "cancelling")
+	d, err := b.ms.Document(moysklad.TypeDemand, doc.ID)
+	require.NoError(t, err)
+	require.Equal(t, "Отменить", d.StateName(), "nothing written while CDEK has not answered")
+	require.Equal(t, 1, b.requests(uuid, cdek.RequestDelete))
+
+	// The crash: the commit after the DELETE is lost.
+	_, err = b.svc.Store.Update(b.ctx, moysklad.TypeDemand, doc.ID, func(_ *storage.Tx, r *storage.Document) error {
+		r.State, r.Delivery = before.State, before.Delivery
+		return nil
+	})
+	require.NoError(t, err)
+	require.NoError(t, b.svc.Store.QueueCheck(b.ctx, moysklad.TypeDemand, doc.ID))
+	b.waitEntry(t, moysklad.TypeDemand, doc.ID, "СДЭК: DELETE по заказу уже запрошен (ACCEPTED) прерванным запуском — не повторяю")
+	b.waitRow(t, moysklad.TypeDemand, doc.ID, "cancelling")
+	require.Equal(t, 1, b.requests(uuid, cdek.RequestDelete), "asked once")
+
+	b.cd.Process()
+	d = b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Отменён")
+	require.Contains(t, lastLine(t, d), "Отменён: заказ СДЭК № "+before.Delivery.TrackNumber+" удалён")
+	b.waitRow(t, moysklad.TypeDemand, doc.ID, "cancelled")
+}
+
+// cdek.md §2, §7: CDEK refuses a deletion once the parcel moved: the DELETE
+// stays INVALID on the order's list next to the successful CREATE. Staff
+// get «Ошибка отмены» with CDEK's reason, tracking goes on, and a later
+// «Отменить» orders a refusal instead of taking the order for never made.
+func TestCDEKCancelRefusedTrackingGoesOn(t *testing.T) {
+	t.Parallel()
+	b := setupCDEK(t, cdektest.Options{Manual: true})
+	doc, row := b.delivering(t, "00131")
+	uuid, label := row.Delivery.OrderUUID, "заказ СДЭК № "+row.Delivery.TrackNumber
+
+	b.setStatus(t, moysklad.TypeDemand, doc.ID, "Отменить")
+	b.waitRow(t, moysklad.TypeDemand, doc.ID, "cancelling")
+	b.advance(t, uuid, "RECEIVED_AT_SHIPMENT_WAREHOUSE", "Принят на склад отправителя") // before CDEK checks the DELETE
+	b.cd.Process()
+	d := b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Принят СДЭК")
+	lines := logLines(d)
+	require.Contains(t, lines[len(lines)-2], "Отмена не выполнена: "+label+" не удалён: СДЭК ответил: Заказ нельзя удалить: по нему уже есть движение (v2_order_forbidden_to_delete)")
+	require.Contains(t, lines[len(lines)-1], "СДЭК: Принят на склад отправителя")
+	b.waitRow(t, moysklad.TypeDemand, doc.ID, "in_delivery")
+
+	b.setStatus(t, moysklad.TypeDemand, doc.ID, "Отменить")
+	b.waitRow(t, moysklad.TypeDemand, doc.ID, "cancelling")
+	require.Equal(t, 1, b.requests(uuid, cdek.RequestCreateRefusal))
+	b.cd.Process()
+	d = b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Не доставлен")
+	lines = logLines(d)
+	require.Contains(t, lines[len(lines)-2], "Отменён: посылка уже у СДЭК, оформлен отказ — "+label+" вернётся отправителю")
+	require.Contains(t, lastLine(t, d), "СДЭК: Не вручен (Офис СДЭК), причина 11")
+	b.waitRow(t, moysklad.TypeDemand, doc.ID, "not_delivered")
+}
+
+// cdek.md §7: CDEK deletes only a CREATED order, so «Отменить» on an order
+// CDEK has not validated yet waits for the validation, then deletes it.
+func TestCDEKCancelBeforeValidation(t *testing.T) {
+	t.Parallel()
+	b := setupCDEK(t, cdektest.Options{ProcessAfter: time.Second}) // long after the first checks
+	doc := b.demand(t, "00132", buyer, line{b.p.kettle, 1})
+	b.setStatus(t, moysklad.TypeDemand, doc.ID, "Передать в СДЭК")
+	b.waitOrder(t, doc.ID)
+	b.setStatus(t, moysklad.TypeDemand, doc.ID, "Отменить")
+	uuid := b.row(t, moysklad.TypeDemand, doc.ID).Delivery.OrderUUID
+	b.waitRow(t, moysklad.TypeDemand, doc.ID, "cancelling")
+	ord, _ := b.cd.Order(uuid)
+	require.Equal(t, cdek.StatusCreated, ord.Current().Code, "deleted only once validated")
+	require.Equal(t, 1, b.requests(uuid, cdek.RequestDelete))
+	d := b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Отменён")
+	ord, _ = b.cd.Order(uuid)
+	require.Contains(t, lastLine(t, d), "Отменён: заказ СДЭК № "+string(ord.CDEKNumber)+" удалён")
+	require.Equal(t, cdek.StatusRemoved, ord.Current().Code)
+	b.waitRow(t, moysklad.TypeDemand, doc.ID, "cancelled")
+}
