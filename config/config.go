@@ -141,14 +141,27 @@ type CDEK struct {
 	// Documents are the document types handed to CDEK. Defaults to
 	// [demand, customerorder].
 	Documents []string `yaml:"documents"`
-	// TariffCode is the CDEK tariff (e.g. 137 склад-дверь). Required.
+	// TariffCode is the CDEK tariff (e.g. 136 склад-склад, 137 склад-дверь).
+	// It must be one for e-shop orders. Required.
 	TariffCode int `yaml:"tariff_code"`
-	// ShipmentPoint is the CDEK office the parcels are handed in at. One of
-	// shipment_point and from_location is required.
+	// TariffMode is where the tariff takes parcels from and brings them to:
+	// door-door, door-office, office-door, office-office, door-locker or
+	// office-locker. Defaults to the mode in Tariffs; required for a tariff
+	// not listed there.
+	TariffMode string `yaml:"tariff_mode"`
+	// ShipmentPoint is the CDEK office the parcels are handed in at:
+	// required for tariffs from an office, refused for tariffs from the door.
 	ShipmentPoint string `yaml:"shipment_point"`
-	// FromLocation is the sender's address for tariffs from the door.
+	// FromLocation is the sender's address: required for tariffs from the
+	// door (a courier picks up), refused for tariffs from an office.
 	FromLocation *Location `yaml:"from_location"`
-	// Sender is the sender's contact. Optional for e-shop orders.
+	// PickupPointAttribute is the name of a document custom field (text)
+	// where staff write the CDEK pickup point or parcel locker code, for
+	// tariffs to an office or locker. setup creates it for such tariffs.
+	// Defaults to "Пункт выдачи СДЭК".
+	PickupPointAttribute string `yaml:"pickup_point_attribute"`
+	// Sender is the sender's contact. Optional for e-shop orders; its phone
+	// in international format (+7 and 10 digits for Russia).
 	Sender *Contact `yaml:"sender"`
 	// Package holds the parcel defaults.
 	Package Package `yaml:"package"`

@@ -158,3 +158,51 @@ warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
 	_, err = config.Load(filepath.Join(t.TempDir(), "missing.yaml"))
 	require.Error(t, err)
 }
+
+func TestCDEKTariffModes(t *testing.T) {
+	t.Parallel()
+	const base = `
+public_url: "https://x.ru"
+moysklad: { token: t, webhook_secret: "0123456789abcdef" }
+warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
+cdek: { client_id: c, client_secret: s, webhook_secret: "0123456789abcdef", `
+	tests := []struct {
+		name, cdek, want string // want "" means valid
+	}{
+		{"136 from an office", `tariff_code: 136, shipment_point: MSK1 }`, ""},
+		{"136 from the door", `tariff_code: 136, from_location: { address: "ул. Ленина, 1" } }`,
+			"cdek.from_location: tariff 136 (Посылка склад-склад) starts at a CDEK office: give shipment_point instead"},
+		{"139 from an office", `tariff_code: 139, shipment_point: MSK1 }`,
+			"cdek.shipment_point: tariff 139 (Посылка дверь-дверь) picks parcels up at the door: give from_location instead"},
+		{"unknown tariff", `tariff_code: 999, shipment_point: MSK1 }`,
+			"cdek.tariff_mode: tariff 999 is not in skladflow's table: give its mode (door-door, door-office, office-door, office-office, door-locker, office-locker)"},
+		{"unknown tariff with its mode", `tariff_code: 999, tariff_mode: office-locker, shipment_point: MSK1 }`, ""},
+		{"mode against the table", `tariff_code: 136, tariff_mode: office-door, shipment_point: MSK1 }`,
+			"cdek.tariff_mode: tariff 136 (Посылка склад-склад) is office-office in CDEK's table, got \"office-door\""},
+		{"bad mode", `tariff_code: 999, tariff_mode: office-home, shipment_point: MSK1 }`, "cdek.tariff_mode: must be one of"},
+		{"«доставка» tariff", `tariff_code: 751, shipment_point: MSK1 }`,
+			"cdek.tariff_code: tariff 751 (Сборный груз склад-склад) is for «доставка» orders only"},
+		{"one field for both", `tariff_code: 136, shipment_point: MSK1, number_attribute: "СДЭК", pickup_point_attribute: "СДЭК" }`,
+			"cdek.pickup_point_attribute: must differ from number_attribute"},
+		{"sender phone as typed", `tariff_code: 136, shipment_point: MSK1, sender: { name: Склад, phone: "8 495 000-00-00" } }`,
+			"cdek.sender.phone: must be in international format"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := config.Parse([]byte(base+tt.cdek), fullEnv)
+			if tt.want != "" {
+				require.ErrorContains(t, err, tt.want)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, "Пункт выдачи СДЭК", c.CDEK.PickupPointAttribute, "default")
+			require.True(t, c.CDEK.FromOffice())
+			require.True(t, c.CDEK.ToPoint())
+		})
+	}
+	c, err := config.Parse([]byte(base+`tariff_code: 137, shipment_point: MSK1 }`), fullEnv)
+	require.NoError(t, err)
+	require.Equal(t, config.ModeOfficeDoor, c.CDEK.TariffMode, "from CDEK's table")
+	require.False(t, c.CDEK.ToPoint())
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +15,10 @@ import (
 	"github.com/skladflow/skladflow/stdwebhooks"
 	"github.com/skladflow/skladflow/storage"
 )
+
+// intlPhone is a phone in international format: +7 and 10 digits for
+// Russia, a plus and the country code otherwise, at most 24 characters.
+var intlPhone = regexp.MustCompile(`^\+(7[0-9]{10}|[1-689][0-9]{6,14})$`)
 
 // SetDefaults fills every field left empty with its documented default.
 func (c *Config) SetDefaults() {
@@ -50,6 +55,10 @@ func (c *Config) SetDefaults() {
 			k.Documents = []string{"demand", "customerorder"}
 		}
 		def(&k.WeightUnit, "kg")
+		def(&k.PickupPointAttribute, "Пункт выдачи СДЭК")
+		if t, ok := Tariffs[k.TariffCode]; ok {
+			def(&k.TariffMode, t.Mode)
+		}
 		if k.Package.Weight == 0 {
 			k.Package.Weight = 500
 		}
@@ -171,8 +180,13 @@ func (c *Config) Validate() error {
 		if (k.ShipmentPoint == "") == (k.FromLocation == nil) {
 			bad("cdek.shipment_point", "give exactly one of shipment_point and from_location")
 		}
+		errs = append(errs, k.validateTariff()...)
 		if k.FromLocation != nil {
 			required("cdek.from_location.address", k.FromLocation.Address)
+		}
+		if s := k.Sender; s != nil && s.Phone != "" && !intlPhone.MatchString(s.Phone) {
+			// CDEK takes phones in international format (cdek.md §3.1, §3.2).
+			bad("cdek.sender.phone", "must be in international format, e.g. +74950000000, got %q", s.Phone)
 		}
 		for i, d := range k.Documents {
 			if d != "demand" && d != "customerorder" {

@@ -1,14 +1,16 @@
 // Package provision prepares a MoySklad account for skladflow: the statuses
-// of every flow on each watched document type, the custom field for the
-// CDEK number, and the webhook subscriptions (MoySklad's and CDEK's). It plans first, so an operator can see what would change
-// (--dry-run), and it never creates anything twice: a second run plans
-// nothing.
+// of every flow on each watched document type, the custom fields for the
+// CDEK number and the pickup point, and the webhook subscriptions
+// (MoySklad's and CDEK's). It plans first, so an operator can see what
+// would change (--dry-run), and it never creates anything twice: a second
+// run plans nothing.
 package provision
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -152,28 +154,43 @@ func Build(ctx context.Context, ms MoySklad, cd *cdek.Client, cfg *config.Config
 	return p, nil
 }
 
-// planAttributes plans the custom field that receives the CDEK number.
+// planAttributes plans the custom fields of the delivery flow: the one
+// that receives the CDEK number, and the one where staff write the pickup
+// point for a tariff to an office or parcel locker.
 func planAttributes(ctx context.Context, p *Plan, ms MoySklad, cfg *config.Config) error {
-	if cfg.CDEK == nil || cfg.CDEK.NumberAttribute == "" {
+	k := cfg.CDEK
+	if k == nil {
 		return nil
 	}
-	name := cfg.CDEK.NumberAttribute
-	for _, typ := range cfg.CDEK.Documents {
+	fields := map[string]string{}
+	if k.NumberAttribute != "" {
+		fields[k.NumberAttribute] = "the CDEK number"
+	}
+	if k.ToPoint() {
+		fields[k.PickupPointAttribute] = "the CDEK pickup point code"
+	}
+	names := slices.Sorted(maps.Keys(fields))
+	for _, typ := range k.Documents {
+		if len(names) == 0 {
+			break
+		}
 		attrs, err := ms.Attributes(ctx, typ)
 		if err != nil {
 			return rights(fmt.Errorf("read custom fields of %s: %w", typ, err))
 		}
-		if slices.ContainsFunc(attrs, func(a moysklad.Attribute) bool { return a.Name == name }) {
-			continue
+		for _, name := range names {
+			if slices.ContainsFunc(attrs, func(a moysklad.Attribute) bool { return a.Name == name }) {
+				continue
+			}
+			typ, name := typ, name
+			p.Actions = append(p.Actions, Action{
+				Text: fmt.Sprintf("create custom field %s «%s» (text) for %s", typ, name, fields[name]),
+				apply: func(ctx context.Context) error {
+					_, err := ms.CreateAttribute(ctx, typ, moysklad.Attribute{Name: name, Type: moysklad.AttributeString})
+					return rights(err)
+				},
+			})
 		}
-		typ := typ
-		p.Actions = append(p.Actions, Action{
-			Text: fmt.Sprintf("create custom field %s «%s» (text) for the CDEK number", typ, name),
-			apply: func(ctx context.Context) error {
-				_, err := ms.CreateAttribute(ctx, typ, moysklad.Attribute{Name: name, Type: moysklad.AttributeString})
-				return rights(err)
-			},
-		})
 	}
 	return nil
 }

@@ -128,3 +128,32 @@ func TestPlanCDEK(t *testing.T) {
 	require.Empty(t, again.Actions, "a second run changes nothing, and never subscribes CDEK twice")
 	require.Len(t, cd.Subscriptions(), 1)
 }
+
+// A tariff to a pickup point needs the field where staff write its code;
+// a tariff to the door does not.
+func TestPlanPickupPointField(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.cfg.CDEK = &config.CDEK{ClientID: "c", ClientSecret: "s", WebhookSecret: "cdek-0123456789-secret", TariffCode: 137, ShipmentPoint: "MSK1"}
+	b.cfg.SetDefaults()
+	require.NoError(t, b.cfg.Validate())
+	p, err := provision.Build(b.ctx, b.ms, nil, b.cfg)
+	require.NoError(t, err)
+	require.NotContains(t, texts(p), "Пункт выдачи СДЭК", "137 delivers to the door")
+
+	b.cfg.CDEK.TariffCode, b.cfg.CDEK.TariffMode = 136, ""
+	b.cfg.SetDefaults()
+	require.NoError(t, b.cfg.Validate())
+	p, err = provision.Build(b.ctx, b.ms, nil, b.cfg)
+	require.NoError(t, err)
+	require.Contains(t, texts(p), "create custom field demand «Пункт выдачи СДЭК» (text) for the CDEK pickup point code")
+	require.Contains(t, texts(p), "create custom field customerorder «Пункт выдачи СДЭК» (text)")
+	require.NoError(t, p.Apply(b.ctx))
+	attrs, err := b.ms.Attributes(b.ctx, moysklad.TypeDemand)
+	require.NoError(t, err)
+	require.Len(t, attrs, 1)
+	require.Equal(t, moysklad.AttributeString, attrs[0].Type)
+	again, err := provision.Build(b.ctx, b.ms, nil, b.cfg)
+	require.NoError(t, err)
+	require.NotContains(t, texts(again), "custom field", "never created twice")
+}

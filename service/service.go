@@ -56,7 +56,6 @@ type Service struct {
 	MoySklad *moysklad.Client
 	CDEK     *cdek.Client // nil without a cdek section
 	Store    *storage.Store
-	Orch     *orchestrator.Orchestrator
 	edge     *webhooks.Server
 	http     *http.Server
 }
@@ -160,7 +159,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		store.Close()
 		return nil, err
 	}
-	return &Service{cfg: cfg, log: log, metrics: m, watcher: alerts.NewWatcher(alerter), MoySklad: ms, CDEK: cd, Store: store, Orch: orch, edge: edge}, nil
+	return &Service{cfg: cfg, log: log, metrics: m, watcher: alerts.NewWatcher(alerter), MoySklad: ms, CDEK: cd, Store: store, edge: edge}, nil
 }
 
 // courier is the CDEK client as the delivery flow's port: nil (no flow)

@@ -222,6 +222,7 @@ func (s *Server) validate(o *order, i int) {
 	if p := o.body.DeliveryPoint; p != "" && !slices.Contains(s.opts.Offices, p) {
 		problems = append(problems, cdek.Problem{Code: "delivery_location_is_not_recognized", Message: "Пункт выдачи " + p + " не найден"})
 	}
+	problems = append(problems, checkBody(o.body)...)
 	if len(problems) > 0 {
 		o.settle(i, cdek.StateInvalid, problems...)
 		o.env.Entity.Statuses = append(o.env.Entity.Statuses, cdek.Status{Code: cdek.StatusInvalid, Name: "Некорректный заказ", DateTime: cdek.Time{Time: time.Now()}})

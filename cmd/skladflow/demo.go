@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,11 +20,12 @@ import (
 )
 
 func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("demo", "", `Runs a supply and a CDEK delivery through skladflow against built-in emulators of
+MoySklad, the FBox warehouse and CDEK, prints what staff and support would see, and
+exits 0.`, stdout, stderr)
 	keep := fs.Bool("keep-running", false, "leave the emulators and the service up and print their URLs")
 	verbose := fs.Bool("verbose", false, "print the service's log to stderr")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args, 0); err != nil {
 		return err
 	}
 	log := slog.New(slog.DiscardHandler)

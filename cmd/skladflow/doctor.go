@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
@@ -12,10 +11,11 @@ import (
 
 // doctorCmd checks the installation and says how to fix what is wrong.
 func doctorCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("doctor", "", `Checks the installation — the configuration, the database, MoySklad (reachability,
+rate limit, statuses, custom fields, webhooks, stores), the warehouses' FBox credentials
+and CDEK — and prints the fix for every problem. Exits 1 when a check fails.`, stdout, stderr)
 	path := fs.String("config", "skladflow.yaml", "configuration file")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args, 0); err != nil {
 		return err
 	}
 	cfg, err := config.Load(*path)

@@ -8,7 +8,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -29,25 +28,40 @@ Usage:
   skladflow serve [--config skladflow.yaml]   run the service
   skladflow demo [--keep-running]             run the whole inbound flow against built-in emulators
   skladflow retry [--config …] <type> <id>    re-run a document's flow (after an outage or a fix)
+
+skladflow <command> --help tells more of a command.
 `
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	var bad *usageError
+	switch {
+	case errors.As(err, &bad):
+		os.Exit(2) // the problem and the usage are printed already
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "skladflow:", err)
 		os.Exit(1)
 	}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	err := command(ctx, args, stdout, stderr)
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
+
+func command(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return errors.New("no command")
+		return &usageError{errors.New("no command")}
 	}
 	switch args[0] {
 	case "serve":
-		return serve(ctx, args[1:], stderr)
+		return serve(ctx, args[1:], stdout, stderr)
 	case "setup":
 		return setup(ctx, args[1:], stdout, stderr)
 	case "doctor":
@@ -61,15 +75,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown command %q", args[0])
+	return &usageError{fmt.Errorf("unknown command %q", args[0])}
 }
 
-func serve(ctx context.Context, args []string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", "", `Runs skladflow: the HTTP edge (MoySklad, warehouse and CDEK notifications, admin,
+metrics) and the durable jobs of every configured flow. Prepares MoySklad first, as
+setup would, when the token may. Stops gracefully on SIGTERM.`, stdout, stderr)
 	path := fs.String("config", "skladflow.yaml", "configuration file")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args, 0); err != nil {
 		return err
 	}
 	cfg, err := config.Load(*path)

@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -212,4 +214,54 @@ cdek: { base_url: "`+cd.URL()+`", client_id: "`+cd.ClientID()+`", client_secret:
 	require.Contains(t, out.String(), "ok   CDEK API "+cd.URL()+": credentials accepted")
 	require.Contains(t, out.String(), "All checks passed.")
 	require.Len(t, cd.Subscriptions(), 1)
+}
+
+// Every command answers --help on stdout and exits 0; a wrong flag or
+// argument count is a usage error (exit 2) with the usage on stderr.
+func TestCommandHelp(t *testing.T) {
+	t.Parallel()
+	for _, cmd := range []string{"serve", "setup", "doctor", "demo", "retry"} {
+		for _, h := range []string{"--help", "-h"} {
+			var stdout, stderr bytes.Buffer
+			require.NoError(t, run(context.Background(), []string{cmd, h}, &stdout, &stderr), cmd)
+			require.Contains(t, stdout.String(), "Usage: skladflow "+cmd+" [flags]", cmd)
+			require.Contains(t, stdout.String(), "Flags:", cmd)
+			require.Empty(t, stderr.String(), cmd)
+		}
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), []string{cmd, "--no-such-flag"}, &stdout, &stderr)
+		var bad *usageError
+		require.ErrorAs(t, err, &bad, cmd)
+		require.Contains(t, stderr.String(), "flag provided but not defined: -no-such-flag", cmd)
+		require.Contains(t, stderr.String(), "Usage: skladflow "+cmd, cmd)
+		require.Empty(t, stdout.String(), cmd)
+	}
+	var stderr bytes.Buffer
+	err := run(context.Background(), []string{"retry", "supply"}, &bytes.Buffer{}, &stderr)
+	var bad *usageError
+	require.ErrorAs(t, err, &bad)
+	require.Contains(t, stderr.String(), "want 2 argument(s), got 1")
+}
+
+// The binary's exit codes, as a shell sees them.
+func TestExitCodes(t *testing.T) {
+	t.Parallel()
+	bin := filepath.Join(t.TempDir(), "skladflow")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, string(out))
+	code := func(args ...string) int {
+		err := exec.Command(bin, args...).Run()
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode()
+		}
+		require.NoError(t, err)
+		return 0
+	}
+	require.Equal(t, 0, code("serve", "--help"))
+	require.Equal(t, 0, code("help"))
+	require.Equal(t, 2, code("serve", "--bogus"))
+	require.Equal(t, 2, code("frobnicate"))
+	require.Equal(t, 2, code())
+	require.Equal(t, 1, code("serve", "--config", filepath.Join(t.TempDir(), "missing.yaml")))
 }

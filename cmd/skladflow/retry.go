@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -14,14 +12,12 @@ import (
 // retry queues a re-run of one document's flow. It only writes the job to
 // the database: the running service (or the next one started) works it.
 func retry(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("retry", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("retry", " <document type> <document id>", `Queues a re-run of one document's flow, after an outage longer than the retry horizon
+or once its cause is fixed: a failed submission is submitted again, a failed receipt
+applied again. The running service (or the next one started) works it.`, stdout, stderr)
 	path := fs.String("config", "skladflow.yaml", "configuration file")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args, 2); err != nil {
 		return err
-	}
-	if fs.NArg() != 2 {
-		return errors.New("usage: skladflow retry [--config skladflow.yaml] <supply|move> <document id>")
 	}
 	typ, id := fs.Arg(0), fs.Arg(1)
 	cfg, err := config.Load(*path)

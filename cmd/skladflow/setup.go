@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
@@ -15,11 +14,13 @@ import (
 // document type, the CDEK number's custom field, and the webhook
 // subscriptions. --dry-run prints the plan only.
 func setup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("setup", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("setup", "", `Prepares MoySklad and CDEK for skladflow: the statuses of every flow on each watched
+document type, the custom fields skladflow writes, the MoySklad webhooks and the CDEK
+ORDER_STATUS subscription. Plans first and never creates anything twice; needs a token
+with administrator rights.`, stdout, stderr)
 	path := fs.String("config", "skladflow.yaml", "configuration file")
 	dry := fs.Bool("dry-run", false, "print what would change, change nothing")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args, 0); err != nil {
 		return err
 	}
 	cfg, err := config.Load(*path)

@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -16,7 +17,8 @@ import (
 // orderNumber is our number for a CDEK order: it carries the document's
 // name so support finds it in CDEK's cabinet. CDEK takes ASCII only, so
 // Cyrillic is transliterated; a new attempt after a cancellation gets a
-// suffix, as CDEK keeps the old number.
+// suffix, as CDEK keeps the old number. The name is cut to make room for
+// the suffix, so no two attempts share a number.
 func orderNumber(d *moysklad.Document, attempt int) string {
 	var b strings.Builder
 	b.WriteString("MS-")
@@ -34,15 +36,19 @@ func orderNumber(d *moysklad.Document, attempt int) string {
 			b.WriteByte('-')
 		}
 	}
+	suffix := ""
 	if attempt > 1 {
-		fmt.Fprintf(&b, "-%d", attempt)
+		suffix = fmt.Sprintf("-%d", attempt)
 	}
 	s := b.String()
-	if len(s) > 40 { // CDEK's limit for number
-		s = s[:40]
+	if limit := numberLimit - len(suffix); len(s) > limit {
+		s = s[:limit]
 	}
-	return s
+	return s + suffix
 }
+
+// numberLimit is CDEK's limit for our number: string(40) (cdek.md §3.1).
+const numberLimit = 40
 
 var translit = map[rune]string{'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ё': "e", 'ж': "zh", 'з': "z",
 	'и': "i", 'й': "y", 'к': "k", 'л': "l", 'м': "m", 'н': "n", 'о': "o", 'п': "p", 'р': "r", 'с': "s", 'т': "t", 'у': "u",
@@ -69,13 +75,24 @@ func buildOrder(d *moysklad.Document, number string, c *config.CDEK) (cdek.Order
 		problems = append(problems, orchestrator.Problem{Text: "не указан контрагент (получатель)"})
 	default:
 		o.Recipient = cdek.Contact{Name: a.Name, Email: a.Email}
-		if phone := strings.TrimSpace(a.Phone); phone != "" {
-			o.Recipient.Phones = []cdek.Phone{{Number: phone}}
-		} else {
+		typed := strings.TrimSpace(a.Phone)
+		for _, n := range phones(typed) {
+			o.Recipient.Phones = append(o.Recipient.Phones, cdek.Phone{Number: n})
+		}
+		switch {
+		case typed == "":
 			problems = append(problems, orchestrator.Problem{Text: fmt.Sprintf("у контрагента «%s» не указан телефон", a.Name)})
+		case len(o.Recipient.Phones) == 0:
+			problems = append(problems, orchestrator.Problem{Text: fmt.Sprintf("у контрагента «%s» телефон «%s» не подходит СДЭК: нужен +7 и 10 цифр (или номер с кодом страны)", a.Name, typed)})
 		}
 	}
-	if addr := strings.TrimSpace(d.ShipmentAddress); addr != "" {
+	if c.ToPoint() {
+		// A pickup point or parcel locker: delivery_point, and no
+		// to_location, which excludes it (cdek.md §3.1).
+		if o.DeliveryPoint = pickupPoint(d, c.PickupPointAttribute); o.DeliveryPoint == "" {
+			problems = append(problems, orchestrator.Problem{Text: fmt.Sprintf("не указан пункт выдачи СДЭК (доп. поле «%s»)", c.PickupPointAttribute)})
+		}
+	} else if addr := strings.TrimSpace(d.ShipmentAddress); addr != "" {
 		loc := &cdek.Location{Address: addr}
 		if f := d.ShipmentAddressFull; f != nil {
 			loc.City, loc.PostalCode = f.City, f.PostalCode
@@ -101,10 +118,6 @@ func buildOrder(d *moysklad.Document, number string, c *config.CDEK) (cdek.Order
 			continue
 		}
 		w := unitWeight(a.Weight, c)
-		price := 0.0
-		if raw, ok := p.Extra("price"); ok {
-			_, _ = fmt.Sscan(string(raw), &price)
-		}
 		key := a.Article
 		if key == "" {
 			key = a.Code
@@ -112,7 +125,7 @@ func buildOrder(d *moysklad.Document, number string, c *config.CDEK) (cdek.Order
 		if key == "" {
 			key = a.ID
 		}
-		pkg.Items = append(pkg.Items, cdek.Item{Name: a.Name, WareKey: key, Cost: price / 100, Weight: w, Amount: int(q)})
+		pkg.Items = append(pkg.Items, cdek.Item{Name: a.Name, WareKey: key, Cost: declaredValue(p), Weight: w, Amount: int(q)})
 		pkg.Weight += w * int(q)
 	}
 	if len(problems) > 0 {
@@ -120,6 +133,38 @@ func buildOrder(d *moysklad.Document, number string, c *config.CDEK) (cdek.Order
 	}
 	o.Packages = []cdek.Package{pkg}
 	return o, nil
+}
+
+// pickupPoint is the CDEK office or parcel locker code staff wrote in the
+// document's custom field: text, or an entry of a custom dictionary.
+func pickupPoint(d *moysklad.Document, field string) string {
+	for _, a := range d.Attributes {
+		if a.Name != field {
+			continue
+		}
+		switch v := a.Value.(type) {
+		case string:
+			return strings.TrimSpace(v)
+		case map[string]any:
+			name, _ := v["name"].(string)
+			return strings.TrimSpace(name)
+		}
+	}
+	return ""
+}
+
+// declaredValue is one unit's price in roubles after the line's discount:
+// MoySklad keeps the price in kopecks and the discount in percent, a
+// markup as a negative discount (moysklad.md §4.2).
+func declaredValue(p moysklad.Position) float64 {
+	var price, discount float64
+	if raw, ok := p.Extra("price"); ok {
+		_ = json.Unmarshal(raw, &price)
+	}
+	if raw, ok := p.Extra("discount"); ok {
+		_ = json.Unmarshal(raw, &discount)
+	}
+	return math.Round(price*(100-discount)/100) / 100
 }
 
 // unitWeight is one unit's weight in grams: the product's, or the
