@@ -1,12 +1,16 @@
 package service_test
 
 import (
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/fulfillment/fboxtest"
 	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/moysklad/moyskladtest"
 )
 
 // submitted is a supply of 10 kettles and 24 mugs the warehouse has a task
@@ -53,4 +57,26 @@ func TestWaitPeriodExpired(t *testing.T) {
 	require.Contains(t, lastLine(t, d), "Склад БетаПРО закрыл задание "+indoc+": истёк срок ожидания поставки, товар не поступил")
 	require.Contains(t, lastLine(t, d), "(док. склада "+itoa(outdoc)+")")
 	require.Equal(t, map[string]float64{"KT-1700": 10, "MG-350": 24}, quantities(d))
+}
+
+// A document created already in the command status (an import, a copy)
+// fires CREATE and no UPDATE: setup subscribes CREATE for every watched
+// type, so it is handled at once, not at the next reconciliation.
+func TestCreatedInCommandStatus(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{edit: func(c *config.Config) {
+		c.MoySklad.ReconcileInterval = config.Duration{Duration: time.Hour} // the safety net stays out of this
+	}})
+	hooks, err := b.svc.MoySklad.Webhooks(b.ctx)
+	require.NoError(t, err)
+	for _, typ := range []string{moysklad.TypeSupply, moysklad.TypeMove} {
+		require.True(t, slices.ContainsFunc(hooks, func(h moysklad.Webhook) bool {
+			return h.EntityType == typ && h.Action == moysklad.ActionCreate
+		}), "CREATE subscription for %s", typ)
+	}
+	doc, err := b.ms.CreateDocument(moysklad.TypeSupply, moyskladtest.DocumentSpec{Name: "00043", Store: b.store.ID,
+		State: "Передать", Positions: []moyskladtest.PositionSpec{{ProductID: b.p.kettle.ID, Quantity: 2, Price: 10000}}})
+	require.NoError(t, err)
+	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	require.Contains(t, lastLine(t, d), "Передан на склад БетаПРО")
 }
