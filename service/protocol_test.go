@@ -80,3 +80,22 @@ func TestCreatedInCommandStatus(t *testing.T) {
 	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
 	require.Contains(t, lastLine(t, d), "Передан на склад БетаПРО")
 }
+
+// Own writes carry X-Lognex-WebHook-DisableByPrefix with a full domain name
+// (moysklad.md §2.4), which the emulator, like MoySklad, insists on.
+func TestOwnWritesCarryADomainPrefix(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc, _ := b.submitted(t)
+	b.waitRow(t, moysklad.TypeSupply, doc.ID, "submitted")
+	writes := 0
+	for _, r := range b.ms.Requests() {
+		if r.Method == "PUT" && r.Auth {
+			writes++
+			require.Equal(t, []string{b.cfg.PublicURL}, r.DisableByPrefix)
+			require.Less(t, r.Status, 400, "MoySklad accepted the prefix")
+		}
+	}
+	require.Positive(t, writes)
+	require.Contains(t, b.cfg.PublicURL, "://skladflow.localhost:")
+}
