@@ -55,8 +55,19 @@ type ticket struct {
 	alone bool
 }
 
+// newLimiter paces by MoySklad's documented bucket (45 units per 3 s,
+// moysklad.md §5.3) until the first answer's headers say more.
 func newLimiter(n, cost int) *limiter {
-	return &limiter{slots: make(chan struct{}, n), units: cost}
+	l := &limiter{slots: make(chan struct{}, n), units: cost}
+	l.gap = l.pace(45, 3*time.Second)
+	return l
+}
+
+// pace is the gap between starts: whole requests fit the bucket (45 units
+// at 4 a request: 11), less one as headroom, since starts paced evenly
+// reach the server unevenly.
+func (l *limiter) pace(limit int, interval time.Duration) time.Duration {
+	return interval / time.Duration(max(limit/max(l.units, 1)-1, 1))
 }
 
 func (l *limiter) acquire(ctx context.Context) (ticket, error) {
@@ -119,9 +130,7 @@ func (l *limiter) learn(h http.Header, t ticket) {
 		l.last = answerMark{seq: t.seq, remaining: remaining, ok: true}
 	}
 	if limit > 0 && interval > 0 {
-		// Whole requests fit the bucket (45 units at 4 a request: 11), less
-		// one as headroom: starts paced evenly reach the server unevenly.
-		l.gap = time.Duration(interval) * time.Millisecond / time.Duration(max(limit/max(l.units, 1)-1, 1))
+		l.gap = l.pace(limit, time.Duration(interval)*time.Millisecond)
 		l.seenLimit, l.seenInterval = limit, time.Duration(interval)*time.Millisecond
 	}
 	if errR == nil {
