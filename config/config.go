@@ -14,8 +14,9 @@ type Config struct {
 	// Listen is the HTTP listen address. Defaults to ":8080".
 	Listen string `yaml:"listen"`
 	// PublicURL is where MoySklad reaches skladflow: webhooks are registered
-	// under it and writes carry it as X-Lognex-WebHook-DisableByPrefix.
-	// Required.
+	// under it and writes carry it as X-Lognex-WebHook-DisableByPrefix, so
+	// it must name the scheme and a full domain name, not an IP address
+	// (MoySklad refuses the header otherwise, moysklad.md §2.4). Required.
 	PublicURL string `yaml:"public_url"`
 	// Database is the SQLite file. Defaults to "skladflow.db".
 	Database string `yaml:"database"`
@@ -83,6 +84,11 @@ type MoySklad struct {
 	// ReconcileInterval is how often documents sitting in a command status
 	// are looked for. Defaults to 5m.
 	ReconcileInterval Duration `yaml:"reconcile_interval"`
+	// RequestCost is the units of MoySklad's 45-unit-per-3-s rate-limit
+	// bucket one request takes: 3 for a user token or login and password
+	// since 2026-09-01, 4 from 2026-12-01, 1 for a solution token. It paces
+	// until the answers' headers show the real weight. Defaults to 3.
+	RequestCost int `yaml:"request_cost"`
 	// Documents are the document types watched by the inbound flow.
 	// Defaults to [supply, move].
 	Documents []string `yaml:"documents"`

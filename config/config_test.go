@@ -114,6 +114,21 @@ public_url: "skladflow.example.ru"
 moysklad: { token: t, webhook_secret: "0123456789abcdef" }
 warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
 `, fullEnv, "public_url: must be an http(s) URL"},
+		{"public url by IP", `
+public_url: "http://127.0.0.1:8080"
+moysklad: { token: t, webhook_secret: "0123456789abcdef" }
+warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
+`, fullEnv, "public_url: \"http://127.0.0.1:8080\": 127.0.0.1 is an IP address"},
+		{"public url without a domain", `
+public_url: "https://skladflow"
+moysklad: { token: t, webhook_secret: "0123456789abcdef" }
+warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
+`, fullEnv, "public_url: \"https://skladflow\": \"skladflow\" is not a full domain name"},
+		{"request cost", `
+public_url: "https://x.ru"
+moysklad: { token: t, webhook_secret: "0123456789abcdef", request_cost: 50 }
+warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
+`, fullEnv, "moysklad.request_cost: must be between 1 and 45 units, got 50"},
 		{"cdek without tariff", `
 public_url: "https://x.ru"
 moysklad: { token: t, webhook_secret: "0123456789abcdef" }

@@ -38,6 +38,9 @@ func (c *Config) SetDefaults() {
 	defDur(&c.Admin.StuckAfter, 2*time.Hour)
 	def(&c.MoySklad.BaseURL, moysklad.DefaultBaseURL)
 	defDur(&c.MoySklad.ReconcileInterval, 5*time.Minute)
+	if c.MoySklad.RequestCost == 0 {
+		c.MoySklad.RequestCost = moysklad.DefaultRequestCost
+	}
 	if len(c.MoySklad.Documents) == 0 {
 		c.MoySklad.Documents = []string{"supply", "move"}
 	}
@@ -122,8 +125,16 @@ func (c *Config) Validate() error {
 	}
 	required("public_url", c.PublicURL)
 	checkURL("public_url", c.PublicURL)
+	if u, err := url.Parse(c.PublicURL); err == nil && u.Host != "" {
+		if err := moysklad.CheckWebhookPrefix(c.PublicURL); err != nil {
+			bad("public_url", "%v", err)
+		}
+	}
 	checkURL("moysklad.base_url", c.MoySklad.BaseURL)
 	required("moysklad.token", c.MoySklad.Token)
+	if n := c.MoySklad.RequestCost; n < 1 || n > 45 {
+		bad("moysklad.request_cost", "must be between 1 and 45 units, got %d", n)
+	}
 	required("moysklad.webhook_secret", c.MoySklad.WebhookSecret)
 	if s := c.MoySklad.WebhookSecret; s != "" && len(s) < 16 {
 		bad("moysklad.webhook_secret", "must be at least 16 characters")

@@ -19,11 +19,13 @@ import (
 type Client struct {
 	cfg  Config
 	http *retryhttp.Client
+	pace *pacedTransport
 	one  sync.Mutex // one request in flight per partner
 }
 
-// Stats counts what the client did.
-type Stats struct{ Requests, Retries, RateLimited int64 }
+// Stats counts what the client did. PacedWaits counts requests held back
+// because the previous answer's X-RateLimit-Reset asked for a pause.
+type Stats struct{ Requests, Retries, RateLimited, PacedWaits int64 }
 
 // NewClient builds a client.
 func NewClient(cfg Config) (*Client, error) {
@@ -31,17 +33,25 @@ func NewClient(cfg Config) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	h, err := retryhttp.New(cfg.retry())
+	base := *cfg.HTTPClient
+	pace := &pacedTransport{base: base.Transport}
+	if pace.base == nil {
+		pace.base = http.DefaultTransport
+	}
+	base.Transport = pace
+	rc := cfg.retry()
+	rc.HTTPClient = &base
+	h, err := retryhttp.New(rc)
 	if err != nil {
 		return nil, fmt.Errorf("fulfillment: %w", err)
 	}
-	return &Client{cfg: cfg, http: h}, nil
+	return &Client{cfg: cfg, http: h, pace: pace}, nil
 }
 
 // Stats returns counters since the client was made.
 func (c *Client) Stats() Stats {
 	s := c.http.Stats()
-	return Stats{Requests: s.Requests, Retries: s.Retries, RateLimited: s.RateLimited}
+	return Stats{Requests: s.Requests, Retries: s.Retries, RateLimited: s.RateLimited, PacedWaits: c.pace.waits.Load()}
 }
 
 // envelope is the part every answer shares.

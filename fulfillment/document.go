@@ -1,5 +1,10 @@
 package fulfillment
 
+import (
+	"strconv"
+	"strings"
+)
+
 // Document types of the FBox JSON API.
 const (
 	IndocSupplyTask   = "goods_supply_task"
@@ -142,4 +147,48 @@ type GoodsExpiry struct {
 	QualType   string `json:"qual_type"`
 	ExpiryDate Date   `json:"expiry_date"`
 	Qnt        int32  `json:"qnt"`
+}
+
+// Part says whether the receipt is a non-final part of a partial receipt,
+// and which. The spec marks such a part by attribute 9 (#goods_inpart_desc:
+// every part but the last carries it) and also lists a top-level part_num
+// in the schema: either one makes a part.
+func (s *Supply) Part() (int32, bool) {
+	if s.PartNum != nil {
+		return *s.PartNum, true
+	}
+	v, ok := s.Common.Attribute(AttrPartNum)
+	if !ok || v == nil {
+		return 0, false
+	}
+	switch n := v.(type) {
+	case float64:
+		return int32(n), true
+	case int32:
+		return n, true
+	case int:
+		return int32(n), true
+	case string:
+		i, _ := strconv.Atoi(strings.TrimSpace(n))
+		return int32(i), true
+	}
+	return 0, true // present with an unexpected type: still a part
+}
+
+// WaitExpired says the warehouse closed the task because its wait period
+// ran out (attribute 306, #goods_timeout_desc): nothing will arrive.
+func (s *Supply) WaitExpired() bool {
+	v, ok := s.Common.Attribute(AttrWaitExpired)
+	if !ok {
+		return false
+	}
+	switch b := v.(type) {
+	case bool:
+		return b
+	case string:
+		return b == "true" || b == "1"
+	case float64:
+		return b != 0
+	}
+	return v != nil
 }

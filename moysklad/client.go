@@ -29,6 +29,11 @@ type Client struct {
 type Stats struct {
 	Requests, Retries, RateLimited, LimiterWaits int64
 	LimiterWaited                                time.Duration
+	// RequestUnits is what one request takes in the rate-limit headers'
+	// terms; RequestUnitsSeen says the headers showed it (else it is the
+	// configured cost).
+	RequestUnits     int
+	RequestUnitsSeen bool
 }
 
 // NewClient builds a client.
@@ -37,7 +42,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, limit: newLimiter(cfg.MaxInFlight)}
+	c := &Client{cfg: cfg, limit: newLimiter(cfg.MaxInFlight, cfg.RequestCost)}
 	base := *cfg.HTTPClient
 	base.Transport = &limitedTransport{base: transportOf(cfg.HTTPClient), limit: c.limit}
 	rc := cfg.retry()
@@ -69,7 +74,9 @@ func (c *Client) RateLimit() (limit, remaining int, interval time.Duration) {
 func (c *Client) Stats() Stats {
 	w, d := c.limit.waits()
 	s := c.http.Stats()
-	return Stats{Requests: s.Requests, Retries: s.Retries, RateLimited: s.RateLimited, LimiterWaits: w, LimiterWaited: d}
+	u, seen := c.limit.requestUnits()
+	return Stats{Requests: s.Requests, Retries: s.Retries, RateLimited: s.RateLimited, LimiterWaits: w, LimiterWaited: d,
+		RequestUnits: u, RequestUnitsSeen: seen}
 }
 
 // Do sends one call: path is relative to BaseURL ("entity/supply/<id>"),

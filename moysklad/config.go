@@ -18,12 +18,19 @@ type Config struct {
 	// Token is the Bearer token. Required.
 	Token string
 	// WebhookPrefix is sent as X-Lognex-WebHook-DisableByPrefix on every
-	// write, so skladflow's own writes fire no webhook to it: scheme and host
-	// (and optionally a path). Optional.
+	// write, so skladflow's own writes fire no webhook to it: scheme and a
+	// full domain name (and optionally a path), see CheckWebhookPrefix.
+	// Optional.
 	WebhookPrefix string
 	// MaxInFlight is how many requests run at once. Defaults to 5
 	// (MoySklad's per-user parallel limit).
 	MaxInFlight int
+	// RequestCost is the units of MoySklad's 45-unit rate-limit bucket one
+	// request takes (moysklad.md §5.3): 3 for a user token or login since
+	// 2026-09-01, 4 from 2026-12-01, 1 for a solution token. It paces the
+	// first requests; the answers' headers then show the real weight.
+	// Defaults to 3.
+	RequestCost int
 	// RetryMax is how many times one request is retried. Defaults to 10.
 	RetryMax int
 	// RetryWaitMin is the first backoff. Defaults to 200ms.
@@ -43,6 +50,10 @@ type Config struct {
 	HTTPClient *http.Client
 }
 
+// DefaultRequestCost is a user token's weight per request from 2026-09-01
+// to 2026-11-30; from 2026-12-01 it is 4 (md/_restrictions.md).
+const DefaultRequestCost = 3
+
 // DefaultBaseURL is MoySklad's JSON API 1.2 root.
 const DefaultBaseURL = "https://api.moysklad.ru/api/remap/1.2"
 
@@ -52,6 +63,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxInFlight == 0 {
 		c.MaxInFlight = 5
+	}
+	if c.RequestCost == 0 {
+		c.RequestCost = DefaultRequestCost
 	}
 	if c.RetryMax == 0 {
 		c.RetryMax = 10
@@ -81,9 +95,12 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("moysklad: BaseURL %q is not a URL", c.BaseURL))
 	}
 	if c.WebhookPrefix != "" {
-		if u, err := url.Parse(c.WebhookPrefix); err != nil || u.Scheme == "" || u.Host == "" {
-			errs = append(errs, fmt.Errorf("moysklad: WebhookPrefix %q needs a scheme and a host", c.WebhookPrefix))
+		if err := CheckWebhookPrefix(c.WebhookPrefix); err != nil {
+			errs = append(errs, fmt.Errorf("moysklad: WebhookPrefix %w", err))
 		}
+	}
+	if c.RequestCost < 0 || c.RequestCost > 45 {
+		errs = append(errs, fmt.Errorf("moysklad: RequestCost must be between 1 and 45 units, got %d", c.RequestCost))
 	}
 	if c.MaxInFlight < 0 {
 		errs = append(errs, errors.New("moysklad: MaxInFlight must not be negative"))

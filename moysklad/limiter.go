@@ -10,15 +10,30 @@ import (
 )
 
 // limiter keeps MoySklad's limits on the client side: at most n requests in
-// flight, and starts paced by what the rate-limit headers say
-// (X-RateLimit-Limit requests per X-Lognex-Retry-TimeInterval ms; when
-// X-RateLimit-Remaining reaches 0, wait X-Lognex-Reset ms).
+// flight, and starts paced by the rate-limit headers. Since 2026 the bucket
+// is counted in units and a request takes several (moysklad.md §5.3): one
+// start per X-Lognex-Retry-TimeInterval / (⌊X-RateLimit-Limit / units⌋ − 1), and
+// when X-RateLimit-Remaining can no longer pay for a request, wait
+// X-Lognex-Reset ms.
+//
+// Whether the headers count units or requests is not documented. units is
+// what one request takes in the headers' own terms: the configured cost
+// until an answer shows it, then the largest drop of
+// X-RateLimit-Remaining between two requests that ran alone one after the
+// other (the window sliding can only make a drop smaller). Headers in
+// requests drop by 1, headers in units by the weight: either way the pace
+// comes out right.
 type limiter struct {
 	slots chan struct{}
 
-	mu   sync.Mutex
-	gap  time.Duration // between request starts
-	next time.Time     // earliest next start
+	mu       sync.Mutex
+	gap      time.Duration // between request starts
+	next     time.Time     // earliest next start
+	units    int           // per request, in the headers' terms
+	learned  bool
+	started  int64 // requests started
+	inflight int
+	last     answerMark // of the last request that ran alone
 
 	waitCount atomic.Int64
 	waitNanos atomic.Int64
@@ -27,14 +42,40 @@ type limiter struct {
 	seenInterval             time.Duration
 }
 
-func newLimiter(n int) *limiter { return &limiter{slots: make(chan struct{}, n)} }
+// answerMark is what a request that ran alone saw.
+type answerMark struct {
+	seq       int64
+	remaining int
+	ok        bool
+}
 
-func (l *limiter) acquire(ctx context.Context) error {
+// ticket is one request's place in the sequence.
+type ticket struct {
+	seq   int64
+	alone bool
+}
+
+// newLimiter paces by MoySklad's documented bucket (45 units per 3 s,
+// moysklad.md §5.3) until the first answer's headers say more.
+func newLimiter(n, cost int) *limiter {
+	l := &limiter{slots: make(chan struct{}, n), units: cost}
+	l.gap = l.pace(45, 3*time.Second)
+	return l
+}
+
+// pace is the gap between starts: whole requests fit the bucket (45 units
+// at 4 a request: 11), less one as headroom, since starts paced evenly
+// reach the server unevenly.
+func (l *limiter) pace(limit int, interval time.Duration) time.Duration {
+	return interval / time.Duration(max(limit/max(l.units, 1)-1, 1))
+}
+
+func (l *limiter) acquire(ctx context.Context) (ticket, error) {
 	t0 := time.Now()
 	select {
 	case l.slots <- struct{}{}:
 	case <-ctx.Done():
-		return ctx.Err()
+		return ticket{}, ctx.Err()
 	}
 	l.mu.Lock()
 	at := l.next
@@ -50,38 +91,64 @@ func (l *limiter) acquire(ctx context.Context) error {
 		case <-timer.C:
 		case <-ctx.Done():
 			<-l.slots
-			return ctx.Err()
+			return ticket{}, ctx.Err()
 		}
 	}
 	if waited := time.Since(t0); waited > time.Millisecond {
 		l.waitCount.Add(1)
 		l.waitNanos.Add(int64(waited))
 	}
-	return nil
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.started++
+	l.inflight++
+	return ticket{seq: l.started, alone: l.inflight == 1}, nil
 }
 
-func (l *limiter) release() { <-l.slots }
+func (l *limiter) release() {
+	l.mu.Lock()
+	l.inflight--
+	l.mu.Unlock()
+	<-l.slots
+}
 
-// learn adjusts pacing from an answer's headers.
-func (l *limiter) learn(h http.Header) {
+// learn adjusts pacing from the answer to the request t.
+func (l *limiter) learn(h http.Header, t ticket) {
 	limit, _ := strconv.Atoi(h.Get("X-RateLimit-Limit"))
 	interval, _ := strconv.Atoi(h.Get("X-Lognex-Retry-TimeInterval"))
 	remaining, errR := strconv.Atoi(h.Get("X-RateLimit-Remaining"))
 	reset, _ := strconv.Atoi(h.Get("X-Lognex-Reset"))
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	// Nothing else ran between the previous lone request and this one.
+	if errR == nil && t.alone && l.started == t.seq {
+		if l.last.ok && l.last.seq == t.seq-1 {
+			if drop := l.last.remaining - remaining; drop > 0 && (limit == 0 || drop <= limit) && (!l.learned || drop > l.units) {
+				l.units, l.learned = drop, true
+			}
+		}
+		l.last = answerMark{seq: t.seq, remaining: remaining, ok: true}
+	}
 	if limit > 0 && interval > 0 {
-		l.gap = time.Duration(interval) * time.Millisecond / time.Duration(limit)
+		l.gap = l.pace(limit, time.Duration(interval)*time.Millisecond)
 		l.seenLimit, l.seenInterval = limit, time.Duration(interval)*time.Millisecond
 	}
 	if errR == nil {
 		l.seenRemaining = remaining
 	}
-	if errR == nil && remaining == 0 && reset > 0 {
+	if errR == nil && remaining < max(l.units, 1) && reset > 0 {
 		if until := time.Now().Add(time.Duration(reset) * time.Millisecond); until.After(l.next) {
 			l.next = until
 		}
 	}
+}
+
+// requestUnits is what one request takes, in the headers' terms, and
+// whether an answer showed it.
+func (l *limiter) requestUnits() (int, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.units, l.learned
 }
 
 func (l *limiter) waits() (int64, time.Duration) {
@@ -96,13 +163,14 @@ type limitedTransport struct {
 }
 
 func (t *limitedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if err := t.limit.acquire(r.Context()); err != nil {
+	tk, err := t.limit.acquire(r.Context())
+	if err != nil {
 		return nil, err
 	}
 	defer t.limit.release()
 	resp, err := t.base.RoundTrip(r)
 	if err == nil {
-		t.limit.learn(resp.Header)
+		t.limit.learn(resp.Header, tk)
 	}
 	return resp, err
 }

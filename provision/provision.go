@@ -121,37 +121,59 @@ func Build(ctx context.Context, ms MoySklad, cd *cdek.Client, cfg *config.Config
 	}
 	url := HookURL(cfg)
 	for _, typ := range flows.DocumentTypes(cfg) {
-		var found *moysklad.Webhook
-		for i := range hooks {
-			if hooks[i].EntityType == typ && hooks[i].Action == moysklad.ActionUpdate && hooks[i].URL == url {
-				found = &hooks[i]
-			}
-		}
-		typ := typ
-		switch {
-		case found == nil:
-			p.Actions = append(p.Actions, Action{
-				Text: fmt.Sprintf("subscribe to %s changes: UPDATE, diffType FIELDS → %s", typ, maskedHook(cfg)),
-				apply: func(ctx context.Context) error {
-					_, err := ms.CreateWebhook(ctx, moysklad.Webhook{EntityType: typ, Action: moysklad.ActionUpdate, URL: url, DiffType: "FIELDS"})
-					return rights(err)
-				},
-			})
-		case found.Enabled != nil && !*found.Enabled || found.DiffType != "FIELDS":
-			id, on := found.ID, true
-			p.Actions = append(p.Actions, Action{
-				Text: fmt.Sprintf("enable the %s subscription with diffType FIELDS (MoySklad disabled it or it was made without)", typ),
-				apply: func(ctx context.Context) error {
-					_, err := ms.UpdateWebhook(ctx, id, moysklad.Webhook{EntityType: typ, Action: moysklad.ActionUpdate, URL: url, DiffType: "FIELDS", Enabled: &on})
-					return rights(err)
-				},
-			})
+		for _, want := range subscriptions(typ, url) {
+			planWebhook(p, ms, cfg, hooks, want)
 		}
 	}
 	if err := planCDEK(ctx, p, cd, cfg); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// subscriptions are the webhooks a watched document type needs: UPDATE
+// with diffType FIELDS for status changes, and CREATE for documents made
+// already in a command status (imported orders, copies), which fire no
+// UPDATE (moysklad.md §2.1). diffType is allowed only on UPDATE (30009).
+func subscriptions(typ, url string) []moysklad.Webhook {
+	return []moysklad.Webhook{
+		{EntityType: typ, Action: moysklad.ActionUpdate, URL: url, DiffType: "FIELDS"},
+		{EntityType: typ, Action: moysklad.ActionCreate, URL: url},
+	}
+}
+
+// planWebhook plans want unless an enabled subscription like it exists.
+func planWebhook(p *Plan, ms MoySklad, cfg *config.Config, hooks []moysklad.Webhook, want moysklad.Webhook) {
+	var found *moysklad.Webhook
+	for i := range hooks {
+		if hooks[i].EntityType == want.EntityType && hooks[i].Action == want.Action && hooks[i].URL == want.URL {
+			found = &hooks[i]
+		}
+	}
+	diff := ""
+	if want.DiffType != "" {
+		diff = ", diffType " + want.DiffType
+	}
+	switch {
+	case found == nil:
+		p.Actions = append(p.Actions, Action{
+			Text: fmt.Sprintf("subscribe to %s changes: %s%s → %s", want.EntityType, want.Action, diff, maskedHook(cfg)),
+			apply: func(ctx context.Context) error {
+				_, err := ms.CreateWebhook(ctx, want)
+				return rights(err)
+			},
+		})
+	case found.Enabled != nil && !*found.Enabled || found.DiffType != want.DiffType && want.DiffType != "":
+		id, on := found.ID, true
+		want.Enabled = &on
+		p.Actions = append(p.Actions, Action{
+			Text: fmt.Sprintf("enable the %s %s subscription%s (MoySklad disabled it or it was made without)", want.EntityType, want.Action, diff),
+			apply: func(ctx context.Context) error {
+				_, err := ms.UpdateWebhook(ctx, id, want)
+				return rights(err)
+			},
+		})
+	}
 }
 
 // planAttributes plans the custom fields of the delivery flow: the one

@@ -50,10 +50,11 @@ func TestPlanApplyIdempotent(t *testing.T) {
 	b.srv.AddState(moysklad.TypeSupply, "Передать", moysklad.StateRegular) // one exists already
 	p, err := provision.Build(b.ctx, b.ms, nil, b.cfg)
 	require.NoError(t, err)
-	require.Len(t, p.Actions, 9+10+2, "the missing statuses of both types and two subscriptions")
+	require.Len(t, p.Actions, 9+10+4, "the missing statuses of both types and UPDATE and CREATE subscriptions of each")
 	require.Contains(t, texts(p), "create status supply «Проведён» (Successful)")
 	require.Contains(t, texts(p), "create status move «Ошибка передачи» (Unsuccessful)")
 	require.Contains(t, texts(p), "subscribe to supply changes: UPDATE, diffType FIELDS → https://skladflow.example.ru/hooks/moysklad/•••")
+	require.Contains(t, texts(p), "subscribe to move changes: CREATE → https://skladflow.example.ru/hooks/moysklad/•••")
 	require.NotContains(t, texts(p), "0123456789abcdef-secret", "the plan shows no secret")
 
 	// A dry run changes nothing.
@@ -72,8 +73,9 @@ func TestPlanApplyIdempotent(t *testing.T) {
 	}
 	hooks, err := b.ms.Webhooks(b.ctx)
 	require.NoError(t, err)
-	require.Len(t, hooks, 2)
+	require.Len(t, hooks, 4)
 	require.Equal(t, "FIELDS", hooks[0].DiffType)
+	require.Equal(t, moysklad.ActionCreate, hooks[1].Action)
 
 	again, err := provision.Build(b.ctx, b.ms, nil, b.cfg)
 	require.NoError(t, err)
@@ -82,11 +84,11 @@ func TestPlanApplyIdempotent(t *testing.T) {
 	b.srv.DisableWebhooks()
 	again, err = provision.Build(b.ctx, b.ms, nil, b.cfg)
 	require.NoError(t, err)
-	require.Len(t, again.Actions, 2)
+	require.Len(t, again.Actions, 4)
 	require.NoError(t, again.Apply(b.ctx))
 	hooks, err = b.ms.Webhooks(b.ctx)
 	require.NoError(t, err)
-	require.Len(t, hooks, 2, "enabled again, never created twice")
+	require.Len(t, hooks, 4, "enabled again, never created twice")
 	require.True(t, *hooks[0].Enabled)
 }
 

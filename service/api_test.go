@@ -110,7 +110,8 @@ func TestMetricsAfterAFlow(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	out := string(raw)
-	require.Contains(t, out, `skladflow_webhooks_received_total{source="moysklad"} 1`)
+	// CREATE of the new document and UPDATE of its status.
+	require.Contains(t, out, `skladflow_webhooks_received_total{source="moysklad"} 2`)
 	require.Contains(t, out, `skladflow_webhooks_rejected_total{source="moysklad",reason="bad_notification"} 1`)
 	require.Contains(t, out, `skladflow_transitions_total{flow="inbound",event="submit_ok"} 1`)
 	require.Contains(t, out, `skladflow_outbound_requests_total{peer="fbox",code="200"}`)

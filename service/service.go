@@ -74,6 +74,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		BaseURL:       cfg.MoySklad.BaseURL,
 		Token:         cfg.MoySklad.Token,
 		WebhookPrefix: cfg.PublicURL,
+		RequestCost:   cfg.MoySklad.RequestCost,
 		RetryBudget:   opts.RetryBudget,
 		Logger:        log.With("peer", "moysklad"),
 	})

@@ -1,6 +1,7 @@
 package skladflowtest
 
 import (
+	"net"
 	"path/filepath"
 	"time"
 
@@ -17,6 +18,12 @@ const (
 	fboxPassword = "secret"
 )
 
+// publicAddr is addr under PublicHost.
+func publicAddr(addr string) string {
+	_, port, _ := net.SplitHostPort(addr)
+	return net.JoinHostPort(PublicHost, port)
+}
+
 // buildConfig points a configuration at the emulators. Feeds are polled
 // hourly (tests read them with PollNow or pushes); reconciliation runs every
 // 2 s, as a production install would recover a notification MoySklad
@@ -31,7 +38,7 @@ func (h *Harness) buildConfig(addr string) (*config.Config, error) {
 	}
 	c := &config.Config{
 		Listen:    addr,
-		PublicURL: "http://" + addr,
+		PublicURL: "http://" + publicAddr(addr),
 		Database:  filepath.Join(h.opts.Dir, "skladflow.db"),
 		MoySklad: config.MoySklad{BaseURL: h.MoySklad.URL(), Token: h.MoySklad.Token(), WebhookSecret: "0123456789abcdef0123",
 			IntegrationUID: "skladflow@test", ReconcileInterval: config.Duration{Duration: 2 * time.Second}},

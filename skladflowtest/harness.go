@@ -48,6 +48,7 @@ type Harness struct {
 // after an error.
 func New(ctx context.Context, o Options) (h *Harness, err error) {
 	o.setDefaults()
+	resolveLocalhost()
 	h = &Harness{}
 	defer func() {
 		if err != nil {

@@ -45,8 +45,9 @@ type unit struct {
 
 // classify decides how a receipt document is applied now.
 func classify(s *fulfillment.Supply, state fsm.State) string {
+	_, part := s.Part()
 	switch {
-	case s.PartNum == nil && surplusOf(s) == "":
+	case !part && surplusOf(s) == "":
 		return kindFinal
 	case state == fsm.Received:
 		return kindLate
@@ -60,7 +61,7 @@ func kindOf(od storage.Outdoc, s *fulfillment.Supply) string {
 	if od.Kind != "" {
 		return od.Kind
 	}
-	if s.PartNum == nil && surplusOf(s) == "" {
+	if _, part := s.Part(); !part && surplusOf(s) == "" {
 		return kindFinal
 	}
 	return kindPart

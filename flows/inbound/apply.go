@@ -150,11 +150,15 @@ func (f *Flow) supplyBody(ctx context.Context, wh *Warehouse, od *storage.Outdoc
 		// Surplus received separately names its task in attribute 624.
 		indoc = surplusOf(got)
 	}
+	var part *int32
+	if n, ok := got.Part(); ok {
+		part = &n
+	}
 	err = f.o.Store().UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
-		x.Body, x.IndocID, x.PartNum = body, indoc, got.PartNum
+		x.Body, x.IndocID, x.PartNum = body, indoc, part
 		return nil
 	})
-	od.Body, od.IndocID, od.PartNum = body, indoc, got.PartNum
+	od.Body, od.IndocID, od.PartNum = body, indoc, part
 	return got, err
 }
 

@@ -41,8 +41,12 @@ func (f *Flow) applyFinal(ctx context.Context, r *orchestrator.Run, wh *Warehous
 	got := sumReceipt(append(parts, s)...)
 	mark := outdocMark(od.OutdocID)
 	if nothingArrived(got) {
-		line := fmt.Sprintf("Склад %s закрыл задание %s: товар не поступил %s. Позиции не изменены, документ не проведён",
-			wh.Name, r.Row.IndocID, mark)
+		why := "товар не поступил"
+		if s.WaitExpired() { // attribute 306, #goods_timeout_desc
+			why = "истёк срок ожидания поставки, товар не поступил"
+		}
+		line := fmt.Sprintf("Склад %s закрыл задание %s: %s %s. Позиции не изменены, документ не проведён",
+			wh.Name, r.Row.IndocID, why, mark)
 		entry, err := r.Say(ctx, f.cfg.Statuses.NotArrived, line)
 		if err != nil {
 			return err
@@ -91,10 +95,8 @@ func nothingArrived(got []received) bool {
 }
 
 func partNum(s *fulfillment.Supply) int32 {
-	if s.PartNum == nil {
-		return 0
-	}
-	return *s.PartNum
+	n, _ := s.Part()
+	return n
 }
 
 // applyLate adds a part or surplus document that came after the document

@@ -254,6 +254,10 @@ func (s *Server) reissue(old fulfillment.Supply, lines []Line) error {
 		id, err = s.ReceiveSurplus(surplus, lines...)
 	case old.PartNum != nil:
 		id, err = s.ReceivePart(indoc, *old.PartNum, lines...)
+	case hasAttr(old.Common.Attributes, fulfillment.AttrPartNum):
+		v, _ := old.Common.Attribute(fulfillment.AttrPartNum)
+		n, _ := v.(int32)
+		id, err = s.ReceivePartByAttribute(indoc, n, lines...)
 	default:
 		id, err = s.Receive(indoc, lines...)
 	}

@@ -29,9 +29,12 @@ type Options struct {
 	// BusinessErrorStatus is the HTTP status of success:false business
 	// errors (which one FBox uses is unconfirmed). Defaults to 200.
 	BusinessErrorStatus int
-	// RateLimit is requests per minute per partner; 0 is unlimited.
-	// Defaults to 0.
+	// RateLimit is the per-minute req_qnt quota per partner, kept as the
+	// spec's token bucket (#rl_desc); 0 is unlimited. Defaults to 0.
 	RateLimit int
+	// ErrLimit is the per-minute err_qnt quota: 4xx answers, 429 included;
+	// 0 is unlimited. Defaults to 0.
+	ErrLimit int
 	// PushURL receives a signed notification (Standard Webhooks) for every
 	// new outgoing document, as a relay in front of FBox would send it.
 	// Optional: FBox itself never pushes.
@@ -92,7 +95,9 @@ type Server struct {
 	locks    int
 	replace  map[int64][]Line // corrections waiting for the client to unlock
 	unknown  []fulfillment.Unrecognized
-	window   []time.Time
+	reqQ     quota
+	errQ     quota
+	errors   int
 }
 
 // NewServer starts an emulator on 127.0.0.1.
@@ -151,6 +156,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			s.mu.Lock()
 			s.requests = append(s.requests, Request{Method: r.Method, Path: path, Status: rec.status})
 			s.mu.Unlock()
+			s.countError(rec.status)
 		}()
 		user, pass, ok := r.BasicAuth()
 		if !ok {
@@ -169,12 +175,8 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			return
 		}
 		defer s.busy.Store(false)
-		if wait := s.rateLimited(); wait > 0 {
-			secs := int((wait + time.Second - 1) / time.Second)
-			rec.Header().Set("Retry-After", fmt.Sprint(secs))
-			rec.Header().Set("X-RateLimit-Reset", fmt.Sprint(secs))
-			rec.Header().Set("X-RateLimit-Remaining", "0")
-			s.fail(rec, http.StatusTooManyRequests, 429, fmt.Sprintf("Превышен лимит req_qnt на количество запросов. Выполните запрос через %d секунд", secs))
+		reset, ok := s.limit(rec)
+		if !ok {
 			return
 		}
 		if f, ok := s.takeFault(r.Method, path); ok {
@@ -193,31 +195,12 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			s.fail(rec, status, f.Code, f.Message)
 			return
 		}
-		rec.Header().Set("X-RateLimit-Reset", "0")
+		// #rl_desc: a successful answer says how long to wait before the
+		// next request (0: at once); Remaining 1 means no quota is used up.
+		rec.Header().Set("X-RateLimit-Reset", fmt.Sprint(reset))
 		rec.Header().Set("X-RateLimit-Remaining", "1")
 		next.ServeHTTP(rec, r)
 	})
-}
-
-func (s *Server) rateLimited() time.Duration {
-	if s.opts.RateLimit <= 0 {
-		return 0
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.opts.Now()
-	keep := s.window[:0]
-	for _, t := range s.window {
-		if now.Sub(t) < time.Minute {
-			keep = append(keep, t)
-		}
-	}
-	s.window = keep
-	if len(s.window) >= s.opts.RateLimit {
-		return time.Minute - now.Sub(s.window[0])
-	}
-	s.window = append(s.window, now)
-	return 0
 }
 
 func (s *Server) takeFault(method, path string) (Fault, bool) {

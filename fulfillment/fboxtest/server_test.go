@@ -54,14 +54,38 @@ func TestRateLimit(t *testing.T) {
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	s := setup(t, fboxtest.Options{RateLimit: 2, Now: func() time.Time { return now }})
 	for range 2 {
-		status, _, _ := post(t, s.URL()+"/outdocs/list", "partner", "secret", `{}`)
+		status, h, _ := post(t, s.URL()+"/outdocs/list", "partner", "secret", `{}`)
 		require.Equal(t, 200, status)
+		require.Equal(t, "0", h.Get("X-RateLimit-Reset"))
 	}
+	// #rl_desc: the request that drives the quota below zero is served, and
+	// its answer says how long until the quota is back at zero (1 of 2 per
+	// minute: 30 s).
+	status, h, _ := post(t, s.URL()+"/outdocs/list", "partner", "secret", `{}`)
+	require.Equal(t, 200, status)
+	require.Equal(t, "30", h.Get("X-RateLimit-Reset"))
+	require.Equal(t, "1", h.Get("X-RateLimit-Remaining"))
 	status, h, body := post(t, s.URL()+"/outdocs/list", "partner", "secret", `{}`)
 	require.Equal(t, 429, status)
-	require.Equal(t, "60", h.Get("Retry-After"))
+	require.Equal(t, "30", h.Get("Retry-After"))
+	require.Equal(t, "30", h.Get("X-RateLimit-Reset"))
 	require.Equal(t, "0", h.Get("X-RateLimit-Remaining"))
-	require.Contains(t, body["error_message"], "Выполните запрос через 60 секунд")
+	require.Contains(t, body["error_message"], "Выполните запрос через 30 секунд")
+	require.Equal(t, 1, s.Errors(), "the 429 counts against err_qnt")
+}
+
+func TestErrorQuota(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	s := setup(t, fboxtest.Options{ErrLimit: 1, Now: func() time.Time { return now }})
+	status, _, _ := post(t, s.URL()+"/outdocs/list", "partner", "wrong", `{}`)
+	require.Equal(t, 403, status)
+	status, _, _ = post(t, s.URL()+"/outdocs/list", "partner", "wrong", `{}`)
+	require.Equal(t, 403, status, "the quota went below zero with this one")
+	status, h, body := post(t, s.URL()+"/outdocs/list", "partner", "secret", `{}`)
+	require.Equal(t, 429, status, "even a good request waits until err_qnt is back at zero")
+	require.Equal(t, "60", h.Get("Retry-After"))
+	require.Contains(t, body["error_message"], "Превышен лимит err_qnt")
 }
 
 func TestBusinessErrorStatus(t *testing.T) {

@@ -79,6 +79,15 @@ func (s *Server) ReceivePart(indocID string, partNum int32, lines ...Line) (int6
 		AttributeType: "integer", AttributeName: "Номер частичной приемки", Value: partNum}}, lines, fulfillment.Date{})
 }
 
+// ReceivePartByAttribute issues a non-final part marked only by attribute 9:
+// the spec defines "not the last part" by that attribute
+// (#goods_inpart_desc) and names the top-level part_num only in the schema,
+// so a real document may carry the attribute alone.
+func (s *Server) ReceivePartByAttribute(indocID string, partNum int32, lines ...Line) (int64, error) {
+	return s.receive(indocID, nil, []fulfillment.OutdocAttribute{{AttributeID: fulfillment.AttrPartNum,
+		AttributeType: "int", AttributeName: "Порядковый номер частичной приемки", Value: partNum}}, lines, fulfillment.Date{})
+}
+
 // LastOutdoc is the id of the newest outgoing document, 0 before the first.
 func (s *Server) LastOutdoc() int64 {
 	s.mu.Lock()
@@ -132,6 +141,15 @@ func (s *Server) ReceiveSurplus(indocID string, lines ...Line) (int64, error) {
 		AttributeType: "string", AttributeName: "Излишки по заданию", Value: indocID}}, unplanned(lines), fulfillment.Date{})
 }
 
+func hasAttr(attrs []fulfillment.OutdocAttribute, id int) bool {
+	for _, a := range attrs {
+		if a.AttributeID == id {
+			return true
+		}
+	}
+	return false
+}
+
 func unplanned(lines []Line) []fulfillment.SupplyGood {
 	var goods []fulfillment.SupplyGood
 	for _, l := range lines {
@@ -150,7 +168,7 @@ func (s *Server) receive(indocID string, part *int32, attrs []fulfillment.Outdoc
 	}
 	// #recognition_desc: a receipt cannot be completed (its last document
 	// issued) while unknown goods of the task wait for identification.
-	if part == nil && s.unidentified(indocID) {
+	if part == nil && !hasAttr(attrs, fulfillment.AttrPartNum) && s.unidentified(indocID) {
 		s.mu.Unlock()
 		return 0, fmt.Errorf("fboxtest: task %s has unidentified goods: the receipt cannot be completed", indocID)
 	}

@@ -37,6 +37,11 @@ func (s *Server) guard(next http.Handler) http.Handler {
 				"Ошибка аутентификации: Неправильный пароль или имя пользователя или ключ авторизации", ""))
 			return
 		}
+		if bad := badPrefix(r.Header.Values("X-Lognex-WebHook-DisableByPrefix")); bad != "" {
+			writeError(rec, http.StatusBadRequest, apiError(0, "Некорректное значение заголовка X-Lognex-WebHook-DisableByPrefix: '"+bad+
+				"'. Префикс должен содержать протокол и доменное имя целиком", "X-Lognex-WebHook-DisableByPrefix"))
+			return
+		}
 		if !s.enter() {
 			rec.Header().Set("X-Lognex-Auth", "429005")
 			s.countLimited()
@@ -94,40 +99,64 @@ func (s *Server) leave() {
 	s.mu.Unlock()
 }
 
+// charge is the units one request took at a time.
+type charge struct {
+	at    time.Time
+	units int
+}
+
 // admit applies the time-based limit and sets the rate-limit headers MoySklad
-// sends on every answer (times in milliseconds).
+// sends on every answer (times in milliseconds). Since 2026 the bucket is
+// counted in units and a request takes RequestWeight of them (moysklad.md
+// §5.3, md/_restrictions.md, whose own example calls the units "запросы" of
+// the bucket). The headers are documented as "requests" (md/_general.md);
+// that they count the bucket's units is unconfirmed: here X-RateLimit-Limit
+// is the bucket and X-RateLimit-Remaining the units left.
 func (s *Server) admit(h http.Header) (time.Duration, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	limit, interval := s.opts.RateLimit, s.opts.RateInterval
+	limit, interval, w := s.opts.RateLimit, s.opts.RateInterval, s.opts.RequestWeight
 	if limit < 0 {
 		return 0, true
 	}
 	now := time.Now()
 	keep := s.window[:0]
-	for _, t := range s.window {
-		if now.Sub(t) < interval {
-			keep = append(keep, t)
+	used := 0
+	for _, c := range s.window {
+		if now.Sub(c.at) < interval {
+			keep = append(keep, c)
+			used += c.units
 		}
 	}
 	s.window = keep
 	h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
 	h.Set("X-Lognex-Retry-TimeInterval", strconv.FormatInt(interval.Milliseconds(), 10))
-	if len(s.window) >= limit {
-		wait := interval - now.Sub(s.window[0])
-		h.Set("X-RateLimit-Remaining", "0")
+	if used+w > limit {
+		wait := s.freeIn(now, used+w-limit)
+		h.Set("X-RateLimit-Remaining", strconv.Itoa(max(limit-used, 0)))
 		h.Set("X-Lognex-Reset", strconv.FormatInt(wait.Milliseconds(), 10))
 		return wait, false
 	}
-	s.window = append(s.window, now)
-	remaining := limit - len(s.window)
-	h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
-	reset := int64(0)
-	if remaining == 0 {
-		reset = (interval - now.Sub(s.window[0])).Milliseconds()
+	s.window = append(s.window, charge{at: now, units: w})
+	used += w
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(limit-used))
+	reset := time.Duration(0)
+	if used+w > limit { // the next request would be refused
+		reset = s.freeIn(now, used+w-limit)
 	}
-	h.Set("X-Lognex-Reset", strconv.FormatInt(reset, 10))
+	h.Set("X-Lognex-Reset", strconv.FormatInt(reset.Milliseconds(), 10))
 	return 0, true
+}
+
+// freeIn is when at least units leave the window; it runs under s.mu.
+func (s *Server) freeIn(now time.Time, units int) time.Duration {
+	for _, c := range s.window {
+		units -= c.units
+		if units <= 0 {
+			return s.opts.RateInterval - now.Sub(c.at)
+		}
+	}
+	return s.opts.RateInterval
 }
 
 func (s *Server) takeFault(method, path string) (Fault, bool) {

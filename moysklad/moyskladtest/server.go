@@ -34,9 +34,13 @@ type Options struct {
 	// StaffUser is auditContext.uid of changes made through the Go API.
 	// Defaults to "staff@test".
 	StaffUser string
-	// RateLimit is requests per RateInterval; 0 means the default, < 0 no
-	// limit. Defaults to 45.
+	// RateLimit is the bucket in units per RateInterval (moysklad.md §5.3);
+	// 0 means the default, < 0 no limit. Defaults to 45.
 	RateLimit int
+	// RequestWeight is the units one request takes: 1 for a solution
+	// token, 3 for a user token since 2026-09-01, 4 from 2026-12-01.
+	// Defaults to 1.
+	RequestWeight int
 	// RateInterval defaults to 3s.
 	RateInterval time.Duration
 	// MaxParallel is requests in flight before 429/1073. Defaults to 5.
@@ -126,7 +130,7 @@ type Server struct {
 	faults    []Fault
 	requests  []Request
 	puts      map[string]int
-	window    []time.Time
+	window    []charge
 	inflight  int
 	limited   int
 
@@ -154,6 +158,9 @@ func NewServer(opts Options) *Server {
 	if opts.RateLimit == 0 {
 		opts.RateLimit = 45
 	}
+	if opts.RequestWeight == 0 {
+		opts.RequestWeight = 1
+	}
 	if opts.RateInterval == 0 {
 		opts.RateInterval = 3 * time.Second
 	}
@@ -168,7 +175,7 @@ func NewServer(opts Options) *Server {
 	}
 	s := &Server{
 		opts: opts, account: newID(),
-		client:   &http.Client{Timeout: opts.WebhookTimeout},
+		client:   &http.Client{Timeout: opts.WebhookTimeout, Transport: &http.Transport{DialContext: dialLocalhost}},
 		entities: map[string]map[string]object{}, order: map[string][]string{},
 		positions: map[string][]object{}, states: map[string][]object{}, attrs: map[string][]object{},
 		sent: map[string]notice{}, puts: map[string]int{},

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -258,11 +259,13 @@ func TestDisableByPrefixSuppressesOwnEvents(t *testing.T) {
 	b := setup(t)
 	mine := newReceiver(t, 0, 204)
 	theirs := newReceiver(t, 0, 204)
-	b.subscribe(t, mine.srv.URL+"/hooks/moysklad/s")
+	// The prefix needs a domain name (§2.4): *.localhost is loopback (RFC 6761).
+	mineURL := strings.Replace(mine.srv.URL, "127.0.0.1", "mine.localhost", 1)
+	b.subscribe(t, mineURL+"/hooks/moysklad/s")
 	b.subscribe(t, theirs.srv.URL+"/other")
 	d := b.supply(t)
 	a := b.call(t, "PUT", "/entity/supply/"+d.ID, map[string]any{"description": "x"}, func(r *http.Request) {
-		r.Header.Add("X-Lognex-WebHook-DisableByPrefix", mine.srv.URL)
+		r.Header.Add("X-Lognex-WebHook-DisableByPrefix", mineURL)
 	})
 	require.Equal(t, 200, a.status)
 	// The delivery is recorded after the receiver answered: wait for both.
@@ -327,4 +330,42 @@ func TestDemandAgentAndAttributes(t *testing.T) {
 	require.Len(t, doc.Attributes, 1)
 	require.Equal(t, "1107000001", doc.Attributes[0].Value)
 	require.Equal(t, "Трек-номер СДЭК", doc.Attributes[0].Name)
+}
+
+// A user token's request takes 3 units of the 45-unit bucket (moysklad.md
+// §5.3): 15 requests per 3 s, the headers counting units.
+func TestRequestWeight(t *testing.T) {
+	t.Parallel()
+	b := setup(t, moyskladtest.Options{RateLimit: 45, RateInterval: time.Minute, RequestWeight: 3})
+	var a answer
+	for i := 0; i < 15; i++ {
+		a = b.call(t, "GET", "/entity/store", nil)
+		require.Equal(t, 200, a.status)
+		require.Equal(t, strconv.Itoa(45-3*(i+1)), a.header.Get("X-RateLimit-Remaining"))
+	}
+	require.NotEqual(t, "0", a.header.Get("X-Lognex-Reset"), "the next request would be refused")
+	a = b.call(t, "GET", "/entity/store", nil)
+	require.Equal(t, 429, a.status)
+	require.EqualValues(t, 1049, code(a))
+}
+
+// MoySklad refuses a request whose X-Lognex-WebHook-DisableByPrefix lacks
+// the protocol or a full domain name (moysklad.md §2.4); an IP address is
+// refused too (strict reading, see badPrefix).
+func TestDisableByPrefixNeedsDomain(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	d := b.supply(t)
+	for prefix, ok := range map[string]bool{"https://": false, "https://some_url": false, "http://127.0.0.1:8080": false,
+		"skladflow.example.ru": false, "https://some_url.com": true, "https://some_url.com/some_path": true,
+		"http://skladflow.localhost:8080": true} {
+		a := b.call(t, "PUT", "/entity/supply/"+d.ID, map[string]any{"description": "x"}, func(r *http.Request) {
+			r.Header.Add("X-Lognex-WebHook-DisableByPrefix", prefix)
+		})
+		if ok {
+			require.Equal(t, 200, a.status, prefix)
+		} else {
+			require.Equal(t, 400, a.status, prefix)
+		}
+	}
 }

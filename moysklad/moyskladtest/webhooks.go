@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -309,4 +310,55 @@ func (s *Server) ResendAsNew(requestID string) (string, error) {
 	}
 	s.queue <- n
 	return n.requestID, nil
+}
+
+// badPrefix returns the first X-Lognex-WebHook-DisableByPrefix value
+// MoySklad refuses: the prefix "must contain the protocol and the full
+// domain name" ("https://" and "https://some_url" are refused,
+// "https://some_url.com[/path]" accepted; md/dictionaries/_webhook.md,
+// moysklad.md §2.4). An IP address is no domain name: refused too (the
+// doc does not say; this is the strict reading). The error code and HTTP
+// status of the refusal are not documented: 400 here.
+func badPrefix(values []string) string {
+	for _, v := range values {
+		rest, ok := strings.CutPrefix(v, "https://")
+		if !ok {
+			rest, ok = strings.CutPrefix(v, "http://")
+		}
+		host, _, _ := strings.Cut(rest, "/")
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		if !ok || !isDomainName(host) {
+			return v
+		}
+	}
+	return ""
+}
+
+// isDomainName: two or more non-empty labels, the last (the top-level
+// domain) not numeric, which rules out IPv4 addresses; IPv6 has brackets.
+func isDomainName(host string) bool {
+	labels := strings.Split(host, ".")
+	if len(labels) < 2 || strings.ContainsAny(host, "[]:") {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" {
+			return false
+		}
+	}
+	tld := labels[len(labels)-1]
+	return strings.Trim(tld, "0123456789") != ""
+}
+
+// dialLocalhost dials *.localhost names on the loopback address, as RFC
+// 6761 §6.3 asks of name resolution (browsers and systemd-resolved do so,
+// Go's resolver does not): tests can then subscribe a URL with a domain
+// name, which X-Lognex-WebHook-DisableByPrefix requires.
+func dialLocalhost(ctx context.Context, network, addr string) (net.Conn, error) {
+	if host, port, err := net.SplitHostPort(addr); err == nil && strings.HasSuffix(host, ".localhost") {
+		addr = net.JoinHostPort("127.0.0.1", port)
+	}
+	return (&net.Dialer{Timeout: 5 * time.Second}).DialContext(ctx, network, addr)
 }
