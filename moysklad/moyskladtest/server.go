@@ -52,6 +52,9 @@ type ProductSpec struct {
 	Name, Article, Code, ExternalCode string
 	Barcodes                          []string // EAN-13
 	Weight                            float64  // kg per unit, 0 = not filled
+	// SerialTrackable keeps the product by serial numbers: its lines need
+	// one serial per unit (isSerialTrackable).
+	SerialTrackable bool
 }
 
 // DocumentSpec describes a document to create as staff.
@@ -69,9 +72,12 @@ type DocumentSpec struct {
 
 // PositionSpec is one line of a new document.
 type PositionSpec struct {
-	ProductID string
+	ProductID string // a product, variant or service id
 	Quantity  float64
 	Price     float64 // kopecks
+	// Things are the serial numbers of a serial-tracked product's line:
+	// exactly Quantity of them, as MoySklad requires.
+	Things []string
 }
 
 // Fault makes the next Count matching requests fail.
