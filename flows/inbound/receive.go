@@ -132,6 +132,7 @@ func (f *Flow) applyLate(ctx context.Context, r *orchestrator.Run, wh *Warehouse
 	if err != nil {
 		return err
 	}
+	reported = withCurrentSerials(r.Doc.Rows(), wh.skus(), reported)
 	adj := adjust(r.Doc.Rows(), withCurrent(r.Doc.Rows(), late, wh.skus()), wh.skus(), f.cfg.Receipt, found, reported)
 	line := fmt.Sprintf("%s на складе %s %s: добавлено %d шт.; %s", what, wh.Name, mark, adj.Accepted-adj.Expected, strings.Join(adj.Differences, "; "))
 	posted := true
@@ -160,17 +161,14 @@ func (f *Flow) findUnplanned(ctx context.Context, wh *Warehouse, rows []moysklad
 			}
 			ps = append(ps, vs...)
 		}
-		where := fmt.Sprintf("«%s»", skuLabel(wh.SKUField))
-		if wh.VariantSKUField != wh.SKUField {
-			where = fmt.Sprintf("«%s» (у модификаций «%s»)", skuLabel(wh.SKUField), skuLabel(wh.VariantSKUField))
-		}
+		variants := fmt.Sprintf(" и модификации с полем «%s» = %s", skuLabel(wh.VariantSKUField), r.SKU)
 		switch len(ps) {
 		case 1:
 			found[r.SKU] = ps[0]
 		case 0:
-			missing = append(missing, fmt.Sprintf("%s (%d шт.) — нет товара с полем %s = %s", r.SKU, r.Useful+r.Defective, where, r.SKU))
+			missing = append(missing, fmt.Sprintf("%s (%d шт.) — нет товара с полем «%s» = %s%s", r.SKU, r.Useful+r.Defective, skuLabel(wh.SKUField), r.SKU, variants))
 		default:
-			missing = append(missing, fmt.Sprintf("%s (%d шт.) — товаров с полем %s = %s несколько (%d)", r.SKU, r.Useful+r.Defective, where, r.SKU, len(ps)))
+			missing = append(missing, fmt.Sprintf("%s (%d шт.) — товаров с полем «%s» = %s (вместе с модификациями) несколько (%d)", r.SKU, r.Useful+r.Defective, skuLabel(wh.SKUField), r.SKU, len(ps)))
 		}
 	}
 	return found, missing, nil

@@ -49,9 +49,11 @@ type fitted struct {
 }
 
 // fitSerials gives each serial line of one good (idx, in document order)
-// serials for its new quantity qty: first its own serials the warehouse
-// reported, then reported ones no line had, then its own unreported ones.
-// A line may end with fewer serials than qty: the caller lowers it.
+// serials for its new quantity qty. Where the warehouse reported serials
+// for the good, they are the truth: first the line's own that were
+// reported, then reported ones no line had. Where it reported none, the
+// line keeps its own serials that fit. A line may end with fewer serials
+// than qty: the caller lowers it.
 func fitSerials(rows []moysklad.Position, idx []int, qty []float64, reported []string) map[int]fitted {
 	used := map[string]bool{}
 	had := map[string]bool{}
@@ -85,8 +87,10 @@ func fitSerials(rows []moysklad.Position, idx []int, qty []float64, reported []s
 		}
 	}
 	for _, i := range idx {
-		for _, s := range rows[i].Things() {
-			take(i, s)
+		if len(reported) == 0 {
+			for _, s := range rows[i].Things() {
+				take(i, s)
+			}
 		}
 		f := out[i]
 		for _, s := range rows[i].Things() {
@@ -159,4 +163,23 @@ func (f *Flow) warehouseSerials(ctx context.Context, wh *Warehouse, ids ...int64
 		all = append(all, moves...)
 	}
 	return all, nil
+}
+
+// withCurrentSerials adds to a late document's serials those the posted
+// document already holds for the same goods: both are in the warehouse.
+func withCurrentSerials(rows []moysklad.Position, skus moysklad.SKUFields, late serials) serials {
+	out := serials{}
+	for sku, sns := range late {
+		for _, p := range rows {
+			if skus.Of(p.Assortment) == sku {
+				out[sku] = append(out[sku], p.Things()...)
+			}
+		}
+		for _, s := range sns {
+			if !slices.Contains(out[sku], s) {
+				out[sku] = append(out[sku], s)
+			}
+		}
+	}
+	return out
 }

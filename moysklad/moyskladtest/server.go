@@ -2,7 +2,9 @@
 // in the net/http/httptest style. It enforces what the real API enforces —
 // Bearer auth, mandatory gzip, rate limits with the real headers and 429
 // bodies (1049, 1073), partial PUT with positions replacement, the 4096
-// character comment, statuses per document type (11002), webhook
+// character comment, positions (quantity > 0, one serial per unit of a
+// serial-tracked line; products, variants and services as assortment),
+// statuses per document type (11002), webhook
 // subscriptions and delivery (requestId, 1500 ms, three immediate resends,
 // none after a timeout, X-Lognex-WebHook-DisableByPrefix) — and its Go API
 // lets a test act as a staff member: create documents, set a status (which
