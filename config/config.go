@@ -104,6 +104,10 @@ type Warehouse struct {
 	// SKUField is the product field goods are keyed by at the warehouse:
 	// article, code or externalCode. Defaults to "article".
 	SKUField string `yaml:"sku_field"`
+	// VariantSKUField is the field variants (модификации) are keyed by:
+	// code or externalCode, since a variant has no article. Defaults to
+	// sku_field when that is code or externalCode, else "code".
+	VariantSKUField string `yaml:"variant_sku_field"`
 	// FBox is the warehouse's WMS API.
 	FBox FBox `yaml:"fbox"`
 	// CallbackSecret verifies signed pushes (Standard Webhooks, "whsec_…")
@@ -274,10 +278,11 @@ type Statuses struct {
 
 // Receipt policies.
 const (
-	// MissingRemove removes a line that did not arrive at all.
+	// MissingRemove removes a line that did not arrive at all; the
+	// mini-log names it. It is the only policy: MoySklad refuses a line
+	// with quantity 0 (spec supplyPosition.yaml: quantity exclusiveMinimum
+	// 0), so the former "zero" is refused at load with a message saying so.
 	MissingRemove = "remove"
-	// MissingZero keeps such a line with quantity 0.
-	MissingZero = "zero"
 	// DefectiveAccept counts defective units into the quantity (they are
 	// physically in the warehouse, as separate stock) and names them in the
 	// mini-log.
@@ -289,8 +294,8 @@ const (
 
 // Receipt configures how a receipt adjusts the document.
 type Receipt struct {
-	// Missing is what happens to a line that did not arrive: remove or zero.
-	// Defaults to "remove".
+	// Missing is what happens to a line that did not arrive: remove (the
+	// only value MoySklad allows; "zero" is refused). Defaults to "remove".
 	Missing string `yaml:"missing"`
 	// Defective is the policy for defective units: accept or exclude.
 	// Defaults to "accept".

@@ -47,6 +47,10 @@ func (c *Config) SetDefaults() {
 	for i := range c.Warehouses {
 		w := &c.Warehouses[i]
 		def(&w.SKUField, "article")
+		if w.SKUField == "code" || w.SKUField == "externalCode" {
+			def(&w.VariantSKUField, w.SKUField)
+		}
+		def(&w.VariantSKUField, "code")
 		def(&w.FBox.BaseURL, fulfillment.DefaultBaseURL)
 		defDur(&w.FBox.PollInterval, time.Minute)
 	}
@@ -159,6 +163,9 @@ func (c *Config) Validate() error {
 		if !slices.Contains([]string{"article", "code", "externalCode"}, w.SKUField) {
 			bad(k+".sku_field", "must be article, code or externalCode, got %q", w.SKUField)
 		}
+		if !slices.Contains([]string{"code", "externalCode"}, w.VariantSKUField) {
+			bad(k+".variant_sku_field", "must be code or externalCode (a variant has no article), got %q", w.VariantSKUField)
+		}
 		checkURL(k+".fbox.base_url", w.FBox.BaseURL)
 		required(k+".fbox.partner_id", w.FBox.PartnerID)
 		required(k+".fbox.password", w.FBox.Password)
@@ -171,8 +178,13 @@ func (c *Config) Validate() error {
 			bad(k+".fbox.poll_interval", "must be at least 1s")
 		}
 	}
-	if !slices.Contains([]string{MissingRemove, MissingZero}, c.Receipt.Missing) {
-		bad("receipt.missing", "must be remove or zero, got %q", c.Receipt.Missing)
+	switch c.Receipt.Missing {
+	case MissingRemove:
+	case "zero":
+		bad("receipt.missing", "zero is no longer supported: MoySklad refuses a position with quantity 0; "+
+			"use remove (the mini-log names every removed line)")
+	default:
+		bad("receipt.missing", "must be remove, got %q", c.Receipt.Missing)
 	}
 	if !slices.Contains([]string{DefectiveAccept, DefectiveExclude}, c.Receipt.Defective) {
 		bad("receipt.defective", "must be accept or exclude, got %q", c.Receipt.Defective)

@@ -48,7 +48,7 @@ func Build(ctx context.Context, cfg *config.Config, o *orchestrator.Orchestrator
 		if err != nil {
 			return nil, fmt.Errorf("warehouse %q: %w", w.Name, err)
 		}
-		whs = append(whs, inbound.Warehouse{Name: w.Name, StoreID: storeID, SKUField: w.SKUField,
+		whs = append(whs, inbound.Warehouse{Name: w.Name, StoreID: storeID, SKUField: w.SKUField, VariantSKUField: w.VariantSKUField,
 			API: api, PollInterval: w.FBox.PollInterval.Duration})
 	}
 	in, err := inbound.New(o, inbound.Config{Warehouses: whs, Statuses: cfg.Statuses, Receipt: cfg.Receipt, DocumentTypes: cfg.MoySklad.Documents})

@@ -96,7 +96,7 @@ type Positions struct {
 }
 
 // Position is a document line. Fields skladflow does not model (price, vat,
-// gtd, things, …) are kept and written back unchanged.
+// gtd, …) are kept and written back unchanged.
 type Position struct {
 	Meta       *Meta    `json:"meta,omitempty"`
 	ID         string   `json:"id,omitempty"`
@@ -161,4 +161,34 @@ type DocumentUpdate struct {
 	Positions   *[]Position `json:"positions,omitempty"`
 	// Attributes change only the custom fields sent.
 	Attributes []Attribute `json:"attributes,omitempty"`
+}
+
+// Things are the serial numbers of a serial-tracked line: exactly one per
+// unit, so a write that changes Quantity must change them too (reference
+// §4.2, spec supplyPosition.yaml). They stay raw JSON otherwise, so a line
+// is written back exactly as it was read.
+func (p *Position) Things() []string {
+	var out []string
+	if raw, ok := p.extra["things"]; ok {
+		_ = json.Unmarshal(raw, &out)
+	}
+	return out
+}
+
+// SetThings sets the serial numbers of the line.
+func (p *Position) SetThings(things []string) {
+	b, _ := json.Marshal(append([]string{}, things...))
+	extra := make(map[string]json.RawMessage, len(p.extra)+1)
+	for k, v := range p.extra {
+		extra[k] = v
+	}
+	extra["things"] = b
+	p.extra = extra
+}
+
+// Serial reports a line kept by serial numbers: its product says so, or it
+// already carries serials (a variant's line does not say whether its
+// product is serial-tracked).
+func (p *Position) Serial() bool {
+	return len(p.Things()) > 0 || (p.Assortment != nil && p.Assortment.IsSerialTrackable)
 }

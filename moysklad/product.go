@@ -2,8 +2,9 @@ package moysklad
 
 import "encoding/json"
 
-// Product is a product (or another assortment item) as a position's
-// assortment or from /entity/product. Unmodelled fields are kept.
+// Product is a product or another assortment item (variant, service) as a
+// position's assortment or from /entity/product, /entity/variant.
+// Unmodelled fields (a variant's product, …) are kept.
 type Product struct {
 	Meta         Meta      `json:"meta"`
 	ID           string    `json:"id,omitempty"`
@@ -15,11 +16,14 @@ type Product struct {
 	// Weight is the weight of one unit in the account's unit (kilograms
 	// by default); 0 when not filled.
 	Weight float64 `json:"weight,omitempty"`
+	// IsSerialTrackable is set on a product kept by serial numbers: its
+	// lines carry one entry of things per unit (reference §4.2).
+	IsSerialTrackable bool `json:"isSerialTrackable,omitempty"`
 
 	extra map[string]json.RawMessage
 }
 
-var productKeys = keys("meta", "id", "name", "code", "article", "externalCode", "barcodes", "weight")
+var productKeys = keys("meta", "id", "name", "code", "article", "externalCode", "barcodes", "weight", "isSerialTrackable")
 
 type productAlias Product
 

@@ -112,6 +112,9 @@ func buildOrder(d *moysklad.Document, number string, c *config.CDEK) (cdek.Order
 			problems = append(problems, orchestrator.Problem{Line: i + 1, Text: "нет товара"})
 			continue
 		}
+		if a.IsService() {
+			continue // not a parcel's content; a variant is sent like a product (by code)
+		}
 		q := p.Quantity
 		if q <= 0 || q != math.Trunc(q) || q > 999 {
 			problems = append(problems, orchestrator.Problem{Line: i + 1, Text: fmt.Sprintf("«%s»: количество %s, СДЭК принимает целое от 1 до 999", a.Name, minilog.Qty(q))})

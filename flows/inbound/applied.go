@@ -101,10 +101,11 @@ func unitsOf(s *fulfillment.Supply, policy config.Receipt) []unit {
 
 // withdraw takes units back out of the positions, from the last line of
 // each good backwards: the mirror of adjust, which gives any surplus to the
-// last line. A line left empty is removed, or kept at 0 under
-// receipt.missing: zero. It returns every row to write and a phrase per
-// good for the mini-log.
-func withdraw(rows []moysklad.Position, units []unit, skuField string, policy config.Receipt) ([]moysklad.Position, []string) {
+// last line. A line left empty is removed (MoySklad takes no quantity 0);
+// service lines stay as they are; a serial line sheds the serials gone
+// brought first, then its last ones. It returns every row to write and a
+// phrase per good for the mini-log.
+func withdraw(rows []moysklad.Position, units []unit, skus moysklad.SKUFields, gone serials) ([]moysklad.Position, []string) {
 	qty := make([]float64, len(rows))
 	for i, p := range rows {
 		qty[i] = p.Quantity
@@ -113,7 +114,7 @@ func withdraw(rows []moysklad.Position, units []unit, skuField string, policy co
 	for _, u := range units {
 		left := float64(u.Qty)
 		for i := len(rows) - 1; i >= 0 && left > 0; i-- {
-			if a := rows[i].Assortment; a == nil || a.SKU(skuField) != u.SKU {
+			if skus.Of(rows[i].Assortment) != u.SKU {
 				continue
 			}
 			take := min(left, qty[i])
@@ -124,11 +125,14 @@ func withdraw(rows []moysklad.Position, units []unit, skuField string, policy co
 	}
 	var out []moysklad.Position
 	for i, p := range rows {
-		if qty[i] == 0 && p.Quantity > 0 && policy.Missing == config.MissingRemove {
+		if qty[i] == 0 && p.Quantity > 0 {
 			continue
 		}
 		w := p.ForWrite()
 		w.Quantity = qty[i]
+		if qty[i] != p.Quantity && p.Serial() {
+			w.SetThings(trimThings(p.Things(), int(qty[i]), gone[skus.Of(p.Assortment)]))
+		}
 		out = append(out, w)
 	}
 	return out, said

@@ -5,7 +5,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/moysklad/moyskladtest"
@@ -17,24 +16,22 @@ func TestWithdrawMirrorsAdjust(t *testing.T) {
 	t.Parallel()
 	kettle := moyskladtest.Product("k", "KT", "Чайник")
 	planned := []moysklad.Position{moyskladtest.Position("1", 5, kettle), moyskladtest.Position("2", 5, kettle)}
-	withPart := adjust(planned, []received{{SKU: "KT", Useful: 12}}, moysklad.SKUArticle, defaults, nil)
+	withPart := adjust(planned, []received{{SKU: "KT", Useful: 12}}, byArticle, defaults, nil, nil)
 	for _, part := range []int64{4, 9, 12} {
-		without := adjust(planned, []received{{SKU: "KT", Useful: 12 - part}}, moysklad.SKUArticle, defaults, nil)
+		without := adjust(planned, []received{{SKU: "KT", Useful: 12 - part}}, byArticle, defaults, nil, nil)
 		// As MoySklad gives it back: the same lines, goods expanded.
 		written := []moysklad.Position{moyskladtest.Position("1", withPart.Positions[0].Quantity, kettle), moyskladtest.Position("2", withPart.Positions[1].Quantity, kettle)}
-		got, said := withdraw(written, []unit{{SKU: "KT", Qty: part}}, moysklad.SKUArticle, defaults)
+		got, said := withdraw(written, []unit{{SKU: "KT", Qty: part}}, byArticle, nil)
 		require.Equal(t, quantitiesOf(without.Positions), quantitiesOf(got), "part of %d", part)
 		require.Len(t, said, 1)
 	}
 }
 
-func TestWithdrawKeepsEmptyLinesUnderZeroPolicy(t *testing.T) {
+// MoySklad takes no line with quantity 0: a line withdrawn to nothing goes.
+func TestWithdrawRemovesEmptyLines(t *testing.T) {
 	t.Parallel()
 	mug := moyskladtest.Product("m", "MG", "Кружка")
-	zero := config.Receipt{Missing: config.MissingZero, Defective: config.DefectiveAccept}
-	got, _ := withdraw([]moysklad.Position{moyskladtest.Position("1", 3, mug)}, []unit{{SKU: "MG", Qty: 3}}, moysklad.SKUArticle, zero)
-	require.Equal(t, []float64{0}, quantitiesOf(got))
-	got, _ = withdraw([]moysklad.Position{moyskladtest.Position("1", 3, mug)}, []unit{{SKU: "MG", Qty: 3}}, moysklad.SKUArticle, defaults)
+	got, _ := withdraw([]moysklad.Position{moyskladtest.Position("1", 3, mug)}, []unit{{SKU: "MG", Qty: 3}}, byArticle, nil)
 	require.Empty(t, got)
 }
 

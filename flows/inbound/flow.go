@@ -31,6 +31,9 @@ type Warehouse struct {
 	// SKUField keys goods at the warehouse: article, code or externalCode.
 	// Required (config defaults it to article).
 	SKUField string
+	// VariantSKUField keys variants: code or externalCode. Required
+	// (config defaults it).
+	VariantSKUField string
 	// API is the warehouse's WMS. Required.
 	API fulfillment.Warehouse
 	// PollInterval is how often its document feed is read. Required
@@ -56,11 +59,11 @@ func (c *Config) validate() error {
 		return errors.New("inbound: Warehouses and DocumentTypes are required")
 	}
 	for i, w := range c.Warehouses {
-		if w.Name == "" || w.StoreID == "" || w.API == nil || w.SKUField == "" || w.PollInterval <= 0 {
-			return fmt.Errorf("inbound: warehouse %d: Name, StoreID, API, SKUField and PollInterval are required", i)
+		if w.Name == "" || w.StoreID == "" || w.API == nil || w.SKUField == "" || w.VariantSKUField == "" || w.PollInterval <= 0 {
+			return fmt.Errorf("inbound: warehouse %d: Name, StoreID, API, SKUField, VariantSKUField and PollInterval are required", i)
 		}
 	}
-	if c.Statuses.Submit == "" || c.Receipt.Missing == "" {
+	if c.Statuses.Submit == "" || c.Receipt.Defective == "" {
 		return errors.New("inbound: Statuses and Receipt are required")
 	}
 	return nil
@@ -207,4 +210,9 @@ func (f *Flow) warehouseFor(d *moysklad.Document) (*Warehouse, bool) {
 		}
 	}
 	return nil, false
+}
+
+// skus are the fields goods are keyed by at the warehouse.
+func (w *Warehouse) skus() moysklad.SKUFields {
+	return moysklad.SKUFields{Product: w.SKUField, Variant: w.VariantSKUField}
 }

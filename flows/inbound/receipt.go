@@ -47,11 +47,11 @@ type adjustment struct {
 
 // unplannedSKUs lists goods the receipt has (with a quantity) that no line of
 // the document has: they need a product looked up in MoySklad.
-func unplannedSKUs(rows []moysklad.Position, got []received, skuField string) []received {
+func unplannedSKUs(rows []moysklad.Position, got []received, skus moysklad.SKUFields) []received {
 	have := map[string]bool{}
 	for _, p := range rows {
-		if p.Assortment != nil {
-			have[p.Assortment.SKU(skuField)] = true
+		if sku := skus.Of(p.Assortment); sku != "" {
+			have[sku] = true
 		}
 	}
 	var out []received
@@ -63,10 +63,13 @@ func unplannedSKUs(rows []moysklad.Position, got []received, skuField string) []
 	return out
 }
 
-// adjust sets every line to what arrived. Lines of the same good are filled
-// in order up to their quantity, the last one taking any surplus. found holds
-// the products of unplanned goods, by SKU; every unplanned good must be in it.
-func adjust(rows []moysklad.Position, got []received, skuField string, policy config.Receipt, found map[string]moysklad.Product) adjustment {
+// adjust sets every line of goods to what arrived; service lines stay as
+// they are. Lines of the same good are filled in order up to their
+// quantity, the last one taking any surplus; a line with nothing is
+// removed (MoySklad takes no quantity 0). found holds the products of
+// unplanned goods, by SKU; every unplanned good must be in it. reported
+// are the serials the warehouse scanned, by good.
+func adjust(rows []moysklad.Position, got []received, skus moysklad.SKUFields, policy config.Receipt, found map[string]moysklad.Product, reported serials) adjustment {
 	counted := func(r received) int64 {
 		if policy.Defective == config.DefectiveExclude {
 			return r.Useful
@@ -81,10 +84,7 @@ func adjust(rows []moysklad.Position, got []received, skuField string, policy co
 	lines := map[string][]int{}
 	var order []string
 	for i, p := range rows {
-		if p.Assortment == nil {
-			continue
-		}
-		sku := p.Assortment.SKU(skuField)
+		sku := skus.Of(p.Assortment)
 		if sku == "" {
 			continue
 		}
@@ -98,8 +98,11 @@ func adjust(rows []moysklad.Position, got []received, skuField string, policy co
 	qty := make([]float64, len(rows))
 	for i, p := range rows {
 		qty[i] = p.Quantity
-		a.Expected += int64(p.Quantity)
+		if skus.Of(p.Assortment) != "" {
+			a.Expected += int64(p.Quantity)
+		}
 	}
+	fits := map[int]fitted{}
 	for _, sku := range order {
 		idx := lines[sku]
 		r := bySKU[sku]
@@ -119,28 +122,54 @@ func adjust(rows []moysklad.Position, got []received, skuField string, policy co
 		if d := difference(rows, idx, sku, int64(expected), r, counted(r), policy); d != "" {
 			a.Differences = append(a.Differences, d)
 		}
+		var serial []int
+		for _, i := range idx {
+			if rows[i].Serial() {
+				serial = append(serial, i)
+			}
+		}
+		for i, f := range fitSerials(rows, serial, qty, reported[sku]) {
+			fits[i] = f
+		}
+		for _, i := range serial {
+			short := int64(qty[i]) - int64(len(fits[i].Things))
+			qty[i] = float64(len(fits[i].Things))
+			a.Differences = append(a.Differences, serialNotes(i+1, sku, rows[i].Assortment.Name, fits[i], short)...)
+		}
 	}
 	for i, p := range rows {
-		if qty[i] == 0 && p.Quantity > 0 && policy.Missing == config.MissingRemove {
+		if qty[i] == 0 && p.Quantity > 0 {
 			continue
 		}
 		w := p.ForWrite()
 		w.Quantity = qty[i]
+		if f, ok := fits[i]; ok {
+			w.SetThings(f.Things)
+		}
 		a.Positions = append(a.Positions, w)
-		a.Accepted += int64(qty[i])
+		if skus.Of(p.Assortment) != "" {
+			a.Accepted += int64(qty[i])
+		}
 	}
-	for _, r := range unplannedSKUs(rows, got, skuField) {
+	for _, r := range unplannedSKUs(rows, got, skus) {
 		prod := found[r.SKU]
 		n := counted(r)
-		a.Differences = append(a.Differences, fmt.Sprintf("%s «%s»: не заказан, принято %s — добавлена строка",
-			r.SKU, prod.Name, withDefect(r, n, policy)))
+		phrase := fmt.Sprintf("%s «%s»: не заказан, принято %s — добавлена строка", r.SKU, prod.Name, withDefect(r, n, policy))
+		row := moysklad.Position{Assortment: &moysklad.Product{Meta: prod.Meta}}
+		if prod.IsSerialTrackable {
+			things := reported[r.SKU][:min(int(n), len(reported[r.SKU]))]
+			if short := n - int64(len(things)); short > 0 {
+				phrase += fmt.Sprintf(", %d шт. без серийного номера не оприходовано", short)
+			}
+			n = int64(len(things))
+			row.SetThings(things)
+		}
+		a.Differences = append(a.Differences, phrase)
 		if n == 0 {
 			continue
 		}
-		a.Positions = append(a.Positions, moysklad.Position{
-			Quantity:   float64(n),
-			Assortment: &moysklad.Product{Meta: prod.Meta},
-		})
+		row.Quantity = float64(n)
+		a.Positions = append(a.Positions, row)
 		a.Accepted += n
 	}
 	return a
@@ -162,10 +191,7 @@ func difference(rows []moysklad.Position, idx []int, sku string, expected int64,
 	}
 	head := fmt.Sprintf("стр. %s %s «%s»: ожидалось %d", strings.Join(nums, ", "), sku, name, expected)
 	if r.Useful+r.Defective == 0 {
-		if policy.Missing == config.MissingRemove {
-			return head + ", не поступило — строка удалена"
-		}
-		return head + ", не поступило — количество 0"
+		return head + ", не поступило — строка удалена"
 	}
 	s := head + ", принято " + withDefect(r, counted, policy)
 	switch {
@@ -193,14 +219,14 @@ func withDefect(r received, counted int64, policy config.Receipt) string {
 // withCurrent turns a surplus receipt into a full one: what the document
 // already holds plus what the surplus adds, so adjust leaves untouched lines
 // as they are.
-func withCurrent(rows []moysklad.Position, surplus []received, skuField string) []received {
+func withCurrent(rows []moysklad.Position, surplus []received, skus moysklad.SKUFields) []received {
 	var out []received
 	at := map[string]int{}
 	for _, p := range rows {
-		if p.Assortment == nil {
+		sku := skus.Of(p.Assortment)
+		if sku == "" {
 			continue
 		}
-		sku := p.Assortment.SKU(skuField)
 		i, ok := at[sku]
 		if !ok {
 			i = len(out)

@@ -13,6 +13,9 @@ import (
 
 var defaults = config.Receipt{Missing: config.MissingRemove, Defective: config.DefectiveAccept}
 
+// byArticle keys products by article and variants by code.
+var byArticle = moysklad.SKUFields{Product: moysklad.SKUArticle, Variant: moysklad.SKUCode}
+
 func supply(goods ...fulfillment.SupplyGood) *fulfillment.Supply {
 	return &fulfillment.Supply{OutdocType: fulfillment.OutdocSupply, Goods: goods}
 }
@@ -28,9 +31,9 @@ func TestAdjustShortSurplusMissingSubstituted(t *testing.T) {
 		fulfillment.SupplyGood{GoodID: "C-3", PlanQnt: 6},
 		fulfillment.SupplyGood{GoodID: "D-4", UsefulQnt: 6},
 	))
-	require.Equal(t, []received{{SKU: "D-4", Useful: 6}}, unplannedSKUs(doc, got, "article"))
+	require.Equal(t, []received{{SKU: "D-4", Useful: 6}}, unplannedSKUs(doc, got, byArticle))
 
-	adj := adjust(doc, got, "article", defaults, map[string]moysklad.Product{"D-4": *sub})
+	adj := adjust(doc, got, byArticle, defaults, map[string]moysklad.Product{"D-4": *sub}, nil)
 	require.Len(t, adj.Positions, 3, "the line that did not arrive is removed, the substitute added")
 	require.Equal(t, "p1", adj.Positions[0].ID)
 	require.Equal(t, 12.0, adj.Positions[0].Quantity)
@@ -52,27 +55,17 @@ func TestAdjustShortSurplusMissingSubstituted(t *testing.T) {
 	}, adj.Differences)
 }
 
-func TestAdjustMissingZeroPolicy(t *testing.T) {
-	t.Parallel()
-	a := moyskladtest.Product("a", "A-1", "Чайник")
-	adj := adjust([]moysklad.Position{moyskladtest.Position("p1", 10, a)}, sumReceipt(supply(fulfillment.SupplyGood{GoodID: "A-1", PlanQnt: 10})),
-		"article", config.Receipt{Missing: config.MissingZero, Defective: config.DefectiveAccept}, nil)
-	require.Len(t, adj.Positions, 1)
-	require.Zero(t, adj.Positions[0].Quantity)
-	require.Equal(t, []string{"стр. 1 A-1 «Чайник»: ожидалось 10, не поступило — количество 0"}, adj.Differences)
-}
-
 func TestAdjustDefectivePolicies(t *testing.T) {
 	t.Parallel()
 	a := moyskladtest.Product("a", "A-1", "Чайник")
 	doc := []moysklad.Position{moyskladtest.Position("p1", 10, a)}
 	got := sumReceipt(supply(fulfillment.SupplyGood{GoodID: "A-1", PlanQnt: 10, UsefulQnt: 8, DefectiveQnt: 2}))
 
-	acc := adjust(doc, got, "article", defaults, nil)
+	acc := adjust(doc, got, byArticle, defaults, nil, nil)
 	require.Equal(t, 10.0, acc.Positions[0].Quantity)
 	require.Equal(t, []string{"стр. 1 A-1 «Чайник»: ожидалось 10, принято 10, из них брак 2"}, acc.Differences)
 
-	exc := adjust(doc, got, "article", config.Receipt{Missing: config.MissingRemove, Defective: config.DefectiveExclude}, nil)
+	exc := adjust(doc, got, byArticle, config.Receipt{Missing: config.MissingRemove, Defective: config.DefectiveExclude}, nil, nil)
 	require.Equal(t, 8.0, exc.Positions[0].Quantity)
 	require.Equal(t, []string{"стр. 1 A-1 «Чайник»: ожидалось 10, принято 8 годных, брак 2 не оприходован (недостача 2)"}, exc.Differences)
 }
@@ -81,7 +74,7 @@ func TestAdjustSameGoodOnTwoLines(t *testing.T) {
 	t.Parallel()
 	a := moyskladtest.Product("a", "A-1", "Чайник")
 	doc := []moysklad.Position{moyskladtest.Position("p1", 4, a), moyskladtest.Position("p2", 6, a)}
-	adj := adjust(doc, sumReceipt(supply(fulfillment.SupplyGood{GoodID: "A-1", PlanQnt: 10, UsefulQnt: 7})), "article", defaults, nil)
+	adj := adjust(doc, sumReceipt(supply(fulfillment.SupplyGood{GoodID: "A-1", PlanQnt: 10, UsefulQnt: 7})), byArticle, defaults, nil, nil)
 	require.Equal(t, 4.0, adj.Positions[0].Quantity)
 	require.Equal(t, 3.0, adj.Positions[1].Quantity)
 	require.Equal(t, []string{"стр. 1, 2 A-1 «Чайник»: ожидалось 10, принято 7 (недостача 3)"}, adj.Differences)
@@ -90,7 +83,7 @@ func TestAdjustSameGoodOnTwoLines(t *testing.T) {
 func TestAdjustExactHasNoDifferences(t *testing.T) {
 	t.Parallel()
 	a := moyskladtest.Product("a", "A-1", "Чайник")
-	adj := adjust([]moysklad.Position{moyskladtest.Position("p1", 4, a)}, sumReceipt(supply(fulfillment.SupplyGood{GoodID: "A-1", PlanQnt: 4, UsefulQnt: 4})), "article", defaults, nil)
+	adj := adjust([]moysklad.Position{moyskladtest.Position("p1", 4, a)}, sumReceipt(supply(fulfillment.SupplyGood{GoodID: "A-1", PlanQnt: 4, UsefulQnt: 4})), byArticle, defaults, nil, nil)
 	require.Empty(t, adj.Differences)
 	require.Equal(t, 4.0, adj.Positions[0].Quantity)
 }

@@ -70,7 +70,11 @@ func (f *Flow) applyFinal(ctx context.Context, r *orchestrator.Run, wh *Warehous
 		return f.finishReceipt(ctx, r, wh, od, fsm.ReceiptFail, line, nil, entry)
 	}
 
-	adj := adjust(r.Doc.Rows(), got, wh.SKUField, f.cfg.Receipt, found)
+	reported, err := f.reported(ctx, wh, r.Doc.Rows(), found, append(counted, od.OutdocID)...)
+	if err != nil {
+		return err
+	}
+	adj := adjust(r.Doc.Rows(), got, wh.skus(), f.cfg.Receipt, found, reported)
 	line := fmt.Sprintf("Оприходовано на складе %s %s: принято %d из %d шт.", wh.Name, mark, adj.Accepted, adj.Expected)
 	if len(adj.Differences) == 0 {
 		line += ", без расхождений"
@@ -126,7 +130,12 @@ func (f *Flow) applyLate(ctx context.Context, r *orchestrator.Run, wh *Warehouse
 			return nil
 		})
 	}
-	adj := adjust(r.Doc.Rows(), withCurrent(r.Doc.Rows(), late, wh.SKUField), wh.SKUField, f.cfg.Receipt, found)
+	reported, err := f.reported(ctx, wh, r.Doc.Rows(), found, od.OutdocID)
+	if err != nil {
+		return err
+	}
+	reported = withCurrentSerials(r.Doc.Rows(), wh.skus(), reported)
+	adj := adjust(r.Doc.Rows(), withCurrent(r.Doc.Rows(), late, wh.skus()), wh.skus(), f.cfg.Receipt, found, reported)
 	line := fmt.Sprintf("%s на складе %s %s: добавлено %d шт.; %s", what, wh.Name, mark, adj.Accepted-adj.Expected, strings.Join(adj.Differences, "; "))
 	posted := true
 	entry, err := r.WriteBack(ctx, f.cfg.Statuses.Received, moysklad.DocumentUpdate{Positions: &adj.Positions, Applicable: &posted}, line)
@@ -137,25 +146,54 @@ func (f *Flow) applyLate(ctx context.Context, r *orchestrator.Run, wh *Warehouse
 }
 
 // findUnplanned looks up in MoySklad the goods a receipt has that no line of
-// the document has. missing describes those it cannot find.
+// the document has: products by the SKU field, variants by theirs (a good
+// at the warehouse may be either). missing describes those it cannot find.
 func (f *Flow) findUnplanned(ctx context.Context, wh *Warehouse, rows []moysklad.Position, got []received) (map[string]moysklad.Product, []string, error) {
 	found := map[string]moysklad.Product{}
 	var missing []string
-	for _, r := range unplannedSKUs(rows, got, wh.SKUField) {
+	for _, r := range unplannedSKUs(rows, got, wh.skus()) {
 		ps, err := f.o.MoySklad().FindProducts(ctx, wh.SKUField, r.SKU)
 		if err != nil {
 			return nil, nil, fmt.Errorf("find product %s: %w", r.SKU, err)
 		}
+		if vf, ok := f.o.MoySklad().(variantFinder); ok {
+			vs, err := vf.FindVariants(ctx, wh.VariantSKUField, r.SKU)
+			if err != nil {
+				return nil, nil, fmt.Errorf("find variant %s: %w", r.SKU, err)
+			}
+			ps = append(ps, vs...)
+		}
+		variants := fmt.Sprintf(" и модификации с полем «%s» = %s", skuLabel(wh.VariantSKUField), r.SKU)
 		switch len(ps) {
 		case 1:
 			found[r.SKU] = ps[0]
 		case 0:
-			missing = append(missing, fmt.Sprintf("%s (%d шт.) — нет товара с полем «%s» = %s", r.SKU, r.Useful+r.Defective, skuLabel(wh.SKUField), r.SKU))
+			missing = append(missing, fmt.Sprintf("%s (%d шт.) — нет товара с полем «%s» = %s%s", r.SKU, r.Useful+r.Defective, skuLabel(wh.SKUField), r.SKU, variants))
 		default:
-			missing = append(missing, fmt.Sprintf("%s (%d шт.) — товаров с полем «%s» = %s несколько (%d)", r.SKU, r.Useful+r.Defective, skuLabel(wh.SKUField), r.SKU, len(ps)))
+			missing = append(missing, fmt.Sprintf("%s (%d шт.) — товаров с полем «%s» = %s (вместе с модификациями) несколько (%d)", r.SKU, r.Useful+r.Defective, skuLabel(wh.SKUField), r.SKU, len(ps)))
 		}
 	}
 	return found, missing, nil
+}
+
+// variantFinder is a MoySklad that looks variants up (the client does; the
+// machinery's port predates variants).
+type variantFinder interface {
+	FindVariants(ctx context.Context, field, value string) ([]moysklad.Product, error)
+}
+
+// reported are the serials the warehouse documents ids brought, counted as
+// the receipt policy counts units; read only when serial goods are
+// involved.
+func (f *Flow) reported(ctx context.Context, wh *Warehouse, rows []moysklad.Position, found map[string]moysklad.Product, ids ...int64) (serials, error) {
+	if !anySerial(rows, found) {
+		return nil, nil
+	}
+	moves, err := f.warehouseSerials(ctx, wh, ids...)
+	if err != nil {
+		return nil, err
+	}
+	return serialsOf(moves, f.cfg.Receipt), nil
 }
 
 // earlierParts are the parts (and separate surplus documents) of the same

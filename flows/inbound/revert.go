@@ -61,7 +61,11 @@ func (f *Flow) withdrawReceipt(ctx context.Context, r *orchestrator.Run, wh *War
 	state := r.State()
 	switch kind := kindOf(od, s); {
 	case kind != kindFinal && (kind == kindLate || c.CountedIn != 0) && state == fsm.Received:
-		rows, said := withdraw(r.Doc.Rows(), c.Units, wh.SKUField, f.cfg.Receipt)
+		gone, err := f.reported(ctx, wh, r.Doc.Rows(), nil, od.OutdocID)
+		if err != nil {
+			return err
+		}
+		rows, said := withdraw(r.Doc.Rows(), c.Units, wh.skus(), gone)
 		pos, status, ev = &rows, f.cfg.Statuses.Received, fsm.RevertLate
 		line = fmt.Sprintf("Склад %s исправляет документ %d: его приёмка отменена %s, из документа убрано %d шт. (%s), ждём исправленный документ",
 			wh.Name, od.OutdocID, mark, totalUnits(c.Units), joinUnits(said))

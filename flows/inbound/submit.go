@@ -21,7 +21,7 @@ func (f *Flow) submit(ctx context.Context, r *orchestrator.Run, wh *Warehouse) e
 	doc := r.Doc
 	attempt := max(r.Row.Attempt, 1)
 	id := indocID(doc, attempt)
-	task, problems := buildSupplyTask(doc, id, wh.SKUField)
+	task, problems := buildSupplyTask(doc, id, wh.skus())
 	err := r.Transition(ctx, fsm.Submit, func(_ *storage.Tx, d *storage.Document) error {
 		d.Name, d.Warehouse, d.IndocID, d.Attempt, d.LastError = doc.Name, wh.Name, id, attempt, ""
 		return nil
@@ -39,7 +39,7 @@ func (f *Flow) submit(ctx context.Context, r *orchestrator.Run, wh *Warehouse) e
 			return f.failSubmit(ctx, r, submitFailure(wh, err, r.LastTry), err, call)
 		})
 	}
-	line := fmt.Sprintf("Передан на склад %s: задание %s, %s, %d шт.", wh.Name, id, minilog.Positions(len(doc.Rows())), totalQnt(task))
+	line := fmt.Sprintf("Передан на склад %s: задание %s, %s, %d шт.", wh.Name, id, minilog.Positions(goodsLines(doc)), totalQnt(task))
 	entry, err := r.Say(ctx, f.cfg.Statuses.Submitted, line)
 	if err != nil {
 		return err

@@ -24,7 +24,9 @@ func indocID(d *moysklad.Document, attempt int) string {
 
 // buildSupplyTask turns a document with expanded positions into a
 // goods_supply_task. Lines of the same good are merged: FBox plans per good.
-func buildSupplyTask(d *moysklad.Document, id, skuField string) (fulfillment.SupplyTask, orchestrator.Problems) {
+// Services are not goods: they stay in MoySklad only. Variants are goods
+// keyed by their own field.
+func buildSupplyTask(d *moysklad.Document, id string, skus moysklad.SKUFields) (fulfillment.SupplyTask, orchestrator.Problems) {
 	t := fulfillment.SupplyTask{
 		IndocType: fulfillment.IndocSupplyTask,
 		IndocID:   id,
@@ -43,10 +45,17 @@ func buildSupplyTask(d *moysklad.Document, id, skuField string) (fulfillment.Sup
 			problems = append(problems, orchestrator.Problem{Line: line, Text: "нет товара"})
 			continue
 		}
-		sku := a.SKU(skuField)
+		if a.IsService() {
+			continue
+		}
+		sku := skus.Of(a)
 		if sku == "" {
+			what := "товара"
+			if a.IsVariant() {
+				what = "модификации"
+			}
 			problems = append(problems, orchestrator.Problem{Line: line,
-				Text: fmt.Sprintf("у товара «%s» не заполнено поле «%s»", a.Name, skuLabel(skuField))})
+				Text: fmt.Sprintf("у %s «%s» не заполнено поле «%s»", what, a.Name, skuLabel(skus.FieldOf(a)))})
 			continue
 		}
 		q := p.Quantity
@@ -78,10 +87,24 @@ func buildSupplyTask(d *moysklad.Document, id, skuField string) (fulfillment.Sup
 		}
 		t.Goods = append(t.Goods, g)
 	}
+	if len(rows) > 0 && len(t.Items) == 0 && len(problems) == 0 {
+		problems = append(problems, orchestrator.Problem{Text: "в документе только услуги, товаров для склада нет"})
+	}
 	if len(problems) > 0 {
 		return fulfillment.SupplyTask{}, problems
 	}
 	return t, nil
+}
+
+// goodsLines counts the lines that go to the warehouse: all but services.
+func goodsLines(d *moysklad.Document) int {
+	n := 0
+	for _, p := range d.Rows() {
+		if p.Assortment == nil || !p.Assortment.IsService() {
+			n++
+		}
+	}
+	return n
 }
 
 func taskNote(d *moysklad.Document) string {

@@ -20,7 +20,7 @@ func TestBuildSupplyTask(t *testing.T) {
 	require.Equal(t, "MS-5f0a1b2c000011ef0a80000000000001", id)
 	require.Equal(t, id+"-2", indocID(d, 2))
 
-	task, problems := buildSupplyTask(d, id, "article")
+	task, problems := buildSupplyTask(d, id, byArticle)
 	require.Nil(t, problems)
 	require.Equal(t, fulfillment.SupplyTask{
 		IndocType: "goods_supply_task", IndocID: id, IndocTxt: "Приёмка 00042 (МойСклад)",
@@ -38,13 +38,13 @@ func TestBuildSupplyTaskListsEveryProblem(t *testing.T) {
 	noSKU := moyskladtest.Product("a", "", "Чайник без артикула")
 	b := moyskladtest.Product("b", "B-2", "Кружка")
 	d := moyskladtest.Document(moysklad.TypeMove, moyskladtest.Position("p1", 10, noSKU), moyskladtest.Position("p2", 2.5, b), moyskladtest.Position("p3", 0, b))
-	_, problems := buildSupplyTask(d, "X", "article")
+	_, problems := buildSupplyTask(d, "X", byArticle)
 	require.NotNil(t, problems)
 	require.Equal(t, "стр. 1: у товара «Чайник без артикула» не заполнено поле «Артикул»; "+
 		"стр. 2: B-2 «Кружка»: дробное количество 2.5, склад принимает только целые; "+
 		"стр. 3: B-2 «Кружка»: количество 0, нужно больше нуля", problems.Error())
 
-	_, problems = buildSupplyTask(moyskladtest.Document(moysklad.TypeSupply), "X", "code")
+	_, problems = buildSupplyTask(moyskladtest.Document(moysklad.TypeSupply), "X", moysklad.SKUFields{Product: "code", Variant: "code"})
 	require.EqualError(t, problems, "в документе нет позиций")
 }
 

@@ -98,6 +98,7 @@ type Server struct {
 	reqQ     quota
 	errQ     quota
 	errors   int
+	serials  map[int64][]fulfillment.SerialMove // outdoc → serial numbers it moved
 }
 
 // NewServer starts an emulator on 127.0.0.1.
@@ -125,6 +126,7 @@ func NewServer(opts Options) *Server {
 	mux.HandleFunc("DELETE /grh/api/indocs/{id}", s.deleteIndoc)
 	mux.HandleFunc("POST /grh/api/outdocs/list", s.listOutdocs)
 	mux.HandleFunc("GET /grh/api/outdocs/{id}", s.getOutdoc)
+	mux.HandleFunc("GET /grh/api/outdocs/{id}/good_sn", s.getSerials)
 	mux.HandleFunc("POST /grh/api/outdocs/lock", s.lockOutdocs)
 	mux.HandleFunc("POST /grh/api/outdocs/check", s.checkOutdocs)
 	mux.HandleFunc("GET /grh/api/goods/recognition", s.listUnrecognized)

@@ -89,8 +89,8 @@ func (s *Server) render(typ, id string, expand map[string]bool) (object, bool) {
 func (s *Server) renderPosition(row object, expandAssortment bool) object {
 	out := clone(row)
 	if expandAssortment {
-		if p, ok := s.entities["product"][idOf(out["assortment"])]; ok {
-			out["assortment"] = clone(p)
+		if a := s.assortmentOf(out["assortment"]); a != nil {
+			out["assortment"] = clone(a)
 		}
 	}
 	return out

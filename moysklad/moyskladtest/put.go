@@ -151,7 +151,7 @@ func (s *Server) replacePositions(typ, docID string, list []any) ([]object, obje
 			if _, hasQty := in["quantity"]; !hasQty {
 				return nil, apiError(3000, "Ошибка сохранения объекта: поле 'quantity' не может быть пустым или отсутствовать", "quantity")
 			}
-			if s.entities["product"][idOf(in["assortment"])] == nil {
+			if s.assortmentOf(in["assortment"]) == nil {
 				return nil, apiError(3000, "Ошибка сохранения объекта: поле 'assortment' не может быть пустым или отсутствовать", "assortment")
 			}
 			pid := newID()
@@ -170,6 +170,9 @@ func (s *Server) replacePositions(typ, docID string, list []any) ([]object, obje
 				}
 			}
 			row[k] = v
+		}
+		if e := s.checkRow(i, row); e != nil {
+			return nil, e
 		}
 		out = append(out, row)
 	}

@@ -2,7 +2,9 @@
 // in the net/http/httptest style. It enforces what the real API enforces —
 // Bearer auth, mandatory gzip, rate limits with the real headers and 429
 // bodies (1049, 1073), partial PUT with positions replacement, the 4096
-// character comment, statuses per document type (11002), webhook
+// character comment, positions (quantity > 0, one serial per unit of a
+// serial-tracked line; products, variants and services as assortment),
+// statuses per document type (11002), webhook
 // subscriptions and delivery (requestId, 1500 ms, three immediate resends,
 // none after a timeout, X-Lognex-WebHook-DisableByPrefix) — and its Go API
 // lets a test act as a staff member: create documents, set a status (which
@@ -56,6 +58,9 @@ type ProductSpec struct {
 	Name, Article, Code, ExternalCode string
 	Barcodes                          []string // EAN-13
 	Weight                            float64  // kg per unit, 0 = not filled
+	// SerialTrackable keeps the product by serial numbers: its lines need
+	// one serial per unit (isSerialTrackable).
+	SerialTrackable bool
 }
 
 // DocumentSpec describes a document to create as staff.
@@ -73,9 +78,12 @@ type DocumentSpec struct {
 
 // PositionSpec is one line of a new document.
 type PositionSpec struct {
-	ProductID string
+	ProductID string // a product, variant or service id
 	Quantity  float64
 	Price     float64 // kopecks
+	// Things are the serial numbers of a serial-tracked product's line:
+	// exactly Quantity of them, as MoySklad requires.
+	Things []string
 }
 
 // Fault makes the next Count matching requests fail.

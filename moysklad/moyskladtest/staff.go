@@ -60,6 +60,7 @@ func (s *Server) AddProduct(p ProductSpec) moysklad.Product {
 	e := fixture("product")
 	e["meta"], e["id"], e["accountId"], e["name"], e["updated"] = s.meta("product", id), id, s.account, p.Name, now()
 	e["code"], e["externalCode"], e["weight"] = p.Code, p.ExternalCode, p.Weight
+	e["isSerialTrackable"] = p.SerialTrackable
 	if p.ExternalCode == "" {
 		e["externalCode"] = id[:8]
 	}
@@ -68,11 +69,7 @@ func (s *Server) AddProduct(p ProductSpec) moysklad.Product {
 	} else {
 		delete(e, "article")
 	}
-	var bcs []any
-	for _, b := range p.Barcodes {
-		bcs = append(bcs, object{"ean13": b})
-	}
-	e["barcodes"] = bcs
+	e["barcodes"] = barcodes(p.Barcodes)
 	s.mu.Lock()
 	s.put1("product", id, e)
 	s.mu.Unlock()
@@ -182,19 +179,29 @@ func (s *Server) CreateDocument(entityType string, spec DocumentSpec) (moysklad.
 	}
 	var rows []object
 	sum := 0.0
-	for _, p := range spec.Positions {
-		if _, ok := s.entities["product"][p.ProductID]; !ok {
-			return moysklad.Document{}, fmt.Errorf("moyskladtest: no product %s", p.ProductID)
+	for i, p := range spec.Positions {
+		_, typ := s.assortmentByID(p.ProductID)
+		if typ == "" {
+			return moysklad.Document{}, fmt.Errorf("moyskladtest: no product, variant or service %s", p.ProductID)
+		}
+		things := []any{}
+		for _, t := range p.Things {
+			things = append(things, t)
 		}
 		pid := newID()
-		rows = append(rows, object{
+		row := object{
 			"meta": object{"href": s.base + "/entity/" + entityType + "/" + id + "/positions/" + pid,
 				"type": posType, "mediaType": "application/json"},
 			"id": pid, "accountId": s.account, "quantity": p.Quantity, "price": p.Price,
 			"discount": 0, "vat": 20, "vatEnabled": true, "overhead": 0,
-			"assortment": object{"meta": s.meta("product", p.ProductID)},
-			"things":     []any{},
-		})
+			"assortment": object{"meta": s.meta(typ, p.ProductID)},
+			"things":     things,
+		}
+		// MoySklad's own UI saves no line it would refuse through the API.
+		if e := s.checkRow(i, row); e != nil {
+			return moysklad.Document{}, fmt.Errorf("moyskladtest: %v", e["error"])
+		}
+		rows = append(rows, row)
 		sum += p.Price * p.Quantity
 	}
 	e["sum"] = sum
