@@ -247,8 +247,10 @@ func TestCDEKDuplicatePushesOneTransition(t *testing.T) {
 		}
 	}
 	require.Equal(t, 2, pushes)
-	time.Sleep(300 * time.Millisecond) // let a second job run, if there were one
-	require.Equal(t, 1, b.transitions(t, moysklad.TypeDemand, doc.ID, "track"))
+	// The status is written before the transition is saved: wait for it,
+	// then give a second job time to run, if there were one.
+	require.Eventually(t, func() bool { return b.transitions(t, moysklad.TypeDemand, doc.ID, "track") >= 1 }, 10*time.Second, 20*time.Millisecond)
+	require.Never(t, func() bool { return b.transitions(t, moysklad.TypeDemand, doc.ID, "track") > 1 }, 300*time.Millisecond, 20*time.Millisecond)
 	n := 0
 	for _, l := range logLines(d) {
 		if strings.Contains(l, "Принят на склад отправителя") {
