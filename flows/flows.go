@@ -39,6 +39,7 @@ type Deps struct {
 // Build builds the configured flows on the machinery.
 func Build(ctx context.Context, cfg *config.Config, o *orchestrator.Orchestrator, d Deps) ([]orchestrator.Flow, error) {
 	var whs []inbound.Warehouse
+	stores := map[string]string{}
 	for _, w := range cfg.Warehouses {
 		storeID, err := resolveStore(ctx, d.Stores, w.Store)
 		if err != nil {
@@ -48,6 +49,7 @@ func Build(ctx context.Context, cfg *config.Config, o *orchestrator.Orchestrator
 		if err != nil {
 			return nil, fmt.Errorf("warehouse %q: %w", w.Name, err)
 		}
+		stores[storeID] = w.Name
 		whs = append(whs, inbound.Warehouse{Name: w.Name, StoreID: storeID, SKUField: w.SKUField, VariantSKUField: w.VariantSKUField,
 			API: api, PollInterval: w.FBox.PollInterval.Duration})
 	}
@@ -57,7 +59,7 @@ func Build(ctx context.Context, cfg *config.Config, o *orchestrator.Orchestrator
 	}
 	out := []orchestrator.Flow{in}
 	if cfg.CDEK != nil && d.Courier != nil {
-		de, err := delivery.New(o, delivery.Config{API: d.Courier, CDEK: cfg.CDEK, Statuses: cfg.Statuses})
+		de, err := delivery.New(o, delivery.Config{API: d.Courier, CDEK: cfg.CDEK, Statuses: cfg.Statuses, WarehouseStores: stores})
 		if err != nil {
 			return nil, err
 		}

@@ -6,15 +6,20 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/skladflow/skladflow/fsm"
+	"github.com/skladflow/skladflow/moysklad"
 )
 
 // Flow is one document flow: what the machinery needs of it.
 type Flow interface {
 	// Table is the flow's transition table; its name names the flow.
 	Table() *fsm.Flow
-	// DocumentTypes are the MoySklad document types the flow acts on. A
-	// type belongs to one flow.
+	// DocumentTypes are the MoySklad document types the flow acts on.
+	// Several flows may share a type: Takes tells whose a document is.
 	DocumentTypes() []string
+	// Takes reports whether a document of one of its types is the flow's:
+	// by its store (a warehouse store or not) and what staff asked. The
+	// flows of a type are asked in the order they were registered.
+	Takes(doc *moysklad.Document) bool
 	// Expand is what the flow needs expanded when a document is read.
 	Expand() []string
 	// Commands are the statuses by which staff order the flow to act:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -69,7 +70,7 @@ type Orchestrator struct {
 	ms     MoySklad
 	store  *storage.Store
 	flows  []Flow
-	byType map[string]Flow
+	byType map[string][]Flow
 	states *byName[moysklad.State]
 	attrs  *byName[moysklad.Attribute]
 	log    *slog.Logger
@@ -81,18 +82,22 @@ func New(cfg Config, ms MoySklad) (*Orchestrator, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Orchestrator{cfg: cfg, ms: ms, byType: map[string]Flow{},
+	return &Orchestrator{cfg: cfg, ms: ms, byType: map[string][]Flow{},
 		states: newStateCache(ms), attrs: newAttributeCache(ms), log: cfg.Logger}, nil
 }
 
-// Register adds flows. A document type belongs to one flow.
+// Register adds flows; the flows of one document type are asked whose a
+// document is in this order. Flow names are unique: a document's row says
+// which flow it is in.
 func (o *Orchestrator) Register(flows ...Flow) error {
 	for _, f := range flows {
-		for _, typ := range f.DocumentTypes() {
-			if other, ok := o.byType[typ]; ok {
-				return fmt.Errorf("orchestrator: %s documents belong to both the %s and the %s flow", typ, other.Table().Name(), f.Table().Name())
+		for _, have := range o.flows {
+			if have.Table().Name() == f.Table().Name() {
+				return fmt.Errorf("orchestrator: two flows named %s", f.Table().Name())
 			}
-			o.byType[typ] = f
+		}
+		for _, typ := range f.DocumentTypes() {
+			o.byType[typ] = append(o.byType[typ], f)
 		}
 		o.flows = append(o.flows, f)
 	}
@@ -157,8 +162,36 @@ func (o *Orchestrator) Middleware() []rivertype.Middleware {
 	return []rivertype.Middleware{river.WorkerMiddlewareFunc(o.work)}
 }
 
-// flowFor is the flow documents of typ follow.
-func (o *Orchestrator) flowFor(typ string) (Flow, bool) {
-	f, ok := o.byType[typ]
-	return f, ok
+// named is the registered flow of that name.
+func (o *Orchestrator) named(name string) (Flow, bool) {
+	for _, f := range o.flows {
+		if f.Table().Name() == name {
+			return f, true
+		}
+	}
+	return nil, false
+}
+
+// expandFor is what every flow of typ needs expanded, each once.
+func (o *Orchestrator) expandFor(typ string) []string {
+	var out []string
+	for _, f := range o.byType[typ] {
+		for _, e := range f.Expand() {
+			if !slices.Contains(out, e) {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+// flowFor is the flow a document follows: the first of its type that takes
+// it.
+func (o *Orchestrator) flowFor(doc *moysklad.Document) (Flow, bool) {
+	for _, f := range o.byType[doc.Type()] {
+		if f.Takes(doc) {
+			return f, true
+		}
+	}
+	return nil, false
 }

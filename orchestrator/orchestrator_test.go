@@ -17,18 +17,26 @@ import (
 	"github.com/skladflow/skladflow/storage"
 )
 
-// testFlow answers «Передать» with «Передан» and one mini-log line.
+// testFlow answers «Передать» with «Передан» and one mini-log line, for
+// the documents of its types in its store (any store when "").
 type testFlow struct {
 	types []string
+	store string
+	table *fsm.Flow
 	runs  int
 }
 
-var testTable = fsm.NewFlow("test", []fsm.Transition{
-	{Event: "go", From: []fsm.State{fsm.New}, To: "done"},
-	{Event: "again", From: []fsm.State{"done"}, To: "done"},
-}, "done")
+func testTable(name string) *fsm.Flow {
+	return fsm.NewFlow(name, []fsm.Transition{
+		{Event: "go", From: []fsm.State{fsm.New}, To: "done"},
+		{Event: "again", From: []fsm.State{"done"}, To: "done"},
+	}, "done")
+}
 
-func (f *testFlow) Table() *fsm.Flow                  { return testTable }
+func (f *testFlow) Table() *fsm.Flow { return f.table }
+func (f *testFlow) Takes(d *moysklad.Document) bool {
+	return f.store == "" || d.Store.ID() == f.store
+}
 func (f *testFlow) DocumentTypes() []string           { return f.types }
 func (f *testFlow) Expand() []string                  { return []string{"state"} }
 func (f *testFlow) Commands() []string                { return []string{"Передать"} }
@@ -65,7 +73,7 @@ func setup(t *testing.T) *bundle {
 	require.NoError(t, err)
 	o, err := New(Config{RetryHorizon: time.Hour, ReconcileInterval: time.Minute}, client)
 	require.NoError(t, err)
-	f := &testFlow{types: []string{moysklad.TypeSupply}}
+	f := &testFlow{types: []string{moysklad.TypeSupply}, table: testTable("test")}
 	require.NoError(t, o.Register(f))
 	store, err := storage.Open(context.Background(), storage.Config{Path: filepath.Join(t.TempDir(), "db")})
 	require.NoError(t, err)
@@ -91,11 +99,30 @@ func (b *bundle) run(t *testing.T) (moysklad.Document, *Run) {
 	return d, r
 }
 
-func TestRegisterRefusesATypeOfTwoFlows(t *testing.T) {
+func TestRegisterRefusesTwoFlowsOfOneName(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	err := b.o.Register(&testFlow{types: []string{moysklad.TypeSupply}})
-	require.ErrorContains(t, err, "supply documents belong to both")
+	err := b.o.Register(&testFlow{types: []string{moysklad.TypeMove}, table: testTable("test")})
+	require.ErrorContains(t, err, "two flows named test")
+}
+
+// Flows share a document type; the document's store decides whose it is,
+// and its row records the flow.
+func TestTheFlowIsChosenByTheDocument(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	store := b.ms.AddStore("Склад БетаПРО")
+	other := &testFlow{types: []string{moysklad.TypeSupply}, store: store.ID, table: testTable("other")}
+	b.o.byType[moysklad.TypeSupply] = nil // the warehouse's flow is asked first
+	require.NoError(t, b.o.Register(other, &testFlow{types: []string{moysklad.TypeSupply}, table: testTable("rest")}))
+	d, err := b.ms.CreateDocument(moysklad.TypeSupply, moyskladtest.DocumentSpec{Name: "2", Store: store.ID, State: "Передать"})
+	require.NoError(t, err)
+	require.NoError(t, b.o.ProcessDocument(b.ctx, moysklad.TypeSupply, d.ID))
+	require.Equal(t, 1, other.runs)
+	row, err := b.store.Document(b.ctx, moysklad.TypeSupply, d.ID)
+	require.NoError(t, err)
+	require.Equal(t, "other", row.Flow)
+	require.Zero(t, b.flow.runs)
 }
 
 func TestProcessWritesBackOnceAndSavesTheTransition(t *testing.T) {

@@ -25,19 +25,23 @@ func (o *Orchestrator) Rerun(ctx context.Context, typ, id string) error {
 }
 
 func (o *Orchestrator) run(ctx context.Context, typ, id string, step func(Flow, context.Context, *Run) error) error {
-	f, ok := o.flowFor(typ)
-	if !ok {
+	if len(o.byType[typ]) == 0 {
 		return fmt.Errorf("%s documents belong to no flow: %w", typ, ErrFinal)
 	}
 	return o.WithDocument(ctx, typ, id, func() error {
 		start := o.cfg.Now()
-		doc, err := o.ms.GetDocument(ctx, typ, id, f.Expand()...)
+		doc, err := o.ms.GetDocument(ctx, typ, id, o.expandFor(typ)...)
 		if errors.Is(err, moysklad.ErrNotFound) {
 			o.log.Info("document deleted in MoySklad", "type", typ, "id", id)
 			return o.done(ctx, typ, id, start)
 		}
 		if err != nil {
 			return fmt.Errorf("get %s %s: %w", typ, id, err)
+		}
+		f, ok := o.flowFor(doc)
+		if !ok {
+			o.log.Debug("no flow takes the document", "type", typ, "id", id)
+			return o.done(ctx, typ, id, start)
 		}
 		row, err := o.Row(ctx, typ, id)
 		if err != nil {

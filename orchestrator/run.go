@@ -29,9 +29,14 @@ type Run struct {
 // NewRun starts a run on a document read under its lease (a flow's own
 // job, such as applying a warehouse document).
 func (o *Orchestrator) NewRun(ctx context.Context, doc *moysklad.Document, row storage.Document) (*Run, error) {
-	f, ok := o.flowFor(row.Type)
+	// The flow the row records: the document is in it, whatever staff
+	// changed since.
+	f, ok := o.named(row.Flow)
 	if !ok {
-		return nil, fmt.Errorf("%s documents belong to no flow: %w", row.Type, ErrFinal)
+		f, ok = o.flowFor(doc)
+	}
+	if !ok {
+		return nil, fmt.Errorf("%s %s belongs to no flow: %w", row.Type, row.ID, ErrFinal)
 	}
 	if row.State == "" {
 		row.State = string(fsm.New)

@@ -16,6 +16,7 @@ import (
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/moysklad/moyskladtest"
+	"github.com/skladflow/skladflow/skladflowtest"
 	"github.com/skladflow/skladflow/storage"
 )
 
@@ -490,4 +491,25 @@ func TestCDEKCancelBeforeValidation(t *testing.T) {
 	require.Contains(t, lastLine(t, d), "Отменён: заказ СДЭК № "+string(ord.CDEKNumber)+" удалён")
 	require.Equal(t, cdek.StatusRemoved, ord.Current().Code)
 	b.waitRow(t, moysklad.TypeDemand, doc.ID, "cancelled")
+}
+
+// The flow is chosen by the document's store as well as its type: goods
+// lying at the fulfillment warehouse are shipped by the warehouse, so
+// «Передать в СДЭК» there is refused with the reason, and CDEK is not
+// called.
+func TestCDEKRefusedForGoodsAtTheWarehouse(t *testing.T) {
+	t.Parallel()
+	b := setupCDEK(t, cdektest.Options{})
+	agent := b.ms.AddCounterparty(buyer)
+	addr := skladflowtest.Address
+	doc, err := b.ms.CreateDocument(moysklad.TypeDemand, moyskladtest.DocumentSpec{Name: "00140", Store: b.store.ID, Agent: agent.ID,
+		ShipmentAddress: &addr, Positions: []moyskladtest.PositionSpec{{ProductID: b.p.kettle.ID, Quantity: 1, Price: 150000}}})
+	require.NoError(t, err)
+	b.setStatus(t, moysklad.TypeDemand, doc.ID, "Передать в СДЭК")
+	d := b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Ошибка СДЭК")
+	require.Contains(t, lastLine(t, d), "Не передан в СДЭК: товар на складе БетаПРО, а склад отправляет заказы сам")
+	require.Zero(t, b.cd.Creates(), "no CDEK order")
+	tl, err := b.svc.Store.Timeline(b.ctx, moysklad.TypeDemand, doc.ID)
+	require.NoError(t, err)
+	require.Equal(t, storage.KindRefused, tl[0].Kind)
 }

@@ -8,6 +8,7 @@ package delivery
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -30,6 +31,10 @@ type Config struct {
 	CDEK *config.CDEK
 	// Statuses are the MoySklad status names. Required.
 	Statuses config.Statuses
+	// WarehouseStores names the fulfillment warehouses by their MoySklad
+	// store id: goods there are shipped by the warehouse, not with
+	// skladflow's CDEK account. Defaults to none.
+	WarehouseStores map[string]string
 }
 
 // Flow is the delivery flow.
@@ -51,6 +56,10 @@ func (f *Flow) Table() *fsm.Flow { return fsm.Delivery() }
 
 // DocumentTypes are the shipment document types of the cdek section.
 func (f *Flow) DocumentTypes() []string { return f.cfg.CDEK.Documents }
+
+// Takes every shipment document: one lying at a fulfillment warehouse is
+// taken too, to tell staff why it is not handed to CDEK.
+func (f *Flow) Takes(*moysklad.Document) bool { return true }
 
 // Expand: the order needs the goods and the recipient.
 func (f *Flow) Expand() []string { return []string{"state", "positions.assortment", "agent"} }
@@ -126,6 +135,9 @@ func (f *Flow) Process(ctx context.Context, r *orchestrator.Run) error {
 	switch {
 	case state == fsm.Cancelling:
 		return f.checkCancel(ctx, r)
+	case status == st.CDEKSubmit && f.atWarehouse(r.Doc) != "" && fsm.Delivery().Can(state, fsm.Order):
+		return r.Refuse(ctx, fsm.Order, st.CDEKFailed, fmt.Sprintf("Не передан в СДЭК: товар на складе %s, а склад отправляет заказы сам, по своим договорам с доставкой; "+
+			"СДЭК skladflow для этого склада не используется", f.atWarehouse(r.Doc)))
 	case status == st.CDEKSubmit && fsm.Delivery().Can(state, fsm.Order):
 		return f.order(ctx, r)
 	case status == st.CDEKSubmit:
@@ -153,6 +165,11 @@ func (f *Flow) Rerun(ctx context.Context, r *orchestrator.Run) error {
 		return err
 	}
 	return f.order(ctx, r)
+}
+
+// atWarehouse names the fulfillment warehouse a document ships from, or "".
+func (f *Flow) atWarehouse(d *moysklad.Document) string {
+	return f.cfg.WarehouseStores[d.Store.ID()]
 }
 
 // pending asks for another look at a request CDEK has not processed yet

@@ -89,6 +89,12 @@ func (f *Flow) Table() *fsm.Flow { return fsm.Inbound() }
 // DocumentTypes are the configured inbound document types.
 func (f *Flow) DocumentTypes() []string { return f.cfg.DocumentTypes }
 
+// Takes a supply or move into a warehouse store.
+func (f *Flow) Takes(doc *moysklad.Document) bool {
+	_, ok := f.warehouseFor(doc)
+	return ok
+}
+
 // Expand: a task needs the goods of every position.
 func (f *Flow) Expand() []string { return []string{"state", "positions.assortment"} }
 
@@ -142,8 +148,7 @@ func (f *Flow) PeriodicJobs() []*river.PeriodicJob {
 func (f *Flow) Process(ctx context.Context, r *orchestrator.Run) error {
 	wh, ok := f.warehouseFor(r.Doc)
 	if !ok {
-		f.o.Logger().Debug("not a fulfillment document", "type", r.Row.Type, "id", r.Row.ID)
-		return nil
+		return nil // no longer in a warehouse store: nothing to do here
 	}
 	st, state, status := f.cfg.Statuses, r.State(), r.Status()
 	switch {
