@@ -62,10 +62,11 @@ func attribute(d moysklad.Document, name string) any {
 	return nil
 }
 
-// transitions counts the flow transitions of a document by event.
+// transitions counts the flow transitions of a document by event. Its own
+// context: require.Eventually may call it once more while the test ends.
 func (b *bundle) transitions(t *testing.T, typ, id, event string) int {
 	t.Helper()
-	tl, err := b.svc.Store.Timeline(b.ctx, typ, id)
+	tl, err := b.svc.Store.Timeline(context.Background(), typ, id)
 	require.NoError(t, err)
 	n := 0
 	for _, e := range tl {

@@ -2,6 +2,7 @@ package inbound
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -26,9 +27,12 @@ func (f *Flow) PollFeed(ctx context.Context, whName string, start time.Time) (in
 	if err != nil {
 		return 0, fmt.Errorf("list outdocs of %s: %w", whName, err)
 	}
-	if err := f.reportUnrecognized(ctx, wh); err != nil {
-		// Advisory: receipts still go on; the next poll tells staff.
-		f.o.Logger().Warn("unrecognized goods not reported", "warehouse", whName, "err", err)
+	// Advisory: receipts go on whatever happens here. A document another
+	// job holds is told when the poll runs again, soon (see the end).
+	untold := f.reportUnrecognized(ctx, wh)
+	if untold != nil && !errors.Is(untold, orchestrator.ErrBusy) {
+		f.o.Logger().Warn("unrecognized goods not reported", "warehouse", whName, "err", untold)
+		untold = nil
 	}
 	// Corrections: the warehouse asks to unlock documents already imported.
 	yes := true
@@ -53,7 +57,7 @@ func (f *Flow) PollFeed(ctx context.Context, whName string, start time.Time) (in
 		}
 	}()
 	if len(hs) == 0 {
-		return 0, nil
+		return 0, untold
 	}
 	ods := make([]storage.Outdoc, len(hs))
 	for i, h := range hs {
@@ -67,5 +71,5 @@ func (f *Flow) PollFeed(ctx context.Context, whName string, start time.Time) (in
 	if n > 0 {
 		f.o.Logger().Info("warehouse documents queued", "warehouse", whName, "count", n)
 	}
-	return n, nil
+	return n, untold
 }

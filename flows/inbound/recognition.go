@@ -14,7 +14,8 @@ import (
 // reportUnrecognized tells staff, in the comment of the document concerned,
 // which items the warehouse received without a known barcode: its receipt
 // cannot complete until they are identified, so the document waits. Each
-// barcode is named once.
+// barcode is named once. It returns ErrBusy when a document was held by
+// another job and is still to be told.
 func (f *Flow) reportUnrecognized(ctx context.Context, wh *Warehouse) error {
 	items, err := wh.API.Unrecognized(ctx)
 	if err != nil {
@@ -30,6 +31,7 @@ func (f *Flow) reportUnrecognized(ctx context.Context, wh *Warehouse) error {
 			byIndoc[in.IndocID] = append(byIndoc[in.IndocID], unrecognizedText(it, in))
 		}
 	}
+	var busy error
 	for _, indoc := range order {
 		row, err := f.o.Store().DocumentByIndoc(ctx, indoc)
 		if errors.Is(err, storage.ErrNotFound) {
@@ -41,11 +43,14 @@ func (f *Flow) reportUnrecognized(ctx context.Context, wh *Warehouse) error {
 		err = f.o.WithDocument(ctx, row.Type, row.ID, func() error {
 			return f.writeUnrecognized(ctx, wh, row, byIndoc[indoc])
 		})
-		if err != nil && !errors.Is(err, orchestrator.ErrBusy) { // a busy document is told on the next poll
+		switch {
+		case errors.Is(err, orchestrator.ErrBusy):
+			busy = err
+		case err != nil:
 			return err
 		}
 	}
-	return nil
+	return busy
 }
 
 func unrecognizedText(it fulfillment.Unrecognized, in fulfillment.UnrecognizedIndoc) string {
