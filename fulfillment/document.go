@@ -134,8 +134,10 @@ type OutdocCommon struct {
 }
 
 // Attribute returns the value of an attribute, if present.
-func (c OutdocCommon) Attribute(id int) (any, bool) {
-	for _, a := range c.Attributes {
+func (c OutdocCommon) Attribute(id int) (any, bool) { return attribute(c.Attributes, id) }
+
+func attribute(attrs []OutdocAttribute, id int) (any, bool) {
+	for _, a := range attrs {
 		if a.AttributeID == id {
 			return a.Value, true
 		}

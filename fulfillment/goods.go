@@ -49,14 +49,7 @@ type GoodCard struct {
 }
 
 // Attribute returns the value of a card attribute, if present.
-func (g GoodCard) Attribute(id int) (any, bool) {
-	for _, a := range g.Attributes {
-		if a.AttributeID == id {
-			return a.Value, true
-		}
-	}
-	return nil, false
-}
+func (g GoodCard) Attribute(id int) (any, bool) { return attribute(g.Attributes, id) }
 
 // GoodFilter is the body of POST /goods/list. With GoodIDs the whole
 // answer comes at once and paging is ignored (#paging_desc).

@@ -26,6 +26,6 @@
 // logged. Each run registers the goods SKLADFLOW-CT-1 and SKLADFLOW-CT-2 and
 // creates tasks numbered CT…; tasks the suite could not delete stay behind.
 // The catalogue subtests register fixed goods SKLADFLOW-CT-CAT-… with
-// barcodes 20000000930…–20000000920…; FBox never frees a good_id
+// barcodes 2000000091001–2000000093005; FBox never frees a good_id
 // (#good_id_desc), so they stay, and each run only renames them.
 package warehousetest
