@@ -49,11 +49,22 @@ type SupplyTask struct {
 	Items      []TaskItem  `json:"items"`
 }
 
-// Good registers a good with the warehouse, as POST /goods would.
+// Good registers a good with the warehouse, as POST /goods would (spec
+// good_set_req; see goods.go). Every field beyond good_id and good_name is
+// optional and omitted when zero, so a supply task's inline goods keep
+// their shape.
 type Good struct {
 	GoodID   string `json:"good_id"`
+	GoodType string `json:"good_type,omitempty"` // GoodTypeGood when empty
 	GoodName string `json:"good_name"`
-	EANs     []EAN  `json:"eans,omitempty"`
+	// One unit in its own package, mm and g; all four or none
+	// (#good_dim_desc).
+	Length     int32       `json:"length,omitempty"`
+	Width      int32       `json:"width,omitempty"`
+	Height     int32       `json:"height,omitempty"`
+	Weight     int32       `json:"weight,omitempty"`
+	EANs       []EAN       `json:"eans,omitempty"`
+	Attributes []Attribute `json:"attributes,omitempty"`
 }
 
 // EAN modes: add fails when the barcode belongs to another good, set moves it.
@@ -123,8 +134,10 @@ type OutdocCommon struct {
 }
 
 // Attribute returns the value of an attribute, if present.
-func (c OutdocCommon) Attribute(id int) (any, bool) {
-	for _, a := range c.Attributes {
+func (c OutdocCommon) Attribute(id int) (any, bool) { return attribute(c.Attributes, id) }
+
+func attribute(attrs []OutdocAttribute, id int) (any, bool) {
+	for _, a := range attrs {
 		if a.AttributeID == id {
 			return a.Value, true
 		}

@@ -30,9 +30,16 @@ func (s *Server) createIndoc(w http.ResponseWriter, r *http.Request) {
 		s.business(w, fulfillment.CodeDuplicate, fmt.Sprintf("Входящий документ с номером %s уже зарегистрирован", t.IndocID))
 		return
 	}
+	// fbox.md §6.1: a supply task registers its goods exactly as POST /goods
+	// would, and a refused card refuses the task (#error_desc: rollback).
+	next := s.cat.clone()
 	for _, g := range t.Goods {
-		s.goods[g.GoodID] = g
+		if err := next.set(g, s.now()); err != nil {
+			s.refuse(w, err)
+			return
+		}
 	}
+	s.cat = next
 	s.tasks[t.IndocID] = t
 	s.order = append(s.order, t.IndocID)
 	ok(w, nil)
@@ -67,7 +74,7 @@ func (s *Server) validate(t fulfillment.SupplyTask) string {
 		case it.PlanQnt <= 0:
 			return fmt.Sprintf("items[%d]: plan_qnt должен быть больше 0", i)
 		}
-		if _, known := s.goods[it.GoodID]; !known && !inTask[it.GoodID] {
+		if !s.cat.has(it.GoodID) && !inTask[it.GoodID] {
 			return fmt.Sprintf("Товар %s не зарегистрирован", it.GoodID)
 		}
 	}

@@ -83,7 +83,7 @@ type Server struct {
 	busy atomic.Bool
 
 	mu       sync.Mutex
-	goods    map[string]fulfillment.Good
+	cat      *catalogue // goods registered by POST /goods or inline by a supply task
 	tasks    map[string]fulfillment.SupplyTask
 	order    []string
 	creates  map[string]int
@@ -118,7 +118,7 @@ func NewServer(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{opts: opts, goods: map[string]fulfillment.Good{}, tasks: map[string]fulfillment.SupplyTask{},
+	s := &Server{opts: opts, cat: newCatalogue(), tasks: map[string]fulfillment.SupplyTask{},
 		creates: map[string]int{}, outdocs: map[int64]*outdoc{}, nextID: 1000, replace: map[int64][]Line{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /grh/api/indocs", s.createIndoc)
@@ -130,6 +130,11 @@ func NewServer(opts Options) *Server {
 	mux.HandleFunc("POST /grh/api/outdocs/lock", s.lockOutdocs)
 	mux.HandleFunc("POST /grh/api/outdocs/check", s.checkOutdocs)
 	mux.HandleFunc("GET /grh/api/goods/recognition", s.listUnrecognized)
+	mux.HandleFunc("POST /grh/api/goods", s.setGoods)
+	mux.HandleFunc("POST /grh/api/goods/list", s.listGoods)
+	mux.HandleFunc("GET /grh/api/goods/{id}/info", s.goodInfo)
+	mux.HandleFunc("POST /grh/api/goods/eans", s.setEANs)
+	mux.HandleFunc("POST /grh/api/goods/eans/list", s.listEANs)
 	s.srv = httptest.NewServer(s.guard(mux))
 	return s
 }

@@ -25,4 +25,7 @@
 // Without those variables that test is skipped. The credentials are never
 // logged. Each run registers the goods SKLADFLOW-CT-1 and SKLADFLOW-CT-2 and
 // creates tasks numbered CT…; tasks the suite could not delete stay behind.
+// The catalogue subtests register fixed goods SKLADFLOW-CT-CAT-… with
+// barcodes 2000000091001–2000000093005; FBox never frees a good_id
+// (#good_id_desc), so they stay, and each run only renames them.
 package warehousetest
