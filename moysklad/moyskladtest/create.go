@@ -57,7 +57,8 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := newID()
-	s.entities[typ][id] = s.newDocument(typ, id)
+	e := s.newDocument(typ, id) // before indexing: it makes the type's map
+	s.entities[typ][id] = e
 	if _, status, errObj := s.apply(typ, id, body); errObj != nil {
 		delete(s.entities[typ], id)
 		s.mu.Unlock()
