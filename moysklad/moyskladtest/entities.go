@@ -9,7 +9,8 @@ import (
 )
 
 var documentTypes = map[string]string{"supply": "supplyposition", "move": "moveposition",
-	"demand": "demandposition", "customerorder": "customerorderposition"}
+	"demand": "demandposition", "customerorder": "customerorderposition",
+	"enter": "enterposition", "loss": "lossposition", "salesreturn": "salesreturnposition"}
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
@@ -22,6 +23,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET "+p+"{type}/metadata/attributes", s.listAttributes)
 	mux.HandleFunc("POST "+p+"{type}/metadata/attributes", s.createAttribute)
 	mux.HandleFunc("GET "+p+"{type}", s.list)
+	mux.HandleFunc("POST "+p+"{type}", s.create)
+	mux.HandleFunc("PUT "+p+"{type}/new", s.template)
 	mux.HandleFunc("GET "+p+"{type}/{id}", s.get)
 	mux.HandleFunc("PUT "+p+"{type}/{id}", s.put)
 	mux.HandleFunc("GET "+p+"{type}/{id}/positions", s.listPositions)

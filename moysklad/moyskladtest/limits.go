@@ -73,7 +73,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			writeError(rec, f.Status, apiError(f.Code, msg, ""))
 			return
 		}
-		next.ServeHTTP(rec, r)
+		s.serveOrDrop(next, w, rec, r)
 	})
 }
 

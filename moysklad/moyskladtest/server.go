@@ -136,6 +136,7 @@ type Server struct {
 	sent      map[string]notice // requestId → notification
 	delivered []Delivery
 	faults    []Fault
+	drops     []Fault // answers to lose after doing the work (drop.go)
 	requests  []Request
 	puts      map[string]int
 	window    []charge

@@ -130,7 +130,7 @@ func (s *Server) CreateDocument(entityType string, spec DocumentSpec) (moysklad.
 	e["meta"], e["id"], e["accountId"] = s.meta(entityType, id), id, s.account
 	e["name"], e["description"], e["applicable"] = spec.Name, spec.Description, false
 	e["created"], e["updated"], e["moment"] = now(), now(), now()
-	e["externalCode"] = id[:12]
+	e["externalCode"], e["syncId"] = id[:12], id // the fixture's syncId is shared; POST keeps it unique
 	for _, k := range []string{"state", "attributes", "shipmentAddress", "shipmentAddressFull", "demands", "moves",
 		"payments", "purchaseOrders", "invoicesOut", "productionTasks", "prepayments", "customerOrder", "files"} {
 		delete(e, k)
