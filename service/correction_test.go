@@ -41,10 +41,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func TestCorrectionOfSurplusCountedIntoTheFinalReceipt(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	doc := b.supply(t, "", line{b.p.kettle, 10}, line{b.p.mug, 5})
-	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
-	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
-	indoc := b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+	doc, indoc := b.submitted(t, line{b.p.kettle, 10}, line{b.p.mug, 5})
 
 	surplus, err := b.fb.ReceiveSurplus(indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 2})
 	require.NoError(t, err)
@@ -71,10 +68,7 @@ func TestCorrectionOfSurplusCountedIntoTheFinalReceipt(t *testing.T) {
 func TestCorrectionOfAPartAfterTheFinalReceipt(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	doc := b.supply(t, "", line{b.p.kettle, 10}, line{b.p.mug, 24})
-	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
-	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
-	indoc := b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+	doc, indoc := b.submitted(t, line{b.p.kettle, 10}, line{b.p.mug, 24})
 
 	part, err := b.fb.ReceivePart(indoc, 1, fboxtest.Line{GoodID: "KT-1700", Useful: 6})
 	require.NoError(t, err)

@@ -70,6 +70,16 @@ func (b *bundle) supply(t testing.TB, comment string, lines ...line) moysklad.Do
 	return d
 }
 
+// submitted is a supply staff handed to the warehouse, with its task
+// number: the start of every receipt scenario.
+func (b *bundle) submitted(t testing.TB, lines ...line) (moysklad.Document, string) {
+	t.Helper()
+	doc := b.supply(t, "", lines...)
+	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	return doc, b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+}
+
 func harnessLines(lines []line, price float64) []skladflowtest.Line {
 	out := make([]skladflowtest.Line, len(lines))
 	for i, l := range lines {

@@ -107,10 +107,7 @@ func TestReceipts(t *testing.T) {
 func TestUnknownGoodThenFixedAndRetried(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	doc := b.supply(t, "", line{b.p.kettle, 10})
-	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
-	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
-	indoc := b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+	doc, indoc := b.submitted(t, line{b.p.kettle, 10})
 	outdoc := b.receive(t, indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 10}, fboxtest.Line{GoodID: "NEW-1", Useful: 2})
 	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Ошибка приёмки")
 	require.Equal(t, map[string]float64{"KT-1700": 10}, quantities(d), "nothing half-applied")
@@ -322,10 +319,7 @@ func TestCancelWhatWasNeverSent(t *testing.T) {
 func TestPartialReceipts(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	doc := b.supply(t, "", line{b.p.kettle, 10}, line{b.p.mug, 24})
-	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
-	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
-	indoc := b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+	doc, indoc := b.submitted(t, line{b.p.kettle, 10}, line{b.p.mug, 24})
 
 	_, err := b.fb.ReceivePart(indoc, 1, fboxtest.Line{GoodID: "KT-1700", Useful: 6})
 	require.NoError(t, err)
@@ -354,10 +348,7 @@ func TestPartialReceipts(t *testing.T) {
 func TestSurplusInASeparateDocument(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	doc := b.supply(t, "", line{b.p.kettle, 10})
-	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
-	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
-	indoc := b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+	doc, indoc := b.submitted(t, line{b.p.kettle, 10})
 	b.receive(t, indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 10})
 	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
 	b.waitRow(t, moysklad.TypeSupply, doc.ID, "received")
@@ -400,10 +391,7 @@ func TestWarehousePushAppliesAtOnce(t *testing.T) {
 func TestWarehouseCorrectsAnAppliedReceipt(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	doc := b.supply(t, "", line{b.p.kettle, 10}, line{b.p.mug, 5})
-	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
-	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
-	indoc := b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+	doc, indoc := b.submitted(t, line{b.p.kettle, 10}, line{b.p.mug, 5})
 	first := b.receive(t, indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 7}, fboxtest.Line{GoodID: "TH-750", Useful: 1})
 	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
 	require.Equal(t, map[string]float64{"KT-1700": 7, "TH-750": 1}, quantities(d))
@@ -433,10 +421,7 @@ func TestWarehouseCorrectsAnAppliedReceipt(t *testing.T) {
 func TestUnrecognizedGoodsAreToldOnce(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	doc := b.supply(t, "", line{b.p.kettle, 10})
-	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
-	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
-	indoc := b.row(t, moysklad.TypeSupply, doc.ID).IndocID
+	doc, indoc := b.submitted(t, line{b.p.kettle, 10})
 	b.fb.AddUnknown(indoc, "2000000000123", "Чайник красный без этикетки", 3)
 	require.NoError(t, b.svc.PollNow(b.ctx))
 	var d moysklad.Document

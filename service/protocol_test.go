@@ -13,22 +13,12 @@ import (
 	"github.com/skladflow/skladflow/moysklad/moyskladtest"
 )
 
-// submitted is a supply of 10 kettles and 24 mugs the warehouse has a task
-// for; it returns the document and the task number.
-func (b *bundle) submitted(t *testing.T) (moysklad.Document, string) {
-	t.Helper()
-	doc := b.supply(t, "", line{b.p.kettle, 10}, line{b.p.mug, 24})
-	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
-	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
-	return doc, b.row(t, moysklad.TypeSupply, doc.ID).IndocID
-}
-
 // A part marked only by attribute 9 (#goods_inpart_desc) is a part: the
 // document waits for the last one.
 func TestPartMarkedByAttributeOnly(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	doc, indoc := b.submitted(t)
+	doc, indoc := b.submitted(t, line{b.p.kettle, 10}, line{b.p.mug, 24})
 
 	_, err := b.fb.ReceivePartByAttribute(indoc, 1, fboxtest.Line{GoodID: "KT-1700", Useful: 6})
 	require.NoError(t, err)
@@ -49,7 +39,7 @@ func TestPartMarkedByAttributeOnly(t *testing.T) {
 func TestWaitPeriodExpired(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	doc, indoc := b.submitted(t)
+	doc, indoc := b.submitted(t, line{b.p.kettle, 10}, line{b.p.mug, 24})
 	outdoc, err := b.fb.ReceiveNothing(indoc)
 	require.NoError(t, err)
 	require.NoError(t, b.svc.PollNow(b.ctx))
@@ -86,7 +76,7 @@ func TestCreatedInCommandStatus(t *testing.T) {
 func TestOwnWritesCarryADomainPrefix(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	doc, _ := b.submitted(t)
+	doc, _ := b.submitted(t, line{b.p.kettle, 10}, line{b.p.mug, 24})
 	b.waitRow(t, moysklad.TypeSupply, doc.ID, "submitted")
 	writes := 0
 	for _, r := range b.ms.Requests() {
