@@ -510,7 +510,9 @@ func TestCDEKRefusedForGoodsAtTheWarehouse(t *testing.T) {
 	d := b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Ошибка СДЭК")
 	require.Contains(t, lastLine(t, d), "Не передан в СДЭК: товар на складе БетаПРО, а склад отправляет заказы сам")
 	require.Zero(t, b.cd.Creates(), "no CDEK order")
-	tl, err := b.svc.Store.Timeline(b.ctx, moysklad.TypeDemand, doc.ID)
-	require.NoError(t, err)
-	require.Equal(t, storage.KindRefused, tl[0].Kind)
+	// The timeline is written after the status: wait for it.
+	require.Eventually(t, func() bool {
+		tl, err := b.svc.Store.Timeline(context.Background(), moysklad.TypeDemand, doc.ID)
+		return err == nil && len(tl) > 0 && tl[0].Kind == storage.KindRefused
+	}, 10*time.Second, 20*time.Millisecond)
 }
