@@ -188,8 +188,17 @@ func (s *Supply) Part() (int32, bool) {
 	return 0, true // present with an unexpected type: still a part
 }
 
+// SurplusOf is the task a separate surplus receipt belongs to (attribute
+// 624, fbox.md §7), or "".
+func (s *Supply) SurplusOf() string {
+	v, _ := s.Common.Attribute(AttrSurplusOf)
+	id, _ := v.(string)
+	return id
+}
+
 // WaitExpired says the warehouse closed the task because its wait period
 // ran out (attribute 306, #goods_timeout_desc): nothing will arrive.
+
 func (s *Supply) WaitExpired() bool {
 	v, ok := s.Common.Attribute(AttrWaitExpired)
 	if !ok {

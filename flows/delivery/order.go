@@ -120,13 +120,11 @@ func (f *Flow) checkOrder(ctx context.Context, r *orchestrator.Run) error {
 	return err
 }
 
+// successful: CDEK validated the order's CREATE request; other requests
+// on the order (a refused DELETE, say) do not make it invalid.
 func successful(env *cdek.Envelope) bool {
-	for _, q := range env.Requests {
-		if q.Type == cdek.RequestCreate && q.State == cdek.StateSuccessful {
-			return true
-		}
-	}
-	return false
+	q := env.Latest(cdek.RequestCreate)
+	return q != nil && q.State == cdek.StateSuccessful
 }
 
 // failOrder writes «Ошибка СДЭК» with the cause.

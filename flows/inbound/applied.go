@@ -47,7 +47,7 @@ type unit struct {
 func classify(s *fulfillment.Supply, state fsm.State) string {
 	_, part := s.Part()
 	switch {
-	case !part && surplusOf(s) == "":
+	case !part && s.SurplusOf() == "":
 		return kindFinal
 	case state == fsm.Received:
 		return kindLate
@@ -61,7 +61,7 @@ func kindOf(od storage.Outdoc, s *fulfillment.Supply) string {
 	if od.Kind != "" {
 		return od.Kind
 	}
-	if _, part := s.Part(); !part && surplusOf(s) == "" {
+	if _, part := s.Part(); !part && s.SurplusOf() == "" {
 		return kindFinal
 	}
 	return kindPart

@@ -148,7 +148,7 @@ func (f *Flow) supplyBody(ctx context.Context, wh *Warehouse, od *storage.Outdoc
 	indoc := got.Common.IndocID
 	if indoc == "" {
 		// Surplus received separately names its task in attribute 624.
-		indoc = surplusOf(got)
+		indoc = got.SurplusOf()
 	}
 	var part *int32
 	if n, ok := got.Part(); ok {

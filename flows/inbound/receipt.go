@@ -247,14 +247,3 @@ func withCurrent(rows []moysklad.Position, surplus []received, skus moysklad.SKU
 	}
 	return out
 }
-
-// surplusOf returns the task a separate surplus receipt belongs to
-// (attribute 624), or "".
-func surplusOf(s *fulfillment.Supply) string {
-	v, ok := s.Common.Attribute(fulfillment.AttrSurplusOf)
-	if !ok {
-		return ""
-	}
-	id, _ := v.(string)
-	return id
-}

@@ -21,7 +21,7 @@ func (f *Flow) applyPart(ctx context.Context, r *orchestrator.Run, wh *Warehouse
 		n += r.Useful + r.Defective
 	}
 	line := fmt.Sprintf("Принимается на складе %s: часть %d %s, принято %d шт.", wh.Name, partNum(s), outdocMark(od.OutdocID), n)
-	if surplusOf(s) != "" {
+	if s.SurplusOf() != "" {
 		line = fmt.Sprintf("Принимается на складе %s: излишки %s, %d шт., будут учтены при оприходовании", wh.Name, outdocMark(od.OutdocID), n)
 	}
 	entry, err := r.Say(ctx, f.cfg.Statuses.Receiving, line)
@@ -112,7 +112,7 @@ func (f *Flow) applyLate(ctx context.Context, r *orchestrator.Run, wh *Warehouse
 		return err
 	}
 	what := "Излишки"
-	if surplusOf(s) == "" {
+	if s.SurplusOf() == "" {
 		what = fmt.Sprintf("Часть %d приёмки", partNum(s))
 	}
 	mark := outdocMark(od.OutdocID)

@@ -256,15 +256,15 @@ func (s *Server) reissue(old fulfillment.Supply, lines []Line) error {
 		id  int64
 		err error
 	)
-	switch indoc, surplus := old.Common.IndocID, surplusOf(old); {
-	case surplus != "":
-		id, err = s.ReceiveSurplus(surplus, lines...)
+	indoc := old.Common.IndocID
+	part, isPart := old.Part()
+	switch {
+	case old.SurplusOf() != "":
+		id, err = s.ReceiveSurplus(old.SurplusOf(), lines...)
 	case old.PartNum != nil:
-		id, err = s.ReceivePart(indoc, *old.PartNum, lines...)
-	case hasAttr(old.Common.Attributes, fulfillment.AttrPartNum):
-		v, _ := old.Common.Attribute(fulfillment.AttrPartNum)
-		n, _ := v.(int32)
-		id, err = s.ReceivePartByAttribute(indoc, n, lines...)
+		id, err = s.ReceivePart(indoc, part, lines...)
+	case isPart: // marked by attribute 9 alone: so is its replacement
+		id, err = s.ReceivePartByAttribute(indoc, part, lines...)
 	default:
 		id, err = s.Receive(indoc, lines...)
 	}
@@ -276,12 +276,6 @@ func (s *Server) reissue(old fulfillment.Supply, lines []Line) error {
 	o := s.outdocs[id]
 	o.header.OutdocDate, o.body.Common.OutdocDate = old.Common.OutdocDate, old.Common.OutdocDate
 	return nil
-}
-
-func surplusOf(s fulfillment.Supply) string {
-	v, _ := s.Common.Attribute(fulfillment.AttrSurplusOf)
-	id, _ := v.(string)
-	return id
 }
 
 func (s *Server) checkOutdocs(w http.ResponseWriter, r *http.Request) {

@@ -8,7 +8,8 @@ import (
 )
 
 // AddUnknown makes the warehouse receive, against a task, items whose
-// barcode it does not know: they wait under GET /goods/recognition.
+// barcode it does not know: they wait under GET /goods/recognition
+// (#recognition_desc, fbox.md §6).
 func (s *Server) AddUnknown(indocID, barcode, descrip string, qnt int32) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -34,8 +35,9 @@ func (s *Server) listUnrecognized(w http.ResponseWriter, r *http.Request) {
 	ok(w, map[string]any{"items": items})
 }
 
-// unidentified reports whether unknown goods of a task wait; it runs under
-// s.mu.
+// unidentified reports whether unknown goods of a task wait: the warehouse
+// cannot complete its receipt until they are identified (#recognition_desc).
+// It runs under s.mu.
 func (s *Server) unidentified(indocID string) bool {
 	for _, u := range s.unknown {
 		for _, in := range u.Indocs {
