@@ -3,6 +3,7 @@ package fboxtest
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -12,13 +13,23 @@ import (
 )
 
 func (s *Server) createIndoc(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
 	var t fulfillment.SupplyTask
-	if err := json.NewDecoder(r.Body).Decode(&t); err != nil {
+	if err := json.Unmarshal(body, &t); err != nil {
 		s.fail(w, http.StatusBadRequest, 400, "Некорректный JSON: "+err.Error())
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if t.IndocType == fulfillment.IndocShipmentTask {
+		s.createShipmentTask(w, body)
+		return
+	}
+	if st := s.shipState(); st.tasks[t.IndocID] != nil { // fbox.md §9: numbers are unique across types
+		s.creates[t.IndocID]++
+		s.business(w, fulfillment.CodeDuplicate, fmt.Sprintf("Входящий документ с номером %s уже зарегистрирован", t.IndocID))
+		return
+	}
 	if t.IndocID != "" {
 		s.creates[t.IndocID]++
 	}
@@ -84,18 +95,25 @@ func (s *Server) validate(t fulfillment.SupplyTask) string {
 func (s *Server) getIndoc(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	t, found := s.tasks[r.PathValue("id")]
+	st, shipment := s.shipmentIndoc(r.PathValue("id"))
 	s.mu.Unlock()
-	if !found {
+	switch {
+	case shipment:
+		ok(w, map[string]any{"indoc": st})
+	case found:
+		ok(w, map[string]any{"indoc": t})
+	default:
 		s.fail(w, http.StatusNotFound, 404, "Документ не найден")
-		return
 	}
-	ok(w, map[string]any{"indoc": t})
 }
 
 func (s *Server) deleteIndoc(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.deleteShipmentTask(w, id) {
+		return
+	}
 	if _, found := s.tasks[id]; !found {
 		s.fail(w, http.StatusNotFound, 404, "Документ не найден")
 		return
@@ -177,9 +195,12 @@ func (s *Server) getOutdoc(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	s.mu.Lock()
 	o, found := s.outdocs[id]
-	var body fulfillment.Supply
+	var body any
 	if found {
 		body = o.body
+		if o.raw != nil {
+			body = o.raw
+		}
 	}
 	s.mu.Unlock()
 	if !found {
@@ -221,11 +242,17 @@ func (s *Server) lockOutdocs(w http.ResponseWriter, r *http.Request) {
 		lines []Line
 	}
 	var replace []replacement
+	var reissue []func()
 	for _, x := range q.Outdocs {
 		o := s.outdocs[*x.OutdocID]
 		o.header.Locked = *x.Lock
 		if !*x.Lock {
 			o.header.UnlockRequest = false
+			if o.reissue != nil {
+				reissue = append(reissue, o.reissue)
+				delete(s.outdocs, *x.OutdocID)
+				continue
+			}
 			// A correction: once unlocked, the old document goes and its
 			// replacement comes under a new id (fbox.md §8 "Corrections").
 			if lines, ok := s.replace[*x.OutdocID]; ok {
@@ -237,6 +264,9 @@ func (s *Server) lockOutdocs(w http.ResponseWriter, r *http.Request) {
 	}
 	s.locks++
 	s.mu.Unlock()
+	for _, fn := range reissue {
+		fn()
+	}
 	for _, r := range replace {
 		if err := s.reissue(r.old, r.lines); err != nil {
 			s.opts.Logger.Error("fboxtest: replacement", "err", err)

@@ -74,6 +74,14 @@ type Request struct {
 type outdoc struct {
 	header fulfillment.OutdocHeader
 	body   fulfillment.Supply
+	// raw, when set, is the body of a document that is not a receipt.
+	raw any
+	// moves is the stock the document moved (GET /outdocs/{id}/goods);
+	// nil for a receipt, whose moves come from its goods.
+	moves []fulfillment.GoodMove
+	// reissue, when set, issues the document's correction once the client
+	// unlocks it (fbox.md §8 "Corrections"); it takes s.mu itself.
+	reissue func()
 }
 
 // Server is a running emulator.
@@ -99,6 +107,7 @@ type Server struct {
 	errQ     quota
 	errors   int
 	serials  map[int64][]fulfillment.SerialMove // outdoc → serial numbers it moved
+	ship     *shipments                         // shipment tasks (shipment.go)
 }
 
 // NewServer starts an emulator on 127.0.0.1.
@@ -127,6 +136,7 @@ func NewServer(opts Options) *Server {
 	mux.HandleFunc("POST /grh/api/outdocs/list", s.listOutdocs)
 	mux.HandleFunc("GET /grh/api/outdocs/{id}", s.getOutdoc)
 	mux.HandleFunc("GET /grh/api/outdocs/{id}/good_sn", s.getSerials)
+	mux.HandleFunc("GET /grh/api/outdocs/{id}/goods", s.getOutdocGoods)
 	mux.HandleFunc("POST /grh/api/outdocs/lock", s.lockOutdocs)
 	mux.HandleFunc("POST /grh/api/outdocs/check", s.checkOutdocs)
 	mux.HandleFunc("GET /grh/api/goods/recognition", s.listUnrecognized)

@@ -1,0 +1,77 @@
+package fboxtest_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/fulfillment/fboxtest"
+)
+
+func setupShipment(t *testing.T) (*fboxtest.Server, *fulfillment.Client) {
+	t.Helper()
+	s := setup(t, fboxtest.Options{})
+	c, err := fulfillment.NewClient(fulfillment.Config{BaseURL: s.URL(), PartnerID: "partner", Password: "secret"})
+	require.NoError(t, err)
+	require.NoError(t, c.RegisterGoods(t.Context(), fulfillment.Good{GoodID: "A", GoodName: "A"}))
+	return s, c
+}
+
+// Schema goods_shipment_task: indoc_id, items, items[].good_id and
+// plan_qnt are required; qual_type is useful or defective.
+func TestShipmentTaskValidation(t *testing.T) {
+	t.Parallel()
+	s, _ := setupShipment(t)
+	for body, want := range map[string]string{
+		`{"indoc_type":"goods_shipment_task","items":[{"good_id":"A","plan_qnt":1}]}`:                                                    "indoc_id",
+		`{"indoc_type":"goods_shipment_task","indoc_id":"X"}`:                                                                            "items",
+		`{"indoc_type":"goods_shipment_task","indoc_id":"X","items":[{"good_id":"A"}]}`:                                                  "plan_qnt",
+		`{"indoc_type":"goods_shipment_task","indoc_id":"X","items":[{"plan_qnt":1}]}`:                                                   "good_id",
+		`{"indoc_type":"goods_shipment_task","indoc_id":"X","qual_type":"broken","items":[{"good_id":"A","plan_qnt":1}]}`:                "qual_type",
+		`{"indoc_type":"goods_shipment_task","indoc_id":"X","items":[{"good_id":"A","plan_qnt":1}],"attributes":[{"attribute_id":366}]}`: "attribute_id",
+	} {
+		status, _, out := post(t, s.URL()+"/indocs", "partner", "secret", body)
+		require.Equal(t, 200, status, body) // business errors: BusinessErrorStatus
+		require.Equal(t, false, out["success"], body)
+		require.EqualValues(t, fulfillment.CodeUnclassified, out["error_code"], body)
+		require.Contains(t, out["error_message"], want, body)
+	}
+	_, found := s.ShipmentTask("X")
+	require.False(t, found)
+}
+
+// fbox.md §8 «Corrections» for a goods_shipment: unlock_request on the
+// locked document; once unlocked it goes and a replacement with a new id
+// and the original work date comes.
+func TestShipmentCorrection(t *testing.T) {
+	t.Parallel()
+	s, c := setupShipment(t)
+	ctx := t.Context()
+	require.NoError(t, c.CreateShipmentTask(ctx, fulfillment.ShipmentTask{IndocID: "T", Items: []fulfillment.ShipmentItem{{GoodID: "A", PlanQnt: 5}}}))
+	old, err := s.ShipGoods("T", nil)
+	require.NoError(t, err)
+	_, err = s.ShipGoods("T", nil)
+	require.Error(t, err, "a task ships once")
+	require.Error(t, s.CorrectShipment(old, nil), "only a locked document is corrected")
+	require.NoError(t, c.LockOutdocs(ctx, true, old))
+	require.NoError(t, s.CorrectShipment(old, map[string]int32{"A": 2}))
+
+	yes := true
+	hs, err := c.ListOutdocs(ctx, fulfillment.OutdocFilter{Locked: &yes, UnlockRequest: &yes})
+	require.NoError(t, err)
+	require.Len(t, hs, 1)
+	require.Equal(t, old, hs[0].OutdocID)
+
+	require.NoError(t, c.LockOutdocs(ctx, false, old))
+	missing, err := c.CheckOutdocs(ctx, old)
+	require.NoError(t, err)
+	require.Equal(t, []int64{old}, missing)
+	hs, err = c.ListOutdocs(ctx, fulfillment.OutdocFilter{IndocID: "T"})
+	require.NoError(t, err)
+	require.Len(t, hs, 1)
+	require.NotEqual(t, old, hs[0].OutdocID)
+	got, err := c.GetGoodsShipment(ctx, hs[0].OutdocID)
+	require.NoError(t, err)
+	require.Equal(t, map[string]int64{"A": 3}, got.Totals())
+}
