@@ -33,6 +33,8 @@ type Config struct {
 	Statuses Statuses `yaml:"statuses"`
 	// Receipt says how a warehouse receipt changes the document.
 	Receipt Receipt `yaml:"receipt"`
+	// Shipment configures goods shipped out of a warehouse in bulk.
+	Shipment Shipment `yaml:"shipment"`
 	// Queue tunes the durable job queue.
 	Queue Queue `yaml:"queue"`
 	// Alerts tell support when a peer fails, a document is stuck or a
@@ -274,6 +276,16 @@ type Statuses struct {
 	CDEKSubmitted string `yaml:"cdek_submitted"`
 	// CDEKFailed is set when CDEK refused it. Defaults to "Ошибка СДЭК".
 	CDEKFailed string `yaml:"cdek_failed"`
+	// Picking is set when the warehouse starts picking a shipment. Defaults to "Собирается".
+	Picking string `yaml:"picking"`
+	// Picked is set when the warehouse has picked and boxed it. Defaults to "Собран".
+	Picked string `yaml:"picked"`
+	// Shipped is set when the shipment left the warehouse and the document
+	// was posted with the shipped quantities. Defaults to "Отгружен".
+	Shipped string `yaml:"shipped"`
+	// ShipFailed is set when a shipment cannot be written to MoySklad.
+	// Defaults to "Ошибка отгрузки".
+	ShipFailed string `yaml:"ship_failed"`
 }
 
 // Receipt policies.

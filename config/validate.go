@@ -96,6 +96,11 @@ func (c *Config) SetDefaults() {
 	def(&s.CDEKSubmit, "Передать в СДЭК")
 	def(&s.CDEKSubmitted, "Передан в СДЭК")
 	def(&s.CDEKFailed, "Ошибка СДЭК")
+	def(&s.Picking, "Собирается")
+	def(&s.Picked, "Собран")
+	def(&s.Shipped, "Отгружен")
+	def(&s.ShipFailed, "Ошибка отгрузки")
+	c.Shipment.setDefaults()
 	def(&c.Receipt.Missing, MissingRemove)
 	def(&c.Receipt.Defective, DefectiveAccept)
 	def(&c.Alerts.Format, "json")
@@ -227,6 +232,7 @@ func (c *Config) Validate() error {
 			bad("cdek.poll_interval", "must be at least 1s")
 		}
 	}
+	errs = append(errs, c.Shipment.validate()...)
 	checkURL("alerts.url", c.Alerts.URL)
 	if !slices.Contains([]string{"json", "telegram"}, c.Alerts.Format) {
 		bad("alerts.format", "must be json or telegram, got %q", c.Alerts.Format)
