@@ -65,7 +65,9 @@ func (f *Flow) OutdocTypes() []string { return []string{fulfillment.OutdocSupply
 
 // Polled tells staff of goods received unrecognized, at every read of the
 // feed.
-func (f *Flow) Polled(ctx context.Context, wh *feed.Warehouse) error { return f.reportUnrecognized(ctx, wh) }
+func (f *Flow) Polled(ctx context.Context, wh *feed.Warehouse) error {
+	return f.reportUnrecognized(ctx, wh)
+}
 
 // Table is the inbound flow table.
 func (f *Flow) Table() *fsm.Flow { return fsm.Inbound() }

@@ -99,7 +99,7 @@ type Server struct {
 	errQ     quota
 	errors   int
 	serials  map[int64][]fulfillment.SerialMove // outdoc → serial numbers it moved
-	outAttrs map[int64]map[int]any               // attributes clients set on outdocs
+	outAttrs map[int64]map[int]any              // attributes clients set on outdocs
 }
 
 // NewServer starts an emulator on 127.0.0.1.
