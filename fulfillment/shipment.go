@@ -9,9 +9,10 @@ import (
 // Shipments is the part of the port that ships goods out in bulk
 // (fbox-openapi.yaml #goods_shipment_desc): a goods_shipment_task, the
 // warehouse's goods_shipment_start / goods_shipment_ready / goods_shipment
-// outdocs, and the stock movement of any outdoc. A task is deleted with
-// Warehouse.DeleteIndoc, which FBox allows only before picking starts.
+// outdocs, and the stock movement of any outdoc. DeleteIndoc deletes a
+// task, which FBox allows only before picking starts.
 type Shipments interface {
+	DeleteIndoc(ctx context.Context, indocID string) error
 	CreateShipmentTask(ctx context.Context, t ShipmentTask) error
 	GetShipmentTask(ctx context.Context, indocID string) (*ShipmentTask, error)
 	GetGoodsShipmentReady(ctx context.Context, outdocID int64) (*GoodsShipmentReady, error)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"strconv"
 )
 
 // Outdoc types of a shipment task (#goods_shipment_desc). Start and ready
@@ -133,7 +131,7 @@ func parseOutdoc(b []byte, v any, got *string, typ string) error {
 
 // GetGoodsShipmentReady reads a goods_shipment_ready document.
 func (c *Client) GetGoodsShipmentReady(ctx context.Context, outdocID int64) (*GoodsShipmentReady, error) {
-	b, err := c.outdocBody(ctx, outdocID)
+	b, err := c.GetOutdoc(ctx, outdocID)
 	if err != nil {
 		return nil, err
 	}
@@ -142,18 +140,9 @@ func (c *Client) GetGoodsShipmentReady(ctx context.Context, outdocID int64) (*Go
 
 // GetGoodsShipment reads a goods_shipment document.
 func (c *Client) GetGoodsShipment(ctx context.Context, outdocID int64) (*GoodsShipment, error) {
-	b, err := c.outdocBody(ctx, outdocID)
+	b, err := c.GetOutdoc(ctx, outdocID)
 	if err != nil {
 		return nil, err
 	}
 	return ParseGoodsShipment(b)
-}
-
-// outdocBody is the raw body of GET /outdocs/{id}.
-func (c *Client) outdocBody(ctx context.Context, outdocID int64) ([]byte, error) {
-	var raw json.RawMessage
-	if err := c.do(ctx, http.MethodGet, "/outdocs/"+strconv.FormatInt(outdocID, 10), nil, &raw); err != nil {
-		return nil, err
-	}
-	return raw, nil
 }
