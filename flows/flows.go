@@ -16,6 +16,7 @@ import (
 	"github.com/skladflow/skladflow/flows/delivery"
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/flows/inbound"
+	"github.com/skladflow/skladflow/flows/shipment"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/orchestrator"
@@ -59,11 +60,17 @@ func Build(ctx context.Context, cfg *config.Config, o *orchestrator.Orchestrator
 		return nil, err
 	}
 	o.AddJobs(fd)
+	// Shipments first: a move between two warehouse stores is shipped out
+	// of its source before anything is received at its target.
+	sh, err := shipment.New(o, shipment.Config{Feed: fd, Statuses: cfg.Statuses, Shipment: cfg.Shipment})
+	if err != nil {
+		return nil, err
+	}
 	in, err := inbound.New(o, inbound.Config{Feed: fd, Statuses: cfg.Statuses, Receipt: cfg.Receipt, DocumentTypes: cfg.MoySklad.Documents})
 	if err != nil {
 		return nil, err
 	}
-	out := []orchestrator.Flow{in}
+	out := []orchestrator.Flow{sh, in}
 	if cfg.CDEK != nil && d.Courier != nil {
 		de, err := delivery.New(o, delivery.Config{API: d.Courier, CDEK: cfg.CDEK, Statuses: cfg.Statuses, WarehouseStores: stores})
 		if err != nil {
@@ -79,22 +86,42 @@ func Build(ctx context.Context, cfg *config.Config, o *orchestrator.Orchestrator
 func Statuses(cfg *config.Config) map[string][]moysklad.State {
 	out := map[string][]moysklad.State{}
 	for _, typ := range cfg.MoySklad.Documents {
-		out[typ] = inbound.States(cfg.Statuses)
+		out[typ] = addStates(out[typ], inbound.States(cfg.Statuses))
+	}
+	for _, typ := range cfg.Shipment.Documents {
+		out[typ] = addStates(out[typ], shipment.States(cfg.Statuses))
 	}
 	if cfg.CDEK != nil {
 		for _, typ := range cfg.CDEK.Documents {
-			out[typ] = delivery.States(cfg.Statuses, cfg.CDEK)
+			out[typ] = addStates(out[typ], delivery.States(cfg.Statuses, cfg.CDEK))
 		}
 	}
 	return out
+}
+
+// addStates adds the states not yet in have: several flows share a type
+// and some status names.
+func addStates(have, more []moysklad.State) []moysklad.State {
+	for _, st := range more {
+		if !slices.ContainsFunc(have, func(h moysklad.State) bool { return h.Name == st.Name }) {
+			have = append(have, st)
+		}
+	}
+	return have
 }
 
 // DocumentTypes are the document types of the configured flows, in
 // configuration order.
 func DocumentTypes(cfg *config.Config) []string {
 	out := slices.Clone(cfg.MoySklad.Documents)
+	more := cfg.Shipment.Documents
 	if cfg.CDEK != nil {
-		out = append(out, cfg.CDEK.Documents...)
+		more = append(slices.Clone(more), cfg.CDEK.Documents...)
+	}
+	for _, typ := range more {
+		if !slices.Contains(out, typ) {
+			out = append(out, typ)
+		}
 	}
 	return out
 }

@@ -1,0 +1,219 @@
+package shipment
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/skladflow/skladflow/flows/feed"
+	"github.com/skladflow/skladflow/fsm"
+	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/orchestrator"
+	"github.com/skladflow/skladflow/storage"
+)
+
+// kindShipment marks an outdoc row whose positions before it are recorded.
+const kindShipment = "shipment"
+
+// change is what a goods_shipment changed, kept on its part: the shipped
+// totals per good against the plan.
+type change struct {
+	Planned map[string]int64 `json:"planned"`
+	Shipped map[string]int64 `json:"shipped"`
+}
+
+// applyShipment sets the document's positions to what the warehouse
+// shipped (the totals per good over every pallet and box: a short pick is
+// only a smaller total, fbox.md §6.3), names the short lines, posts it and
+// sets «Отгружен» in one PUT. The positions before it are recorded first,
+// so a correction puts back exactly those.
+func (f *Flow) applyShipment(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, s *fulfillment.GoodsShipment) error {
+	if !fsm.Shipment().Can(r.State(), fsm.ShipmentShip) {
+		// A second shipment of one task: the warehouse replaces a shipment
+		// only after skladflow reverted it, so this one is not applied and
+		// waits, unlocked, for staff.
+		why := fmt.Sprintf("документ уже в состоянии %s, вторая отгрузка по заданию %s не применена", r.State(), od.IndocID)
+		if err := r.Note(ctx, storage.TimelineEntry{Kind: storage.KindError, Message: fmt.Sprintf("склад %s: документ %d: %s", wh.Name, od.OutdocID, why)}); err != nil {
+			return err
+		}
+		return f.o.Store().UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
+			x.Status, x.Error = storage.OutdocFailed, why
+			return nil
+		})
+	}
+	rows := r.Doc.Rows()
+	if od.Kind == kindShipment && len(od.Before) > 0 {
+		// Written (maybe) by a run that died: compute from the recorded
+		// positions, so the same write and line come out again.
+		if err := json.Unmarshal(od.Before, &rows); err != nil {
+			return fmt.Errorf("outdoc %d: positions before: %w", od.OutdocID, err)
+		}
+	} else {
+		before, err := json.Marshal(rows)
+		if err != nil {
+			return err
+		}
+		od.Before, od.Kind = before, kindShipment
+		if err := f.o.Store().UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
+			x.Before, x.Kind = od.Before, od.Kind
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	adj := adjust(rows, s.Totals(), wh.SKUs())
+	ch, err := json.Marshal(change{Planned: adj.Planned, Shipped: s.Totals()})
+	if err != nil {
+		return err
+	}
+	line := fmt.Sprintf("Отгружено складом %s %s: отгружено %d из %d шт.", wh.Name, outdocMark(od.OutdocID), sum(adj.Shipped), sum(adj.Planned))
+	if len(adj.Differences) == 0 {
+		line += ", без расхождений"
+	} else {
+		line += "; " + strings.Join(adj.Differences, "; ")
+	}
+	posted := true
+	entry, err := r.WriteBack(ctx, f.cfg.Statuses.Shipped, moysklad.DocumentUpdate{Positions: &adj.Positions, Applicable: &posted}, line)
+	if err != nil {
+		if orchestrator.Temporary(err) && !r.LastTry {
+			return err
+		}
+		return f.failShipment(ctx, r, wh, od, err)
+	}
+	return f.record(ctx, r, wh, od, fsm.ShipmentShip, storage.PartApplied, ch, entry)
+}
+
+// failShipment writes «Ошибка отгрузки» with MoySklad's reason; the
+// document stays unlocked at the warehouse until staff fix MoySklad and
+// set «Передать» again.
+func (f *Flow) failShipment(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, cause error) error {
+	line := fmt.Sprintf("Отгрузка складом %s по документу %d не записана: МойСклад отказал (%s). Исправьте документ и снова установите статус «%s»",
+		wh.Name, od.OutdocID, cause.Error(), f.cfg.Statuses.Submit)
+	entry, err := r.Say(ctx, f.cfg.Statuses.ShipFailed, line)
+	if err != nil {
+		return err
+	}
+	return r.Transition(ctx, fsm.ShipmentShipFail, func(tx *storage.Tx, d *storage.Document) error {
+		d.LastError = line
+		return f.o.Store().UpdateOutdocTx(tx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
+			x.Status, x.Error = storage.OutdocFailed, line
+			return nil
+		})
+	}, storage.TimelineEntry{Kind: storage.KindError, Message: cause.Error()}, entry)
+}
+
+// retryShipment queues the failed shipment documents of a document again
+// after staff fixed MoySklad and set «Передать».
+func (f *Flow) retryShipment(ctx context.Context, r *orchestrator.Run) error {
+	all, err := f.o.Store().OutdocsByIndoc(ctx, r.Row.IndocID)
+	if err != nil {
+		return err
+	}
+	var again []storage.Outdoc
+	for _, x := range all {
+		if x.Status != storage.OutdocFailed || x.Type != fulfillment.OutdocShipment {
+			continue
+		}
+		if err := f.o.Store().UpdateOutdoc(ctx, x.Warehouse, x.OutdocID, func(y *storage.Outdoc) error {
+			y.Status, y.Error = storage.OutdocNew, ""
+			return nil
+		}); err != nil {
+			return err
+		}
+		x.Status = storage.OutdocNew
+		again = append(again, x)
+	}
+	if len(again) > 0 {
+		if _, err := f.o.Store().AcceptOutdocs(ctx, r.Row.Warehouse, again); err != nil {
+			return err
+		}
+	}
+	return r.Transition(ctx, fsm.ShipmentRetry, nil, storage.TimelineEntry{Kind: storage.KindDecision,
+		Message: fmt.Sprintf("статус «%s»: повторяю запись отгрузки (%d док. склада)", r.Status(), len(again))})
+}
+
+// adjusted is a document's positions after a shipment.
+type adjusted struct {
+	Positions   []moysklad.Position
+	Planned     map[string]int64 // per good, from the document's lines
+	Shipped     map[string]int64 // per good, as written
+	Differences []string         // for the mini-log
+}
+
+// adjust fits the positions to the shipped totals: lines of one good take
+// its total in document order, a line left without units is removed
+// (MoySklad refuses quantity 0), a shorter line keeps the serials of its
+// first units; units beyond the plan go to the good's last line; services
+// stay as they are.
+func adjust(rows []moysklad.Position, totals map[string]int64, skus moysklad.SKUFields) adjusted {
+	left := maps.Clone(totals)
+	res := adjusted{Planned: map[string]int64{}, Shipped: map[string]int64{}}
+	last := map[string]int{}
+	for i, p := range rows {
+		a := p.Assortment
+		if a == nil || a.IsService() {
+			res.Positions = append(res.Positions, p.ForWrite())
+			continue
+		}
+		sku := goodID(a, skus)
+		want := int64(p.Quantity)
+		give := min(want, left[sku])
+		left[sku] -= give
+		res.Planned[sku] += want
+		res.Shipped[sku] += give
+		if give == 0 {
+			res.Differences = append(res.Differences, fmt.Sprintf("стр. %d %s «%s»: план %d, не отгружено — строка удалена", i+1, sku, a.Name, want))
+			continue
+		}
+		w := p.ForWrite()
+		if give < want {
+			w.Quantity = float64(give)
+			if things := p.Things(); len(things) > int(give) {
+				w.SetThings(things[:give])
+			}
+			res.Differences = append(res.Differences, fmt.Sprintf("стр. %d %s «%s»: план %d, отгружено %d (недогруз %d)", i+1, sku, a.Name, want, give, want-give))
+		}
+		last[sku] = len(res.Positions)
+		res.Positions = append(res.Positions, w)
+	}
+	for _, sku := range slices.Sorted(maps.Keys(left)) {
+		n := left[sku]
+		if n <= 0 {
+			continue
+		}
+		if j, ok := last[sku]; ok {
+			res.Positions[j].Quantity += float64(n)
+			res.Shipped[sku] += n
+			res.Differences = append(res.Differences, fmt.Sprintf("%s: отгружено сверх плана %d шт. — добавлено в строку", sku, n))
+			continue
+		}
+		res.Differences = append(res.Differences, fmt.Sprintf("%s: склад отгрузил %d шт., которых нет в документе — не добавлены", sku, n))
+	}
+	if res.Positions == nil {
+		res.Positions = []moysklad.Position{}
+	}
+	return res
+}
+
+// shortGoods names the goods got has fewer of than planned.
+func shortGoods(planned, got map[string]int64) string {
+	var out []string
+	for _, g := range slices.Sorted(maps.Keys(planned)) {
+		if got[g] < planned[g] {
+			out = append(out, fmt.Sprintf("%s план %d, подобрано %d", g, planned[g], got[g]))
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+func sum(m map[string]int64) int64 {
+	var n int64
+	for _, v := range m {
+		n += v
+	}
+	return n
+}

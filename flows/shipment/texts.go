@@ -1,0 +1,39 @@
+package shipment
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/moysklad"
+)
+
+// skuLabel names the SKU field the way staff see it in MoySklad.
+func skuLabel(field string) string {
+	switch field {
+	case moysklad.SKUCode:
+		return "Код"
+	case moysklad.SKUExternalCode:
+		return "Внешний код"
+	}
+	return "Артикул"
+}
+
+// fboxCause is a warehouse error as staff read it.
+func fboxCause(err error) string {
+	var fb *fulfillment.Error
+	if errors.As(err, &fb) {
+		if fb.Code >= 1000 {
+			return fmt.Sprintf("ошибка склада %d: %s", fb.Code, fb.Message)
+		}
+		return fmt.Sprintf("склад ответил HTTP %d: %s", fb.HTTPStatus, fb.Message)
+	}
+	return err.Error()
+}
+
+// outdocMark names a warehouse document in a mini-log line.
+func outdocMark(id int64) string { return fmt.Sprintf("(док. склада %d)", id) }
+
+// revertMark names a withdrawn warehouse document; a line carrying it
+// shows the revert was written.
+func revertMark(id int64) string { return fmt.Sprintf("(отмена док. склада %d)", id) }
