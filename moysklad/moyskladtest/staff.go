@@ -167,7 +167,7 @@ func (s *Server) CreateDocument(entityType string, spec DocumentSpec) (moysklad.
 				return moysklad.Document{}, err
 			}
 		}
-	case "supply":
+	case "supply", "enter", "loss", "salesreturn":
 		if e["store"], err = ref(spec.Store); err != nil {
 			return moysklad.Document{}, err
 		}
