@@ -157,3 +157,15 @@ func TestDeleteDocumentTwiceIsNotAnError(t *testing.T) {
 	require.ErrorIs(t, err, moysklad.ErrNotFound)
 	require.NoError(t, b.client.DeleteDocument(b.ctx, moysklad.TypeSupply, d.ID), "a retried delete finds it gone")
 }
+
+func TestCompanySettingsSayWhetherShippingStockIsChecked(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	cs, err := b.client.CompanySettings(b.ctx)
+	require.NoError(t, err)
+	require.False(t, cs.CheckShippingStock, "a new account does not check")
+	b.srv.SetCheckShippingStock(true)
+	cs, err = b.client.CompanySettings(b.ctx)
+	require.NoError(t, err)
+	require.True(t, cs.CheckShippingStock)
+}

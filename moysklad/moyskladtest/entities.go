@@ -30,6 +30,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("PUT "+p+"{type}/{id}", s.put)
 	mux.HandleFunc("DELETE "+p+"{type}/{id}", s.deleteDocument)
 	mux.HandleFunc("GET "+p+"{type}/{id}/positions", s.listPositions)
+	mux.HandleFunc("GET /api/remap/1.2/context/companysettings", s.companySettings)
+	mux.HandleFunc("PUT /api/remap/1.2/context/companysettings", s.putCompanySettings)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, apiError(1005, "Неизвестный адрес: '"+r.URL.Path+"'", ""))
 	})
