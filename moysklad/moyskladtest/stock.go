@@ -20,6 +20,12 @@ var stockSign = map[string]float64{
 	"demand": -1, "loss": -1, "purchasereturn": -1,
 }
 
+// shipmentTypes are the documents the stock check applies to: shipments
+// out of a store (moysklad.md §4.4 names "shipments"; the brief's list is
+// demand, purchasereturn, move). A loss is a write-off, not a shipment, and
+// is not checked.
+var shipmentTypes = map[string]bool{"demand": true, "purchasereturn": true, "move": true}
+
 // codeShippingStock refuses posting a shipment of goods not in stock when
 // the account forbids it (companySettings.yaml: checkShippingStock,
 // "Запретить отгрузку отсутствующих товаров"). moysklad.md §4.4 says the
@@ -79,7 +85,7 @@ func (s *Server) stockOf(k stockKey) float64 {
 // takes beyond the stored version is checked: re-saving a posted demand
 // with nothing more shipped is not refused. It runs under s.mu.
 func (s *Server) checkStock(typ string, old, next object, oldRows, nextRows []object) (int, object) {
-	if !s.checkShipping {
+	if !s.checkShipping || !shipmentTypes[typ] {
 		return 0, nil
 	}
 	before := s.movements(typ, old, oldRows)

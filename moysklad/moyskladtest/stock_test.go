@@ -42,6 +42,12 @@ func TestStockFollowsPostedDocuments(t *testing.T) {
 		require.Equal(t, 200, a.status, typ+": "+string(a.raw))
 	}
 	require.Equal(t, 9.0, b.srv.Stock(b.store.ID, b.p.ID), "posted demand, purchasereturn and loss take away")
+	for _, typ := range []string{"enter", "salesreturn"} {
+		id := b.shipment(t, typ, 1, "")
+		require.NoError(t, b.srv.SetApplicable(typ, id, true))
+	}
+	require.Equal(t, 11.0, b.srv.Stock(b.store.ID, b.p.ID), "posted enter and salesreturn add")
+	require.NoError(t, b.srv.SetStock(b.store.ID, b.p.ID, 9))
 
 	mv := b.shipment(t, "move", 4, other.ID)
 	a = b.call(t, "PUT", "/entity/move/"+mv, map[string]any{"applicable": true})
@@ -93,9 +99,11 @@ func TestShippingStockCheckRefusesAndSavesNothing(t *testing.T) {
 	// Un-posting is never refused; and without the setting the stock may go below zero.
 	a = b.call(t, "PUT", "/entity/demand/"+id, map[string]any{"applicable": false})
 	require.Equal(t, 200, a.status, string(a.raw))
+	require.NoError(t, b.srv.SetApplicable("loss", b.shipment(t, "loss", 4, ""), true), "a write-off is not a shipment: not checked")
+	require.Equal(t, -1.0, b.srv.Stock(b.store.ID, b.p.ID))
 	b.srv.SetCheckShippingStock(false)
 	require.NoError(t, b.srv.SetApplicable("demand", b.shipment(t, "demand", 5, ""), true))
-	require.Equal(t, -2.0, b.srv.Stock(b.store.ID, b.p.ID))
+	require.Equal(t, -6.0, b.srv.Stock(b.store.ID, b.p.ID))
 }
 
 func TestPostingACreatedShipmentChecksStock(t *testing.T) {
