@@ -39,12 +39,25 @@ type Document struct {
 	ShipmentAddress     string      `json:"shipmentAddress,omitempty"`
 	ShipmentAddressFull *Address    `json:"shipmentAddressFull,omitempty"`
 	Attributes          []Attribute `json:"attributes,omitempty"`
+	// SalesChannel is the sales channel of a customer order or demand
+	// (spec customerOrder.yaml, demand.yaml: salesChannel), nil when none.
+	SalesChannel *Ref `json:"salesChannel,omitempty"`
+	// CustomerOrder is the order a demand or move was made from (spec
+	// demand.yaml: customerOrder), nil when none.
+	CustomerOrder *Ref `json:"customerOrder,omitempty"`
+	// Demands are the demands made from a customer order (spec
+	// customerOrder.yaml: demands, "Массив ссылок на связанные отгрузки").
+	Demands []Ref `json:"demands,omitempty"`
+	// Supply is the supply a purchase return returns goods of (spec
+	// purchaseReturn.yaml: supply), nil when none.
+	Supply *Ref `json:"supply,omitempty"`
 
 	extra map[string]json.RawMessage
 }
 
 var documentKeys = keys("meta", "id", "name", "description", "applicable", "moment", "updated",
-	"state", "store", "sourceStore", "targetStore", "positions", "agent", "shipmentAddress", "shipmentAddressFull", "attributes")
+	"state", "store", "sourceStore", "targetStore", "positions", "agent", "shipmentAddress", "shipmentAddressFull", "attributes",
+	"salesChannel", "customerOrder", "demands", "supply")
 
 type documentAlias Document
 
@@ -80,6 +93,27 @@ func (d *Document) StateName() string {
 	return d.State.Name
 }
 
+// Sum is the document's total in kopecks (read-only, spec: sum).
+func (d *Document) Sum() float64 { return d.number("sum") }
+
+// ReservedSum is what a customer order holds in reserve, in kopecks
+// (read-only, spec customerOrder.yaml: reservedSum).
+func (d *Document) ReservedSum() float64 { return d.number("reservedSum") }
+
+// ShippedSum is what was shipped of a customer order, in kopecks
+// (read-only, spec customerOrder.yaml: shippedSum).
+func (d *Document) ShippedSum() float64 { return d.number("shippedSum") }
+
+// number reads a numeric field kept raw: read-only sums stay out of the
+// typed fields so a document is written back exactly as it was read.
+func (d *Document) number(key string) float64 {
+	var v float64
+	if raw, ok := d.extra[key]; ok {
+		_ = json.Unmarshal(raw, &v)
+	}
+	return v
+}
+
 // Rows returns the document's positions (empty unless expanded).
 func (d *Document) Rows() []Position {
 	if d.Positions == nil {
@@ -95,8 +129,9 @@ type Positions struct {
 	Rows []Position `json:"rows,omitempty"`
 }
 
-// Position is a document line. Fields skladflow does not model (price, vat,
-// gtd, …) are kept and written back unchanged.
+// Position is a document line. Fields skladflow does not type (price, vat,
+// gtd, …) are kept and written back unchanged; line.go reads and sets the
+// money ones.
 type Position struct {
 	Meta       *Meta    `json:"meta,omitempty"`
 	ID         string   `json:"id,omitempty"`
@@ -143,7 +178,7 @@ func (p Position) ForWrite() Position {
 	out.extra = make(map[string]json.RawMessage, len(p.extra))
 	for k, v := range p.extra {
 		switch k {
-		case "accountId", "overhead", "stock":
+		case "accountId", "overhead", "stock", "shipped": // read-only
 			continue
 		}
 		out.extra[k] = v
@@ -177,13 +212,7 @@ func (p *Position) Things() []string {
 
 // SetThings sets the serial numbers of the line.
 func (p *Position) SetThings(things []string) {
-	b, _ := json.Marshal(append([]string{}, things...))
-	extra := make(map[string]json.RawMessage, len(p.extra)+1)
-	for k, v := range p.extra {
-		extra[k] = v
-	}
-	extra["things"] = b
-	p.extra = extra
+	p.set("things", append([]string{}, things...))
 }
 
 // Serial reports a line kept by serial numbers: its product says so, or it

@@ -49,6 +49,12 @@ type Options struct {
 	MaxParallel int
 	// WebhookTimeout is how long a subscriber may take. Defaults to 1500ms.
 	WebhookTimeout time.Duration
+	// CheckShippingStock is the account setting "Запретить отгрузку
+	// отсутствующих товаров" (companySettings.yaml: checkShippingStock):
+	// posting a demand, purchasereturn or move that takes a store's stock
+	// below zero is refused and nothing is saved (stock.go). Defaults to
+	// false, as in a new account.
+	CheckShippingStock bool
 	// Logger defaults to discarding.
 	Logger *slog.Logger
 }
@@ -74,6 +80,16 @@ type DocumentSpec struct {
 	Agent string
 	// ShipmentAddress is the delivery address of a demand or customer order.
 	ShipmentAddress *moysklad.Address
+	// Applicable posts the document as it is created; with
+	// Options.CheckShippingStock a shipment of goods not in stock is then
+	// refused and nothing is created. Defaults to false (a draft).
+	Applicable bool
+	// CustomerOrder links a demand or move to the customer order (id) it
+	// ships, as "Создать на основании" does.
+	CustomerOrder string
+	// SalesChannel is a sales channel id (AddSalesChannel) of a customer
+	// order or demand.
+	SalesChannel string
 }
 
 // PositionSpec is one line of a new document.
@@ -81,6 +97,11 @@ type PositionSpec struct {
 	ProductID string // a product, variant or service id
 	Quantity  float64
 	Price     float64 // kopecks
+	// Discount is in percent (spec: discount).
+	Discount float64
+	// Reserve is the units reserved, on a customer order's line only
+	// (customerOrderPosition.yaml: reserve).
+	Reserve float64
 	// Things are the serial numbers of a serial-tracked product's line:
 	// exactly Quantity of them, as MoySklad requires.
 	Things []string
@@ -139,9 +160,12 @@ type Server struct {
 	drops     []Fault // answers to lose after doing the work (drop.go)
 	requests  []Request
 	puts      map[string]int
-	window    []charge
-	inflight  int
-	limited   int
+	// stockBase is the stock staff set, per store and item (stock.go).
+	stockBase     map[stockKey]float64
+	checkShipping bool
+	window        []charge
+	inflight      int
+	limited       int
 
 	queue chan notice
 	done  chan struct{}
@@ -188,6 +212,7 @@ func NewServer(opts Options) *Server {
 		entities: map[string]map[string]object{}, order: map[string][]string{},
 		positions: map[string][]object{}, states: map[string][]object{}, attrs: map[string][]object{},
 		sent: map[string]notice{}, puts: map[string]int{},
+		stockBase: map[stockKey]float64{}, checkShipping: opts.CheckShippingStock,
 		queue: make(chan notice, 4096), done: make(chan struct{}),
 	}
 	s.srv = httptest.NewServer(s.routes())
