@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/flows"
 	"github.com/skladflow/skladflow/fulfillment/fboxtest"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/storage"
@@ -39,7 +40,7 @@ func TestReconciliationFindsLostNotifications(t *testing.T) {
 				return false
 			}
 		}
-		return len(hooks) == 4 // UPDATE and CREATE of supply and move
+		return len(hooks) == 2*len(flows.DocumentTypes(b.cfg)) // UPDATE and CREATE of every type a flow watches
 	}, 10*time.Second, 20*time.Millisecond, "reconciliation turns disabled webhooks back on")
 }
 
