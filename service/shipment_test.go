@@ -325,3 +325,34 @@ func TestShipmentRefusedByStockCheckThenRetried(t *testing.T) {
 	require.Equal(t, map[string]float64{"KT-1700": 3}, quantities(d))
 	b.waitLocked(t, shipped)
 }
+
+// The number is already taken at the warehouse (a lost answer, or a task
+// made before staff fixed the document): FBox answers 1001, skladflow reads
+// the task back and keeps it when it holds the same goods, or replaces it.
+func TestShipmentDuplicateNumber(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.registerGoods(t)
+	c, err := fulfillment.NewClient(fulfillment.Config{BaseURL: b.fb.URL(), PartnerID: "partner", Password: "secret"})
+	require.NoError(t, err)
+	for name, plan := range map[string]int32{"same task": 3, "older task": 7} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			doc := b.outbound(t, moysklad.TypeDemand, line{b.p.kettle, 3})
+			indoc := "MSO-" + strings.ReplaceAll(doc.ID, "-", "")
+			require.NoError(t, c.CreateShipmentTask(b.ctx, fulfillment.ShipmentTask{IndocID: indoc,
+				Items: []fulfillment.ShipmentItem{{GoodID: "KT-1700", PlanQnt: plan}}}))
+			b.setStatus(t, moysklad.TypeDemand, doc.ID, "Передать")
+			b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Передан")
+			require.Equal(t, indoc, b.row(t, moysklad.TypeDemand, doc.ID).IndocID)
+			task, ok := b.fb.ShipmentTask(indoc)
+			require.True(t, ok)
+			require.Equal(t, int32(3), task.Items[0].PlanQnt)
+			want := 2 // the earlier create and ours, answered 1001
+			if plan != 3 {
+				want = 3 // and ours again after deleting the older task
+			}
+			require.Equal(t, want, b.fb.CreateCalls(indoc))
+		})
+	}
+}
