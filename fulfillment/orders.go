@@ -305,3 +305,15 @@ func (c *Client) OrderInfo(ctx context.Context, orderID string) (*OrderInfo, err
 	}
 	return &out.Order, nil
 }
+
+// OrderJSON reads the order back as the warehouse received it
+// (GET /orders/{order_id}/json).
+func (c *Client) OrderJSON(ctx context.Context, orderID string) (*Order, error) {
+	var out struct {
+		Order Order `json:"order"`
+	}
+	if err := c.do(ctx, http.MethodGet, "/orders/"+url.PathEscape(orderID)+"/json", nil, &out); err != nil {
+		return nil, err
+	}
+	return &out.Order, nil
+}

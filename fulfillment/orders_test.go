@@ -58,6 +58,10 @@ func TestOrderCreateAndReadBack(t *testing.T) {
 	require.Equal(t, "MSK123", got.Delivery.PickpointID)
 	require.Equal(t, "Иванов Иван", got.Client.Name)
 
+	sent, err := b.client.OrderJSON(b.ctx, "SO-1")
+	require.NoError(t, err)
+	require.Equal(t, order("SO-1", "A-1", "A-1", "B-2"), *sent)
+
 	_, err = b.client.OrderInfo(b.ctx, "SO-404")
 	require.ErrorIs(t, err, fulfillment.ErrNotFound)
 }
@@ -368,4 +372,44 @@ func TestDeliveryRefuses(t *testing.T) {
 	require.EqualValues(t, fboxtest.ReasonDelivery, oc.Orders[0].CancelReason)
 	require.Zero(t, b.srv.DeliveryRefuses("SO-V", "again"), "already cancelled")
 	require.NoError(t, b.client.CreateOrders(b.ctx, order("SO-V", "A-1")))
+}
+
+// With orders_pallet on, the pallet document comes before the shipment and
+// a refusal names it.
+func TestRefuseShipmentWithPallet(t *testing.T) {
+	t.Parallel()
+	b := orderSetup(t, fboxtest.Options{OutdocTypes: []string{fulfillment.OutdocOrdersPallet}})
+	b.srv.AddStock("A-1", 10, 0)
+	require.NoError(t, b.client.CreateOrders(b.ctx, order("SO-P1", "A-1"), order("SO-P2", "A-1")))
+	b.srv.ProcessOrders()
+	id, err := b.srv.ShipOrders(nil, "SO-P1", "SO-P2")
+	require.NoError(t, err)
+	pallets := outdocsOf(t, b, fulfillment.OutdocOrdersPallet)
+	require.Len(t, pallets, 1)
+	require.Less(t, pallets[0].OutdocID, id)
+
+	// Unlocked: the order leaves both documents.
+	n, err := b.srv.RefuseShipment("SO-P1")
+	require.NoError(t, err)
+	require.Zero(t, n)
+	raw, err := b.client.GetOutdoc(b.ctx, pallets[0].OutdocID)
+	require.NoError(t, err)
+	require.NotContains(t, string(raw), "SO-P1")
+	require.Contains(t, string(raw), "SO-P2")
+
+	require.NoError(t, b.client.LockOutdocs(b.ctx, true, id, pallets[0].OutdocID))
+	n, err = b.srv.RefuseShipment("SO-P2")
+	require.NoError(t, err)
+	raw, err = b.client.GetOutdoc(b.ctx, n)
+	require.NoError(t, err)
+	rf, err := fulfillment.ParseOrdersShipmentRefusal(raw)
+	require.NoError(t, err)
+	require.Equal(t, pallets[0].OutdocID, rf.Orders[0].OrdersPalletOutdocID)
+
+	// Given back, the order is picked again and ships in a new document.
+	again, err := b.srv.ShipOrders(nil, "SO-P1", "SO-P2")
+	require.NoError(t, err)
+	require.Greater(t, again, n)
+	useful, _ := b.srv.Stock("A-1")
+	require.EqualValues(t, 8, useful)
 }
