@@ -36,11 +36,6 @@ type OrderDriver interface {
 	DeliveryRefuses(orderID, reason string) int64
 }
 
-// outdocReader reads any outdoc's body; the FBox client is one.
-type outdocReader interface {
-	GetOutdoc(ctx context.Context, id int64) ([]byte, error)
-}
-
 // ordGood is the conformance order good: registered by every subtest,
 // never received on a real account.
 const ordGood = "SKLADFLOW-CT-ORD-1"
@@ -56,11 +51,7 @@ func (e *env) orderDriver(t *testing.T) OrderDriver {
 
 func (e *env) outdoc(t *testing.T, id int64) []byte {
 	t.Helper()
-	r, ok := e.w.(outdocReader)
-	if !ok {
-		t.Skip("the backend cannot read an outdoc's raw body (GetOutdoc)")
-	}
-	b, err := r.GetOutdoc(e.ctx, id)
+	b, err := e.w.GetOutdoc(e.ctx, id)
 	require.NoError(t, err)
 	return b
 }
