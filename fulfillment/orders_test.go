@@ -362,6 +362,9 @@ func TestDeliveryRefuses(t *testing.T) {
 	t.Parallel()
 	b := orderSetup(t)
 	require.NoError(t, b.client.CreateOrders(b.ctx, order("SO-V", "A-1")))
+	require.Zero(t, b.srv.DeliveryRefuses("SO-V", "pool"), "pre-registration comes with production (#order_obr_desc 3)")
+	b.srv.AddStock("A-1", 1, 0)
+	b.srv.ProcessOrders()
 	id := b.srv.DeliveryRefuses("SO-V", "Не указан телефон получателя")
 	require.NotZero(t, id)
 	raw, err := b.client.GetOutdoc(b.ctx, id)
@@ -371,6 +374,7 @@ func TestDeliveryRefuses(t *testing.T) {
 	require.Equal(t, "Не указан телефон получателя", oc.Orders[0].CancelReasonDescrip)
 	require.EqualValues(t, fboxtest.ReasonDelivery, oc.Orders[0].CancelReason)
 	require.Zero(t, b.srv.DeliveryRefuses("SO-V", "again"), "already cancelled")
+	require.EqualValues(t, 1, b.srv.Available("A-1"), "the unit it held is free again")
 	require.NoError(t, b.client.CreateOrders(b.ctx, order("SO-V", "A-1")))
 }
 

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/fulfillment/fboxtest"
 )
 
@@ -138,3 +140,32 @@ func TestOrderOutdocsListed(t *testing.T) {
 }
 
 func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// #order_obr_desc 2: fake orders and orders due later than ProductionLead
+// stay out of the pool run; production holds units for the next run.
+func TestPoolSkipsFakeAndLaterOrders(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, fulfillment.Moscow)
+	s := setup(t, fboxtest.Options{Now: func() time.Time { return now }})
+	status, _, _ := post(t, s.URL()+"/goods", "partner", "secret", `{"goods":[{"good_id":"A","good_name":"Чайник"}]}`)
+	require.Equal(t, 200, status)
+	s.AddStock("A", 2, 0)
+	later := now.Add(fboxtest.ProductionLead + time.Hour).Format("2006-01-02T15:04:05")
+	soon := now.Add(fboxtest.ProductionLead - time.Hour).Format("2006-01-02T15:04:05")
+	line := `"goods":[{"good_id":"A","declared_value":1,"cod":0}]`
+	status, _, out := post(t, s.URL()+"/orders", "partner", "secret", `{"orders":[`+
+		`{"order_id":"FAKE","delivery_id":3,`+line+`,"control":{"is_fake_order":true}},`+
+		`{"order_id":"LATER","delivery_id":3,`+line+`,"control":{"to_delivery_date":"`+later+`"}},`+
+		`{"order_id":"SOON","delivery_id":3,`+line+`,"control":{"to_delivery_date":"`+soon+`"}},`+
+		`{"order_id":"NOW","delivery_id":3,`+line+`}]}`)
+	require.Equal(t, 200, status)
+	require.Equal(t, true, out["success"])
+	s.ProcessOrders()
+	for id, want := range map[string]string{"FAKE": fboxtest.StagePool, "LATER": fboxtest.StagePool,
+		"SOON": fboxtest.StageProduction, "NOW": fboxtest.StageProduction} {
+		_, stage, ok := s.Order(id)
+		require.True(t, ok, id)
+		require.Equal(t, want, stage, id)
+	}
+	require.Zero(t, s.Available("A"))
+}

@@ -111,12 +111,13 @@ func (s *Server) StartPicking(orderIDs ...string) error {
 }
 
 // DeliveryRefuses annuls an order the delivery service refused at
-// pre-registration (#order_obr_desc 3.1): orders_cancel with the reason.
-// It returns 0 when the order is not in the pool or in production.
+// pre-registration, which orders passed to production go through
+// (#order_obr_desc 3, 3.1): orders_cancel with the reason. It returns 0
+// when the order is not in production.
 func (s *Server) DeliveryRefuses(orderID, reason string) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	recs, err := s.ordersAt([]string{orderID}, StagePool, StageProduction)
+	recs, err := s.ordersAt([]string{orderID}, StageProduction)
 	if err != nil {
 		return 0
 	}

@@ -237,6 +237,8 @@ func ordersCancelAtPallet(t *testing.T, e *env) {
 func ordersDeliveryRefuses(t *testing.T, e *env) {
 	d := e.orderDriver(t)
 	o := e.ordered(t, 1)
+	d.AddStock(ordGood, 1, 0)
+	d.ProcessOrders()
 	id := d.DeliveryRefuses(o.OrderID, "Conformance: адрес вне зоны доставки")
 	require.NotZero(t, id)
 	oc, err := fulfillment.ParseOrdersCancel(e.outdoc(t, id))
