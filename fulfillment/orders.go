@@ -256,7 +256,10 @@ func (i *OrderInfo) Has(outdocType string) bool {
 
 // CreateOrders sends orders with POST /orders, after checking them against
 // the schema. FBox applies a request whole or refuses it whole
-// (#error_desc), so a refusal names no order in particular.
+// (#error_desc), so a refusal names no order in particular. A call whose
+// answer was lost is repeated by the client, and the repeat of an applied
+// request answers an error matching ErrDuplicate: read the order back
+// (OrderInfo, OrderJSON) to tell it from another order with that number.
 func (c *Client) CreateOrders(ctx context.Context, orders ...Order) error {
 	if len(orders) == 0 {
 		return nil
