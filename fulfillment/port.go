@@ -9,6 +9,7 @@ type Warehouse interface {
 	Feed
 	Supplies
 	Catalogue
+	Orders
 }
 
 // Feed is the warehouse's stream of outgoing documents (fbox.md §8):
