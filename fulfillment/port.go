@@ -9,6 +9,7 @@ type Warehouse interface {
 	Feed
 	Supplies
 	Catalogue
+	Orders
 	Shipments
 }
 

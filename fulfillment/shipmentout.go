@@ -2,8 +2,6 @@ package fulfillment
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 )
 
 // Outdoc types of a shipment task (#goods_shipment_desc). Start and ready
@@ -115,18 +113,6 @@ func ParseGoodsShipmentReady(b []byte) (*GoodsShipmentReady, error) {
 func ParseGoodsShipment(b []byte) (*GoodsShipment, error) {
 	var s GoodsShipment
 	return &s, parseOutdoc(b, &s, &s.OutdocType, OutdocShipment)
-}
-
-// parseOutdoc decodes an outdoc body into v and checks its type, which is
-// typ when present.
-func parseOutdoc(b []byte, v any, got *string, typ string) error {
-	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("fulfillment: %s: %w", typ, err)
-	}
-	if *got != "" && *got != typ {
-		return fmt.Errorf("fulfillment: outdoc_type %q is not %s", *got, typ)
-	}
-	return nil
 }
 
 // GetGoodsShipmentReady reads a goods_shipment_ready document.

@@ -14,10 +14,10 @@ import (
 // «Стандартный процесс»): created, picking started (goods_shipment_start),
 // picked and boxed (goods_shipment_ready), shipped (goods_shipment).
 const (
-	StageNew     = "new"
-	StagePicking = "picking"
-	StageReady   = "ready"
-	StageShipped = "shipped"
+	ShipStageNew     = "new"
+	ShipStagePicking = "picking"
+	ShipStageReady   = "ready"
+	ShipStageShipped = "shipped"
 )
 
 // shipments holds the shipment tasks; it lives under Server.mu.
@@ -82,7 +82,7 @@ func (s *Server) createShipmentTask(w http.ResponseWriter, body []byte) {
 		s.business(w, fulfillment.CodeDuplicate, fmt.Sprintf("Входящий документ с номером %s уже зарегистрирован", t.IndocID))
 		return
 	}
-	st.tasks[t.IndocID] = &shipTask{task: t, stage: StageNew}
+	st.tasks[t.IndocID] = &shipTask{task: t, stage: ShipStageNew}
 	ok(w, nil)
 }
 
@@ -156,7 +156,7 @@ func (s *Server) deleteShipmentTask(w http.ResponseWriter, id string) bool {
 	if !found {
 		return false
 	}
-	if t.stage != StageNew {
+	if t.stage != ShipStageNew {
 		s.business(w, fulfillment.CodeUnclassified, fmt.Sprintf("Документ %s нельзя удалить: начат подбор товаров", id))
 		return true
 	}
@@ -204,4 +204,24 @@ func movesOf(o *outdoc) []fulfillment.GoodMove {
 		}
 	}
 	return out
+}
+
+// shipmentStock takes from stock what the goods_shipment documents that
+// exist now took (#doc_stocker_desc: goods_shipment changes stock), so a
+// corrected shipment counts as its replacement does; under s.mu.
+func (s *Server) shipmentStock(out map[string]stockLine) {
+	for _, o := range s.outdocs {
+		if o.header.OutdocType != fulfillment.OutdocShipment {
+			continue
+		}
+		for _, m := range o.moves {
+			l := out[m.GoodID]
+			if m.QualType == fulfillment.QualDefective {
+				l.defective += m.Qnt
+			} else {
+				l.useful += m.Qnt
+			}
+			out[m.GoodID] = l
+		}
+	}
 }

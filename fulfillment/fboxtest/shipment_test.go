@@ -75,3 +75,30 @@ func TestShipmentCorrection(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, map[string]int64{"A": 3}, got.Totals())
 }
+
+// #doc_stocker_desc: a goods_shipment takes its units from stock, and a
+// corrected one counts as its replacement does.
+func TestShipmentTakesStock(t *testing.T) {
+	t.Parallel()
+	s, c := setupShipment(t)
+	ctx := t.Context()
+	s.AddStock("A", 10, 2)
+	require.NoError(t, c.CreateShipmentTask(ctx, fulfillment.ShipmentTask{IndocID: "T", Items: []fulfillment.ShipmentItem{{GoodID: "A", PlanQnt: 5}}}))
+	id, err := s.ShipGoods("T", map[string]int32{"A": 1})
+	require.NoError(t, err)
+	useful, defective := s.Stock("A")
+	require.Equal(t, [2]int32{6, 2}, [2]int32{useful, defective})
+
+	require.NoError(t, c.LockOutdocs(ctx, true, id))
+	require.NoError(t, s.CorrectShipment(id, nil))
+	require.NoError(t, c.LockOutdocs(ctx, false, id))
+	useful, _ = s.Stock("A")
+	require.Equal(t, int32(5), useful, "the replacement shipped all 5; the corrected one no longer counts")
+
+	require.NoError(t, c.CreateShipmentTask(ctx, fulfillment.ShipmentTask{IndocID: "D", QualType: fulfillment.QualDefective,
+		Items: []fulfillment.ShipmentItem{{GoodID: "A", PlanQnt: 2}}}))
+	_, err = s.ShipGoods("D", nil)
+	require.NoError(t, err)
+	_, defective = s.Stock("A")
+	require.Zero(t, defective, "a defective shipment takes defective stock")
+}

@@ -23,7 +23,7 @@ func (s *Server) ShipmentTask(indocID string) (fulfillment.ShipmentTask, bool) {
 	return s.shipmentIndoc(indocID)
 }
 
-// ShipmentStage is a task's stage (StageNew…StageShipped), "" for none.
+// ShipmentStage is a task's stage (ShipStageNew…ShipStageShipped), "" for none.
 func (s *Server) ShipmentStage(indocID string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -41,10 +41,10 @@ func (s *Server) StartShipmentPicking(indocID string) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, ok := s.shipState().tasks[indocID]
-	if !ok || t.stage != StageNew {
+	if !ok || t.stage != ShipStageNew {
 		return 0
 	}
-	t.stage = StagePicking
+	t.stage = ShipStagePicking
 	return s.issueShipmentDoc(fulfillment.OutdocShipmentStart, "Начат подбор товаров по заданию на отгрузку", indocID,
 		func(c fulfillment.OutdocCommon) any {
 			return fulfillment.GoodsShipmentStart{OutdocType: fulfillment.OutdocShipmentStart, Common: c}
@@ -61,10 +61,10 @@ func (s *Server) ShipmentReady(indocID string, short map[string]int32) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, ok := s.shipState().tasks[indocID]
-	if !ok || (t.stage != StageNew && t.stage != StagePicking) {
+	if !ok || (t.stage != ShipStageNew && t.stage != ShipStagePicking) {
 		return 0
 	}
-	t.stage = StageReady
+	t.stage = ShipStageReady
 	pallets := s.pack(t.task, short)
 	return s.issueShipmentDoc(fulfillment.OutdocShipmentReady, "Подобран товар для отгрузки", indocID,
 		func(c fulfillment.OutdocCommon) any {
@@ -83,10 +83,10 @@ func (s *Server) ShipGoods(indocID string, short map[string]int32) (int64, error
 	switch {
 	case !ok:
 		return 0, fmt.Errorf("fboxtest: no shipment task %s", indocID)
-	case t.stage == StageShipped:
+	case t.stage == ShipStageShipped:
 		return 0, fmt.Errorf("fboxtest: shipment task %s is already shipped", indocID)
 	}
-	t.stage = StageShipped
+	t.stage = ShipStageShipped
 	return s.issueGoodsShipment(t, short, fulfillment.Date{}), nil
 }
 
