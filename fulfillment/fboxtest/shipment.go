@@ -22,8 +22,9 @@ const (
 
 // shipments holds the shipment tasks; it lives under Server.mu.
 type shipments struct {
-	tasks   map[string]*shipTask
-	nextBox int32
+	tasks     map[string]*shipTask
+	nextBox   int32
+	fromStock bool // PickFromStock: pick no more than the stock holds
 }
 
 type shipTask struct {

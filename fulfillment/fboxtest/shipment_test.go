@@ -102,3 +102,25 @@ func TestShipmentTakesStock(t *testing.T) {
 	_, defective = s.Stock("A")
 	require.Zero(t, defective, "a defective shipment takes defective stock")
 }
+
+// With PickFromStock the warehouse picks no more than it holds: the
+// shortage shows as a smaller total, like any short pick.
+func TestShipmentPicksFromStock(t *testing.T) {
+	t.Parallel()
+	s, c := setupShipment(t)
+	ctx := t.Context()
+	s.PickFromStock(true)
+	s.AddStock("A", 3, 0)
+	require.NoError(t, c.CreateShipmentTask(ctx, fulfillment.ShipmentTask{IndocID: "T", Items: []fulfillment.ShipmentItem{{GoodID: "A", PlanQnt: 5}}}))
+	ready := s.ShipmentReady("T", nil)
+	picked, err := c.GetGoodsShipmentReady(ctx, ready)
+	require.NoError(t, err)
+	require.Equal(t, map[string]int64{"A": 3}, picked.Totals())
+	id, err := s.ShipGoods("T", nil)
+	require.NoError(t, err)
+	shipped, err := c.GetGoodsShipment(ctx, id)
+	require.NoError(t, err)
+	require.Equal(t, map[string]int64{"A": 3}, shipped.Totals())
+	useful, _ := s.Stock("A")
+	require.Zero(t, useful)
+}

@@ -139,11 +139,20 @@ func (s *Server) issueGoodsShipment(t *shipTask, short map[string]int32, day ful
 		}, moves, day)
 }
 
-// pack puts the picked units in boxes of BoxUnits units of one good and
-// the boxes on pallets of PalletBoxes, each with the two barcodes gplt_out
-// requires; under s.mu. Lines of one good are picked together.
-func (s *Server) pack(t fulfillment.ShipmentTask, short map[string]int32) fulfillment.Pallets {
-	st := s.shipState()
+// PickFromStock makes the warehouse pick no more of a good than its stock
+// of the task's quality holds (less what orders in production hold), as a
+// real warehouse does: a short pick then comes from missing stock rather
+// than from the short map alone. Off by default: shipments ship the plan
+// less short whatever the stock.
+func (s *Server) PickFromStock(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.shipState().fromStock = on
+}
+
+// pickable is how many units of each good a task can pick: its plan less
+// short, and with PickFromStock no more than the stock holds; under s.mu.
+func (s *Server) pickable(t fulfillment.ShipmentTask, short map[string]int32) (map[string]int64, []string) {
 	picked := map[string]int64{}
 	var order []string
 	for _, it := range t.Items {
@@ -152,9 +161,34 @@ func (s *Server) pack(t fulfillment.ShipmentTask, short map[string]int32) fulfil
 		}
 		picked[it.GoodID] += int64(it.PlanQnt)
 	}
+	var stock map[string]stockLine
+	var held map[string]int32
+	if s.shipState().fromStock {
+		stock, held = s.stock(), s.held()
+	}
+	for _, g := range order {
+		picked[g] = max(0, picked[g]-int64(short[g]))
+		if stock == nil {
+			continue
+		}
+		have := int64(stock[g].useful - held[g])
+		if t.QualType == fulfillment.QualDefective {
+			have = int64(stock[g].defective)
+		}
+		picked[g] = max(0, min(picked[g], have))
+	}
+	return picked, order
+}
+
+// pack puts the pickable units in boxes of BoxUnits units of one good and
+// the boxes on pallets of PalletBoxes, each with the two barcodes gplt_out
+// requires; under s.mu. Lines of one good are picked together.
+func (s *Server) pack(t fulfillment.ShipmentTask, short map[string]int32) fulfillment.Pallets {
+	st := s.shipState()
+	picked, order := s.pickable(t, short)
 	var boxes []fulfillment.Box
 	for _, g := range order {
-		n := picked[g] - int64(short[g])
+		n := picked[g]
 		for n > 0 {
 			q := min(n, BoxUnits)
 			n -= q
