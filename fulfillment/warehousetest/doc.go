@@ -32,5 +32,8 @@
 // orders wait in the pool), create orders numbered ORDCT… for the
 // account's first delivery service and cancel them when they end; the
 // subtests that move orders through picking and shipment need the order
+// driver and are skipped. The shipment subtests create goods_shipment_task
+// numbers CT… for SKLADFLOW-CT-1 and -2 (no stock is needed for a task to
+// be accepted) and delete them; picking and shipping need the shipment
 // driver and are skipped.
 package warehousetest
