@@ -45,30 +45,32 @@ func (f *Flow) applyShipment(ctx context.Context, r *orchestrator.Run, wh *feed.
 			return nil
 		})
 	}
-	rows := r.Doc.Rows()
-	if od.Kind == kindShipment && len(od.Before) > 0 {
+	rows, recorded := r.Doc.Rows(), od.Kind == kindShipment && len(od.Before) > 0
+	if recorded {
 		// Written (maybe) by a run that died: compute from the recorded
 		// positions, so the same write and line come out again.
 		if err := json.Unmarshal(od.Before, &rows); err != nil {
 			return fmt.Errorf("outdoc %d: positions before: %w", od.OutdocID, err)
-		}
-	} else {
-		before, err := json.Marshal(rows)
-		if err != nil {
-			return err
-		}
-		od.Before, od.Kind = before, kindShipment
-		if err := f.o.Store().UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
-			x.Before, x.Kind = od.Before, od.Kind
-			return nil
-		}); err != nil {
-			return err
 		}
 	}
 	adj := adjust(rows, s.Totals(), wh.SKUs())
 	ch, err := json.Marshal(change{Planned: adj.Planned, Shipped: s.Totals()})
 	if err != nil {
 		return err
+	}
+	if !recorded {
+		// What the shipment changes, recorded before anything is written: a
+		// correction undoes exactly this.
+		before, err := json.Marshal(rows)
+		if err != nil {
+			return err
+		}
+		if err := f.o.Store().UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
+			x.Before, x.Kind, x.Change = before, kindShipment, ch
+			return nil
+		}); err != nil {
+			return err
+		}
 	}
 	line := fmt.Sprintf("Отгружено складом %s %s: отгружено %d из %d шт.", wh.Name, outdocMark(od.OutdocID), sum(adj.Shipped), sum(adj.Planned))
 	if len(adj.Differences) == 0 {
