@@ -356,3 +356,38 @@ func TestShipmentDuplicateNumber(t *testing.T) {
 		})
 	}
 }
+
+// Shared reading (#outdoc_share_desc): nothing is locked, and a corrected
+// shipment is deleted and replaced at once; whichever the feed sees first,
+// the replacement waits for the revert and then applies.
+func TestShipmentSharedReadingCorrection(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{edit: func(c *config.Config) {
+		c.Warehouses[0].FBox.SharedReading = true
+		c.Warehouses[0].FBox.SharedLag = config.Duration{Duration: time.Millisecond}
+		c.MoySklad.ReconcileInterval = config.Duration{Duration: 300 * time.Millisecond}
+	}})
+	b.registerGoods(t)
+	doc, indoc := b.handedOver(t, moysklad.TypeDemand, line{b.p.kettle, 5}, line{b.p.mug, 2})
+	shipped, err := b.fb.ShipGoods(indoc, map[string]int32{"KT-1700": 1})
+	require.NoError(t, err)
+	var d moysklad.Document
+	require.Eventually(t, func() bool {
+		_ = b.svc.PollNow(b.ctx)
+		d, _ = b.ms.Document(moysklad.TypeDemand, doc.ID)
+		return d.StateName() == "Отгружен"
+	}, 10*time.Second, 100*time.Millisecond)
+	require.Equal(t, map[string]float64{"KT-1700": 4, "MG-350": 2}, quantities(d))
+
+	require.NoError(t, b.fb.CorrectShipment(shipped, map[string]int32{"MG-350": 1}))
+	replacement := b.fb.LastOutdoc()
+	require.Eventually(t, func() bool {
+		_ = b.svc.PollNow(b.ctx)
+		d, _ = b.ms.Document(moysklad.TypeDemand, doc.ID)
+		return d.StateName() == "Отгружен" && strings.Contains(d.Description, "(док. склада "+itoa(replacement)+")")
+	}, 15*time.Second, 100*time.Millisecond)
+	require.Equal(t, map[string]float64{"KT-1700": 5, "MG-350": 1}, quantities(d))
+	require.True(t, d.Applicable)
+	require.Contains(t, d.Description, "Склад БетаПРО исправляет отгрузку "+itoa(shipped))
+	require.Zero(t, b.fb.LockCalls())
+}

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
@@ -33,9 +34,17 @@ type change struct {
 // so a correction puts back exactly those.
 func (f *Flow) applyShipment(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, s *fulfillment.GoodsShipment) error {
 	if !fsm.Shipment().Can(r.State(), fsm.ShipmentShip) {
-		// A second shipment of one task: the warehouse replaces a shipment
-		// only after skladflow reverted it, so this one is not applied and
-		// waits, unlocked, for staff.
+		if replacing, err := f.replacing(ctx, wh, od); replacing || err != nil {
+			// The replacement of a corrected shipment came before the
+			// correction was reverted (in shared reading the warehouse
+			// replaces at once): it waits for the revert.
+			if err == nil {
+				err = orchestrator.Later(replacementWait)
+			}
+			return err
+		}
+		// A second shipment of one task while the first stands: not
+		// applied; it waits, unlocked, for staff.
 		why := fmt.Sprintf("документ уже в состоянии %s, вторая отгрузка по заданию %s не применена", r.State(), od.IndocID)
 		if err := r.Note(ctx, storage.TimelineEntry{Kind: storage.KindError, Message: fmt.Sprintf("склад %s: документ %d: %s", wh.Name, od.OutdocID, why)}); err != nil {
 			return err
@@ -87,6 +96,36 @@ func (f *Flow) applyShipment(ctx context.Context, r *orchestrator.Run, wh *feed.
 		return f.failShipment(ctx, r, wh, od, err)
 	}
 	return f.record(ctx, r, wh, od, fsm.ShipmentShip, storage.PartApplied, ch, entry)
+}
+
+// replacementWait is how long the replacement of a corrected shipment
+// waits for the revert of the one it replaces.
+const replacementWait = 2 * time.Second
+
+// replacing reports whether od replaces a shipment of the same task that
+// is being reverted or that the warehouse has deleted (a correction).
+func (f *Flow) replacing(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc) (bool, error) {
+	all, err := f.o.Store().OutdocsByIndoc(ctx, od.IndocID)
+	if err != nil {
+		return false, err
+	}
+	var standing []int64
+	for _, x := range all {
+		if x.OutdocID == od.OutdocID || x.Type != fulfillment.OutdocShipment || x.Warehouse != wh.Name {
+			continue
+		}
+		switch x.Status {
+		case storage.OutdocRevert:
+			return true, nil
+		case storage.OutdocApplied, storage.OutdocLocked:
+			standing = append(standing, x.OutdocID)
+		}
+	}
+	if len(standing) == 0 {
+		return false, nil
+	}
+	missing, err := wh.API.CheckOutdocs(ctx, standing...)
+	return len(missing) > 0, err
 }
 
 // failShipment writes «Ошибка отгрузки» with MoySklad's reason; the

@@ -53,7 +53,6 @@ func TestShipmentCorrection(t *testing.T) {
 	require.NoError(t, err)
 	_, err = s.ShipGoods("T", nil)
 	require.Error(t, err, "a task ships once")
-	require.Error(t, s.CorrectShipment(old, nil), "only a locked document is corrected")
 	require.NoError(t, c.LockOutdocs(ctx, true, old))
 	require.NoError(t, s.CorrectShipment(old, map[string]int32{"A": 2}))
 
@@ -123,4 +122,20 @@ func TestShipmentPicksFromStock(t *testing.T) {
 	require.Equal(t, map[string]int64{"A": 3}, shipped.Totals())
 	useful, _ := s.Stock("A")
 	require.Zero(t, useful)
+}
+
+// An unlocked goods_shipment is corrected at once: deleted and replaced.
+func TestShipmentCorrectionUnlocked(t *testing.T) {
+	t.Parallel()
+	s, c := setupShipment(t)
+	ctx := t.Context()
+	require.NoError(t, c.CreateShipmentTask(ctx, fulfillment.ShipmentTask{IndocID: "T", Items: []fulfillment.ShipmentItem{{GoodID: "A", PlanQnt: 5}}}))
+	old, err := s.ShipGoods("T", nil)
+	require.NoError(t, err)
+	require.NoError(t, s.CorrectShipment(old, map[string]int32{"A": 1}))
+	_, exists := s.Outdoc(old)
+	require.False(t, exists)
+	got, err := c.GetGoodsShipment(ctx, s.LastOutdoc())
+	require.NoError(t, err)
+	require.Equal(t, map[string]int64{"A": 4}, got.Totals())
 }

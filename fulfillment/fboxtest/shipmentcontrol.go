@@ -90,23 +90,29 @@ func (s *Server) ShipGoods(indocID string, short map[string]int32) (int64, error
 	return s.issueGoodsShipment(t, short, fulfillment.Date{}), nil
 }
 
-// CorrectShipment revises a goods_shipment the client already imported
-// (locked), as fbox.md §8 «Corrections» describes: the warehouse sets
-// unlock_request and, once the client has reverted and unlocked it,
-// deletes it and issues a replacement goods_shipment for the same task
-// with short, under a new id and created_at and the original outdoc_date.
+// CorrectShipment revises a goods_shipment, as fbox.md §8 «Corrections»
+// describes: a replacement goods_shipment for the same task with short,
+// under a new id and created_at and the original outdoc_date. A locked
+// (imported) one gets unlock_request and is replaced once the client has
+// reverted and unlocked it; an unlocked one is deleted and replaced at
+// once.
 func (s *Server) CorrectShipment(outdocID int64, short map[string]int32) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o, ok := s.outdocs[outdocID]
-	if !ok || !o.header.Locked || o.header.OutdocType != fulfillment.OutdocShipment {
-		return fmt.Errorf("fboxtest: outdoc %d is not a locked goods_shipment", outdocID)
+	if !ok || o.header.OutdocType != fulfillment.OutdocShipment {
+		return fmt.Errorf("fboxtest: outdoc %d is not a goods_shipment", outdocID)
 	}
 	t, ok := s.shipState().tasks[o.header.IndocID]
 	if !ok {
 		return fmt.Errorf("fboxtest: outdoc %d: no shipment task %s", outdocID, o.header.IndocID)
 	}
 	day := o.header.OutdocDate
+	if !o.header.Locked {
+		delete(s.outdocs, outdocID)
+		s.issueGoodsShipment(t, short, day)
+		return nil
+	}
 	o.header.UnlockRequest = true
 	o.reissue = func() {
 		s.mu.Lock()
