@@ -40,8 +40,11 @@ type Document struct {
 	ShipmentAddressFull *Address    `json:"shipmentAddressFull,omitempty"`
 	Attributes          []Attribute `json:"attributes,omitempty"`
 	// SalesChannel is the sales channel of a customer order or demand
-	// (spec customerOrder.yaml, demand.yaml: salesChannel), nil when none.
-	SalesChannel *Ref `json:"salesChannel,omitempty"`
+	// (spec customerOrder.yaml, demand.yaml: salesChannel), nil when none;
+	// its name and code when expanded.
+	SalesChannel *NamedRef `json:"salesChannel,omitempty"`
+	// Organization is the seller (юрлицо); its name and code when expanded.
+	Organization *NamedRef `json:"organization,omitempty"`
 	// CustomerOrder is the order a demand or move was made from (spec
 	// demand.yaml: customerOrder), nil when none.
 	CustomerOrder *Ref `json:"customerOrder,omitempty"`
@@ -57,7 +60,7 @@ type Document struct {
 
 var documentKeys = keys("meta", "id", "name", "description", "applicable", "moment", "updated",
 	"state", "store", "sourceStore", "targetStore", "positions", "agent", "shipmentAddress", "shipmentAddressFull", "attributes",
-	"salesChannel", "customerOrder", "demands", "supply")
+	"salesChannel", "organization", "customerOrder", "demands", "supply")
 
 type documentAlias Document
 

@@ -86,7 +86,7 @@ func (s *Server) render(typ, id string, expand map[string]bool) (object, bool) {
 		}
 	}
 	for f, t := range map[string]string{"store": "store", "sourceStore": "store", "targetStore": "store", "agent": "counterparty",
-		"salesChannel": "saleschannel", "customerOrder": "customerorder"} {
+		"salesChannel": "saleschannel", "customerOrder": "customerorder", "organization": "organization"} {
 		if !expand[f] || !isRef(out[f]) {
 			continue
 		}
