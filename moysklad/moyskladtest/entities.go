@@ -16,6 +16,9 @@ var documentTypes = map[string]string{"supply": "supplyposition", "move": "movep
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	const p = "/api/remap/1.2/entity/"
+	mux.HandleFunc("DELETE "+p+"{type}/{id}", s.deleteDocument)
+	mux.HandleFunc("GET /api/remap/1.2/context/companysettings", s.companySettings)
+	mux.HandleFunc("PUT /api/remap/1.2/context/companysettings", s.putCompanySettings)
 	mux.HandleFunc("GET "+p+"webhook", s.listWebhooks)
 	mux.HandleFunc("POST "+p+"webhook", s.createWebhooks)
 	mux.HandleFunc("DELETE "+p+"webhook/{id}", s.deleteWebhook)
@@ -28,10 +31,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("PUT "+p+"{type}/new", s.template)
 	mux.HandleFunc("GET "+p+"{type}/{id}", s.get)
 	mux.HandleFunc("PUT "+p+"{type}/{id}", s.put)
-	mux.HandleFunc("DELETE "+p+"{type}/{id}", s.deleteDocument)
 	mux.HandleFunc("GET "+p+"{type}/{id}/positions", s.listPositions)
-	mux.HandleFunc("GET /api/remap/1.2/context/companysettings", s.companySettings)
-	mux.HandleFunc("PUT /api/remap/1.2/context/companysettings", s.putCompanySettings)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, apiError(1005, "Неизвестный адрес: '"+r.URL.Path+"'", ""))
 	})
