@@ -57,7 +57,7 @@ func TestGetAndPutKeepEveryField(t *testing.T) {
 	require.Len(t, got.Rows(), 2)
 	require.Equal(t, "KT-1", got.Rows()[0].Assortment.Article)
 	require.Equal(t, []string{"4601234567890"}, got.Rows()[0].Assortment.BarcodeValues())
-	_, ok := got.Extra("vatEnabled")
+	_, ok := got.Extra("organization")
 	require.True(t, ok, "fields skladflow does not model are kept")
 
 	rows := []moysklad.Position{got.Rows()[0].ForWrite()}

@@ -171,3 +171,18 @@ func TestCompanySettingsSayWhetherShippingStockIsChecked(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, cs.CheckShippingStock)
 }
+
+func TestModelledLinksAreStillReadRaw(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	o := b.customerOrder(t)
+	got, err := b.client.GetDocument(b.ctx, moysklad.TypeCustomerOrder, o.ID, "salesChannel")
+	require.NoError(t, err)
+	raw, ok := got.Extra("salesChannel")
+	require.True(t, ok, "code written before salesChannel was typed reads it raw")
+	require.Contains(t, string(raw), `"name":"Сайт"`)
+	_, ok = got.Extra("organization")
+	require.True(t, ok)
+	_, ok = got.Extra("customerOrder")
+	require.False(t, ok, "an order has no customerOrder")
+}

@@ -51,7 +51,10 @@ func (s *Server) movements(typ string, doc object, rows []object) map[stockKey]f
 			return
 		}
 		for _, row := range rows {
-			if typeOf(row["assortment"]) == "service" {
+			// A bundle's stock is its components' (MoySklad keeps none for the
+			// bundle itself); the emulator does not expand bundles here, so a
+			// bundle line moves and is checked for nothing.
+			if t := typeOf(row["assortment"]); t == "service" || t == "bundle" {
 				continue
 			}
 			q, _ := row["quantity"].(float64)
