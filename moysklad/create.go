@@ -167,6 +167,12 @@ func createBody(doc Document, syncID string) (map[string]json.RawMessage, error)
 	if doc.Agent != nil {
 		err = errors.Join(err, set("agent", Ref{Meta: doc.Agent.Meta}))
 	}
+	if doc.SalesChannel != nil {
+		err = errors.Join(err, set("salesChannel", doc.SalesChannel.Ref()))
+	}
+	if doc.Organization != nil {
+		err = errors.Join(err, set("organization", doc.Organization.Ref()))
+	}
 	rows := make([]Position, 0, len(doc.Rows()))
 	for _, p := range doc.Rows() {
 		w := p.ForWrite()

@@ -40,8 +40,11 @@ type Document struct {
 	ShipmentAddressFull *Address    `json:"shipmentAddressFull,omitempty"`
 	Attributes          []Attribute `json:"attributes,omitempty"`
 	// SalesChannel is the sales channel of a customer order or demand
-	// (spec customerOrder.yaml, demand.yaml: salesChannel), nil when none.
-	SalesChannel *Ref `json:"salesChannel,omitempty"`
+	// (spec customerOrder.yaml, demand.yaml: salesChannel), nil when none;
+	// its name and code when expanded.
+	SalesChannel *NamedRef `json:"salesChannel,omitempty"`
+	// Organization is the seller (юрлицо); its name and code when expanded.
+	Organization *NamedRef `json:"organization,omitempty"`
 	// CustomerOrder is the order a demand or move was made from (spec
 	// demand.yaml: customerOrder), nil when none.
 	CustomerOrder *Ref `json:"customerOrder,omitempty"`
@@ -57,7 +60,7 @@ type Document struct {
 
 var documentKeys = keys("meta", "id", "name", "description", "applicable", "moment", "updated",
 	"state", "store", "sourceStore", "targetStore", "positions", "agent", "shipmentAddress", "shipmentAddressFull", "attributes",
-	"salesChannel", "customerOrder", "demands", "supply")
+	"salesChannel", "organization", "customerOrder", "demands", "supply")
 
 type documentAlias Document
 
@@ -76,10 +79,31 @@ func (d Document) MarshalJSON() ([]byte, error) {
 	return joinObject(documentAlias(d), d.extra)
 }
 
-// Extra returns a field skladflow does not model, as raw JSON.
+// Extra returns a field skladflow does not model, as raw JSON. The links
+// modelled later (salesChannel, organization, customerOrder, demands,
+// supply) are answered too, as they were read, so code that reads them raw
+// keeps working.
 func (d *Document) Extra(key string) (json.RawMessage, bool) {
-	v, ok := d.extra[key]
-	return v, ok
+	if v, ok := d.extra[key]; ok {
+		return v, ok
+	}
+	var v any
+	switch {
+	case key == "salesChannel" && d.SalesChannel != nil:
+		v = d.SalesChannel
+	case key == "organization" && d.Organization != nil:
+		v = d.Organization
+	case key == "customerOrder" && d.CustomerOrder != nil:
+		v = d.CustomerOrder
+	case key == "supply" && d.Supply != nil:
+		v = d.Supply
+	case key == "demands" && d.Demands != nil:
+		v = d.Demands
+	default:
+		return nil, false
+	}
+	b, err := json.Marshal(v)
+	return b, err == nil
 }
 
 // Type is the document's entity type (meta.type).

@@ -30,7 +30,7 @@ func TestCustomerOrderFieldsTheOutboundFlowsRead(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	o := b.customerOrder(t)
-	got, err := b.client.GetDocument(b.ctx, moysklad.TypeCustomerOrder, o.ID, "agent", "positions.assortment", "state")
+	got, err := b.client.GetDocument(b.ctx, moysklad.TypeCustomerOrder, o.ID, "agent", "positions.assortment", "state", "salesChannel")
 	require.NoError(t, err)
 	// spec customerOrder.yaml: shipmentAddress, shipmentAddressFull, salesChannel, agent (expanded counterparty).
 	require.Equal(t, "Москва", got.ShipmentAddressFull.City)
@@ -38,7 +38,9 @@ func TestCustomerOrderFieldsTheOutboundFlowsRead(t *testing.T) {
 	require.Equal(t, "+79001234567", got.Agent.Phone)
 	require.Equal(t, "ivan@example.ru", got.Agent.Email)
 	require.Equal(t, "Иван Петров", got.Agent.Name)
-	require.NotEmpty(t, got.SalesChannel.ID())
+	require.Equal(t, "site", got.SalesChannel.Code, "expanded: its code tells the shop")
+	require.Equal(t, "Сайт", got.SalesChannel.Name)
+	require.NotEmpty(t, got.Organization.EntityID())
 	require.Empty(t, got.Demands)
 	// customerOrderPosition.yaml: price in kopecks, discount in percent, vat, reserve.
 	line := got.Rows()[0]
@@ -168,4 +170,19 @@ func TestCompanySettingsSayWhetherShippingStockIsChecked(t *testing.T) {
 	cs, err = b.client.CompanySettings(b.ctx)
 	require.NoError(t, err)
 	require.True(t, cs.CheckShippingStock)
+}
+
+func TestModelledLinksAreStillReadRaw(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	o := b.customerOrder(t)
+	got, err := b.client.GetDocument(b.ctx, moysklad.TypeCustomerOrder, o.ID, "salesChannel")
+	require.NoError(t, err)
+	raw, ok := got.Extra("salesChannel")
+	require.True(t, ok, "code written before salesChannel was typed reads it raw")
+	require.Contains(t, string(raw), `"name":"Сайт"`)
+	_, ok = got.Extra("organization")
+	require.True(t, ok)
+	_, ok = got.Extra("customerOrder")
+	require.False(t, ok, "an order has no customerOrder")
 }

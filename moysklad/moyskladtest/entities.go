@@ -16,6 +16,9 @@ var documentTypes = map[string]string{"supply": "supplyposition", "move": "movep
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	const p = "/api/remap/1.2/entity/"
+	mux.HandleFunc("DELETE "+p+"{type}/{id}", s.deleteDocument)
+	mux.HandleFunc("GET /api/remap/1.2/context/companysettings", s.companySettings)
+	mux.HandleFunc("PUT /api/remap/1.2/context/companysettings", s.putCompanySettings)
 	mux.HandleFunc("GET "+p+"webhook", s.listWebhooks)
 	mux.HandleFunc("POST "+p+"webhook", s.createWebhooks)
 	mux.HandleFunc("DELETE "+p+"webhook/{id}", s.deleteWebhook)
@@ -28,10 +31,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("PUT "+p+"{type}/new", s.template)
 	mux.HandleFunc("GET "+p+"{type}/{id}", s.get)
 	mux.HandleFunc("PUT "+p+"{type}/{id}", s.put)
-	mux.HandleFunc("DELETE "+p+"{type}/{id}", s.deleteDocument)
 	mux.HandleFunc("GET "+p+"{type}/{id}/positions", s.listPositions)
-	mux.HandleFunc("GET /api/remap/1.2/context/companysettings", s.companySettings)
-	mux.HandleFunc("PUT /api/remap/1.2/context/companysettings", s.putCompanySettings)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, apiError(1005, "Неизвестный адрес: '"+r.URL.Path+"'", ""))
 	})
@@ -43,7 +43,7 @@ func notFound(w http.ResponseWriter, typ, id string) {
 }
 
 func expandSet(r *http.Request) map[string]bool {
-	out := map[string]bool{}
+	out := map[string]bool{fieldsStock: wantsStock(r)} // positionstock.go
 	for _, e := range strings.Split(r.URL.Query().Get("expand"), ",") {
 		if e = strings.TrimSpace(e); e != "" {
 			out[e] = true
@@ -72,8 +72,13 @@ func (s *Server) render(typ, id string, expand map[string]bool) (object, bool) {
 		if expand["positions"] {
 			shipped := s.shippedFor(typ, id)
 			rendered := make([]any, 0, len(rows))
+			withStock := expand[fieldsStock] && positionStockTypes[typ]
 			for _, row := range rows {
-				rendered = append(rendered, withShipped(s.renderPosition(row, expand["positions.assortment"]), shipped))
+				line := withShipped(s.renderPosition(row, expand["positions.assortment"]), shipped)
+				if withStock {
+					line["stock"] = s.positionStock(refID(s.entities[typ][id]["store"]), row)
+				}
+				rendered = append(rendered, line)
 			}
 			out["positions"] = object{"meta": meta, "rows": rendered}
 		} else {
@@ -86,7 +91,7 @@ func (s *Server) render(typ, id string, expand map[string]bool) (object, bool) {
 		}
 	}
 	for f, t := range map[string]string{"store": "store", "sourceStore": "store", "targetStore": "store", "agent": "counterparty",
-		"salesChannel": "saleschannel", "customerOrder": "customerorder"} {
+		"salesChannel": "saleschannel", "customerOrder": "customerorder", "organization": "organization"} {
 		if !expand[f] || !isRef(out[f]) {
 			continue
 		}

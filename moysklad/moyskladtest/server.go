@@ -6,9 +6,13 @@
 // serial-tracked line; products, variants and services as assortment),
 // statuses per document type (11002), webhook
 // subscriptions and delivery (requestId, 1500 ms, three immediate resends,
-// none after a timeout, X-Lognex-WebHook-DisableByPrefix) — and its Go API
-// lets a test act as a staff member: create documents, set a status (which
-// fires the webhooks), read the document back, inject faults.
+// none after a timeout, X-Lognex-WebHook-DisableByPrefix), templates and
+// creates with syncId, stock per store moved by posted documents with the
+// account's checkShippingStock (stock.go), customer orders linked to their
+// demands (links.go), purchase returns, deletes — and its Go API lets a
+// test act as a staff member: create and post documents, set a status
+// (which fires the webhooks), set stock, read the document back, inject
+// faults.
 package moyskladtest
 
 import (
@@ -160,16 +164,18 @@ type Server struct {
 	drops     []Fault // answers to lose after doing the work (drop.go)
 	requests  []Request
 	puts      map[string]int
-	// stockBase is the stock staff set, per store and item (stock.go).
-	stockBase     map[stockKey]float64
-	checkShipping bool
-	window        []charge
-	inflight      int
-	limited       int
+	window    []charge
+	inflight  int
+	limited   int
 
 	queue chan notice
 	done  chan struct{}
 	wg    sync.WaitGroup
+
+	// stockBase is the stock staff set, per store and item; checkShipping
+	// is the account's checkShippingStock (stock.go). Under mu.
+	stockBase     map[stockKey]float64
+	checkShipping bool
 }
 
 type notice struct {
@@ -212,9 +218,9 @@ func NewServer(opts Options) *Server {
 		entities: map[string]map[string]object{}, order: map[string][]string{},
 		positions: map[string][]object{}, states: map[string][]object{}, attrs: map[string][]object{},
 		sent: map[string]notice{}, puts: map[string]int{},
-		stockBase: map[stockKey]float64{}, checkShipping: opts.CheckShippingStock,
 		queue: make(chan notice, 4096), done: make(chan struct{}),
 	}
+	s.stockBase, s.checkShipping = map[stockKey]float64{}, opts.CheckShippingStock
 	s.srv = httptest.NewServer(s.routes())
 	s.base = s.srv.URL + "/api/remap/1.2"
 	s.wg.Add(1)

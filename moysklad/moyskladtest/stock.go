@@ -20,10 +20,10 @@ var stockSign = map[string]float64{
 	"demand": -1, "loss": -1, "purchasereturn": -1,
 }
 
-// shipmentTypes are the documents the stock check applies to: shipments
-// out of a store (moysklad.md §4.4 names "shipments"; the brief's list is
-// demand, purchasereturn, move). A loss is a write-off, not a shipment, and
-// is not checked.
+// shipmentTypes are the documents the stock check applies to: those that
+// ship goods out of a store (moysklad.md §4.4: "posting of shipments of
+// missing goods fail"). Which documents MoySklad counts as shipments is
+// unconfirmed; a loss is a write-off, not a shipment, and is not checked.
 var shipmentTypes = map[string]bool{"demand": true, "purchasereturn": true, "move": true}
 
 // codeShippingStock refuses posting a shipment of goods not in stock when
@@ -51,7 +51,10 @@ func (s *Server) movements(typ string, doc object, rows []object) map[stockKey]f
 			return
 		}
 		for _, row := range rows {
-			if typeOf(row["assortment"]) == "service" {
+			// A bundle's stock is its components' (MoySklad keeps none for the
+			// bundle itself); the emulator does not expand bundles here, so a
+			// bundle line moves and is checked for nothing.
+			if t := typeOf(row["assortment"]); t == "service" || t == "bundle" {
 				continue
 			}
 			q, _ := row["quantity"].(float64)
