@@ -1,6 +1,7 @@
 package shipment
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -72,4 +73,13 @@ func TestAdjustToShippedTotals(t *testing.T) {
 	over := adjust(rows[:1], map[string]int64{"A-1": 5}, byArticle)
 	require.EqualValues(t, 5, over.Positions[0].Quantity)
 	require.Equal(t, []string{"A-1: отгружено сверх плана 1 шт. — добавлено в строку"}, over.Differences)
+}
+
+func TestUnitPriceAfterDiscount(t *testing.T) {
+	t.Parallel()
+	var p moysklad.Position
+	require.NoError(t, json.Unmarshal([]byte(`{"quantity":3,"price":123457,"discount":10}`), &p))
+	require.Equal(t, 1111.11, unitPrice(p), "1234.57 ₽ less 10 %, to the kopeck")
+	require.NoError(t, json.Unmarshal([]byte(`{"quantity":1}`), &p))
+	require.Zero(t, unitPrice(p), "no price: none sent")
 }
