@@ -17,6 +17,7 @@ func setupShipments(t *testing.T) *bundle {
 	t.Helper()
 	b := setup(t)
 	require.NoError(t, b.client.RegisterGoods(b.ctx, fulfillment.Good{GoodID: "A-1", GoodName: "Чайник"}, fulfillment.Good{GoodID: "B-2", GoodName: "Кружка"}))
+	require.NoError(t, b.client.EnableOutdocTypes(b.ctx, fulfillment.OutdocShipmentStart, fulfillment.OutdocShipmentReady))
 	return b
 }
 

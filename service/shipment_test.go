@@ -80,6 +80,8 @@ func TestShipmentHandover(t *testing.T) {
 	require.Contains(t, lastLine(t, d), "Передан на отгрузку складу БетаПРО: задание "+indoc+", 3 позиции, 16 шт. (товар)")
 	b.waitRow(t, moysklad.TypeDemand, doc.ID, "submitted")
 	require.Equal(t, 1, b.fb.CreateCalls(indoc))
+	require.True(t, b.fb.OutdocTypeOn(fulfillment.OutdocShipmentStart), "the optional documents are turned on (#doc_option_desc)")
+	require.True(t, b.fb.OutdocTypeOn(fulfillment.OutdocShipmentReady))
 }
 
 func TestShipmentUnregisteredGoodRefused(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/flows/feed"
@@ -48,8 +49,9 @@ func (c *Config) validate() error {
 
 // Flow is the shipment flow.
 type Flow struct {
-	cfg Config
-	o   *orchestrator.Orchestrator
+	cfg      Config
+	o        *orchestrator.Orchestrator
+	optional sync.Map // warehouse names whose optional documents are on
 }
 
 // New builds the flow on the machinery and registers it with the feed;

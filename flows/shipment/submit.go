@@ -34,6 +34,7 @@ func (f *Flow) submit(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 	if problems != nil {
 		return f.failSubmit(ctx, r, fmt.Sprintf("Не передан на отгрузку складу %s: %s", wh.Name, problems.Error()), problems)
 	}
+	f.enableOptional(ctx, wh)
 	if err := f.createTask(ctx, wh, task); err != nil {
 		call := storage.TimelineEntry{Kind: storage.KindCall, Message: "FBox POST /indocs " + id + ": ошибка", Detail: err.Error()}
 		return r.Failed(ctx, err, call, func() error {

@@ -15,6 +15,7 @@ func setupShipment(t *testing.T) (*fboxtest.Server, *fulfillment.Client) {
 	c, err := fulfillment.NewClient(fulfillment.Config{BaseURL: s.URL(), PartnerID: "partner", Password: "secret"})
 	require.NoError(t, err)
 	require.NoError(t, c.RegisterGoods(t.Context(), fulfillment.Good{GoodID: "A", GoodName: "A"}))
+	require.NoError(t, c.EnableOutdocTypes(t.Context(), fulfillment.OutdocShipmentStart, fulfillment.OutdocShipmentReady))
 	return s, c
 }
 
@@ -138,4 +139,24 @@ func TestShipmentCorrectionUnlocked(t *testing.T) {
 	got, err := c.GetGoodsShipment(ctx, s.LastOutdoc())
 	require.NoError(t, err)
 	require.Equal(t, map[string]int64{"A": 4}, got.Totals())
+}
+
+// #doc_option_desc: start and ready are optional documents, off until the
+// account turns them on; picking starts all the same, and the task can no
+// longer be deleted.
+func TestShipmentOptionalOutdocsOff(t *testing.T) {
+	t.Parallel()
+	s, c := setupShipment(t)
+	ctx := t.Context()
+	require.NoError(t, s.SetOutdocType(fulfillment.OutdocShipmentStart, false))
+	require.NoError(t, s.SetOutdocType(fulfillment.OutdocShipmentReady, false))
+	require.NoError(t, c.CreateShipmentTask(ctx, fulfillment.ShipmentTask{IndocID: "T", Items: []fulfillment.ShipmentItem{{GoodID: "A", PlanQnt: 1}}}))
+	require.Zero(t, s.StartShipmentPicking("T"))
+	require.Equal(t, fboxtest.ShipStagePicking, s.ShipmentStage("T"))
+	require.Error(t, c.DeleteIndoc(ctx, "T"))
+	require.Zero(t, s.ShipmentReady("T", nil))
+	require.Equal(t, fboxtest.ShipStageReady, s.ShipmentStage("T"))
+	hs, err := c.ListOutdocs(ctx, fulfillment.OutdocFilter{IndocID: "T"})
+	require.NoError(t, err)
+	require.Empty(t, hs)
 }

@@ -33,10 +33,12 @@ func (s *Server) ShipmentStage(indocID string) string {
 	return ""
 }
 
-// StartShipmentPicking makes the warehouse start picking a new task: a
-// goods_shipment_start outdoc (#goods_shipment_desc step 2); from now on
-// the task cannot be deleted. It returns the outdoc id, 0 when there is no
-// such task or picking already started.
+// StartShipmentPicking makes the warehouse start picking a new task
+// (#goods_shipment_desc step 2); from now on the task cannot be deleted.
+// The goods_shipment_start outdoc is optional (#doc_option_desc): it is
+// issued only when the account turned it on. It returns the outdoc id, 0
+// when none was issued (no such task, picking already started, or the type
+// is off).
 func (s *Server) StartShipmentPicking(indocID string) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -45,18 +47,22 @@ func (s *Server) StartShipmentPicking(indocID string) int64 {
 		return 0
 	}
 	t.stage = ShipStagePicking
+	if !s.ord.on(fulfillment.OutdocShipmentStart) {
+		return 0
+	}
 	return s.issueShipmentDoc(fulfillment.OutdocShipmentStart, "Начат подбор товаров по заданию на отгрузку", indocID,
 		func(c fulfillment.OutdocCommon) any {
 			return fulfillment.GoodsShipmentStart{OutdocType: fulfillment.OutdocShipmentStart, Common: c}
 		}, nil, fulfillment.Date{})
 }
 
-// ShipmentReady makes the warehouse finish picking: a goods_shipment_ready
-// outdoc with the boxes picked (#goods_shipment_desc step 3). short[good]
-// is the units of a good not found; a good short by its whole plan is not
-// in the boxes. goods_shipment_start is optional, so a new task may go
-// straight here. It returns the outdoc id, 0 when there is no such task or
-// it is already picked.
+// ShipmentReady makes the warehouse finish picking (#goods_shipment_desc
+// step 3): a goods_shipment_ready outdoc with the boxes picked, issued
+// only when the account turned that optional type on (#doc_option_desc).
+// short[good] is the units of a good not found; a good short by its whole
+// plan is not in the boxes. A new task may go straight here. It returns
+// the outdoc id, 0 when none was issued (no such task, already picked, or
+// the type is off).
 func (s *Server) ShipmentReady(indocID string, short map[string]int32) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -65,6 +71,9 @@ func (s *Server) ShipmentReady(indocID string, short map[string]int32) int64 {
 		return 0
 	}
 	t.stage = ShipStageReady
+	if !s.ord.on(fulfillment.OutdocShipmentReady) {
+		return 0
+	}
 	pallets := s.pack(t.task, short)
 	return s.issueShipmentDoc(fulfillment.OutdocShipmentReady, "Подобран товар для отгрузки", indocID,
 		func(c fulfillment.OutdocCommon) any {

@@ -27,13 +27,16 @@ var shipmentTests = []subtest{
 	{name: "ShipmentNoDeleteAfterPicking", needs: []need{needReceive}, run: shipmentNoDeleteAfterPicking},
 }
 
-// shipper is the driver's shipment side; a driver without one skips.
+// shipper is the driver's shipment side; a driver without one skips. The
+// start and ready documents are optional (#doc_option_desc): they are
+// turned on first.
 func (e *env) shipper(t *testing.T) ShipmentDriver {
 	t.Helper()
 	d, ok := e.d.(ShipmentDriver)
 	if !ok {
 		t.Skip("the driver cannot make the warehouse pick or ship (ShipmentDriver)")
 	}
+	require.NoError(t, e.w.EnableOutdocTypes(e.ctx, fulfillment.OutdocShipmentStart, fulfillment.OutdocShipmentReady))
 	return d
 }
 
