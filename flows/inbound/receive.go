@@ -152,16 +152,9 @@ func (f *Flow) findUnplanned(ctx context.Context, wh *Warehouse, rows []moysklad
 	found := map[string]moysklad.Product{}
 	var missing []string
 	for _, r := range unplannedSKUs(rows, got, wh.skus()) {
-		ps, err := f.o.MoySklad().FindProducts(ctx, wh.SKUField, r.SKU)
+		ps, err := f.o.MoySklad().FindAssortment(ctx, wh.skus(), r.SKU)
 		if err != nil {
-			return nil, nil, fmt.Errorf("find product %s: %w", r.SKU, err)
-		}
-		if vf, ok := f.o.MoySklad().(variantFinder); ok {
-			vs, err := vf.FindVariants(ctx, wh.VariantSKUField, r.SKU)
-			if err != nil {
-				return nil, nil, fmt.Errorf("find variant %s: %w", r.SKU, err)
-			}
-			ps = append(ps, vs...)
+			return nil, nil, fmt.Errorf("find product or variant %s: %w", r.SKU, err)
 		}
 		variants := fmt.Sprintf(" и модификации с полем «%s» = %s", skuLabel(wh.VariantSKUField), r.SKU)
 		switch len(ps) {
@@ -174,12 +167,6 @@ func (f *Flow) findUnplanned(ctx context.Context, wh *Warehouse, rows []moysklad
 		}
 	}
 	return found, missing, nil
-}
-
-// variantFinder is a MoySklad that looks variants up (the client does; the
-// machinery's port predates variants).
-type variantFinder interface {
-	FindVariants(ctx context.Context, field, value string) ([]moysklad.Product, error)
 }
 
 // reported are the serials the warehouse documents ids brought, counted as

@@ -61,6 +61,13 @@ func (s *Server) AddProduct(p ProductSpec) moysklad.Product {
 	e["meta"], e["id"], e["accountId"], e["name"], e["updated"] = s.meta("product", id), id, s.account, p.Name, now()
 	e["code"], e["externalCode"], e["weight"] = p.Code, p.ExternalCode, p.Weight
 	e["isSerialTrackable"] = p.SerialTrackable
+	e["weighed"] = p.Weighed
+	if p.VAT != nil {
+		e["vat"], e["effectiveVat"] = *p.VAT, *p.VAT
+	}
+	if p.NoVAT {
+		e["vatEnabled"], e["effectiveVatEnabled"] = false, false
+	}
 	if p.ExternalCode == "" {
 		e["externalCode"] = id[:8]
 	}
@@ -244,6 +251,34 @@ func (s *Server) SetState(entityType, id, stateName string) error {
 	e["updated"] = now()
 	s.mu.Unlock()
 	s.fire(entityType, id, "UPDATE", []string{"state"}, s.opts.StaffUser, nil)
+	return nil
+}
+
+// EditAssortment changes fields of a product, variant or bundle as staff
+// would (an edited article, a new barcode: fields in the API's shape, e.g.
+// "barcodes": []any{map[string]any{"ean13": "…"}}); it fires UPDATE with
+// the fields' names.
+func (s *Server) EditAssortment(id string, fields map[string]any) error {
+	s.mu.Lock()
+	e, typ := s.assortmentByID(id)
+	if e == nil {
+		s.mu.Unlock()
+		return fmt.Errorf("moyskladtest: no assortment item %s", id)
+	}
+	var names []string
+	for k, v := range fields {
+		if v == nil {
+			delete(e, k) // MoySklad leaves an emptied field out
+		} else {
+			var val any
+			decodeInto(v, &val) // the stored shape is decoded JSON
+			e[k] = val
+		}
+		names = append(names, k)
+	}
+	e["updated"] = now()
+	s.mu.Unlock()
+	s.fire(typ, id, "UPDATE", names, s.opts.StaffUser, nil)
 	return nil
 }
 
