@@ -129,3 +129,14 @@ func (c *Client) GetVariant(ctx context.Context, id string) (*Product, error) {
 	}
 	return &p, nil
 }
+
+// Products lists every product of the account.
+func (c *Client) Products(ctx context.Context) ([]Product, error) {
+	return list[Product](ctx, c, "entity/product", "", nil)
+}
+
+// Variants lists every variant of the account; each names its product by
+// reference.
+func (c *Client) Variants(ctx context.Context) ([]Product, error) {
+	return list[Product](ctx, c, "entity/variant", "", nil)
+}
