@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 
+	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/storage"
@@ -14,6 +15,7 @@ import (
 // it.
 type MoySklad interface {
 	GetProduct(ctx context.Context, id string) (*moysklad.Product, error)
+	GetVariant(ctx context.Context, id string) (*moysklad.Product, error)
 	BundleComponents(ctx context.Context, bundleID string) ([]moysklad.BundleComponent, error)
 }
 
@@ -104,3 +106,15 @@ func New(cfg Config) (*Catalogue, error) {
 
 // Warehouse is the warehouse's configured name.
 func (c *Catalogue) Warehouse() string { return c.cfg.Warehouse }
+
+// ConfigFor is the part of a catalogue's configuration a warehouse's
+// configuration gives; the caller adds the clients and the bindings.
+func ConfigFor(w config.Warehouse) Config {
+	return Config{
+		Warehouse:      w.Name,
+		SKUs:           moysklad.SKUFields{Product: w.SKUField, Variant: w.VariantSKUField},
+		RebindBarcodes: w.Goods.RebindBarcodes,
+		Sizes:          Sizes{Length: w.Goods.SizeFields.Length, Width: w.Goods.SizeFields.Width, Height: w.Goods.SizeFields.Height},
+		WeightUnit:     w.Goods.WeightUnit,
+	}
+}

@@ -32,6 +32,10 @@ type SKUFields struct {
 	Product string // article, code or externalCode
 	// Variant is code, externalCode or VariantParentArticle.
 	Variant string
+	// Fixed are the keys items already have at the warehouse, by
+	// assortment id: a good_id never changes once registered, whatever
+	// the field says now. Optional.
+	Fixed map[string]string
 }
 
 // VariantParentArticle keys a variant by its product's article followed
@@ -61,6 +65,8 @@ func (f SKUFields) Of(a *Product) string {
 	switch {
 	case a == nil || a.IsService():
 		return ""
+	case f.Fixed[a.ID] != "":
+		return f.Fixed[a.ID]
 	case a.IsVariant() && f.Variant == VariantParentArticle:
 		if a.Parent == nil {
 			return ""

@@ -14,6 +14,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/skladflow/skladflow/catalogue"
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
@@ -36,6 +37,9 @@ type Warehouse struct {
 	VariantSKUField string
 	// API is the warehouse's WMS. Required.
 	API fulfillment.Warehouse
+	// Catalogue registers the goods before a task and knows their
+	// good_ids. Required.
+	Catalogue *catalogue.Catalogue
 	// PollInterval is how often its document feed is read. Required
 	// (config defaults it to 1m).
 	PollInterval time.Duration
@@ -59,8 +63,8 @@ func (c *Config) validate() error {
 		return errors.New("inbound: Warehouses and DocumentTypes are required")
 	}
 	for i, w := range c.Warehouses {
-		if w.Name == "" || w.StoreID == "" || w.API == nil || w.SKUField == "" || w.VariantSKUField == "" || w.PollInterval <= 0 {
-			return fmt.Errorf("inbound: warehouse %d: Name, StoreID, API, SKUField, VariantSKUField and PollInterval are required", i)
+		if w.Name == "" || w.StoreID == "" || w.API == nil || w.Catalogue == nil || w.SKUField == "" || w.VariantSKUField == "" || w.PollInterval <= 0 {
+			return fmt.Errorf("inbound: warehouse %d: Name, StoreID, API, Catalogue, SKUField, VariantSKUField and PollInterval are required", i)
 		}
 	}
 	if c.Statuses.Submit == "" || c.Receipt.Defective == "" {
@@ -220,4 +224,11 @@ func (f *Flow) warehouseFor(d *moysklad.Document) (*Warehouse, bool) {
 // skus are the fields goods are keyed by at the warehouse.
 func (w *Warehouse) skus() moysklad.SKUFields {
 	return moysklad.SKUFields{Product: w.SKUField, Variant: w.VariantSKUField}
+}
+
+// keys are the fields goods are keyed by, with the good_ids the rows'
+// items were registered under: a receipt names a good by its good_id even
+// after staff edited the article.
+func (w *Warehouse) keys(ctx context.Context, rows []moysklad.Position) (moysklad.SKUFields, error) {
+	return w.Catalogue.Keys(ctx, rows)
 }
