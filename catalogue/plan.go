@@ -104,7 +104,7 @@ func (c *Catalogue) firstGoodID(ctx context.Context, e *entry) error {
 		if e.item.IsVariant() {
 			what = "модификации"
 		}
-		e.refuse(fmt.Sprintf("у %s «%s» не заполнено поле «%s»: без него склад не знает товар", what, e.item.Name, SKULabel(c.cfg.SKUs.FieldOf(e.item))))
+		e.refuse(fmt.Sprintf("у %s «%s» не заполнено поле «%s»", what, e.item.Name, SKULabel(c.cfg.SKUs.FieldOf(e.item))))
 		return nil
 	}
 	other, err := c.cfg.Bindings.GoodByID(ctx, c.cfg.Warehouse, e.sku)
