@@ -191,6 +191,10 @@ func (s *Server) CreateDocument(entityType string, spec DocumentSpec) (moysklad.
 		if typ == "" {
 			return moysklad.Document{}, fmt.Errorf("moyskladtest: no product, variant or service %s", p.ProductID)
 		}
+		if typ == "bundle" && entityType != "demand" && entityType != "customerorder" {
+			// Reference §4.2: only demand and customerorder lines may be bundles.
+			return moysklad.Document{}, fmt.Errorf("moyskladtest: a %s line cannot be a bundle", entityType)
+		}
 		things := []any{}
 		for _, t := range p.Things {
 			things = append(things, t)

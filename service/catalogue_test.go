@@ -1,0 +1,85 @@
+package service_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/fulfillment/fboxtest"
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/moysklad/moyskladtest"
+)
+
+// alertTarget collects the alerts skladflow sends.
+func alertTarget(t *testing.T) (string, func() []string) {
+	t.Helper()
+	var mu sync.Mutex
+	var texts []string
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&m)
+		mu.Lock()
+		texts = append(texts, m["text"].(string))
+		mu.Unlock()
+	}))
+	t.Cleanup(target.Close)
+	return target.URL, func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), texts...) }
+}
+
+func TestEditedArticleKeepsTheWarehouseGood(t *testing.T) {
+	t.Parallel()
+	url, alerts := alertTarget(t)
+	b := setup(t, setupOpts{edit: func(c *config.Config) { c.Alerts = config.Alerts{URL: url} }})
+	b.submitted(t, line{b.p.kettle, 1})
+	old := b.p.kettle.Article
+	require.NoError(t, b.ms.EditAssortment(b.p.kettle.ID, map[string]any{"article": old + "-NEW"}))
+
+	doc, indoc := b.submitted(t, line{b.p.kettle, 5}, line{b.p.mug, 2})
+	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
+	lines := logLines(d)
+	require.GreaterOrEqual(t, len(lines), 2)
+	require.Contains(t, lines[len(lines)-2], "стр. 1: артикул изменён с "+old+" на "+old+"-NEW; на складе БетаПРО товар остаётся "+old)
+	task, ok := b.fb.SupplyTask(indoc)
+	require.True(t, ok)
+	require.Equal(t, []fulfillment.TaskItem{{GoodID: old, PlanQnt: 5}, {GoodID: b.p.mug.Article, PlanQnt: 2}}, task.Items, "the task names the old good_id")
+	_, renamed := b.fb.Good(old + "-NEW")
+	require.False(t, renamed)
+	require.Eventually(t, func() bool { return len(alerts()) == 1 }, 10*time.Second, 20*time.Millisecond)
+	require.Contains(t, alerts()[0], "у «Чайник» артикул изменён с "+old+" на "+old+"-NEW")
+
+	b.receive(t, indoc, fboxtest.Line{GoodID: old, Useful: 4}, fboxtest.Line{GoodID: b.p.mug.Article, Useful: 2})
+	d = b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
+	require.Len(t, d.Rows(), 2, "the warehouse's old good_id is matched to the edited product's line")
+	require.Equal(t, b.p.kettle.ID, d.Rows()[0].Assortment.ID)
+	require.Equal(t, 4.0, d.Rows()[0].Quantity)
+	require.Contains(t, lastLine(t, d), "ожидалось 5, принято 4")
+}
+
+func TestVariantRegisteredUnderItsConfiguredGoodID(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{edit: func(c *config.Config) { c.Warehouses[0].VariantSKUField = "article" }})
+	blue, err := b.ms.AddVariant(moyskladtest.VariantSpec{ProductID: b.p.mug.ID, Code: "00017",
+		Characteristics: []moysklad.Characteristic{{Name: "Цвет", Value: "синий"}}})
+	require.NoError(t, err)
+	doc, indoc := b.submitted(t, line{blue, 3})
+	want := b.p.mug.Article + "-синий"
+	task, ok := b.fb.SupplyTask(indoc)
+	require.True(t, ok)
+	require.Equal(t, []fulfillment.TaskItem{{GoodID: want, PlanQnt: 3}}, task.Items)
+	card, ok := b.fb.Good(want)
+	require.True(t, ok)
+	require.Equal(t, b.p.mug.Name+" (синий)", card.GoodName)
+
+	b.receive(t, indoc, fboxtest.Line{GoodID: want, Useful: 3})
+	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
+	require.Len(t, d.Rows(), 1)
+	require.Equal(t, blue.ID, d.Rows()[0].Assortment.ID)
+	require.Contains(t, lastLine(t, d), "принято 3 из 3 шт., без расхождений")
+}
