@@ -263,5 +263,7 @@ func TestExitCodes(t *testing.T) {
 	require.Equal(t, 2, code("serve", "--bogus"))
 	require.Equal(t, 2, code("frobnicate"))
 	require.Equal(t, 2, code())
+	require.Equal(t, 2, code("goods"))
+	require.Equal(t, 2, code("goods", "sync", "--bogus"))
 	require.Equal(t, 1, code("serve", "--config", filepath.Join(t.TempDir(), "missing.yaml")))
 }
