@@ -42,6 +42,9 @@ type plan struct {
 	entries  []*entry
 	byID     map[string]*entry
 	register []*entry
+	// held are the barcodes of the cards to register the warehouse has
+	// bound already, to which good.
+	held map[string]string
 }
 
 func (c *Catalogue) plan(ctx context.Context, items []*moysklad.Product) (*plan, error) {
@@ -147,7 +150,9 @@ func (c *Catalogue) checkBarcodes(ctx context.Context, p *plan) error {
 		return fmt.Errorf("catalogue: barcodes at %s: %w", c.cfg.Warehouse, err)
 	}
 	others := map[string]string{} // ean → the good holding it
+	p.held = map[string]string{}
 	for _, r := range recs {
+		p.held[r.EAN] = r.GoodID
 		if e := owner[r.EAN]; e != nil && r.GoodID != e.goodID {
 			others[r.EAN] = r.GoodID
 		}
@@ -214,6 +219,9 @@ func (c *Catalogue) apply(ctx context.Context, p *plan) ([]string, error) {
 				GoodID: e.goodID, SKU: e.sku, Name: e.card.GoodName, CardHash: e.hash})
 		}
 	}
+	if err := c.pushBarcodes(ctx, p); err != nil {
+		return nil, err
+	}
 	if len(cards) > 0 {
 		if err := c.cfg.FBox.RegisterGoods(ctx, cards...); err != nil {
 			return nil, fmt.Errorf("catalogue: register %d goods at %s: %w", len(cards), c.cfg.Warehouse, err)
@@ -225,6 +233,32 @@ func (c *Catalogue) apply(ctx context.Context, p *plan) ([]string, error) {
 		}
 	}
 	return ids, nil
+}
+
+// pushBarcodes binds the barcodes staff added to goods the warehouse has
+// already (POST /goods/eans, mode add) before their cards are sent again:
+// that is how the warehouse identifies items it received under an unknown
+// barcode (fbox.md §6, recognition: "or adds the barcode as an EAN").
+func (c *Catalogue) pushBarcodes(ctx context.Context, p *plan) error {
+	for _, e := range p.register {
+		if e.binding == nil {
+			continue // a new card brings its barcodes itself
+		}
+		var fresh []string
+		for _, b := range e.card.EANs {
+			if _, bound := p.held[b.Value]; !bound {
+				fresh = append(fresh, b.Value)
+			}
+		}
+		if len(fresh) == 0 {
+			continue
+		}
+		if err := c.cfg.FBox.AddEANs(ctx, e.goodID, fresh...); err != nil {
+			return fmt.Errorf("catalogue: barcodes %s of %s at %s: %w", strings.Join(fresh, ", "), e.goodID, c.cfg.Warehouse, err)
+		}
+		c.cfg.Logger.Info("barcodes pushed to the warehouse", "warehouse", c.cfg.Warehouse, "good_id", e.goodID, "eans", fresh)
+	}
+	return nil
 }
 
 // edited is the notice about an item whose SKU is no longer its good_id.

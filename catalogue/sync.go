@@ -2,6 +2,7 @@ package catalogue
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -123,4 +124,29 @@ func (c *Catalogue) syncItems(ctx context.Context, items []*moysklad.Product, dr
 		}
 	}
 	return rep, nil
+}
+
+// RefreshItem reads a product or variant from MoySklad as it is now and
+// refreshes its card (see Refresh): the work of a MoySklad UPDATE event.
+// An item deleted since is nothing to do.
+func (c *Catalogue) RefreshItem(ctx context.Context, assortmentType, id string) (*SyncReport, error) {
+	var (
+		a   *moysklad.Product
+		err error
+	)
+	switch assortmentType {
+	case moysklad.AssortmentProduct:
+		a, err = c.cfg.MoySklad.GetProduct(ctx, id)
+	case moysklad.AssortmentVariant:
+		a, err = c.cfg.MoySklad.GetVariant(ctx, id)
+	default:
+		return &SyncReport{}, nil
+	}
+	if errors.Is(err, moysklad.ErrNotFound) {
+		return &SyncReport{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("catalogue: read %s %s: %w", assortmentType, id, err)
+	}
+	return c.Refresh(ctx, a)
 }

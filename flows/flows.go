@@ -116,6 +116,16 @@ func newCatalogue(w config.Warehouse, api fulfillment.Warehouse, o *orchestrator
 	return catalogue.New(cfg)
 }
 
+// AssortmentTypes are the MoySklad goods types whose changes the flows
+// follow: products and variants keep their warehouse cards current when
+// any warehouse is configured.
+func AssortmentTypes(cfg *config.Config) []string {
+	if len(cfg.Warehouses) == 0 {
+		return nil
+	}
+	return []string{moysklad.AssortmentProduct, moysklad.AssortmentVariant}
+}
+
 var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 // resolveStore turns a store name or id into an id.

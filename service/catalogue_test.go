@@ -83,3 +83,46 @@ func TestVariantRegisteredUnderItsConfiguredGoodID(t *testing.T) {
 	require.Equal(t, blue.ID, d.Rows()[0].Assortment.ID)
 	require.Contains(t, lastLine(t, d), "принято 3 из 3 шт., без расхождений")
 }
+
+func TestBarcodeStaffAddIdentifiesTheUnknownItem(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, indoc := b.submitted(t, line{b.p.kettle, 10})
+	b.fb.AddUnknown(indoc, "2000000000123", "Чайник красный без этикетки", 3)
+
+	// Staff recognise the item and add its barcode to the product: MoySklad
+	// sends UPDATE with the changed field.
+	barcodes := []any{}
+	for _, v := range b.p.kettle.BarcodeValues() {
+		barcodes = append(barcodes, map[string]any{"ean13": v})
+	}
+	barcodes = append(barcodes, map[string]any{"ean13": "2000000000123"})
+	require.NoError(t, b.ms.EditAssortment(b.p.kettle.ID, map[string]any{"barcodes": barcodes}))
+	require.Eventually(t, func() bool { return len(b.fb.Unknown()) == 0 }, 10*time.Second, 20*time.Millisecond,
+		"the barcode reaches the warehouse, which identifies the item")
+	card, ok := b.fb.Good(b.p.kettle.Article)
+	require.True(t, ok)
+	require.Contains(t, card.EANs, "2000000000123")
+	pushed := false
+	for _, r := range b.fb.Requests() {
+		pushed = pushed || (r.Method == "POST" && r.Path == "/goods/eans")
+	}
+	require.True(t, pushed, "pushed with POST /goods/eans")
+
+	// A change of a field no card carries refreshes nothing.
+	before := len(b.fb.Requests())
+	require.NoError(t, b.ms.EditAssortment(b.p.kettle.ID, map[string]any{"description": "Новое описание"}))
+	require.NoError(t, b.ms.EditAssortment(b.p.kettle.ID, map[string]any{"name": "Чайник электрический"}))
+	require.Eventually(t, func() bool {
+		c, _ := b.fb.Good(b.p.kettle.Article)
+		return c.GoodName == "Чайник электрический"
+	},
+		10*time.Second, 20*time.Millisecond, "a renamed product's card follows")
+	posts := 0
+	for _, r := range b.fb.Requests()[before:] {
+		if r.Method == "POST" && r.Path == "/goods" {
+			posts++
+		}
+	}
+	require.Equal(t, 1, posts, "only the rename registered the card again")
+}

@@ -143,18 +143,19 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		}
 	}
 	edge, err := webhooks.New(webhooks.Config{
-		WarehouseKeys:  keys,
-		MoySkladSecret: cfg.MoySklad.WebhookSecret,
-		IntegrationUID: cfg.MoySklad.IntegrationUID,
-		DocumentTypes:  flows.DocumentTypes(cfg),
-		CDEKSecret:     cdekSecret(cfg),
-		Orders:         store,
-		Ready:          store.Ping,
-		AdminUser:      cfg.Admin.User,
-		AdminPassword:  cfg.Admin.Password,
-		StuckAfter:     cfg.Admin.StuckAfter.Duration,
-		Metrics:        m,
-		Logger:         log.With("component", "http"),
+		WarehouseKeys:   keys,
+		MoySkladSecret:  cfg.MoySklad.WebhookSecret,
+		IntegrationUID:  cfg.MoySklad.IntegrationUID,
+		DocumentTypes:   flows.DocumentTypes(cfg),
+		AssortmentTypes: flows.AssortmentTypes(cfg),
+		CDEKSecret:      cdekSecret(cfg),
+		Orders:          store,
+		Ready:           store.Ping,
+		AdminUser:       cfg.Admin.User,
+		AdminPassword:   cfg.Admin.Password,
+		StuckAfter:      cfg.Admin.StuckAfter.Duration,
+		Metrics:         m,
+		Logger:          log.With("component", "http"),
 	}, store, store)
 	if err != nil {
 		store.Close()

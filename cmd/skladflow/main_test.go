@@ -107,7 +107,7 @@ warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
 
 	out.Reset()
 	require.NoError(t, run(ctx, []string{"setup", "--config", path}, &out, &bytes.Buffer{}))
-	require.Contains(t, out.String(), "Done: 24 changes.") // 20 statuses, UPDATE and CREATE of supply and move
+	require.Contains(t, out.String(), "Done: 26 changes.") // 20 statuses, UPDATE and CREATE of supply and move, UPDATE of product and variant
 	out.Reset()
 	require.NoError(t, run(ctx, []string{"setup", "--config", path}, &out, &bytes.Buffer{}))
 	require.Equal(t, "Everything is in place: nothing to change.\n", out.String())

@@ -123,11 +123,14 @@ func States(s config.Statuses) []moysklad.State {
 	}
 }
 
-// AddWorkers adds the jobs that apply warehouse documents and read the
-// warehouses' feeds.
+// AddWorkers adds the jobs that apply warehouse documents, read the
+// warehouses' feeds and refresh the warehouses' cards of changed goods.
 func (f *Flow) AddWorkers(w *river.Workers) {
 	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[storage.ApplyOutdocArgs]) error {
 		return f.ApplyOutdoc(ctx, job.Args.Warehouse, job.Args.OutdocID)
+	}))
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[storage.RefreshGoodArgs]) error {
+		return f.refreshGood(ctx, job.Args)
 	}))
 	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[storage.PollFeedArgs]) error {
 		_, err := f.PollFeed(ctx, job.Args.Warehouse, job.CreatedAt)
