@@ -151,7 +151,7 @@ warehouses: [{ name: БетаПРО, store: "`+store+`", fbox: { base_url: "`+fb
 	s := out.String()
 	require.Contains(t, s, "ok   database")
 	require.Contains(t, s, "ok   MoySklad API "+ms.URL()+": reachable; rate limit 45 requests per 3s")
-	require.Contains(t, s, "FAIL statuses and webhooks in MoySklad and CDEK: 24 missing")
+	require.Contains(t, s, "FAIL statuses and webhooks in MoySklad and CDEK: 26 missing")
 	require.Contains(t, s, "fix: run skladflow setup")
 	require.Contains(t, s, `FAIL warehouse "БетаПРО": MoySklad store "Склад Х": no such store`)
 	require.Contains(t, s, "fix: set warehouses[0].store to the exact name or id")
