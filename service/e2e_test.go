@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,6 +36,9 @@ type bundle struct {
 	store moysklad.Store
 	other moysklad.Store
 	p     products
+
+	phoneOnce sync.Once // serialSupply's product
+	phone     moysklad.Product
 }
 
 type setupOpts struct {

@@ -13,10 +13,15 @@ import (
 )
 
 // serialSupply creates a supply of a serial-tracked phone with its serials
-// and sends it to the warehouse; it returns the document and the task.
+// and sends it to the warehouse; it returns the document and the task. The
+// phone is one product however many supplies there are: two products with
+// one article are refused (the warehouse could not tell them apart).
 func (b *bundle) serialSupply(t *testing.T, things ...string) (moysklad.Document, string) {
 	t.Helper()
-	phone := b.ms.AddProduct(moyskladtest.ProductSpec{Name: "Телефон", Article: "PH-1", SerialTrackable: true})
+	b.phoneOnce.Do(func() {
+		b.phone = b.ms.AddProduct(moyskladtest.ProductSpec{Name: "Телефон", Article: "PH-1", SerialTrackable: true})
+	})
+	phone := b.phone
 	doc, err := b.ms.CreateDocument(moysklad.TypeSupply, moyskladtest.DocumentSpec{Name: "00051", Store: b.store.ID,
 		Positions: []moyskladtest.PositionSpec{
 			{ProductID: phone.ID, Quantity: float64(len(things)), Price: 900000, Things: things},
