@@ -19,6 +19,9 @@ import (
 // variant's weight, sizes and VAT are its product's (a variant has none).
 func (c *Catalogue) card(a *moysklad.Product, goodID string) fulfillment.Good {
 	g := fulfillment.Good{GoodID: goodID, GoodType: fulfillment.GoodTypeGood, GoodName: cut255(displayName(a))}
+	if a.IsService() {
+		g.GoodType = fulfillment.GoodTypeService
+	}
 	for _, b := range a.BarcodeValues() {
 		g.EANs = append(g.EANs, fulfillment.EAN{Mode: fulfillment.EANAdd, Value: b})
 	}

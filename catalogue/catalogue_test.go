@@ -286,3 +286,26 @@ func TestRefusalsNameWhatToFix(t *testing.T) {
 	card, _ = b.fbox.Good("OLD-7")
 	require.Empty(t, card.EANs)
 }
+
+func TestServicesSentAsServiceGoodsWhenAsked(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.catalogue(t)
+	mug := b.ms.AddProduct(moyskladtest.ProductSpec{Name: "Кружка", Article: "MG-1"})
+	fee := b.ms.AddService(moyskladtest.ServiceSpec{Name: "Доставка", Code: "DLV"})
+	nameless := b.ms.AddService(moyskladtest.ServiceSpec{Name: "Упаковка"})
+	rows := b.positions(t, moyskladtest.PositionSpec{ProductID: mug.ID, Quantity: 1, Price: 30000},
+		moyskladtest.PositionSpec{ProductID: fee.ID, Quantity: 1, Price: 50000})
+
+	got, err := c.Prepare(b.ctx, rows, catalogue.WithServices())
+	require.NoError(t, err)
+	require.Equal(t, []catalogue.Item{{GoodID: "MG-1", Quantity: 1, Price: 30000, Position: 0},
+		{GoodID: "DLV", Quantity: 1, Price: 50000, Position: 1, Service: true}}, got.Items)
+	require.Empty(t, got.Services)
+	card, ok := b.fbox.Good("DLV")
+	require.True(t, ok)
+	require.Equal(t, fulfillment.GoodTypeService, card.GoodType)
+
+	_, err = c.Prepare(b.ctx, b.positions(t, moyskladtest.PositionSpec{ProductID: nameless.ID, Quantity: 1}), catalogue.WithServices())
+	require.ErrorContains(t, err, "стр. 1: у услуги «Упаковка» не заполнено поле «Код»")
+}

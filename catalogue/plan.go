@@ -59,7 +59,7 @@ func (c *Catalogue) plan(ctx context.Context, items []*moysklad.Product) (*plan,
 	}
 	byGood := map[string][]*entry{}
 	for _, a := range items {
-		e := &entry{item: a, sku: c.cfg.SKUs.Of(a)}
+		e := &entry{item: a, sku: c.skuOf(a)}
 		p.entries = append(p.entries, e)
 		p.byID[a.ID] = e
 		if b, ok := bound[a.ID]; ok {
@@ -84,7 +84,7 @@ func (c *Catalogue) plan(ctx context.Context, items []*moysklad.Product) (*plan,
 		}
 		for _, e := range es {
 			e.refuse(fmt.Sprintf("у нескольких товаров одно значение поля «%s» = %s (%s): склад различает товары только по нему, исправьте значение у всех кроме одного",
-				SKULabel(c.cfg.SKUs.FieldOf(e.item)), goodID, strings.Join(names, ", ")))
+				SKULabel(c.fieldOf(e.item)), goodID, strings.Join(names, ", ")))
 		}
 	}
 	for _, e := range p.entries {
@@ -98,16 +98,39 @@ func (c *Catalogue) plan(ctx context.Context, items []*moysklad.Product) (*plan,
 	return p, nil
 }
 
+// skuOf is an item's SKU; a service, which has no article and which the
+// SKU fields never key, is keyed by the product field or else its code.
+func (c *Catalogue) skuOf(a *moysklad.Product) string {
+	if !a.IsService() {
+		return c.cfg.SKUs.Of(a)
+	}
+	if k := a.SKU(c.cfg.SKUs.Product); k != "" {
+		return k
+	}
+	return a.Code
+}
+
+// fieldOf names the field skuOf reads.
+func (c *Catalogue) fieldOf(a *moysklad.Product) string {
+	if a.IsService() && (c.cfg.SKUs.Product == moysklad.SKUArticle || a.SKU(c.cfg.SKUs.Product) == "") {
+		return moysklad.SKUCode
+	}
+	return c.cfg.SKUs.FieldOf(a)
+}
+
 // firstGoodID gives an item never registered its good_id: its SKU, unless
 // another item holds that good_id already (then it is refused: FBox never
 // reuses a good_id).
 func (c *Catalogue) firstGoodID(ctx context.Context, e *entry) error {
 	if e.sku == "" {
 		what := "товара"
-		if e.item.IsVariant() {
+		switch {
+		case e.item.IsVariant():
 			what = "модификации"
+		case e.item.IsService():
+			what = "услуги"
 		}
-		e.refuse(fmt.Sprintf("у %s «%s» не заполнено поле «%s»", what, e.item.Name, SKULabel(c.cfg.SKUs.FieldOf(e.item))))
+		e.refuse(fmt.Sprintf("у %s «%s» не заполнено поле «%s»", what, e.item.Name, SKULabel(c.fieldOf(e.item))))
 		return nil
 	}
 	other, err := c.cfg.Bindings.GoodByID(ctx, c.cfg.Warehouse, e.sku)
@@ -119,7 +142,7 @@ func (c *Catalogue) firstGoodID(ctx context.Context, e *entry) error {
 		return fmt.Errorf("catalogue: binding of %s: %w", e.sku, err)
 	}
 	e.refuse(fmt.Sprintf("%s «%s»: на складе %s уже товар %s «%s» (у него прежде было это значение поля «%s»), два товара с одним артикулом склад не различит — задайте другое значение",
-		e.sku, e.item.Name, c.cfg.Warehouse, other.GoodID, other.Name, SKULabel(c.cfg.SKUs.FieldOf(e.item))))
+		e.sku, e.item.Name, c.cfg.Warehouse, other.GoodID, other.Name, SKULabel(c.fieldOf(e.item))))
 	return nil
 }
 
@@ -266,7 +289,7 @@ func (c *Catalogue) edited(ctx context.Context, e *entry) string {
 	if e.binding == nil || e.sku == "" || e.sku == e.goodID {
 		return ""
 	}
-	field := strings.ToLower(SKULabel(c.cfg.SKUs.FieldOf(e.item)))
+	field := strings.ToLower(SKULabel(c.fieldOf(e.item)))
 	text := fmt.Sprintf("%s изменён с %s на %s; на складе %s товар остаётся %s", field, e.goodID, e.sku, c.cfg.Warehouse, e.goodID)
 	if c.cfg.Alerts != nil && e.binding.SKU != e.sku {
 		c.cfg.Alerts.Raise(ctx, "catalogue:"+c.cfg.Warehouse+":"+e.item.ID+":"+e.sku,

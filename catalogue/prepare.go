@@ -22,7 +22,21 @@ type Item struct {
 	Position int
 	// Component is set on an item from a bundle position.
 	Component bool
+	// Service is set on a service line, only with WithServices: a good of
+	// type service (a fee or discount line of an order, tgood_type).
+	Service bool
 }
+
+// Option changes what Prepare does.
+type Option func(*options)
+
+type options struct{ services bool }
+
+// WithServices sends service positions as goods of type service
+// (registered like goods, good_id from their code when the SKU field is
+// article, since services have none) instead of leaving them out; an
+// order may carry such lines (tgood_type service).
+func WithServices() Option { return func(o *options) { o.services = true } }
 
 // Notice is something staff should know about a position that does not
 // stop the task: today an edited article ("артикул изменён с X на Y; на
@@ -61,7 +75,11 @@ func (p *Prepared) Quantity() int64 {
 // items, after registering in one batched call the goods that are
 // unregistered or whose card changed. What staff must fix comes back as a
 // *Refusal naming every problem; FBox and MoySklad failures as errors.
-func (c *Catalogue) Prepare(ctx context.Context, positions []moysklad.Position) (*Prepared, error) {
+func (c *Catalogue) Prepare(ctx context.Context, positions []moysklad.Position, opts ...Option) (*Prepared, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	out := &Prepared{}
 	var lines []Line
 	type use struct {
@@ -79,6 +97,8 @@ func (c *Catalogue) Prepare(ctx context.Context, positions []moysklad.Position) 
 		case a == nil:
 			lines = append(lines, Line{i, "нет товара"})
 			continue
+		case a.IsService() && o.services:
+			uses = append(uses, use{a, p.Quantity, unitPrice(p), i, false})
 		case a.IsService():
 			out.Services = append(out.Services, i)
 			continue
@@ -141,7 +161,8 @@ func (c *Catalogue) Prepare(ctx context.Context, positions []moysklad.Position) 
 			lines = append(lines, Line{u.pos, text})
 			continue
 		}
-		out.Items = append(out.Items, Item{GoodID: e.goodID, Quantity: int32(u.qty), Price: u.price, Position: u.pos, Component: u.component})
+		out.Items = append(out.Items, Item{GoodID: e.goodID, Quantity: int32(u.qty), Price: u.price, Position: u.pos,
+			Component: u.component, Service: u.item.IsService()})
 	}
 	if len(lines) > 0 {
 		return nil, &Refusal{Lines: lines}

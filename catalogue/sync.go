@@ -115,7 +115,7 @@ func (c *Catalogue) syncItems(ctx context.Context, items []*moysklad.Product, dr
 		if dryRun {
 			if e.binding != nil && e.sku != "" && e.sku != e.goodID {
 				rep.Notices = append(rep.Notices, fmt.Sprintf("«%s»: %s изменён с %s на %s; на складе товар остаётся %s",
-					e.item.Name, SKULabel(c.cfg.SKUs.FieldOf(e.item)), e.goodID, e.sku, e.goodID))
+					e.item.Name, SKULabel(c.fieldOf(e.item)), e.goodID, e.sku, e.goodID))
 			}
 			continue
 		}
