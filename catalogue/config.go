@@ -31,6 +31,7 @@ type Assortment interface {
 type Bindings interface {
 	Goods(ctx context.Context, warehouse string, assortmentIDs ...string) (map[string]storage.Good, error)
 	GoodByID(ctx context.Context, warehouse, goodID string) (storage.Good, error)
+	VariantGoods(ctx context.Context, warehouse, productID string) ([]storage.Good, error)
 	SaveGoods(ctx context.Context, goods ...storage.Good) error
 }
 

@@ -239,7 +239,7 @@ func (c *Catalogue) apply(ctx context.Context, p *plan) ([]string, error) {
 	for _, e := range p.entries {
 		if e.problem == "" && (slices.Contains(p.register, e) || e.binding.SKU != e.sku) {
 			rows = append(rows, storage.Good{Warehouse: c.cfg.Warehouse, AssortmentType: e.item.Kind(), AssortmentID: e.item.ID,
-				GoodID: e.goodID, SKU: e.sku, Name: e.card.GoodName, CardHash: e.hash})
+				ParentID: parentID(e.item), GoodID: e.goodID, SKU: e.sku, Name: e.card.GoodName, CardHash: e.hash})
 		}
 	}
 	if err := c.pushBarcodes(ctx, p); err != nil {
@@ -296,6 +296,16 @@ func (c *Catalogue) edited(ctx context.Context, e *entry) string {
 			fmt.Sprintf("Склад %s: у «%s» %s; склад не позволяет переименовать товар, skladflow продолжает передавать его как %s", c.cfg.Warehouse, e.item.Name, text, e.goodID))
 	}
 	return text
+}
+
+func parentID(a *moysklad.Product) string {
+	if !a.IsVariant() || a.Parent == nil {
+		return ""
+	}
+	if a.Parent.ID != "" {
+		return a.Parent.ID
+	}
+	return a.Parent.Meta.ID()
 }
 
 // SKULabel names a SKU field the way staff see it in MoySklad.

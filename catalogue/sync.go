@@ -148,5 +148,26 @@ func (c *Catalogue) RefreshItem(ctx context.Context, assortmentType, id string) 
 	if err != nil {
 		return nil, fmt.Errorf("catalogue: read %s %s: %w", assortmentType, id, err)
 	}
-	return c.Refresh(ctx, a)
+	items := []*moysklad.Product{a}
+	if a.IsVariant() || a.Kind() != moysklad.AssortmentProduct {
+		return c.Refresh(ctx, items...)
+	}
+	// A variant's card carries its product's name, weight, VAT (and, keyed
+	// by the product's article, nothing else changes: its good_id is fixed).
+	variants, err := c.cfg.Bindings.VariantGoods(ctx, c.cfg.Warehouse, a.ID)
+	if err != nil {
+		return nil, fmt.Errorf("catalogue: variants of %s: %w", a.ID, err)
+	}
+	for _, v := range variants {
+		got, err := c.cfg.MoySklad.GetVariant(ctx, v.AssortmentID)
+		if errors.Is(err, moysklad.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("catalogue: read variant %s: %w", v.AssortmentID, err)
+		}
+		got.Parent = a
+		items = append(items, got)
+	}
+	return c.Refresh(ctx, items...)
 }

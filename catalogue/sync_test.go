@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/moysklad/moyskladtest"
 )
@@ -46,4 +47,27 @@ func TestSyncRegistersTheWholeAssortment(t *testing.T) {
 	require.Equal(t, []string{"«Кружка»: артикул изменён с MG-1 на MG-2; на складе БетаПРО товар остаётся MG-1"}, rep.Notices)
 	card, _ = b.fbox.Good("MG-1")
 	require.Equal(t, []string{"4601234567890"}, card.EANs, "the new barcode reaches the warehouse")
+}
+
+func TestProductChangeRefreshesItsVariants(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.catalogue(t)
+	mug := b.ms.AddProduct(moyskladtest.ProductSpec{Name: "Кружка", Article: "MG-1", VAT: vat(20)})
+	blue, err := b.ms.AddVariant(moyskladtest.VariantSpec{ProductID: mug.ID, Code: "MG-1-BL", Characteristics: []moysklad.Characteristic{{Name: "Цвет", Value: "синий"}}})
+	require.NoError(t, err)
+	_, err = c.Prepare(b.ctx, b.positions(t, moyskladtest.PositionSpec{ProductID: blue.ID, Quantity: 1}))
+	require.NoError(t, err)
+
+	require.NoError(t, b.ms.EditAssortment(mug.ID, map[string]any{"vat": 10, "effectiveVat": 10}))
+	rep, err := c.RefreshItem(b.ctx, moysklad.AssortmentProduct, mug.ID)
+	require.NoError(t, err)
+	require.Equal(t, []string{"MG-1-BL"}, rep.Registered, "the product was never registered; its variant was, with the product's VAT")
+	card, _ := b.fbox.Good("MG-1-BL")
+	v, _ := card.Attribute(fulfillment.AttrGoodVAT)
+	require.EqualValues(t, 10, v)
+
+	rep, err = c.RefreshItem(b.ctx, moysklad.AssortmentVariant, "00000000-0000-0000-0000-000000000000")
+	require.NoError(t, err, "an item deleted since is nothing to do")
+	require.Empty(t, rep.Registered)
 }

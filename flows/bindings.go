@@ -22,3 +22,7 @@ func (b storeBindings) GoodByID(ctx context.Context, warehouse, goodID string) (
 func (b storeBindings) SaveGoods(ctx context.Context, goods ...storage.Good) error {
 	return b.o.Store().SaveGoods(ctx, goods...)
 }
+
+func (b storeBindings) VariantGoods(ctx context.Context, warehouse, productID string) ([]storage.Good, error) {
+	return b.o.Store().VariantGoods(ctx, warehouse, productID)
+}

@@ -18,6 +18,7 @@ type Good struct {
 	Warehouse      string
 	AssortmentType string // product or variant
 	AssortmentID   string
+	ParentID       string // a variant's product; "" for a product
 	GoodID         string // fixed at first registration
 	SKU            string // the SKU the item had when last registered
 	Name           string // the card's name as last registered
@@ -26,12 +27,12 @@ type Good struct {
 	UpdatedAt      time.Time
 }
 
-const goodColumns = `warehouse, assortment_type, assortment_id, good_id, sku, name, card_hash, registered_at, updated_at`
+const goodColumns = `warehouse, assortment_type, assortment_id, parent_id, good_id, sku, name, card_hash, registered_at, updated_at`
 
 func scanGood(r scanner) (Good, error) {
 	var g Good
 	var reg, upd string
-	err := r.Scan(&g.Warehouse, &g.AssortmentType, &g.AssortmentID, &g.GoodID, &g.SKU, &g.Name, &g.CardHash, &reg, &upd)
+	err := r.Scan(&g.Warehouse, &g.AssortmentType, &g.AssortmentID, &g.ParentID, &g.GoodID, &g.SKU, &g.Name, &g.CardHash, &reg, &upd)
 	if errors.Is(err, sql.ErrNoRows) {
 		return g, ErrNotFound
 	}
@@ -77,7 +78,16 @@ func (s *Store) GoodByID(ctx context.Context, warehouse, goodID string) (Good, e
 
 // AllGoods lists every binding at a warehouse, by good_id.
 func (s *Store) AllGoods(ctx context.Context, warehouse string) ([]Good, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+goodColumns+` FROM goods WHERE warehouse = ? ORDER BY good_id`, warehouse)
+	return s.goodsWhere(ctx, `warehouse = ?`, warehouse)
+}
+
+// VariantGoods lists the bindings of a product's variants at a warehouse.
+func (s *Store) VariantGoods(ctx context.Context, warehouse, productID string) ([]Good, error) {
+	return s.goodsWhere(ctx, `warehouse = ? AND parent_id = ?`, warehouse, productID)
+}
+
+func (s *Store) goodsWhere(ctx context.Context, where string, args ...any) ([]Good, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+goodColumns+` FROM goods WHERE `+where+` ORDER BY good_id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -112,10 +122,10 @@ func (s *Store) SaveGoods(ctx context.Context, goods ...Good) error {
 			case err != nil && !errors.Is(err, ErrNotFound):
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO goods (`+goodColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO goods (`+goodColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 				ON CONFLICT (warehouse, assortment_type, assortment_id) DO UPDATE SET
-				sku = excluded.sku, name = excluded.name, card_hash = excluded.card_hash, updated_at = excluded.updated_at`,
-				g.Warehouse, g.AssortmentType, g.AssortmentID, g.GoodID, g.SKU, g.Name, g.CardHash, ts, ts); err != nil {
+				parent_id = excluded.parent_id, sku = excluded.sku, name = excluded.name, card_hash = excluded.card_hash, updated_at = excluded.updated_at`,
+				g.Warehouse, g.AssortmentType, g.AssortmentID, g.ParentID, g.GoodID, g.SKU, g.Name, g.CardHash, ts, ts); err != nil {
 				return err
 			}
 		}

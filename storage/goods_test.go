@@ -42,6 +42,10 @@ func TestGoodIDIsNeverReused(t *testing.T) {
 	all, err := b.store.AllGoods(b.ctx, "w")
 	require.NoError(t, err)
 	require.Len(t, all, 1, "a refused call saves nothing")
-	require.NoError(t, b.store.SaveGoods(b.ctx, storage.Good{Warehouse: "w2", AssortmentType: "variant", AssortmentID: "v2", GoodID: "MG-1"}),
+	require.NoError(t, b.store.SaveGoods(b.ctx, storage.Good{Warehouse: "w2", AssortmentType: "variant", AssortmentID: "v2", ParentID: "p1", GoodID: "MG-1"}),
 		"another warehouse has its own catalogue")
+	vs, err := b.store.VariantGoods(b.ctx, "w2", "p1")
+	require.NoError(t, err)
+	require.Len(t, vs, 1)
+	require.Equal(t, "v2", vs[0].AssortmentID)
 }

@@ -8,6 +8,7 @@ CREATE TABLE goods (
     warehouse       TEXT NOT NULL,
     assortment_type TEXT NOT NULL,
     assortment_id   TEXT NOT NULL,
+    parent_id       TEXT NOT NULL DEFAULT '', -- a variant's product
     good_id         TEXT NOT NULL,
     sku             TEXT NOT NULL DEFAULT '',
     name            TEXT NOT NULL DEFAULT '',
@@ -17,3 +18,4 @@ CREATE TABLE goods (
     PRIMARY KEY (warehouse, assortment_type, assortment_id),
     UNIQUE (warehouse, good_id)
 );
+CREATE INDEX goods_parent ON goods (warehouse, parent_id) WHERE parent_id != '';
