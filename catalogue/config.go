@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/fulfillment"
@@ -95,6 +96,10 @@ func (c *Config) validate() error {
 // Catalogue is one warehouse's register of goods.
 type Catalogue struct {
 	cfg Config
+	// mu makes deciding and registering one step per warehouse in this
+	// process: two documents bringing two new products with one SKU at once
+	// must not both take the good_id.
+	mu sync.Mutex
 }
 
 // New builds a warehouse's catalogue.

@@ -145,6 +145,8 @@ func (c *Catalogue) Prepare(ctx context.Context, positions []moysklad.Position, 
 	if err := c.completeVariants(ctx, items); err != nil {
 		return nil, err
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	p, err := c.plan(ctx, items)
 	if err != nil {
 		return nil, err

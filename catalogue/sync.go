@@ -84,6 +84,8 @@ func (c *Catalogue) syncItems(ctx context.Context, items []*moysklad.Product, dr
 	if len(items) == 0 {
 		return rep, nil
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	p, err := c.plan(ctx, items)
 	if err != nil {
 		return nil, err

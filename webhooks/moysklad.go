@@ -63,6 +63,9 @@ func (s *Server) inboxEvents(requestID string, n *moysklad.Notification, raw []b
 	var out []storage.InboxEvent
 	now := time.Now()
 	for i, ev := range n.Events {
+		if n.AuditContext != nil && s.cfg.IntegrationUID != "" && n.AuditContext.UID == s.cfg.IntegrationUID {
+			continue
+		}
 		if s.goods[ev.Meta.Type] {
 			if ev.Action != moysklad.ActionUpdate || len(ev.UpdatedFields) > 0 &&
 				!slices.ContainsFunc(ev.UpdatedFields, func(f string) bool { return slices.Contains(cardFields, f) }) {
@@ -74,9 +77,6 @@ func (s *Server) inboxEvents(requestID string, n *moysklad.Notification, raw []b
 			continue
 		}
 		if !s.types[ev.Meta.Type] {
-			continue
-		}
-		if n.AuditContext != nil && s.cfg.IntegrationUID != "" && n.AuditContext.UID == s.cfg.IntegrationUID {
 			continue
 		}
 		switch ev.Action {
