@@ -309,3 +309,31 @@ func TestServicesSentAsServiceGoodsWhenAsked(t *testing.T) {
 	_, err = c.Prepare(b.ctx, b.positions(t, moyskladtest.PositionSpec{ProductID: nameless.ID, Quantity: 1}), catalogue.WithServices())
 	require.ErrorContains(t, err, "стр. 1: у услуги «Упаковка» не заполнено поле «Код»")
 }
+
+func TestConcurrentNewGoodsWithOneSKU(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.catalogue(t)
+	blue := b.ms.AddProduct(moyskladtest.ProductSpec{Name: "Кружка синяя", Article: "MG-1"})
+	red := b.ms.AddProduct(moyskladtest.ProductSpec{Name: "Кружка красная", Article: "MG-1"})
+	docs := [][]moysklad.Position{b.positions(t, moyskladtest.PositionSpec{ProductID: blue.ID, Quantity: 1}),
+		b.positions(t, moyskladtest.PositionSpec{ProductID: red.ID, Quantity: 1})}
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i := range docs {
+		wg.Add(1)
+		go func() { defer wg.Done(); _, errs[i] = c.Prepare(b.ctx, docs[i]) }()
+	}
+	wg.Wait()
+	var refusal *catalogue.Refusal
+	ok := 0
+	for _, err := range errs {
+		if err == nil {
+			ok++
+			continue
+		}
+		require.ErrorAs(t, err, &refusal)
+		require.Contains(t, refusal.Error(), "MG-1")
+	}
+	require.Equal(t, 1, ok, "one product takes the good_id, the other is refused")
+}
