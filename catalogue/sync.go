@@ -59,6 +59,13 @@ func (c *Catalogue) Sync(ctx context.Context, all Assortment, dryRun bool) (*Syn
 // product or variant (a new name, barcode, VAT) is registered again. Items
 // never registered are left for the first task that names them.
 func (c *Catalogue) Refresh(ctx context.Context, items ...*moysklad.Product) (*SyncReport, error) {
+	return c.refresh(ctx, items, nil)
+}
+
+// refresh is Refresh that also registers an item never registered when it
+// carries a barcode of awaited: the warehouse holds such an item as
+// unknown until its barcode is bound to a good.
+func (c *Catalogue) refresh(ctx context.Context, items []*moysklad.Product, awaited []string) (*SyncReport, error) {
 	ids := make([]string, len(items))
 	for i, a := range items {
 		ids[i] = a.ID
@@ -69,7 +76,7 @@ func (c *Catalogue) Refresh(ctx context.Context, items ...*moysklad.Product) (*S
 	}
 	var known []*moysklad.Product
 	for _, a := range items {
-		if _, ok := bound[a.ID]; ok {
+		if _, ok := bound[a.ID]; ok || slices.ContainsFunc(a.BarcodeValues(), func(b string) bool { return slices.Contains(awaited, b) }) {
 			known = append(known, a)
 		}
 	}
@@ -130,8 +137,12 @@ func (c *Catalogue) syncItems(ctx context.Context, items []*moysklad.Product, dr
 
 // RefreshItem reads a product or variant from MoySklad as it is now and
 // refreshes its card (see Refresh): the work of a MoySklad UPDATE event.
-// An item deleted since is nothing to do.
-func (c *Catalogue) RefreshItem(ctx context.Context, assortmentType, id string) (*SyncReport, error) {
+// A product's registered variants are refreshed with it (their cards carry
+// its weight and VAT). awaited are the barcodes the warehouse received
+// unknown (GET /goods/recognition): an item staff gave one of them is
+// registered even if no task named it yet, so the warehouse identifies
+// the item. An item deleted since is nothing to do.
+func (c *Catalogue) RefreshItem(ctx context.Context, assortmentType, id string, awaited ...string) (*SyncReport, error) {
 	var (
 		a   *moysklad.Product
 		err error
@@ -152,7 +163,7 @@ func (c *Catalogue) RefreshItem(ctx context.Context, assortmentType, id string) 
 	}
 	items := []*moysklad.Product{a}
 	if a.IsVariant() || a.Kind() != moysklad.AssortmentProduct {
-		return c.Refresh(ctx, items...)
+		return c.refresh(ctx, items, awaited)
 	}
 	// A variant's card carries its product's name, weight, VAT (and, keyed
 	// by the product's article, nothing else changes: its good_id is fixed).
@@ -171,5 +182,5 @@ func (c *Catalogue) RefreshItem(ctx context.Context, assortmentType, id string) 
 		got.Parent = a
 		items = append(items, got)
 	}
-	return c.Refresh(ctx, items...)
+	return c.refresh(ctx, items, awaited)
 }

@@ -126,3 +126,23 @@ func TestBarcodeStaffAddIdentifiesTheUnknownItem(t *testing.T) {
 	}
 	require.Equal(t, 1, posts, "only the rename registered the card again")
 }
+
+func TestUnknownItemGivenToAProductNeverRegistered(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, indoc := b.submitted(t, line{b.p.kettle, 10})
+	b.fb.AddUnknown(indoc, "2000000000456", "Термос без этикетки", 2)
+	_, registered := b.fb.Good(b.p.flask.Article)
+	require.False(t, registered)
+
+	require.NoError(t, b.ms.EditAssortment(b.p.flask.ID, map[string]any{"barcodes": []any{map[string]any{"ean13": "2000000000456"}}}))
+	require.Eventually(t, func() bool { return len(b.fb.Unknown()) == 0 }, 10*time.Second, 20*time.Millisecond,
+		"the product is registered with the barcode, and the warehouse identifies the item")
+	card, ok := b.fb.Good(b.p.flask.Article)
+	require.True(t, ok)
+	require.Equal(t, []string{"2000000000456"}, card.EANs)
+
+	require.NoError(t, b.ms.EditAssortment(b.p.bigFlask.ID, map[string]any{"name": "Термос 1 л"}))
+	require.Never(t, func() bool { _, ok := b.fb.Good(b.p.bigFlask.Article); return ok }, 500*time.Millisecond, 20*time.Millisecond,
+		"an ordinary change of a product never registered registers nothing")
+}

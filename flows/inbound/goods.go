@@ -9,13 +9,24 @@ import (
 
 // refreshGood keeps a changed product's or variant's cards current at
 // every warehouse that registered it (a MoySklad UPDATE event). The
-// inbound flow works these jobs because it holds every warehouse; a good
-// no warehouse registered yet is left for the first task naming it.
+// inbound flow works these jobs because it holds every warehouse. A good
+// a warehouse never registered is left for the first task naming it,
+// unless staff gave it a barcode the warehouse received unknown: then it
+// is registered, and the warehouse identifies the item.
 func (f *Flow) refreshGood(ctx context.Context, args storage.RefreshGoodArgs) error {
 	var errs []error
 	for i := range f.cfg.Warehouses {
 		wh := &f.cfg.Warehouses[i]
-		rep, err := wh.Catalogue.RefreshItem(ctx, args.AssortmentType, args.AssortmentID)
+		unknown, err := wh.API.Unrecognized(ctx)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		var awaited []string
+		for _, u := range unknown {
+			awaited = append(awaited, u.Barcode)
+		}
+		rep, err := wh.Catalogue.RefreshItem(ctx, args.AssortmentType, args.AssortmentID, awaited...)
 		if err != nil {
 			errs = append(errs, err)
 			continue
