@@ -105,15 +105,41 @@ type Warehouse struct {
 	// article, code or externalCode. Defaults to "article".
 	SKUField string `yaml:"sku_field"`
 	// VariantSKUField is the field variants (модификации) are keyed by:
-	// code or externalCode, since a variant has no article. Defaults to
-	// sku_field when that is code or externalCode, else "code".
+	// code, externalCode, or article — the product's article followed by
+	// the variant's characteristic values ("MG-1-синий"), since a variant
+	// has no article of its own. Defaults to sku_field when that is code
+	// or externalCode, else "code".
 	VariantSKUField string `yaml:"variant_sku_field"`
+	// Goods configures the warehouse's catalogue of goods.
+	Goods Goods `yaml:"goods"`
 	// FBox is the warehouse's WMS API.
 	FBox FBox `yaml:"fbox"`
 	// CallbackSecret verifies signed pushes (Standard Webhooks, "whsec_…")
 	// from the warehouse or a relay to /hooks/fulfillment/{name}. Optional;
 	// without it the warehouse is only polled.
 	CallbackSecret string `yaml:"callback_secret"`
+}
+
+// Goods configures how a warehouse's catalogue is kept: the cards skladflow
+// registers before every task.
+type Goods struct {
+	// RebindBarcodes moves a barcode the warehouse has bound to another
+	// good to ours instead of refusing the task. Defaults to false.
+	RebindBarcodes bool `yaml:"rebind_barcodes"`
+	// SizeFields name the product custom fields holding one packed unit's
+	// length, width and height in millimetres (MoySklad has none of its
+	// own); cards carry sizes and weight only when all four are known.
+	// Defaults to none.
+	SizeFields SizeFields `yaml:"size_fields"`
+	// WeightUnit is the account's weight unit: kg or g. Defaults to "kg".
+	WeightUnit string `yaml:"weight_unit"`
+}
+
+// SizeFields name product custom fields.
+type SizeFields struct {
+	Length string `yaml:"length"`
+	Width  string `yaml:"width"`
+	Height string `yaml:"height"`
 }
 
 // FBox configures the FBox JSON API of a warehouse.

@@ -125,6 +125,11 @@ func Build(ctx context.Context, ms MoySklad, cd *cdek.Client, cfg *config.Config
 			planWebhook(p, ms, cfg, hooks, want)
 		}
 	}
+	for _, typ := range flows.AssortmentTypes(cfg) {
+		// A changed product or variant changes its warehouse cards: UPDATE
+		// with the changed fields, so changes of other fields are dropped.
+		planWebhook(p, ms, cfg, hooks, moysklad.Webhook{EntityType: typ, Action: moysklad.ActionUpdate, URL: url, DiffType: "FIELDS"})
+	}
 	if err := planCDEK(ctx, p, cd, cfg); err != nil {
 		return nil, err
 	}

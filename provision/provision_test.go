@@ -50,7 +50,9 @@ func TestPlanApplyIdempotent(t *testing.T) {
 	b.srv.AddState(moysklad.TypeSupply, "Передать", moysklad.StateRegular) // one exists already
 	p, err := provision.Build(b.ctx, b.ms, nil, b.cfg)
 	require.NoError(t, err)
-	require.Len(t, p.Actions, 9+10+4, "the missing statuses of both types and UPDATE and CREATE subscriptions of each")
+	require.Len(t, p.Actions, 9+10+4+2, "the missing statuses of both types, UPDATE and CREATE subscriptions of each, UPDATE of products and variants")
+	require.Contains(t, texts(p), "subscribe to product changes: UPDATE, diffType FIELDS → https://skladflow.example.ru/hooks/moysklad/•••")
+	require.Contains(t, texts(p), "subscribe to variant changes: UPDATE, diffType FIELDS → https://skladflow.example.ru/hooks/moysklad/•••")
 	require.Contains(t, texts(p), "create status supply «Проведён» (Successful)")
 	require.Contains(t, texts(p), "create status move «Ошибка передачи» (Unsuccessful)")
 	require.Contains(t, texts(p), "subscribe to supply changes: UPDATE, diffType FIELDS → https://skladflow.example.ru/hooks/moysklad/•••")
@@ -73,7 +75,7 @@ func TestPlanApplyIdempotent(t *testing.T) {
 	}
 	hooks, err := b.ms.Webhooks(b.ctx)
 	require.NoError(t, err)
-	require.Len(t, hooks, 4)
+	require.Len(t, hooks, 6)
 	require.Equal(t, "FIELDS", hooks[0].DiffType)
 	require.Equal(t, moysklad.ActionCreate, hooks[1].Action)
 
@@ -84,11 +86,11 @@ func TestPlanApplyIdempotent(t *testing.T) {
 	b.srv.DisableWebhooks()
 	again, err = provision.Build(b.ctx, b.ms, nil, b.cfg)
 	require.NoError(t, err)
-	require.Len(t, again.Actions, 4)
+	require.Len(t, again.Actions, 6)
 	require.NoError(t, again.Apply(b.ctx))
 	hooks, err = b.ms.Webhooks(b.ctx)
 	require.NoError(t, err)
-	require.Len(t, hooks, 4, "enabled again, never created twice")
+	require.Len(t, hooks, 6, "enabled again, never created twice")
 	require.True(t, *hooks[0].Enabled)
 }
 

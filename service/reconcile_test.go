@@ -39,7 +39,7 @@ func TestReconciliationFindsLostNotifications(t *testing.T) {
 				return false
 			}
 		}
-		return len(hooks) == 4 // UPDATE and CREATE of supply and move
+		return len(hooks) == 6 // UPDATE and CREATE of supply and move, UPDATE of product and variant
 	}, 10*time.Second, 20*time.Millisecond, "reconciliation turns disabled webhooks back on")
 }
 

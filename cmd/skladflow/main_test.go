@@ -107,7 +107,7 @@ warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
 
 	out.Reset()
 	require.NoError(t, run(ctx, []string{"setup", "--config", path}, &out, &bytes.Buffer{}))
-	require.Contains(t, out.String(), "Done: 24 changes.") // 20 statuses, UPDATE and CREATE of supply and move
+	require.Contains(t, out.String(), "Done: 26 changes.") // 20 statuses, UPDATE and CREATE of supply and move, UPDATE of product and variant
 	out.Reset()
 	require.NoError(t, run(ctx, []string{"setup", "--config", path}, &out, &bytes.Buffer{}))
 	require.Equal(t, "Everything is in place: nothing to change.\n", out.String())
@@ -151,7 +151,7 @@ warehouses: [{ name: БетаПРО, store: "`+store+`", fbox: { base_url: "`+fb
 	s := out.String()
 	require.Contains(t, s, "ok   database")
 	require.Contains(t, s, "ok   MoySklad API "+ms.URL()+": reachable; rate limit 45 requests per 3s")
-	require.Contains(t, s, "FAIL statuses and webhooks in MoySklad and CDEK: 24 missing")
+	require.Contains(t, s, "FAIL statuses and webhooks in MoySklad and CDEK: 26 missing")
 	require.Contains(t, s, "fix: run skladflow setup")
 	require.Contains(t, s, `FAIL warehouse "БетаПРО": MoySklad store "Склад Х": no such store`)
 	require.Contains(t, s, "fix: set warehouses[0].store to the exact name or id")
@@ -263,5 +263,7 @@ func TestExitCodes(t *testing.T) {
 	require.Equal(t, 2, code("serve", "--bogus"))
 	require.Equal(t, 2, code("frobnicate"))
 	require.Equal(t, 2, code())
+	require.Equal(t, 2, code("goods"))
+	require.Equal(t, 2, code("goods", "sync", "--bogus"))
 	require.Equal(t, 1, code("serve", "--config", filepath.Join(t.TempDir(), "missing.yaml")))
 }
