@@ -13,4 +13,5 @@ type Warehouse interface {
 	LockOutdocs(ctx context.Context, lock bool, ids ...int64) error
 	Unrecognized(ctx context.Context) ([]Unrecognized, error)
 	CheckOutdocs(ctx context.Context, ids ...int64) ([]int64, error)
+	Orders
 }
