@@ -130,6 +130,16 @@ type FBox struct {
 	// PollInterval is how often the outgoing document feed is read.
 	// Defaults to 1m.
 	PollInterval Duration `yaml:"poll_interval"`
+	// SharedReading is FBox's shared reading (#outdoc_share_desc), for an
+	// account whose outgoing documents another system of the shop also
+	// reads: skladflow then never locks them (locks would fight) and reads
+	// them by creation time; a correction shows as a deleted document.
+	// Defaults to false.
+	SharedReading bool `yaml:"shared_reading"`
+	// SharedLag is how far behind now a shared read stops: the warehouse
+	// lists a document only once written, up to 5 minutes after its
+	// creation time. Defaults to 5m.
+	SharedLag Duration `yaml:"shared_lag"`
 }
 
 // CDEK configures deliveries: a demand or customer order set to the

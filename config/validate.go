@@ -53,6 +53,7 @@ func (c *Config) SetDefaults() {
 		def(&w.VariantSKUField, "code")
 		def(&w.FBox.BaseURL, fulfillment.DefaultBaseURL)
 		defDur(&w.FBox.PollInterval, time.Minute)
+		defDur(&w.FBox.SharedLag, 5*time.Minute)
 	}
 	if k := c.CDEK; k != nil {
 		def(&k.BaseURL, cdek.DefaultBaseURL)

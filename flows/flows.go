@@ -14,6 +14,7 @@ import (
 	"github.com/skladflow/skladflow/cdek"
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/flows/delivery"
+	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/flows/inbound"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
@@ -38,7 +39,7 @@ type Deps struct {
 
 // Build builds the configured flows on the machinery.
 func Build(ctx context.Context, cfg *config.Config, o *orchestrator.Orchestrator, d Deps) ([]orchestrator.Flow, error) {
-	var whs []inbound.Warehouse
+	var whs []feed.Warehouse
 	stores := map[string]string{}
 	for _, w := range cfg.Warehouses {
 		storeID, err := resolveStore(ctx, d.Stores, w.Store)
@@ -50,10 +51,15 @@ func Build(ctx context.Context, cfg *config.Config, o *orchestrator.Orchestrator
 			return nil, fmt.Errorf("warehouse %q: %w", w.Name, err)
 		}
 		stores[storeID] = w.Name
-		whs = append(whs, inbound.Warehouse{Name: w.Name, StoreID: storeID, SKUField: w.SKUField, VariantSKUField: w.VariantSKUField,
-			API: api, PollInterval: w.FBox.PollInterval.Duration})
+		whs = append(whs, feed.Warehouse{Name: w.Name, StoreID: storeID, SKUField: w.SKUField, VariantSKUField: w.VariantSKUField,
+			API: api, PollInterval: w.FBox.PollInterval.Duration, Shared: w.FBox.SharedReading, SharedLag: w.FBox.SharedLag.Duration})
 	}
-	in, err := inbound.New(o, inbound.Config{Warehouses: whs, Statuses: cfg.Statuses, Receipt: cfg.Receipt, DocumentTypes: cfg.MoySklad.Documents})
+	fd, err := feed.New(o, whs)
+	if err != nil {
+		return nil, err
+	}
+	o.AddJobs(fd)
+	in, err := inbound.New(o, inbound.Config{Feed: fd, Statuses: cfg.Statuses, Receipt: cfg.Receipt, DocumentTypes: cfg.MoySklad.Documents})
 	if err != nil {
 		return nil, err
 	}

@@ -165,6 +165,25 @@ func (c *Client) GetSupply(ctx context.Context, outdocID int64) (*Supply, error)
 	return &s, nil
 }
 
+// GetOutdoc reads any outgoing document's body as it is sent.
+func (c *Client) GetOutdoc(ctx context.Context, outdocID int64) ([]byte, error) {
+	var raw json.RawMessage
+	if err := c.do(ctx, http.MethodGet, "/outdocs/"+strconv.FormatInt(outdocID, 10), nil, &raw); err != nil {
+		return nil, err
+	}
+	return raw, nil
+}
+
+// SetOutdocAttributes writes attributes of an outgoing document (POST
+// /outdocs/{id}/attributes, body indoc_attr_set_req): in shared reading,
+// attribute 657 tells the customer's other systems what skladflow did.
+func (c *Client) SetOutdocAttributes(ctx context.Context, outdocID int64, attrs ...Attribute) error {
+	body := struct {
+		Attributes []Attribute `json:"attributes"`
+	}{attrs}
+	return c.do(ctx, http.MethodPost, "/outdocs/"+strconv.FormatInt(outdocID, 10)+"/attributes", body, nil)
+}
+
 // LockOutdocs marks documents imported (lock) or gives them back (unlock).
 func (c *Client) LockOutdocs(ctx context.Context, lock bool, ids ...int64) error {
 	type item struct {

@@ -22,6 +22,9 @@ const (
 	AttrSurplusEnabled = 350
 	AttrShipmentDate   = 526 // expected arrival
 	AttrSurplusOf      = 624 // surplus of indoc X (read only)
+	// AttrCoordination carries coordination between the customer's systems
+	// reading the same outdocs (#outdoc_share_desc, any document, read/write).
+	AttrCoordination = 657
 )
 
 // Attribute is a document attribute in a request.

@@ -1,11 +1,8 @@
 package fulfillment
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"strconv"
 )
 
 // Outdoc types of the order process (outdoc_type_en, #order_obr_desc).
@@ -18,15 +15,6 @@ const (
 	OutdocOrdersShipment        = "orders_shipment"         // step 5, changes stock
 	OutdocOrdersShipmentRefusal = "orders_shipment_refusal" // step 6
 )
-
-// GetOutdoc returns the raw body of GET /outdocs/{id}, whatever its type.
-func (c *Client) GetOutdoc(ctx context.Context, id int64) ([]byte, error) {
-	var raw json.RawMessage
-	if err := c.do(ctx, http.MethodGet, "/outdocs/"+strconv.FormatInt(id, 10), nil, &raw); err != nil {
-		return nil, err
-	}
-	return raw, nil
-}
 
 // OrdersProductionStart is «Заказы переданы в производство»: the orders
 // were covered by stock and went to picking (#order_obr_desc 2.1).

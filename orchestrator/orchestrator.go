@@ -70,6 +70,7 @@ type Orchestrator struct {
 	ms     MoySklad
 	store  *storage.Store
 	flows  []Flow
+	jobs   []Jobs // machinery parts that are not flows (the warehouse feed)
 	byType map[string][]Flow
 	states *byName[moysklad.State]
 	attrs  *byName[moysklad.Attribute]
@@ -104,6 +105,11 @@ func (o *Orchestrator) Register(flows ...Flow) error {
 	return nil
 }
 
+// AddJobs includes parts shared by several flows (the warehouse feed):
+// their jobs run, and their reconciliation when they are Reconcilers, as a
+// flow's would.
+func (o *Orchestrator) AddJobs(j ...Jobs) { o.jobs = append(o.jobs, j...) }
+
 // Attach gives the machinery its store.
 func (o *Orchestrator) Attach(s *storage.Store) { o.store = s }
 
@@ -136,10 +142,8 @@ func (o *Orchestrator) Workers() *river.Workers {
 		_, err := o.Reconcile(ctx)
 		return err
 	}))
-	for _, f := range o.flows {
-		if j, ok := f.(Jobs); ok {
-			j.AddWorkers(w)
-		}
+	for _, j := range o.allJobs() {
+		j.AddWorkers(w)
 	}
 	return w
 }
@@ -149,12 +153,21 @@ func (o *Orchestrator) PeriodicJobs() []*river.PeriodicJob {
 	jobs := []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(o.cfg.ReconcileInterval),
 		func() (river.JobArgs, *river.InsertOpts) { return ReconcileArgs{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true})}
-	for _, f := range o.flows {
-		if j, ok := f.(Jobs); ok {
-			jobs = append(jobs, j.PeriodicJobs()...)
-		}
+	for _, j := range o.allJobs() {
+		jobs = append(jobs, j.PeriodicJobs()...)
 	}
 	return jobs
+}
+
+// allJobs are the flows' and the shared parts' jobs.
+func (o *Orchestrator) allJobs() []Jobs {
+	out := slices.Clone(o.jobs)
+	for _, f := range o.flows {
+		if j, ok := f.(Jobs); ok {
+			out = append(out, j)
+		}
+	}
+	return out
 }
 
 // Middleware wraps every job: see work.

@@ -98,6 +98,15 @@ func (o *Orchestrator) Reconcile(ctx context.Context) (Findings, error) {
 			f.Flows += n
 		}
 	}
+	for _, j := range o.jobs {
+		if r, ok := j.(Reconciler); ok {
+			n, err := r.Reconcile(ctx)
+			if err != nil {
+				return f, err
+			}
+			f.Flows += n
+		}
+	}
 	return f, nil
 }
 

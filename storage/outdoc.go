@@ -59,9 +59,22 @@ func scanOutdoc(r scanner) (Outdoc, error) {
 // still to be applied or locked, in one transaction. Every poll queues them
 // again until they are done: a job that finds nothing to do ends at once.
 func (s *Store) AcceptOutdocs(ctx context.Context, warehouse string, outdocs []Outdoc) (int, error) {
+	return s.AcceptOutdocsReadTo(ctx, warehouse, outdocs, time.Time{})
+}
+
+// AcceptOutdocsReadTo is AcceptOutdocs that also moves the warehouse's
+// feed cursor (shared reading) to readTo in the same transaction, so a
+// window is marked read only with its documents recorded.
+func (s *Store) AcceptOutdocsReadTo(ctx context.Context, warehouse string, outdocs []Outdoc, readTo time.Time) (int, error) {
 	enqueued := 0
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		enqueued = 0
+		if !readTo.IsZero() {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO feed_cursors (warehouse, read_to) VALUES (?, ?)
+				ON CONFLICT (warehouse) DO UPDATE SET read_to = excluded.read_to`, warehouse, fmtTime(readTo)); err != nil {
+				return err
+			}
+		}
 		var jobs []river.InsertManyParams
 		for _, o := range outdocs {
 			ts := now()

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
@@ -15,20 +16,13 @@ import (
 )
 
 // ApplyOutdoc applies one warehouse document (goods_supply) to its MoySklad
-// document, then locks it at the warehouse. Locking comes only after the
-// MoySklad write succeeded, so a crash in between leaves the document
+// document, then marks it imported at the warehouse. That comes only after
+// the MoySklad write succeeded, so a crash in between leaves the document
 // unlocked and it is applied again; the write itself is skipped when the
 // document already carries it.
-func (f *Flow) ApplyOutdoc(ctx context.Context, whName string, outdocID int64) error {
-	wh, ok := f.warehouse(whName)
-	if !ok {
-		return fmt.Errorf("warehouse %q is not configured: %w", whName, orchestrator.ErrFinal)
-	}
+func (f *Flow) ApplyOutdoc(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc) error {
 	store := f.o.Store()
-	od, err := store.Outdoc(ctx, whName, outdocID)
-	if err != nil {
-		return err
-	}
+	whName, outdocID := wh.Name, od.OutdocID
 	if done, err := f.outdocDone(ctx, wh, od); done || err != nil {
 		return err
 	}
@@ -56,7 +50,7 @@ func (f *Flow) ApplyOutdoc(ctx context.Context, whName string, outdocID int64) e
 
 // outdocDone finishes an outdoc already dealt with: nothing left to do, or
 // only its lock. The receipt itself is applied only when it is not done.
-func (f *Flow) outdocDone(ctx context.Context, wh *Warehouse, od storage.Outdoc) (bool, error) {
+func (f *Flow) outdocDone(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc) (bool, error) {
 	switch od.Status {
 	case storage.OutdocLocked, storage.OutdocFailed, storage.OutdocUndone:
 		return true, nil
@@ -67,7 +61,7 @@ func (f *Flow) outdocDone(ctx context.Context, wh *Warehouse, od storage.Outdoc)
 }
 
 // applyLocked applies a receipt while holding the document's lease.
-func (f *Flow) applyLocked(ctx context.Context, wh *Warehouse, od storage.Outdoc, supply *fulfillment.Supply) error {
+func (f *Flow) applyLocked(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc, supply *fulfillment.Supply) error {
 	// Read again under the lease: another job may have moved both on.
 	store := f.o.Store()
 	row, err := store.DocumentByIndoc(ctx, od.IndocID)
@@ -113,7 +107,7 @@ func (f *Flow) applyLocked(ctx context.Context, wh *Warehouse, od storage.Outdoc
 
 // recordKind keeps on the outdoc's row how it is applied and what it
 // changes.
-func (f *Flow) recordKind(ctx context.Context, r *orchestrator.Run, wh *Warehouse, od storage.Outdoc, s *fulfillment.Supply) (storage.Outdoc, error) {
+func (f *Flow) recordKind(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, s *fulfillment.Supply) (storage.Outdoc, error) {
 	before, err := json.Marshal(forWrite(r.Doc.Rows()))
 	if err != nil {
 		return od, err
@@ -129,7 +123,7 @@ func (f *Flow) recordKind(ctx context.Context, r *orchestrator.Run, wh *Warehous
 }
 
 // supplyBody returns the receipt, fetching and keeping it on first use.
-func (f *Flow) supplyBody(ctx context.Context, wh *Warehouse, od *storage.Outdoc) (*fulfillment.Supply, error) {
+func (f *Flow) supplyBody(ctx context.Context, wh *feed.Warehouse, od *storage.Outdoc) (*fulfillment.Supply, error) {
 	var s fulfillment.Supply
 	if len(od.Body) > 0 {
 		if err := json.Unmarshal(od.Body, &s); err != nil {
@@ -163,19 +157,11 @@ func (f *Flow) supplyBody(ctx context.Context, wh *Warehouse, od *storage.Outdoc
 }
 
 // lock tells the warehouse the document is imported.
-func (f *Flow) lock(ctx context.Context, wh *Warehouse, od storage.Outdoc) error {
-	if err := wh.API.LockOutdocs(ctx, true, od.OutdocID); err != nil {
-		return fmt.Errorf("lock outdoc %d: %w", od.OutdocID, err)
-	}
-	if err := f.o.Store().UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
-		if x.Status == storage.OutdocApplied { // not if a revert was asked for meanwhile
-			x.Status = storage.OutdocLocked
-		}
-		return nil
-	}); err != nil {
+func (f *Flow) lock(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc) error {
+	if err := f.cfg.Feed.Done(ctx, wh, od); err != nil {
 		return err
 	}
-	if row, err := f.o.Store().DocumentByIndoc(ctx, od.IndocID); err == nil {
+	if row, err := f.o.Store().DocumentByIndoc(ctx, od.IndocID); err == nil && !wh.Shared {
 		return f.o.Note(ctx, row, storage.TimelineEntry{Kind: storage.KindCall, Message: fmt.Sprintf("FBox POST /outdocs/lock %d: документ отмечен принятым", od.OutdocID)})
 	}
 	return nil

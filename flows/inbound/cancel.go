@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/orchestrator"
@@ -14,7 +15,7 @@ import (
 // cancel deletes the task at the warehouse while the warehouse allows it
 // (before the goods arrive). A later «Передать» sends a new task under the
 // next attempt's number.
-func (f *Flow) cancel(ctx context.Context, r *orchestrator.Run, wh *Warehouse) error {
+func (f *Flow) cancel(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse) error {
 	indoc := r.Row.IndocID
 	if err := r.Transition(ctx, fsm.Cancel, nil, storage.TimelineEntry{Kind: storage.KindDecision,
 		Message: fmt.Sprintf("статус «%s»: удаляю задание %s на складе %s", r.Status(), indoc, wh.Name)}); err != nil {
@@ -47,7 +48,7 @@ func (f *Flow) cancel(ctx context.Context, r *orchestrator.Run, wh *Warehouse) e
 
 // refuseCancel answers a cancel command the flow does not allow: the goods
 // are already received, or nothing was ever sent.
-func (f *Flow) refuseCancel(ctx context.Context, r *orchestrator.Run, wh *Warehouse) error {
+func (f *Flow) refuseCancel(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse) error {
 	var line string
 	switch r.State() {
 	case fsm.New:

@@ -10,11 +10,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
-
-	"github.com/riverqueue/river"
 
 	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
@@ -22,30 +20,12 @@ import (
 	"github.com/skladflow/skladflow/storage"
 )
 
-// Warehouse is one configured fulfillment warehouse.
-type Warehouse struct {
-	// Name is shown to staff («БетаПРО»). Required.
-	Name string
-	// StoreID is the id of the MoySklad store that is this warehouse. Required.
-	StoreID string
-	// SKUField keys goods at the warehouse: article, code or externalCode.
-	// Required (config defaults it to article).
-	SKUField string
-	// VariantSKUField keys variants: code or externalCode. Required
-	// (config defaults it).
-	VariantSKUField string
-	// API is the warehouse's WMS. Required.
-	API fulfillment.Warehouse
-	// PollInterval is how often its document feed is read. Required
-	// (config defaults it to 1m).
-	PollInterval time.Duration
-}
-
 // Config configures the inbound flow. Every value comes from a validated
 // configuration, where the defaults are.
 type Config struct {
-	// Warehouses are the fulfillment warehouses. At least one is required.
-	Warehouses []Warehouse
+	// Feed is the warehouses' document feed; the flow applies their
+	// receipts. Required.
+	Feed *feed.Feed
 	// Statuses are the MoySklad status names. Required.
 	Statuses config.Statuses
 	// Receipt is the receipt policy. Required.
@@ -55,13 +35,8 @@ type Config struct {
 }
 
 func (c *Config) validate() error {
-	if len(c.Warehouses) == 0 || len(c.DocumentTypes) == 0 {
-		return errors.New("inbound: Warehouses and DocumentTypes are required")
-	}
-	for i, w := range c.Warehouses {
-		if w.Name == "" || w.StoreID == "" || w.API == nil || w.SKUField == "" || w.VariantSKUField == "" || w.PollInterval <= 0 {
-			return fmt.Errorf("inbound: warehouse %d: Name, StoreID, API, SKUField, VariantSKUField and PollInterval are required", i)
-		}
+	if c.Feed == nil || len(c.DocumentTypes) == 0 {
+		return errors.New("inbound: Feed and DocumentTypes are required")
 	}
 	if c.Statuses.Submit == "" || c.Receipt.Defective == "" {
 		return errors.New("inbound: Statuses and Receipt are required")
@@ -75,12 +50,23 @@ type Flow struct {
 	o   *orchestrator.Orchestrator
 }
 
-// New builds the flow on the machinery; register it with o.Register.
+// New builds the flow on the machinery and registers it with the feed;
+// register it with o.Register.
 func New(o *orchestrator.Orchestrator, cfg Config) (*Flow, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Flow{cfg: cfg, o: o}, nil
+	f := &Flow{cfg: cfg, o: o}
+	return f, cfg.Feed.Register(f)
+}
+
+// OutdocTypes: the flow applies the warehouse's receipts.
+func (f *Flow) OutdocTypes() []string { return []string{fulfillment.OutdocSupply} }
+
+// Polled tells staff of goods received unrecognized, at every read of the
+// feed.
+func (f *Flow) Polled(ctx context.Context, wh *feed.Warehouse) error {
+	return f.reportUnrecognized(ctx, wh)
 }
 
 // Table is the inbound flow table.
@@ -117,30 +103,6 @@ func States(s config.Statuses) []moysklad.State {
 		{Name: s.Cancelled, StateType: moysklad.StateUnsuccessful},
 		{Name: s.CancelFailed, StateType: moysklad.StateUnsuccessful},
 	}
-}
-
-// AddWorkers adds the jobs that apply warehouse documents and read the
-// warehouses' feeds.
-func (f *Flow) AddWorkers(w *river.Workers) {
-	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[storage.ApplyOutdocArgs]) error {
-		return f.ApplyOutdoc(ctx, job.Args.Warehouse, job.Args.OutdocID)
-	}))
-	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[storage.PollFeedArgs]) error {
-		_, err := f.PollFeed(ctx, job.Args.Warehouse, job.CreatedAt)
-		return err
-	}))
-}
-
-// PeriodicJobs poll every warehouse's document feed.
-func (f *Flow) PeriodicJobs() []*river.PeriodicJob {
-	var jobs []*river.PeriodicJob
-	for _, w := range f.cfg.Warehouses {
-		name := w.Name
-		jobs = append(jobs, river.NewPeriodicJob(river.PeriodicInterval(w.PollInterval),
-			func() (river.JobArgs, *river.InsertOpts) { return storage.PollFeedArgs{Warehouse: name}, nil },
-			&river.PeriodicJobOpts{RunOnStart: true}))
-	}
-	return jobs
 }
 
 // Process acts on the document's status: «Передать», «Отменить», or a
@@ -190,18 +152,9 @@ func (f *Flow) Rerun(ctx context.Context, r *orchestrator.Run) error {
 	return f.submit(ctx, r, wh)
 }
 
-func (f *Flow) warehouse(name string) (*Warehouse, bool) {
-	for i := range f.cfg.Warehouses {
-		if f.cfg.Warehouses[i].Name == name {
-			return &f.cfg.Warehouses[i], true
-		}
-	}
-	return nil, false
-}
-
 // warehouseFor finds the warehouse a document brings goods into: the store
 // of a supply, the target store of a move.
-func (f *Flow) warehouseFor(d *moysklad.Document) (*Warehouse, bool) {
+func (f *Flow) warehouseFor(d *moysklad.Document) (*feed.Warehouse, bool) {
 	var store string
 	switch d.Type() {
 	case moysklad.TypeSupply:
@@ -209,15 +162,5 @@ func (f *Flow) warehouseFor(d *moysklad.Document) (*Warehouse, bool) {
 	case moysklad.TypeMove:
 		store = d.TargetStore.ID()
 	}
-	for i := range f.cfg.Warehouses {
-		if store != "" && f.cfg.Warehouses[i].StoreID == store {
-			return &f.cfg.Warehouses[i], true
-		}
-	}
-	return nil, false
-}
-
-// skus are the fields goods are keyed by at the warehouse.
-func (w *Warehouse) skus() moysklad.SKUFields {
-	return moysklad.SKUFields{Product: w.SKUField, Variant: w.VariantSKUField}
+	return f.cfg.Feed.WarehouseByStore(store)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
@@ -15,7 +16,7 @@ import (
 
 // applyPart records a non-final part of a partial receipt: positions change
 // only when the final part arrives.
-func (f *Flow) applyPart(ctx context.Context, r *orchestrator.Run, wh *Warehouse, od storage.Outdoc, s *fulfillment.Supply) error {
+func (f *Flow) applyPart(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, s *fulfillment.Supply) error {
 	var n int64
 	for _, r := range sumReceipt(s) {
 		n += r.Useful + r.Defective
@@ -33,7 +34,7 @@ func (f *Flow) applyPart(ctx context.Context, r *orchestrator.Run, wh *Warehouse
 
 // applyFinal sets the document's positions to everything that arrived,
 // posts it and sets «Проведён» in one PUT.
-func (f *Flow) applyFinal(ctx context.Context, r *orchestrator.Run, wh *Warehouse, od storage.Outdoc, s *fulfillment.Supply) error {
+func (f *Flow) applyFinal(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, s *fulfillment.Supply) error {
 	parts, counted, err := f.earlierParts(ctx, od)
 	if err != nil {
 		return err
@@ -74,7 +75,7 @@ func (f *Flow) applyFinal(ctx context.Context, r *orchestrator.Run, wh *Warehous
 	if err != nil {
 		return err
 	}
-	adj := adjust(r.Doc.Rows(), got, wh.skus(), f.cfg.Receipt, found, reported)
+	adj := adjust(r.Doc.Rows(), got, wh.SKUs(), f.cfg.Receipt, found, reported)
 	line := fmt.Sprintf("Оприходовано на складе %s %s: принято %d из %d шт.", wh.Name, mark, adj.Accepted, adj.Expected)
 	if len(adj.Differences) == 0 {
 		line += ", без расхождений"
@@ -105,7 +106,7 @@ func partNum(s *fulfillment.Supply) int32 {
 
 // applyLate adds a part or surplus document that came after the document
 // was already received and posted.
-func (f *Flow) applyLate(ctx context.Context, r *orchestrator.Run, wh *Warehouse, od storage.Outdoc, s *fulfillment.Supply) error {
+func (f *Flow) applyLate(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, s *fulfillment.Supply) error {
 	late := sumReceipt(s)
 	found, missing, err := f.findUnplanned(ctx, wh, r.Doc.Rows(), late)
 	if err != nil {
@@ -134,8 +135,8 @@ func (f *Flow) applyLate(ctx context.Context, r *orchestrator.Run, wh *Warehouse
 	if err != nil {
 		return err
 	}
-	reported = withCurrentSerials(r.Doc.Rows(), wh.skus(), reported)
-	adj := adjust(r.Doc.Rows(), withCurrent(r.Doc.Rows(), late, wh.skus()), wh.skus(), f.cfg.Receipt, found, reported)
+	reported = withCurrentSerials(r.Doc.Rows(), wh.SKUs(), reported)
+	adj := adjust(r.Doc.Rows(), withCurrent(r.Doc.Rows(), late, wh.SKUs()), wh.SKUs(), f.cfg.Receipt, found, reported)
 	line := fmt.Sprintf("%s на складе %s %s: добавлено %d шт.; %s", what, wh.Name, mark, adj.Accepted-adj.Expected, strings.Join(adj.Differences, "; "))
 	posted := true
 	entry, err := r.WriteBack(ctx, f.cfg.Statuses.Received, moysklad.DocumentUpdate{Positions: &adj.Positions, Applicable: &posted}, line)
@@ -148,10 +149,10 @@ func (f *Flow) applyLate(ctx context.Context, r *orchestrator.Run, wh *Warehouse
 // findUnplanned looks up in MoySklad the goods a receipt has that no line of
 // the document has: products by the SKU field, variants by theirs (a good
 // at the warehouse may be either). missing describes those it cannot find.
-func (f *Flow) findUnplanned(ctx context.Context, wh *Warehouse, rows []moysklad.Position, got []received) (map[string]moysklad.Product, []string, error) {
+func (f *Flow) findUnplanned(ctx context.Context, wh *feed.Warehouse, rows []moysklad.Position, got []received) (map[string]moysklad.Product, []string, error) {
 	found := map[string]moysklad.Product{}
 	var missing []string
-	for _, r := range unplannedSKUs(rows, got, wh.skus()) {
+	for _, r := range unplannedSKUs(rows, got, wh.SKUs()) {
 		ps, err := f.o.MoySklad().FindProducts(ctx, wh.SKUField, r.SKU)
 		if err != nil {
 			return nil, nil, fmt.Errorf("find product %s: %w", r.SKU, err)
@@ -185,7 +186,7 @@ type variantFinder interface {
 // reported are the serials the warehouse documents ids brought, counted as
 // the receipt policy counts units; read only when serial goods are
 // involved.
-func (f *Flow) reported(ctx context.Context, wh *Warehouse, rows []moysklad.Position, found map[string]moysklad.Product, ids ...int64) (serials, error) {
+func (f *Flow) reported(ctx context.Context, wh *feed.Warehouse, rows []moysklad.Position, found map[string]moysklad.Product, ids ...int64) (serials, error) {
 	if !anySerial(rows, found) {
 		return nil, nil
 	}
@@ -227,7 +228,7 @@ func (f *Flow) earlierParts(ctx context.Context, od storage.Outdoc) ([]*fulfillm
 // transaction (with the parts a final receipt counted in), then locks the
 // outdoc unless the receipt failed (a failed one stays unlocked, waiting
 // for staff to fix MoySklad).
-func (f *Flow) finishReceipt(ctx context.Context, r *orchestrator.Run, wh *Warehouse, od storage.Outdoc, ev fsm.Event, failure string, counted []int64, entries ...storage.TimelineEntry) error {
+func (f *Flow) finishReceipt(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, ev fsm.Event, failure string, counted []int64, entries ...storage.TimelineEntry) error {
 	status := storage.OutdocApplied
 	if ev == fsm.ReceiptFail {
 		status = storage.OutdocFailed
@@ -253,7 +254,7 @@ func (f *Flow) finishReceipt(ctx context.Context, r *orchestrator.Run, wh *Wareh
 
 // countIn records on parts which final receipt counted them in (final 0:
 // none any more, the final was withdrawn).
-func (f *Flow) countIn(tx *storage.Tx, wh *Warehouse, parts []int64, final int64) error {
+func (f *Flow) countIn(tx *storage.Tx, wh *feed.Warehouse, parts []int64, final int64) error {
 	for _, id := range parts {
 		if err := f.o.Store().UpdateOutdocTx(tx, wh.Name, id, func(x *storage.Outdoc) error {
 			c, err := changeOf(*x)
@@ -271,7 +272,7 @@ func (f *Flow) countIn(tx *storage.Tx, wh *Warehouse, parts []int64, final int64
 
 // recordApplied finishes a receipt whose MoySklad write is done, as its
 // recorded kind says.
-func (f *Flow) recordApplied(ctx context.Context, r *orchestrator.Run, wh *Warehouse, od storage.Outdoc, s *fulfillment.Supply, entry storage.TimelineEntry) error {
+func (f *Flow) recordApplied(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, s *fulfillment.Supply, entry storage.TimelineEntry) error {
 	var counted []int64
 	ev := fsm.ReceiptApplied
 	switch kindOf(od, s) {

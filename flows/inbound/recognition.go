@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/orchestrator"
 	"github.com/skladflow/skladflow/storage"
@@ -16,7 +17,7 @@ import (
 // cannot complete until they are identified, so the document waits. Each
 // barcode is named once. It returns ErrBusy when a document was held by
 // another job and is still to be told.
-func (f *Flow) reportUnrecognized(ctx context.Context, wh *Warehouse) error {
+func (f *Flow) reportUnrecognized(ctx context.Context, wh *feed.Warehouse) error {
 	items, err := wh.API.Unrecognized(ctx)
 	if err != nil {
 		return fmt.Errorf("recognition list of %s: %w", wh.Name, err)
@@ -68,7 +69,7 @@ func unrecognizedText(it fulfillment.Unrecognized, in fulfillment.UnrecognizedIn
 // has been told about the item.
 func barcodeMark(barcode string) string { return "ШК " + barcode }
 
-func (f *Flow) writeUnrecognized(ctx context.Context, wh *Warehouse, row storage.Document, items []string) error {
+func (f *Flow) writeUnrecognized(ctx context.Context, wh *feed.Warehouse, row storage.Document, items []string) error {
 	doc, err := f.o.MoySklad().GetDocument(ctx, row.Type, row.ID, "state")
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/minilog"
@@ -18,19 +19,13 @@ import (
 // when it was applied, because the warehouse asked to unlock it to correct
 // it; then unlocks it. The replacement comes later as a new document and is
 // applied as usual.
-func (f *Flow) revert(ctx context.Context, r *orchestrator.Run, wh *Warehouse, od storage.Outdoc, s *fulfillment.Supply) error {
+func (f *Flow) revert(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, s *fulfillment.Supply) error {
 	if !strings.Contains(r.Doc.Description, revertMark(od.OutdocID)) {
 		if err := f.withdrawReceipt(ctx, r, wh, od, s); err != nil {
 			return err
 		}
 	}
-	if err := wh.API.LockOutdocs(ctx, false, od.OutdocID); err != nil {
-		return fmt.Errorf("unlock outdoc %d: %w", od.OutdocID, err)
-	}
-	return f.o.Store().UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
-		x.Status = storage.OutdocUndone
-		return nil
-	})
+	return f.cfg.Feed.Undone(ctx, wh, od)
 }
 
 // withdrawReceipt writes the document back as it would be without the
@@ -41,7 +36,7 @@ func (f *Flow) revert(ctx context.Context, r *orchestrator.Run, wh *Warehouse, o
 //     brought units to the posted document: exactly those units come out,
 //     and the document stays received and posted;
 //   - the final receipt: positions as they were before it, not posted.
-func (f *Flow) withdrawReceipt(ctx context.Context, r *orchestrator.Run, wh *Warehouse, od storage.Outdoc, s *fulfillment.Supply) error {
+func (f *Flow) withdrawReceipt(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, s *fulfillment.Supply) error {
 	c, err := changeOf(od)
 	if err != nil {
 		return err
@@ -65,7 +60,7 @@ func (f *Flow) withdrawReceipt(ctx context.Context, r *orchestrator.Run, wh *War
 		if err != nil {
 			return err
 		}
-		rows, said := withdraw(r.Doc.Rows(), c.Units, wh.skus(), gone)
+		rows, said := withdraw(r.Doc.Rows(), c.Units, wh.SKUs(), gone)
 		pos, status, ev = &rows, f.cfg.Statuses.Received, fsm.RevertLate
 		line = fmt.Sprintf("Склад %s исправляет документ %d: его приёмка отменена %s, из документа убрано %d шт. (%s), ждём исправленный документ",
 			wh.Name, od.OutdocID, mark, totalUnits(c.Units), joinUnits(said))

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
 )
@@ -149,7 +150,7 @@ func anySerial(rows []moysklad.Position, found map[string]moysklad.Product) bool
 
 // warehouseSerials reads the serials the warehouse documents ids moved, if
 // the warehouse reports serials at all.
-func (f *Flow) warehouseSerials(ctx context.Context, wh *Warehouse, ids ...int64) ([]fulfillment.SerialMove, error) {
+func (f *Flow) warehouseSerials(ctx context.Context, wh *feed.Warehouse, ids ...int64) ([]fulfillment.SerialMove, error) {
 	sr, ok := wh.API.(fulfillment.SerialReader)
 	if !ok {
 		return nil, nil

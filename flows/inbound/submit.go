@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/minilog"
@@ -17,11 +18,11 @@ import (
 // The task number is saved (state Submitting) before the warehouse is
 // called, so a retry after a crash sends the same number and cannot create
 // a second task.
-func (f *Flow) submit(ctx context.Context, r *orchestrator.Run, wh *Warehouse) error {
+func (f *Flow) submit(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse) error {
 	doc := r.Doc
 	attempt := max(r.Row.Attempt, 1)
 	id := indocID(doc, attempt)
-	task, problems := buildSupplyTask(doc, id, wh.skus())
+	task, problems := buildSupplyTask(doc, id, wh.SKUs())
 	err := r.Transition(ctx, fsm.Submit, func(_ *storage.Tx, d *storage.Document) error {
 		d.Name, d.Warehouse, d.IndocID, d.Attempt, d.LastError = doc.Name, wh.Name, id, attempt, ""
 		return nil
@@ -52,7 +53,7 @@ func (f *Flow) submit(ctx context.Context, r *orchestrator.Run, wh *Warehouse) e
 // it: a duplicate number after a lost answer is success when the warehouse
 // holds the same goods. A different task under our number is the document
 // before staff fixed it: it is replaced.
-func (f *Flow) createTask(ctx context.Context, wh *Warehouse, task fulfillment.SupplyTask) error {
+func (f *Flow) createTask(ctx context.Context, wh *feed.Warehouse, task fulfillment.SupplyTask) error {
 	err := wh.API.CreateSupplyTask(ctx, task)
 	if !errors.Is(err, fulfillment.ErrDuplicate) {
 		return err
@@ -71,7 +72,7 @@ func (f *Flow) createTask(ctx context.Context, wh *Warehouse, task fulfillment.S
 }
 
 // submitFailure is the mini-log line for a task the warehouse did not take.
-func submitFailure(wh *Warehouse, err error, lastTry bool) string {
+func submitFailure(wh *feed.Warehouse, err error, lastTry bool) string {
 	if lastTry && orchestrator.Temporary(err) {
 		cause := err.Error()
 		var fb *fulfillment.Error
@@ -104,7 +105,7 @@ func (f *Flow) resumeSubmit(ctx context.Context, r *orchestrator.Run) error {
 // refuseSubmit answers a submit command the flow does not allow (the
 // document is already with the warehouse): the status goes back to what it
 // was, with the reason for staff.
-func (f *Flow) refuseSubmit(ctx context.Context, r *orchestrator.Run, wh *Warehouse) error {
+func (f *Flow) refuseSubmit(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse) error {
 	st := f.cfg.Statuses
 	back := map[fsm.State]string{fsm.Submitted: st.Submitted, fsm.Receiving: st.Receiving, fsm.Received: st.Received}[r.State()]
 	line := fmt.Sprintf("Повторная передача не выполнена: документ уже передан на склад %s (задание %s)", wh.Name, r.Row.IndocID)

@@ -99,6 +99,7 @@ type Server struct {
 	errQ     quota
 	errors   int
 	serials  map[int64][]fulfillment.SerialMove // outdoc → serial numbers it moved
+	outAttrs map[int64]map[int]any              // attributes clients set on outdocs
 }
 
 // NewServer starts an emulator on 127.0.0.1.
@@ -127,6 +128,7 @@ func NewServer(opts Options) *Server {
 	mux.HandleFunc("POST /grh/api/outdocs/list", s.listOutdocs)
 	mux.HandleFunc("GET /grh/api/outdocs/{id}", s.getOutdoc)
 	mux.HandleFunc("GET /grh/api/outdocs/{id}/good_sn", s.getSerials)
+	mux.HandleFunc("POST /grh/api/outdocs/{id}/attributes", s.setOutdocAttributes)
 	mux.HandleFunc("POST /grh/api/outdocs/lock", s.lockOutdocs)
 	mux.HandleFunc("POST /grh/api/outdocs/check", s.checkOutdocs)
 	mux.HandleFunc("GET /grh/api/goods/recognition", s.listUnrecognized)

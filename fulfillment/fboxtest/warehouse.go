@@ -98,20 +98,29 @@ func (s *Server) LastOutdoc() int64 {
 	return s.nextID
 }
 
-// Correct revises a receipt the client already imported (locked): the
-// warehouse sets unlock_request and, once the client has reverted and
-// unlocked it, deletes it and issues a replacement of the same kind (a part,
-// a surplus document or the final receipt) with lines.
+// Correct revises a receipt: a locked one (imported by the client) gets
+// unlock_request and, once the client has reverted and unlocked it, is
+// deleted and replaced by a document of the same kind (a part, a surplus
+// document or the final receipt) with lines (fbox.md §8 "Corrections").
+// An unlocked one is deleted and replaced at once: the warehouse may delete
+// an unlocked document (#outdoc_share_desc), and a reader that never locks
+// learns of it from outdocs/check.
 func (s *Server) Correct(outdocID int64, lines ...Line) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	o, ok := s.outdocs[outdocID]
-	if !ok || !o.header.Locked {
-		return fmt.Errorf("fboxtest: outdoc %d is not a locked document", outdocID)
+	if !ok {
+		s.mu.Unlock()
+		return fmt.Errorf("fboxtest: no outdoc %d", outdocID)
 	}
-	o.header.UnlockRequest = true
-	s.replace[outdocID] = lines
-	return nil
+	if o.header.Locked {
+		o.header.UnlockRequest = true
+		s.replace[outdocID] = lines
+		s.mu.Unlock()
+		return nil
+	}
+	delete(s.outdocs, outdocID)
+	s.mu.Unlock()
+	return s.reissue(o.body, lines)
 }
 
 // DeleteOutdoc deletes an unlocked document, as the warehouse may within

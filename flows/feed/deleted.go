@@ -1,0 +1,86 @@
+package feed
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/skladflow/skladflow/storage"
+)
+
+// checkWindow is how far back documents are checked for deletion: the
+// warehouse may delete an unlocked document up to 14 days old, and asks
+// for the ids loaded in the last 15 (#outdoc_share_desc).
+const checkWindow = 15 * 24 * time.Hour
+
+// Reconcile finds documents the warehouse deleted: not yet applied ones
+// are dropped; in shared reading, where nothing is locked, an applied one
+// deleted is the warehouse correcting it, so its effect is reverted (the
+// replacement comes as a new document).
+func (f *Feed) Reconcile(ctx context.Context) (int, error) {
+	n := 0
+	for i := range f.whs {
+		m, err := f.reconcileDeleted(ctx, &f.whs[i])
+		if err != nil {
+			return n, err
+		}
+		n += m
+	}
+	return n, nil
+}
+
+func (f *Feed) reconcileDeleted(ctx context.Context, wh *Warehouse) (int, error) {
+	statuses := []string{storage.OutdocNew, storage.OutdocFailed}
+	if wh.Shared {
+		statuses = append(statuses, storage.OutdocApplied, storage.OutdocLocked)
+	}
+	pending, err := f.o.Store().OutdocsWithStatus(ctx, wh.Name, statuses...)
+	if err != nil || len(pending) == 0 {
+		return 0, err
+	}
+	since := f.o.Now().Add(-checkWindow)
+	var ids []int64
+	byID := map[int64]storage.Outdoc{}
+	for _, od := range pending {
+		if od.CreatedAt.Before(since) {
+			continue
+		}
+		ids = append(ids, od.OutdocID)
+		byID[od.OutdocID] = od
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	missing, err := wh.API.CheckOutdocs(ctx, ids...)
+	if err != nil {
+		return 0, fmt.Errorf("check outdocs at %s: %w", wh.Name, err)
+	}
+	var revert []int64
+	for _, id := range missing {
+		od := byID[id]
+		if od.Status == storage.OutdocApplied || od.Status == storage.OutdocLocked {
+			revert = append(revert, id)
+			continue
+		}
+		if err := f.o.Store().UpdateOutdoc(ctx, wh.Name, id, func(x *storage.Outdoc) error {
+			x.Status, x.Error = storage.OutdocDeleted, "удалён складом до приёмки"
+			return nil
+		}); err != nil {
+			return 0, err
+		}
+		f.o.Logger().Warn("warehouse deleted a document before it was applied", "warehouse", wh.Name, "outdoc", id, "type", od.Type)
+		if row, err := f.o.Store().DocumentByIndoc(ctx, od.IndocID); err == nil && od.IndocID != "" {
+			if err := f.o.Note(ctx, row, storage.TimelineEntry{Kind: storage.KindEvent,
+				Message: fmt.Sprintf("склад %s удалил документ %d до его приёмки", wh.Name, id)}); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if len(revert) > 0 {
+		if _, err := f.o.Store().RequestRevert(ctx, wh.Name, revert); err != nil {
+			return 0, err
+		}
+		f.o.Logger().Info("warehouse deleted applied documents (shared reading): reverting", "warehouse", wh.Name, "outdocs", revert)
+	}
+	return len(missing), nil
+}

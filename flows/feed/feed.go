@@ -1,0 +1,170 @@
+// Package feed is the warehouses' document feed, shared by every warehouse
+// flow: it reads the outgoing documents (outdocs) of each configured
+// warehouse, records each one a flow takes, and runs a job per document
+// that hands it to the flow of its outdoc_type. The flow applies it to the
+// MoySklad documents it concerns and tells the feed when it is done; the
+// feed then marks it imported at the warehouse (a lock, fbox.md §8) — or,
+// in shared reading mode, only records it and reads by time window
+// (#outdoc_share_desc), so another system of the customer's may lock it.
+package feed
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/orchestrator"
+	"github.com/skladflow/skladflow/storage"
+)
+
+// Warehouse is one configured fulfillment warehouse.
+type Warehouse struct {
+	// Name is shown to staff («БетаПРО»). Required.
+	Name string
+	// StoreID is the id of the MoySklad store that is this warehouse. Required.
+	StoreID string
+	// SKUField keys products at the warehouse: article, code or
+	// externalCode. Required (config defaults it to article).
+	SKUField string
+	// VariantSKUField keys variants: code or externalCode. Required
+	// (config defaults it).
+	VariantSKUField string
+	// API is the warehouse's WMS. Required.
+	API fulfillment.Warehouse
+	// PollInterval is how often its document feed is read. Required
+	// (config defaults it to 1m).
+	PollInterval time.Duration
+	// Shared is shared reading (#outdoc_share_desc): another system of the
+	// customer's reads the same outdocs, so skladflow never locks them and
+	// reads by creation time instead. Defaults to false.
+	Shared bool
+	// SharedLag is how far behind now a shared read stops: a document is
+	// listed only once its creating transaction committed, up to 5 minutes
+	// after its created_at (#outdoc_share_desc). Required when Shared
+	// (config defaults it to 5m).
+	SharedLag time.Duration
+}
+
+// SKUs are the fields goods are keyed by at the warehouse.
+func (w *Warehouse) SKUs() moysklad.SKUFields {
+	return moysklad.SKUFields{Product: w.SKUField, Variant: w.VariantSKUField}
+}
+
+// Handler is a flow that applies warehouse documents.
+type Handler interface {
+	// OutdocTypes are the outdoc types the flow applies.
+	OutdocTypes() []string
+	// ApplyOutdoc applies one recorded document: its status is new,
+	// applied (written, not yet marked imported) or revert (the warehouse
+	// asks to undo it). It is run until it returns nil, so it must be
+	// idempotent; it calls Done or Undone when it has finished.
+	ApplyOutdoc(ctx context.Context, wh *Warehouse, od storage.Outdoc) error
+}
+
+// Poller is a handler with something to do on every read of a
+// warehouse's feed (inbound: report goods received unrecognized).
+type Poller interface {
+	Polled(ctx context.Context, wh *Warehouse) error
+}
+
+// Feed reads the warehouses' outgoing documents and dispatches them.
+type Feed struct {
+	o        *orchestrator.Orchestrator
+	whs      []Warehouse
+	handlers map[string]Handler // by outdoc type
+	pollers  []Poller
+}
+
+// New builds the feed of the warehouses. Register the handlers, then
+// include the feed in the machinery (orchestrator.AddJobs).
+func New(o *orchestrator.Orchestrator, whs []Warehouse) (*Feed, error) {
+	for i, w := range whs {
+		if w.Name == "" || w.StoreID == "" || w.API == nil || w.SKUField == "" || w.VariantSKUField == "" || w.PollInterval <= 0 ||
+			(w.Shared && w.SharedLag <= 0) {
+			return nil, fmt.Errorf("feed: warehouse %d: Name, StoreID, API, SKUField, VariantSKUField, PollInterval (and SharedLag when Shared) are required", i)
+		}
+	}
+	return &Feed{o: o, whs: whs, handlers: map[string]Handler{}}, nil
+}
+
+// Register adds a flow that applies warehouse documents. One type has one
+// handler.
+func (f *Feed) Register(h Handler) error {
+	for _, t := range h.OutdocTypes() {
+		if _, taken := f.handlers[t]; taken {
+			return fmt.Errorf("feed: two flows apply %s", t)
+		}
+		f.handlers[t] = h
+	}
+	if p, ok := h.(Poller); ok {
+		f.pollers = append(f.pollers, p)
+	}
+	return nil
+}
+
+// Warehouses are the configured warehouses.
+func (f *Feed) Warehouses() []Warehouse { return f.whs }
+
+// Warehouse is the warehouse of that name.
+func (f *Feed) Warehouse(name string) (*Warehouse, bool) {
+	for i := range f.whs {
+		if f.whs[i].Name == name {
+			return &f.whs[i], true
+		}
+	}
+	return nil, false
+}
+
+// WarehouseByStore is the warehouse a MoySklad store is.
+func (f *Feed) WarehouseByStore(storeID string) (*Warehouse, bool) {
+	for i := range f.whs {
+		if storeID != "" && f.whs[i].StoreID == storeID {
+			return &f.whs[i], true
+		}
+	}
+	return nil, false
+}
+
+// takes reports whether a flow applies documents of the type.
+func (f *Feed) takes(outdocType string) bool {
+	_, ok := f.handlers[outdocType]
+	return ok
+}
+
+// types are the outdoc types some flow applies, sorted.
+func (f *Feed) types() []string {
+	var out []string
+	for t := range f.handlers {
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ApplyOutdoc hands a recorded document to the flow of its type.
+func (f *Feed) ApplyOutdoc(ctx context.Context, whName string, outdocID int64) error {
+	wh, ok := f.Warehouse(whName)
+	if !ok {
+		return fmt.Errorf("warehouse %q is not configured: %w", whName, orchestrator.ErrFinal)
+	}
+	od, err := f.o.Store().Outdoc(ctx, whName, outdocID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return fmt.Errorf("outdoc %d of %s: %w", outdocID, whName, orchestrator.ErrFinal)
+	}
+	if err != nil {
+		return err
+	}
+	switch od.Status {
+	case storage.OutdocLocked, storage.OutdocFailed, storage.OutdocUndone, storage.OutdocDeleted:
+		return nil
+	}
+	h, ok := f.handlers[od.Type]
+	if !ok {
+		return fmt.Errorf("outdoc %d of %s: no flow applies %s: %w", outdocID, whName, od.Type, orchestrator.ErrFinal)
+	}
+	return h.ApplyOutdoc(ctx, wh, od)
+}
