@@ -177,9 +177,12 @@ func (s *Server) getOutdoc(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	s.mu.Lock()
 	o, found := s.outdocs[id]
-	var body fulfillment.Supply
+	var body any
 	if found {
 		body = o.body
+		if o.raw != nil {
+			body = o.raw
+		}
 	}
 	s.mu.Unlock()
 	if !found {

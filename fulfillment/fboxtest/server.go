@@ -41,6 +41,14 @@ type Options struct {
 	PushURL string
 	// PushKey signs pushes. Required with PushURL.
 	PushKey []byte
+	// Deliveries are the delivery services GET /settings lists and orders
+	// may name (#delivery_desc). Defaults to DefaultDeliveries.
+	Deliveries []fulfillment.Delivery
+	// Ownerdeps are the customer's departments (#ownerdep_desc). Optional.
+	Ownerdeps []fulfillment.Ownerdep
+	// OutdocTypes turns optional outdoc types on from the start; the rest
+	// are off until POST /settings turns them on. Optional.
+	OutdocTypes []string
 	// Now is the clock. Defaults to time.Now.
 	Now func() time.Time
 	// Logger defaults to discarding.
@@ -74,6 +82,7 @@ type Request struct {
 type outdoc struct {
 	header fulfillment.OutdocHeader
 	body   fulfillment.Supply
+	raw    any // the body of a document that is not a goods_supply
 }
 
 // Server is a running emulator.
@@ -100,6 +109,7 @@ type Server struct {
 	errors   int
 	serials  map[int64][]fulfillment.SerialMove // outdoc → serial numbers it moved
 	outAttrs map[int64]map[int]any              // attributes clients set on outdocs
+	ord      *orderBook                         // customer orders, stock and settings (orders.go)
 }
 
 // NewServer starts an emulator on 127.0.0.1.
@@ -121,6 +131,7 @@ func NewServer(opts Options) *Server {
 	}
 	s := &Server{opts: opts, cat: newCatalogue(), tasks: map[string]fulfillment.SupplyTask{},
 		creates: map[string]int{}, outdocs: map[int64]*outdoc{}, nextID: 1000, replace: map[int64][]Line{}}
+	s.ord = newOrderBook(&s.opts)
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /grh/api/indocs", s.createIndoc)
 	mux.HandleFunc("GET /grh/api/indocs/{id}/json", s.getIndoc)
@@ -137,6 +148,12 @@ func NewServer(opts Options) *Server {
 	mux.HandleFunc("GET /grh/api/goods/{id}/info", s.goodInfo)
 	mux.HandleFunc("POST /grh/api/goods/eans", s.setEANs)
 	mux.HandleFunc("POST /grh/api/goods/eans/list", s.listEANs)
+	mux.HandleFunc("POST /grh/api/orders", s.createOrders)
+	mux.HandleFunc("POST /grh/api/orders/cancel", s.cancelOrders)
+	mux.HandleFunc("GET /grh/api/orders/{id}/info", s.orderInfo)
+	mux.HandleFunc("GET /grh/api/orders/{id}/json", s.orderJSON)
+	mux.HandleFunc("GET /grh/api/settings", s.getSettings)
+	mux.HandleFunc("POST /grh/api/settings", s.setSettings)
 	s.srv = httptest.NewServer(s.guard(mux))
 	return s
 }
