@@ -52,8 +52,8 @@ type Flow struct {
 	enabled sync.Map
 }
 
-// New builds the flow on the machinery; register it with o.Register and
-// with the feed.
+// New builds the flow on the machinery and registers it with the feed;
+// register it with o.Register.
 func New(o *orchestrator.Orchestrator, cfg Config) (*Flow, error) {
 	if cfg.Feed == nil || cfg.Statuses.OrderSubmit == "" || cfg.Orders.Services == "" {
 		return nil, errors.New("orders: Feed, Statuses and Orders are required")
@@ -65,7 +65,8 @@ func New(o *orchestrator.Orchestrator, cfg Config) (*Flow, error) {
 		}
 		cfg.Documents = d
 	}
-	return &Flow{cfg: cfg, o: o}, nil
+	f := &Flow{cfg: cfg, o: o}
+	return f, cfg.Feed.Register(f)
 }
 
 // Table is the customer-order flow table.
