@@ -3,6 +3,9 @@ package service_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,9 +13,11 @@ import (
 
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/fulfillment/fboxtest"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/moysklad/moyskladtest"
 	"github.com/skladflow/skladflow/skladflowtest"
+	"github.com/skladflow/skladflow/storage"
 )
 
 const co = moysklad.TypeCustomerOrder
@@ -146,4 +151,170 @@ func TestOrderShippedWhole(t *testing.T) {
 	require.True(t, ok, "the demand is linked to its order")
 	require.Contains(t, string(raw), doc.ID)
 	require.Contains(t, dm.Description, "Отгружено складом БетаПРО по заказу 00051")
+}
+
+// shippedLines counts the mini-log lines telling the order left.
+func shippedLines(d moysklad.Document) int {
+	n := 0
+	for _, l := range logLines(d) {
+		if strings.Contains(l, "Отгружен") && strings.Contains(l, "(док. склада") {
+			n++
+		}
+	}
+	return n
+}
+
+func TestOrderLostAnswersMakeOneOrderAndOneDemand(t *testing.T) {
+	t.Parallel()
+	b := setupOrders(t, 10)
+	doc := b.customerOrder(t, "00052", line{b.p.kettle, 1})
+	b.fb.LoseOrderAnswerNext() // FBox creates the order, the answer never comes
+	b.setStatus(t, co, doc.ID, "Передать на склад")
+	d := b.waitStatus(t, co, doc.ID, "Передан на склад")
+	id := b.row(t, co, doc.ID).IndocID
+	require.Equal(t, []string{id}, b.fb.OrderIDs(), "no second order")
+	tl, err := b.svc.Store.Timeline(b.ctx, co, doc.ID)
+	require.NoError(t, err)
+	// The FBox client repeats the POST (every FBox call is safe to repeat):
+	// the warehouse answers «already registered» and the flow reads the
+	// order back instead of failing or sending another.
+	require.GreaterOrEqual(t, b.fb.OrderCreateCalls(id), 1)
+	_, stage, _ := b.fb.Order(id)
+	require.Equal(t, "pool", stage)
+	require.Len(t, logLines(d), 1)
+	require.True(t, slices.ContainsFunc(tl, func(e storage.TimelineEntry) bool {
+		return strings.Contains(e.Message, "ответ на создание был потерян")
+	}), "the timeline says why nothing was sent again")
+
+	b.fb.ProcessOrders()
+	ship, err := b.fb.ShipOrders(nil, id)
+	require.NoError(t, err)
+	b.ms.DropAnswerNext("POST", "/entity/demand") // MoySklad creates the demand, the answer is lost
+	b.pollNow(t)
+	d = b.waitStatus(t, co, doc.ID, "Отгружен")
+	b.outdocLocked(t, ship)
+	b.pollNow(t) // a repeated read of the feed applies nothing twice
+	require.NoError(t, b.h.WaitProcessed(b.ctx, co, doc.ID))
+	require.Equal(t, 1, b.demands(t), "no second demand")
+	d, err = b.ms.Document(co, doc.ID)
+	require.NoError(t, err)
+	require.Equal(t, 1, shippedLines(d))
+	require.Equal(t, map[string]float64{"KT-1700": 1}, quantities(b.demandOf(t, ship, id)))
+}
+
+func TestOrderDeficitThenStockArrivesThenShippedShort(t *testing.T) {
+	t.Parallel()
+	b := setupOrders(t, 1) // one kettle, one mug
+	doc, id := b.submitOrder(t, "00053", line{b.p.kettle, 3}, line{b.p.mug, 1})
+
+	short := b.fb.ProcessOrders()
+	require.Len(t, short, 1)
+	b.pollNow(t)
+	d := b.waitStatus(t, co, doc.ID, "Нет товара")
+	require.Contains(t, lastLine(t, d), "Нет товара на складе БетаПРО для заказа 00053")
+	require.Contains(t, lastLine(t, d), "KT-1700 «Чайник» не хватает 2 шт.")
+	require.NotContains(t, lastLine(t, d), "MG-350", "the mug is there")
+	b.waitRow(t, co, doc.ID, "deficit")
+	require.Empty(t, b.fb.ProcessOrders(), "the pool retried: nothing new to say")
+
+	b.fb.AddStock("KT-1700", 5, 0) // stock arrives
+	start := b.fb.ProcessOrders()
+	require.Len(t, start, 1)
+	b.pollNow(t)
+	d = b.waitStatus(t, co, doc.ID, "Собирается")
+	b.outdocLocked(t, start[0])
+
+	ship, err := b.fb.ShipOrders(map[string]map[string]int32{id: {"KT-1700": 1}}, id) // one kettle short
+	require.NoError(t, err)
+	b.pollNow(t)
+	d = b.waitStatus(t, co, doc.ID, "Отгружен частично")
+	require.Contains(t, lastLine(t, d), "Отгружен частично складом БетаПРО")
+	require.Contains(t, lastLine(t, d), "3 шт.")
+	require.Contains(t, lastLine(t, d), "не отгружено: KT-1700 «Чайник» 2 из 3")
+	dm := b.demandOf(t, ship, id)
+	require.Equal(t, map[string]float64{"KT-1700": 2, "MG-350": 1}, quantities(dm), "the demand holds what really left")
+	require.True(t, dm.Applicable)
+	o, err := b.ms.Document(co, doc.ID)
+	require.NoError(t, err)
+	require.Equal(t, map[string]float64{"KT-1700": 3, "MG-350": 1}, quantities(o), "the order keeps what was ordered")
+}
+
+func TestOrderOutdocsOutOfOrder(t *testing.T) {
+	t.Parallel()
+	b := setupOrders(t, 10)
+	doc, id := b.submitOrder(t, "00054", line{b.p.mug, 2})
+	start := b.fb.ProcessOrders()
+	require.Len(t, start, 1)
+	require.NoError(t, b.fb.StartPicking(id))
+	ship, err := b.fb.ShipOrders(nil, id)
+	require.NoError(t, err)
+
+	// The shipment is applied first; the production start after it
+	// changes nothing.
+	b.fb.FailNext(fboxtest.Fault{Method: "GET", PathPrefix: "/outdocs/" + strconv.FormatInt(start[0], 10), HTTPStatus: 400, Code: 400,
+		Message: "Документ временно недоступен"})
+	b.pollNow(t)
+	b.waitStatus(t, co, doc.ID, "Отгружен")
+	b.waitRow(t, co, doc.ID, "shipped")
+	b.outdocLocked(t, ship)
+	b.pollNow(t)
+	b.outdocLocked(t, start[0])
+	d, err := b.ms.Document(co, doc.ID)
+	require.NoError(t, err)
+	require.Equal(t, "Отгружен", d.StateName(), "a late production start does not reopen a shipped order")
+	require.Equal(t, "shipped", b.row(t, co, doc.ID).State)
+	require.Equal(t, 1, shippedLines(d))
+	p, err := b.svc.Store.OutdocPart(b.ctx, skladflowtest.Warehouse, start[0], id)
+	require.NoError(t, err)
+	require.Equal(t, storage.PartSkipped, p.Status)
+}
+
+func TestOrderShipmentOfSeveralOrders(t *testing.T) {
+	t.Parallel()
+	b := setupOrders(t, 20)
+	var docs []moysklad.Document
+	var ids []string
+	for _, n := range []string{"00061", "00062", "00063"} {
+		d, id := b.submitOrder(t, n, line{b.p.kettle, 1}, line{b.p.mug, 2})
+		docs, ids = append(docs, d), append(ids, id)
+	}
+	// An order of another system of the shop's, in the same shipment.
+	fb, err := fulfillment.NewClient(fulfillment.Config{BaseURL: b.fb.URL(), PartnerID: "partner", Password: "secret"})
+	require.NoError(t, err)
+	require.NoError(t, fb.CreateOrders(b.ctx, fulfillment.Order{OrderID: "OTHER-1", DeliveryID: 3,
+		Goods: []fulfillment.OrderGood{{GoodID: "MG-350", DeclaredValue: 100, COD: 0}}}))
+	b.fb.ProcessOrders()
+	ship, err := b.fb.ShipOrders(nil, append(slices.Clone(ids), "OTHER-1")...)
+	require.NoError(t, err)
+
+	// MoySklad refuses the first demand: the other orders are applied, the
+	// warehouse document stays unlocked until every order is.
+	b.ms.FailNext(moyskladtest.Fault{Method: "POST", PathContains: "/entity/demand", Status: 412, Code: 1000, Message: "Ошибка"})
+	b.pollNow(t)
+	require.Eventually(t, func() bool {
+		n := 0
+		for _, d := range docs {
+			if x, err := b.ms.Document(co, d.ID); err == nil && x.StateName() == "Отгружен" {
+				n++
+			}
+		}
+		return n == 2
+	}, 10*time.Second, 20*time.Millisecond)
+	require.NoError(t, b.h.WaitProcessed(b.ctx, co, docs[0].ID))
+	h, _ := b.fb.Outdoc(ship)
+	require.False(t, h.Locked, "not every order of it is applied")
+
+	b.pollNow(t) // the next read tries again
+	for _, d := range docs {
+		x := b.waitStatus(t, co, d.ID, "Отгружен")
+		require.Equal(t, 1, shippedLines(x), d.Name)
+	}
+	b.outdocLocked(t, ship)
+	require.Equal(t, 3, b.demands(t), "one demand per order, none for the other system's")
+	for _, id := range ids {
+		require.Equal(t, map[string]float64{"KT-1700": 1, "MG-350": 2}, quantities(b.demandOf(t, ship, id)))
+	}
+	p, err := b.svc.Store.OutdocPart(b.ctx, skladflowtest.Warehouse, ship, "OTHER-1")
+	require.NoError(t, err)
+	require.Equal(t, storage.PartSkipped, p.Status)
 }
