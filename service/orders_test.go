@@ -318,3 +318,176 @@ func TestOrderShipmentOfSeveralOrders(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, storage.PartSkipped, p.Status)
 }
+
+func TestOrderCancelAtEveryStage(t *testing.T) {
+	t.Parallel()
+	b := setupOrders(t, 10)
+	pool, poolID := b.submitOrder(t, "00071", line{b.p.kettle, 1})
+	picking, pickingID := b.submitOrder(t, "00072", line{b.p.mug, 1})
+	shipped, shippedID := b.submitOrder(t, "00073", line{b.p.mug, 1})
+	never := b.customerOrder(t, "00074", line{b.p.mug, 1})
+	require.Len(t, b.fb.ProcessOrders(), 1)
+	b.pollNow(t)
+	b.waitStatus(t, co, picking.ID, "Собирается")
+	b.waitStatus(t, co, pool.ID, "Собирается")
+	require.NoError(t, b.fb.StartPicking(pickingID))
+	ship, err := b.fb.ShipOrders(nil, shippedID)
+	require.NoError(t, err)
+	b.pollNow(t)
+	b.waitStatus(t, co, shipped.ID, "Отгружен")
+	b.outdocLocked(t, ship)
+
+	// Before picking: cancelled at once.
+	b.setStatus(t, co, pool.ID, "Отменить")
+	d := b.waitStatus(t, co, pool.ID, "Отменён")
+	require.Contains(t, lastLine(t, d), "Отменён: заказ 00071 отменён на складе БетаПРО")
+	_, stage, _ := b.fb.Order(poolID)
+	require.Equal(t, "canceled", stage)
+
+	// Picking: requested, finished by the orders_cancel at the pallet.
+	b.setStatus(t, co, picking.ID, "Отменить")
+	d = b.waitStatus(t, co, picking.ID, "Отменяется")
+	require.Contains(t, lastLine(t, d), "склад БетаПРО уже собирает заказ 00072; отмена запрошена")
+	require.True(t, b.fb.CancelRequested(pickingID))
+	b.waitRow(t, co, picking.ID, "cancelling")
+	cancelDoc, err := b.fb.PalletOrders(pickingID)
+	require.NoError(t, err)
+	require.NotZero(t, cancelDoc)
+	b.pollNow(t)
+	d = b.waitStatus(t, co, picking.ID, "Отменён")
+	require.Contains(t, lastLine(t, d), "Отменён: склад БетаПРО снял заказ 00072 со сборки (док. склада")
+	b.waitRow(t, co, picking.ID, "cancelled")
+	b.outdocLocked(t, cancelDoc)
+
+	// Shipped: the warehouse asks the carrier for a return, the order stays shipped.
+	b.setStatus(t, co, shipped.ID, "Отменить")
+	d = b.waitStatus(t, co, shipped.ID, "Ошибка отмены")
+	require.Contains(t, lastLine(t, d), "Ошибка отмены: заказ уже отгружен, склад запросил возврат у службы доставки")
+	require.Equal(t, "shipped", b.row(t, co, shipped.ID).State)
+	require.True(t, b.fb.CancelRequested(shippedID))
+
+	// Never sent: nothing to cancel.
+	b.setStatus(t, co, never.ID, "Отменить")
+	d = b.waitStatus(t, co, never.ID, "Ошибка отмены")
+	require.Contains(t, lastLine(t, d), "Отменять нечего: заказ не передавался на склад")
+
+	// A cancelled order sent again is a new warehouse order.
+	b.setStatus(t, co, pool.ID, "Передать на склад")
+	d = b.waitStatus(t, co, pool.ID, "Передан на склад")
+	require.Contains(t, lastLine(t, d), "заказ 00071-2")
+	_, stage, ok := b.fb.Order("00071-2")
+	require.True(t, ok)
+	require.Equal(t, "pool", stage)
+}
+
+func TestOrderChangedIsResentUntilPickingStarts(t *testing.T) {
+	t.Parallel()
+	b := setupOrders(t, 10)
+	doc, id := b.submitOrder(t, "00081", line{b.p.kettle, 1})
+
+	// Staff add a mug and hand the order over again.
+	cur, err := b.svc.MoySklad.GetDocument(b.ctx, co, doc.ID, "positions")
+	require.NoError(t, err)
+	rows := []moysklad.Position{cur.Rows()[0].ForWrite()}
+	extra := moyskladtest.Position("", 2, &b.p.mug).ForWrite()
+	rows = append(rows, extra)
+	_, err = b.svc.MoySklad.UpdateDocument(b.ctx, co, doc.ID, moysklad.DocumentUpdate{Positions: &rows})
+	require.NoError(t, err)
+	b.setStatus(t, co, doc.ID, "Передать на склад")
+	d := b.waitStatus(t, co, doc.ID, "Передан на склад")
+	require.Contains(t, lastLine(t, d), "Передан на склад БетаПРО: заказ 00081-2, 3 шт.")
+	_, stage, _ := b.fb.Order(id)
+	require.Equal(t, "canceled", stage, "the old order is cancelled")
+	o, stage, ok := b.fb.Order("00081-2")
+	require.True(t, ok)
+	require.Equal(t, "pool", stage)
+	require.Len(t, o.Goods, 3)
+
+	// Once picking started, a change is refused with the reason.
+	require.Len(t, b.fb.ProcessOrders(), 1)
+	b.pollNow(t)
+	b.waitStatus(t, co, doc.ID, "Собирается")
+	b.setStatus(t, co, doc.ID, "Передать на склад")
+	require.Eventually(t, func() bool {
+		x, err := b.ms.Document(co, doc.ID)
+		return err == nil && x.StateName() == "Собирается" && strings.Contains(skladflowtest.LastLine(x), "Изменения не переданы")
+	}, 10*time.Second, 20*time.Millisecond)
+	d, err = b.ms.Document(co, doc.ID)
+	require.NoError(t, err)
+	require.Contains(t, lastLine(t, d), "Изменения не переданы: склад БетаПРО уже собирает заказ 00081-2, изменить его нельзя")
+	_, stage, _ = b.fb.Order("00081-2")
+	require.Equal(t, "production", stage, "the order being picked is left alone")
+	require.Equal(t, "picking", b.row(t, co, doc.ID).State)
+}
+
+func TestOrderRefusedByDeliveryServiceThenResent(t *testing.T) {
+	t.Parallel()
+	b := setupOrders(t, 10)
+	doc, id := b.submitOrder(t, "00091", line{b.p.kettle, 1})
+	cancelDoc := b.fb.DeliveryRefuses(id, "Адрес вне зоны доставки")
+	require.NotZero(t, cancelDoc)
+	b.pollNow(t)
+	d := b.waitStatus(t, co, doc.ID, "Ошибка передачи")
+	require.Contains(t, lastLine(t, d), "Не передан: склад БетаПРО аннулировал заказ 00091")
+	require.Contains(t, lastLine(t, d), "служба доставки отказала: 2: Адрес вне зоны доставки")
+	b.outdocLocked(t, cancelDoc)
+
+	b.setStatus(t, co, doc.ID, "Передать на склад") // after the fix
+	d = b.waitStatus(t, co, doc.ID, "Передан на склад")
+	require.Contains(t, lastLine(t, d), "заказ 00091-2")
+}
+
+func TestOrderShipmentRefusedByCarrier(t *testing.T) {
+	t.Parallel()
+	b := setupOrders(t, 10)
+	doc, id := b.submitOrder(t, "00095", line{b.p.kettle, 2})
+	b.fb.ProcessOrders()
+	ship, err := b.fb.ShipOrders(nil, id)
+	require.NoError(t, err)
+	b.pollNow(t)
+	b.waitStatus(t, co, doc.ID, "Отгружен")
+	b.outdocLocked(t, ship)
+	first := b.demandOf(t, ship, id)
+
+	refusal, err := b.fb.RefuseShipment(id)
+	require.NoError(t, err)
+	require.NotZero(t, refusal, "the shipment was locked: a refusal document comes")
+	b.pollNow(t)
+	d := b.waitStatus(t, co, doc.ID, "Собирается")
+	require.Contains(t, lastLine(t, d), "Служба доставки не приняла заказ 00095")
+	require.Contains(t, lastLine(t, d), "отгрузка "+first.Name+" распроведена")
+	b.waitRow(t, co, doc.ID, "picking")
+	x, err := b.ms.Document(moysklad.TypeDemand, first.ID)
+	require.NoError(t, err)
+	require.False(t, x.Applicable, "the demand is un-posted")
+
+	again, err := b.fb.ShipOrders(nil, id)
+	require.NoError(t, err)
+	b.pollNow(t)
+	b.waitStatus(t, co, doc.ID, "Отгружен")
+	second := b.demandOf(t, again, id)
+	require.NotEqual(t, first.ID, second.ID)
+	require.True(t, second.Applicable)
+}
+
+func TestOrderRefusedByWarehouse(t *testing.T) {
+	t.Parallel()
+	b := setupOrders(t, 10, func(c *config.Config) { c.Orders.DeliveryAttribute = "Служба доставки склада" })
+	field := b.ms.AddAttribute(co, "Служба доставки склада", moysklad.AttributeString)
+
+	// A good the warehouse does not know: FBox's code and text.
+	doc := b.customerOrder(t, "00097", line{b.p.kettle, 1}, line{b.p.flask, 1})
+	b.setStatus(t, co, doc.ID, "Передать на склад")
+	d := b.waitStatus(t, co, doc.ID, "Ошибка передачи")
+	require.Contains(t, lastLine(t, d), "Не передан на склад БетаПРО: заказ 00097 отклонён: ошибка склада 1000: Заказ 00097: товар TH-500 не зарегистрирован")
+	require.Empty(t, b.fb.OrderIDs())
+
+	// A delivery service the warehouse has not connected, from the order's field.
+	doc = b.customerOrder(t, "00098", line{b.p.kettle, 1})
+	_, err := b.svc.MoySklad.UpdateDocument(b.ctx, co, doc.ID, moysklad.DocumentUpdate{Attributes: []moysklad.Attribute{field.WithValue("99")}})
+	require.NoError(t, err)
+	b.setStatus(t, co, doc.ID, "Передать на склад")
+	d = b.waitStatus(t, co, doc.ID, "Ошибка передачи")
+	require.Contains(t, lastLine(t, d), "служба доставки 99 не подключена на складе; подключены: 1 «Почта России», 3 «СДЭК»")
+	require.Empty(t, b.fb.OrderIDs())
+}
