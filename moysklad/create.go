@@ -135,7 +135,7 @@ func (e *UncertainCreateError) Temporary() bool { return true }
 // createKeys are fields of a read document that a POST must not carry:
 // identity and what MoySklad computes.
 var createKeys = []string{"meta", "id", "accountId", "created", "updated", "deleted", "sum", "vatSum",
-	"payedSum", "printed", "published", "syncId"}
+	"payedSum", "printed", "published", "syncId", "reservedSum", "shippedSum", "invoicedSum"}
 
 // createBody is doc as a POST body: read-only fields dropped, references
 // reduced to their meta, positions as a plain array of new lines.
@@ -166,6 +166,12 @@ func createBody(doc Document, syncID string) (map[string]json.RawMessage, error)
 	}
 	if doc.Agent != nil {
 		err = errors.Join(err, set("agent", Ref{Meta: doc.Agent.Meta}))
+	}
+	if doc.SalesChannel != nil {
+		err = errors.Join(err, set("salesChannel", doc.SalesChannel.Ref()))
+	}
+	if doc.Organization != nil {
+		err = errors.Join(err, set("organization", doc.Organization.Ref()))
 	}
 	rows := make([]Position, 0, len(doc.Rows()))
 	for _, p := range doc.Rows() {

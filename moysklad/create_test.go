@@ -51,8 +51,7 @@ func TestTemplateOfDemandCarriesOrderPositions(t *testing.T) {
 	require.Equal(t, 3.0, tpl.Rows()[0].Quantity)
 	require.Equal(t, b.store.ID, tpl.Store.ID())
 	require.NotNil(t, tpl.Agent)
-	_, linked := tpl.Extra("customerOrder")
-	require.True(t, linked)
+	require.NotNil(t, tpl.CustomerOrder, "demand-new.yaml: the template is linked to its base")
 }
 
 func TestCreateTwiceMakesOneDocument(t *testing.T) {

@@ -39,12 +39,28 @@ type Document struct {
 	ShipmentAddress     string      `json:"shipmentAddress,omitempty"`
 	ShipmentAddressFull *Address    `json:"shipmentAddressFull,omitempty"`
 	Attributes          []Attribute `json:"attributes,omitempty"`
+	// SalesChannel is the sales channel of a customer order or demand
+	// (spec customerOrder.yaml, demand.yaml: salesChannel), nil when none;
+	// its name and code when expanded.
+	SalesChannel *NamedRef `json:"salesChannel,omitempty"`
+	// Organization is the seller (юрлицо); its name and code when expanded.
+	Organization *NamedRef `json:"organization,omitempty"`
+	// CustomerOrder is the order a demand or move was made from (spec
+	// demand.yaml: customerOrder), nil when none.
+	CustomerOrder *Ref `json:"customerOrder,omitempty"`
+	// Demands are the demands made from a customer order (spec
+	// customerOrder.yaml: demands, "Массив ссылок на связанные отгрузки").
+	Demands []Ref `json:"demands,omitempty"`
+	// Supply is the supply a purchase return returns goods of (spec
+	// purchaseReturn.yaml: supply), nil when none.
+	Supply *Ref `json:"supply,omitempty"`
 
 	extra map[string]json.RawMessage
 }
 
 var documentKeys = keys("meta", "id", "name", "description", "applicable", "moment", "updated",
-	"state", "store", "sourceStore", "targetStore", "positions", "agent", "shipmentAddress", "shipmentAddressFull", "attributes")
+	"state", "store", "sourceStore", "targetStore", "positions", "agent", "shipmentAddress", "shipmentAddressFull", "attributes",
+	"salesChannel", "organization", "customerOrder", "demands", "supply")
 
 type documentAlias Document
 
@@ -63,10 +79,31 @@ func (d Document) MarshalJSON() ([]byte, error) {
 	return joinObject(documentAlias(d), d.extra)
 }
 
-// Extra returns a field skladflow does not model, as raw JSON.
+// Extra returns a field skladflow does not model, as raw JSON. The links
+// modelled later (salesChannel, organization, customerOrder, demands,
+// supply) are answered too, as they were read, so code that reads them raw
+// keeps working.
 func (d *Document) Extra(key string) (json.RawMessage, bool) {
-	v, ok := d.extra[key]
-	return v, ok
+	if v, ok := d.extra[key]; ok {
+		return v, ok
+	}
+	var v any
+	switch {
+	case key == "salesChannel" && d.SalesChannel != nil:
+		v = d.SalesChannel
+	case key == "organization" && d.Organization != nil:
+		v = d.Organization
+	case key == "customerOrder" && d.CustomerOrder != nil:
+		v = d.CustomerOrder
+	case key == "supply" && d.Supply != nil:
+		v = d.Supply
+	case key == "demands" && d.Demands != nil:
+		v = d.Demands
+	default:
+		return nil, false
+	}
+	b, err := json.Marshal(v)
+	return b, err == nil
 }
 
 // Type is the document's entity type (meta.type).
@@ -78,6 +115,27 @@ func (d *Document) StateName() string {
 		return ""
 	}
 	return d.State.Name
+}
+
+// Sum is the document's total in kopecks (read-only, spec: sum).
+func (d *Document) Sum() float64 { return d.number("sum") }
+
+// ReservedSum is what a customer order holds in reserve, in kopecks
+// (read-only, spec customerOrder.yaml: reservedSum).
+func (d *Document) ReservedSum() float64 { return d.number("reservedSum") }
+
+// ShippedSum is what was shipped of a customer order, in kopecks
+// (read-only, spec customerOrder.yaml: shippedSum).
+func (d *Document) ShippedSum() float64 { return d.number("shippedSum") }
+
+// number reads a numeric field kept raw: read-only sums stay out of the
+// typed fields so a document is written back exactly as it was read.
+func (d *Document) number(key string) float64 {
+	var v float64
+	if raw, ok := d.extra[key]; ok {
+		_ = json.Unmarshal(raw, &v)
+	}
+	return v
 }
 
 // Rows returns the document's positions (empty unless expanded).
@@ -95,8 +153,9 @@ type Positions struct {
 	Rows []Position `json:"rows,omitempty"`
 }
 
-// Position is a document line. Fields skladflow does not model (price, vat,
-// gtd, …) are kept and written back unchanged.
+// Position is a document line. Fields skladflow does not type (price, vat,
+// gtd, …) are kept and written back unchanged; line.go reads and sets the
+// money ones.
 type Position struct {
 	Meta       *Meta    `json:"meta,omitempty"`
 	ID         string   `json:"id,omitempty"`
@@ -143,7 +202,7 @@ func (p Position) ForWrite() Position {
 	out.extra = make(map[string]json.RawMessage, len(p.extra))
 	for k, v := range p.extra {
 		switch k {
-		case "accountId", "overhead", "stock":
+		case "accountId", "overhead", "stock", "shipped": // read-only
 			continue
 		}
 		out.extra[k] = v
@@ -177,13 +236,7 @@ func (p *Position) Things() []string {
 
 // SetThings sets the serial numbers of the line.
 func (p *Position) SetThings(things []string) {
-	b, _ := json.Marshal(append([]string{}, things...))
-	extra := make(map[string]json.RawMessage, len(p.extra)+1)
-	for k, v := range p.extra {
-		extra[k] = v
-	}
-	extra["things"] = b
-	p.extra = extra
+	p.set("things", append([]string{}, things...))
 }
 
 // Serial reports a line kept by serial numbers: its product says so, or it

@@ -24,16 +24,18 @@ var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 
 // required lists the fields a new document must carry (moysklad.md §4.1:
 // organization always; agent on supply, demand, customerorder; store on
-// supply, enter, salesreturn; both stores on a move). The reference names
-// no required store for a loss, so none is enforced.
+// supply, enter, salesreturn; both stores on a move; agent and store on a
+// purchasereturn, whose organization is "not marked required"). The
+// reference names no required store for a loss, so none is enforced.
 var required = map[string][]string{
-	"supply":        {"organization", "agent", "store"},
-	"demand":        {"organization", "agent"},
-	"customerorder": {"organization", "agent"},
-	"enter":         {"organization", "store"},
-	"salesreturn":   {"organization", "store"},
-	"loss":          {"organization"},
-	"move":          {"organization", "sourceStore", "targetStore"},
+	"supply":         {"organization", "agent", "store"},
+	"demand":         {"organization", "agent"},
+	"customerorder":  {"organization", "agent"},
+	"enter":          {"organization", "store"},
+	"salesreturn":    {"organization", "store"},
+	"loss":           {"organization"},
+	"move":           {"organization", "sourceStore", "targetStore"},
+	"purchasereturn": {"agent", "store"},
 }
 
 // create answers POST /entity/{type} (spec paths/documents/<types>/<types>.yaml,
@@ -80,20 +82,9 @@ func (s *Server) checkCreate(typ string, body object) (int, object) {
 				"Ошибка сохранения объекта: поле '"+k+"' не может быть пустым или отсутствовать", k)
 		}
 	}
-	applicable, _ := body["applicable"].(bool)
-	if _, sent := body["applicable"]; !sent {
-		applicable = true
-	}
-	// moysklad.md §4.1: a demand's store is required once it is posted.
-	if typ == "demand" && applicable && !isRef(body["store"]) {
-		return http.StatusPreconditionFailed, apiError(codeRequired,
-			"Ошибка сохранения объекта: поле 'store' не может быть пустым или отсутствовать", "store")
-	}
-	// moysklad.md §4.1, §4.4: posting a move to the same store → 21000.
-	if typ == "move" && applicable && idOf(body["sourceStore"]) == idOf(body["targetStore"]) {
-		return http.StatusBadRequest, apiError(codeSameStore,
-			"Нельзя провести перемещение на тот же склад", "targetStore")
-	}
+	// Rules on the saved version (a posted demand's store, a move's stores,
+	// links, stock) are checked by apply, for POST and PUT alike
+	// (posting.go).
 	v, sent := body["syncId"]
 	if !sent || v == nil {
 		return 0, nil
@@ -124,7 +115,7 @@ func (s *Server) newDocument(typ, id string) object {
 		"moves", "payments", "purchaseOrders", "invoicesOut", "productionTasks", "prepayments", "customerOrder", "files",
 		"organization", "organizationAccount", "agent", "agentAccount", "store", "sourceStore", "targetStore", "demand",
 		"salesReturn", "losses", "returns", "factureOut", "factureIn", "internalOrder", "contract", "project",
-		"salesChannel", "overhead", "syncId", "code"} {
+		"salesChannel", "overhead", "syncId", "code", "supply"} {
 		delete(e, k)
 	}
 	e["meta"], e["id"], e["accountId"] = s.meta(typ, id), id, s.account

@@ -10,11 +10,15 @@ import (
 
 var documentTypes = map[string]string{"supply": "supplyposition", "move": "moveposition",
 	"demand": "demandposition", "customerorder": "customerorderposition",
-	"enter": "enterposition", "loss": "lossposition", "salesreturn": "salesreturnposition"}
+	"enter": "enterposition", "loss": "lossposition", "salesreturn": "salesreturnposition",
+	"purchasereturn": "purchasereturnposition"}
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	const p = "/api/remap/1.2/entity/"
+	mux.HandleFunc("DELETE "+p+"{type}/{id}", s.deleteDocument)
+	mux.HandleFunc("GET /api/remap/1.2/context/companysettings", s.companySettings)
+	mux.HandleFunc("PUT /api/remap/1.2/context/companysettings", s.putCompanySettings)
 	mux.HandleFunc("GET "+p+"webhook", s.listWebhooks)
 	mux.HandleFunc("POST "+p+"webhook", s.createWebhooks)
 	mux.HandleFunc("DELETE "+p+"webhook/{id}", s.deleteWebhook)
@@ -64,10 +68,12 @@ func (s *Server) render(typ, id string, expand map[string]bool) (object, bool) {
 		size := len(rows)
 		meta := object{"href": s.base + "/entity/" + typ + "/" + id + "/positions", "type": posType,
 			"mediaType": "application/json", "size": size, "limit": 1000, "offset": 0}
+		s.renderSums(typ, id, out, rows)
 		if expand["positions"] {
+			shipped := s.shippedFor(typ, id)
 			rendered := make([]any, 0, len(rows))
 			for _, row := range rows {
-				rendered = append(rendered, s.renderPosition(row, expand["positions.assortment"]))
+				rendered = append(rendered, withShipped(s.renderPosition(row, expand["positions.assortment"]), shipped))
 			}
 			out["positions"] = object{"meta": meta, "rows": rendered}
 		} else {
@@ -79,11 +85,17 @@ func (s *Server) render(typ, id string, expand map[string]bool) (object, bool) {
 			out["state"] = clone(st)
 		}
 	}
-	for f, t := range map[string]string{"store": "store", "sourceStore": "store", "targetStore": "store", "agent": "counterparty"} {
-		if expand[f] {
-			if st, ok := s.entities[t][idOf(out[f])]; ok {
-				out[f] = clone(st)
+	for f, t := range map[string]string{"store": "store", "sourceStore": "store", "targetStore": "store", "agent": "counterparty",
+		"salesChannel": "saleschannel", "customerOrder": "customerorder", "organization": "organization"} {
+		if !expand[f] || !isRef(out[f]) {
+			continue
+		}
+		if _, isDoc := documentTypes[t]; isDoc {
+			if doc, ok := s.render(t, idOf(out[f]), nil); ok {
+				out[f] = doc
 			}
+		} else if st, ok := s.entities[t][idOf(out[f])]; ok {
+			out[f] = clone(st)
 		}
 	}
 	return out, true
@@ -143,8 +155,9 @@ func (s *Server) listPositions(w http.ResponseWriter, r *http.Request) {
 	rows := s.positions[typ+"/"+id]
 	expand := expandSet(r)["assortment"] && limit <= 100
 	var out []any
+	shipped := s.shippedFor(typ, id)
 	for i := offset; i < len(rows) && i < offset+limit; i++ {
-		out = append(out, s.renderPosition(rows[i], expand))
+		out = append(out, withShipped(s.renderPosition(rows[i], expand), shipped))
 	}
 	writeJSON(w, http.StatusOK, object{"meta": object{"href": s.base + "/entity/" + typ + "/" + id + "/positions",
 		"type": documentTypes[typ], "size": len(rows), "limit": limit, "offset": offset}, "rows": nonNil(out)})

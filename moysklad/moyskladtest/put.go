@@ -10,7 +10,12 @@ import (
 
 // readOnly fields are ignored in a PUT, as MoySklad ignores them.
 var readOnly = map[string]bool{"id": true, "accountId": true, "meta": true, "created": true, "updated": true,
-	"sum": true, "vatSum": true, "payedSum": true, "printed": true, "published": true, "deleted": true}
+	"sum": true, "vatSum": true, "payedSum": true, "printed": true, "published": true, "deleted": true,
+	// spec customerOrder.yaml: readOnly sums.
+	"reservedSum": true, "shippedSum": true, "invoicedSum": true,
+	// An order's demands are the demands that name it (links.go): the
+	// emulator keeps the link on the demand's side only.
+	"demands": true}
 
 // put is a partial update: only sent fields change; positions, when sent,
 // replace all rows.
@@ -96,11 +101,16 @@ func (s *Server) apply(typ, id string, body object) (changed []string, status in
 		next[k] = v
 		changed = append(changed, k)
 	}
+	oldRows := s.positions[typ+"/"+id]
+	if !positionsSent {
+		rows = oldRows
+	}
+	if status, errObj := s.checkPosting(typ, e, next, oldRows, rows); errObj != nil {
+		return nil, status, errObj
+	}
 	next["updated"] = now()
 	s.entities[typ][id] = next
-	if positionsSent {
-		s.positions[typ+"/"+id] = rows
-	}
+	s.positions[typ+"/"+id] = rows
 	sort.Strings(changed)
 	return slices.Compact(changed), http.StatusOK, nil
 }

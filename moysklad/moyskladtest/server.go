@@ -49,6 +49,12 @@ type Options struct {
 	MaxParallel int
 	// WebhookTimeout is how long a subscriber may take. Defaults to 1500ms.
 	WebhookTimeout time.Duration
+	// CheckShippingStock is the account setting "Запретить отгрузку
+	// отсутствующих товаров" (companySettings.yaml: checkShippingStock):
+	// posting a demand, purchasereturn or move that takes a store's stock
+	// below zero is refused and nothing is saved (stock.go). Defaults to
+	// false, as in a new account.
+	CheckShippingStock bool
 	// Logger defaults to discarding.
 	Logger *slog.Logger
 }
@@ -74,6 +80,16 @@ type DocumentSpec struct {
 	Agent string
 	// ShipmentAddress is the delivery address of a demand or customer order.
 	ShipmentAddress *moysklad.Address
+	// Applicable posts the document as it is created; with
+	// Options.CheckShippingStock a shipment of goods not in stock is then
+	// refused and nothing is created. Defaults to false (a draft).
+	Applicable bool
+	// CustomerOrder links a demand or move to the customer order (id) it
+	// ships, as "Создать на основании" does.
+	CustomerOrder string
+	// SalesChannel is a sales channel id (AddSalesChannel) of a customer
+	// order or demand.
+	SalesChannel string
 }
 
 // PositionSpec is one line of a new document.
@@ -81,6 +97,11 @@ type PositionSpec struct {
 	ProductID string // a product, variant or service id
 	Quantity  float64
 	Price     float64 // kopecks
+	// Discount is in percent (spec: discount).
+	Discount float64
+	// Reserve is the units reserved, on a customer order's line only
+	// (customerOrderPosition.yaml: reserve).
+	Reserve float64
 	// Things are the serial numbers of a serial-tracked product's line:
 	// exactly Quantity of them, as MoySklad requires.
 	Things []string
@@ -146,6 +167,11 @@ type Server struct {
 	queue chan notice
 	done  chan struct{}
 	wg    sync.WaitGroup
+
+	// stockBase is the stock staff set, per store and item; checkShipping
+	// is the account's checkShippingStock (stock.go). Under mu.
+	stockBase     map[stockKey]float64
+	checkShipping bool
 }
 
 type notice struct {
@@ -190,6 +216,7 @@ func NewServer(opts Options) *Server {
 		sent: map[string]notice{}, puts: map[string]int{},
 		queue: make(chan notice, 4096), done: make(chan struct{}),
 	}
+	s.stockBase, s.checkShipping = map[stockKey]float64{}, opts.CheckShippingStock
 	s.srv = httptest.NewServer(s.routes())
 	s.base = s.srv.URL + "/api/remap/1.2"
 	s.wg.Add(1)

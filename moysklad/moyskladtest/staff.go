@@ -117,8 +117,9 @@ func addressLine(a moysklad.Address) string {
 	return strings.Join(parts, ", ")
 }
 
-// CreateDocument creates a supply, move, demand or customer order as staff
-// would; it fires CREATE.
+// CreateDocument creates a document (supply, move, demand, customer order,
+// purchase return, …) as staff would; it fires CREATE. It refuses what
+// MoySklad would refuse, posting included (posting.go).
 func (s *Server) CreateDocument(entityType string, spec DocumentSpec) (moysklad.Document, error) {
 	posType, ok := documentTypes[entityType]
 	if !ok {
@@ -132,7 +133,8 @@ func (s *Server) CreateDocument(entityType string, spec DocumentSpec) (moysklad.
 	e["created"], e["updated"], e["moment"] = now(), now(), now()
 	e["externalCode"], e["syncId"] = id[:12], id // the fixture's syncId is shared; POST keeps it unique
 	for _, k := range []string{"state", "attributes", "shipmentAddress", "shipmentAddressFull", "demands", "moves",
-		"payments", "purchaseOrders", "invoicesOut", "productionTasks", "prepayments", "customerOrder", "files"} {
+		"payments", "purchaseOrders", "invoicesOut", "productionTasks", "prepayments", "customerOrder", "files",
+		"supply", "demand", "salesReturn", "salesChannel", "reservedSum", "shippedSum"} {
 		delete(e, k)
 	}
 	created := false
@@ -151,7 +153,7 @@ func (s *Server) CreateDocument(entityType string, spec DocumentSpec) (moysklad.
 	}
 	var err error
 	switch entityType {
-	case "demand", "customerorder":
+	case "demand", "customerorder", "purchasereturn":
 		if _, ok := s.entities["counterparty"][spec.Agent]; !ok {
 			return moysklad.Document{}, fmt.Errorf("moyskladtest: %s needs an agent (counterparty), got %q", entityType, spec.Agent)
 		}
@@ -160,12 +162,12 @@ func (s *Server) CreateDocument(entityType string, spec DocumentSpec) (moysklad.
 			e["shipmentAddress"], e["shipmentAddressFull"] = addressLine(*spec.ShipmentAddress), clone(*spec.ShipmentAddress)
 		}
 		delete(e, "store")
-		if spec.Store != "" {
+		if spec.Store != "" || entityType == "purchasereturn" { // moysklad.md §4.1: a purchasereturn's store is required
 			if e["store"], err = ref(spec.Store); err != nil {
 				return moysklad.Document{}, err
 			}
 		}
-	case "supply":
+	case "supply", "enter", "loss", "salesreturn":
 		if e["store"], err = ref(spec.Store); err != nil {
 			return moysklad.Document{}, err
 		}
@@ -176,6 +178,9 @@ func (s *Server) CreateDocument(entityType string, spec DocumentSpec) (moysklad.
 		if e["targetStore"], err = ref(spec.TargetStore); err != nil {
 			return moysklad.Document{}, err
 		}
+	}
+	if err := s.staffLinks(entityType, e, spec); err != nil {
+		return moysklad.Document{}, err
 	}
 	var rows []object
 	sum := 0.0
@@ -193,9 +198,12 @@ func (s *Server) CreateDocument(entityType string, spec DocumentSpec) (moysklad.
 			"meta": object{"href": s.base + "/entity/" + entityType + "/" + id + "/positions/" + pid,
 				"type": posType, "mediaType": "application/json"},
 			"id": pid, "accountId": s.account, "quantity": p.Quantity, "price": p.Price,
-			"discount": 0, "vat": 20, "vatEnabled": true, "overhead": 0,
+			"discount": p.Discount, "vat": 20, "vatEnabled": true, "overhead": 0,
 			"assortment": object{"meta": s.meta(typ, p.ProductID)},
 			"things":     things,
+		}
+		if entityType == "customerorder" {
+			row["reserve"] = p.Reserve
 		}
 		// MoySklad's own UI saves no line it would refuse through the API.
 		if e := s.checkRow(i, row); e != nil {
@@ -211,6 +219,10 @@ func (s *Server) CreateDocument(entityType string, spec DocumentSpec) (moysklad.
 			return moysklad.Document{}, fmt.Errorf("moyskladtest: no status %q for %s", spec.State, entityType)
 		}
 		e["state"] = object{"meta": st["meta"]}
+	}
+	e["applicable"] = spec.Applicable
+	if _, errObj := s.checkPosting(entityType, object{}, e, nil, rows); errObj != nil {
+		return moysklad.Document{}, fmt.Errorf("moyskladtest: код %v: %v", errObj["code"], errObj["error"])
 	}
 	s.put1(entityType, id, e)
 	s.positions[entityType+"/"+id] = rows

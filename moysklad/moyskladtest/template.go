@@ -26,10 +26,12 @@ var templateBases = map[string][]templateBase{
 	// salesreturn-new.yaml: "переданный demand".
 	"salesreturn": {{field: "demand", typ: "demand", stores: map[string]string{"store": "store"}}},
 	// loss-new.yaml: "переданный salesReturn".
-	"loss":          {{field: "salesReturn", typ: "salesreturn", stores: map[string]string{"store": "store"}}},
-	"enter":         nil,
-	"supply":        nil,
-	"customerorder": nil,
+	"loss": {{field: "salesReturn", typ: "salesreturn", stores: map[string]string{"store": "store"}}},
+	// purchasereturn-new.yaml: "например, `supply`".
+	"purchasereturn": {{field: "supply", typ: "supply", stores: map[string]string{"store": "store"}}},
+	"enter":          nil,
+	"supply":         nil,
+	"customerorder":  nil,
 }
 
 // template answers PUT /entity/{type}/new: a prefilled document, not saved
