@@ -28,7 +28,13 @@ const co = moysklad.TypeCustomerOrder
 // goods later), and the demand's track-number field.
 func setupOrders(t *testing.T, stock int32, edit ...func(*config.Config)) *bundle {
 	t.Helper()
-	b := setup(t, setupOpts{edit: func(c *config.Config) {
+	return setupOrdersOn(t, moyskladtest.Options{}, stock, edit...)
+}
+
+// setupOrdersOn is setupOrders on a MoySklad account with options.
+func setupOrdersOn(t *testing.T, ms moyskladtest.Options, stock int32, edit ...func(*config.Config)) *bundle {
+	t.Helper()
+	b := setup(t, setupOpts{msOpts: ms, edit: func(c *config.Config) {
 		c.Orders = &config.Orders{DeliveryID: 3}
 		for _, e := range edit {
 			e(c)
@@ -490,4 +496,31 @@ func TestOrderRefusedByWarehouse(t *testing.T) {
 	d = b.waitStatus(t, co, doc.ID, "Ошибка передачи")
 	require.Contains(t, lastLine(t, d), "служба доставки 99 не подключена на складе; подключены: 1 «Почта России», 3 «СДЭК»")
 	require.Empty(t, b.fb.OrderIDs())
+}
+
+func TestOrderShippedWhenMoySkladForbidsShippingMissingGoods(t *testing.T) {
+	t.Parallel()
+	b := setupOrdersOn(t, moyskladtest.Options{CheckShippingStock: true}, 10)
+	require.NoError(t, b.ms.SetStock(b.store.ID, b.p.mug.ID, 5)) // MoySklad's books: mugs, no kettles
+	withStock, idWith := b.submitOrder(t, "00101", line{b.p.mug, 2})
+	without, idWithout := b.submitOrder(t, "00102", line{b.p.kettle, 1})
+	b.fb.ProcessOrders()
+	ship, err := b.fb.ShipOrders(nil, idWith, idWithout)
+	require.NoError(t, err)
+	b.pollNow(t)
+
+	d := b.waitStatus(t, co, withStock.ID, "Отгружен")
+	require.True(t, b.demandOf(t, ship, idWith).Applicable)
+	require.Contains(t, lastLine(t, d), "проведена, 2 шт.")
+	require.Equal(t, 3.0, b.ms.Stock(b.store.ID, b.p.mug.ID), "the posted demand took two mugs")
+
+	// The kettle left the warehouse although MoySklad shows none: the demand
+	// is kept unposted and staff are told why.
+	d = b.waitStatus(t, co, without.ID, "Отгружен")
+	dm := b.demandOf(t, ship, idWithout)
+	require.False(t, dm.Applicable)
+	require.Equal(t, map[string]float64{"KT-1700": 1}, quantities(dm))
+	require.Contains(t, lastLine(t, d), "отгрузка "+dm.Name+" создана, но не проведена — МойСклад отказал: код 17015: Нельзя провести документ")
+	b.outdocLocked(t, ship)
+	require.Equal(t, 2, b.demands(t))
 }

@@ -43,30 +43,17 @@ func orderID(prefix, name string, attempt int) string {
 // shopOf finds the configured shop of an order by its sales channel, else
 // its organization (each matched by id, or by name when expanded).
 func shopOf(d *moysklad.Document, shops []config.Shop) (config.Shop, bool) {
-	channel, org := refOf(d, "salesChannel"), refOf(d, "organization")
 	for _, s := range shops {
-		if s.SalesChannel != "" && channel.is(s.SalesChannel) || s.Organization != "" && org.is(s.Organization) {
+		if s.SalesChannel != "" && is(d.SalesChannel, s.SalesChannel) || s.Organization != "" && is(d.Organization, s.Organization) {
 			return s, true
 		}
 	}
 	return config.Shop{}, false
 }
 
-type namedRef struct {
-	Meta moysklad.Meta `json:"meta"`
-	Name string        `json:"name"`
-}
-
-func (r namedRef) is(ref string) bool {
-	return r.Meta.Href != "" && (r.Meta.ID() == ref || r.Name != "" && r.Name == ref)
-}
-
-func refOf(d *moysklad.Document, key string) namedRef {
-	var r namedRef
-	if raw, ok := d.Extra(key); ok {
-		_ = json.Unmarshal(raw, &r)
-	}
-	return r
+// is reports whether a link names the entity ref: its id or its name.
+func is(r *moysklad.NamedRef, ref string) bool {
+	return r != nil && r.Meta.Href != "" && (r.EntityID() == ref || r.Name != "" && r.Name == ref)
 }
 
 // attribute is a document custom field's value by the field's name, as text.

@@ -37,12 +37,16 @@ func (f *Flow) shipped(wh *feed.Warehouse, od storage.Outdoc, d *fulfillment.Ord
 		}
 		goods := goodsOf(r.Doc, goodID(wh), f.cfg.Orders.Services)
 		_, shorts, total := shippedRows(r.Doc.Rows(), goods, o.Shipped())
-		demand, err := f.demand(ctx, r, wh, od, o, goods)
+		demand, refused, err := f.demand(ctx, r, wh, od, o, goods)
 		if err != nil {
 			return err
 		}
 		track := o.Track()
 		what := fmt.Sprintf("отгрузка %s проведена, %s, трек-номер %s", demand.Name, unitsText(total), track)
+		if refused != nil {
+			what = fmt.Sprintf("отгрузка %s создана, но не проведена — МойСклад отказал: %s; проверьте остатки и проведите её; %s, трек-номер %s",
+				demand.Name, msCause(refused), unitsText(total), track)
+		}
 		if d.DeliveryName != "" {
 			what = fmt.Sprintf("служба доставки «%s», ", d.DeliveryName) + what
 		}
@@ -58,18 +62,26 @@ func (f *Flow) shipped(wh *feed.Warehouse, od storage.Outdoc, d *fulfillment.Ord
 		}
 		change := shipment{DemandID: demand.ID, DemandName: demand.Name, Track: track, Shipped: o.Shipped()}
 		call := storage.TimelineEntry{Kind: storage.KindCall, Message: fmt.Sprintf("МойСклад: отгрузка %s создана по заказу и проведена", demand.Name)}
+		if refused != nil {
+			call = storage.TimelineEntry{Kind: storage.KindCall, Message: fmt.Sprintf("МойСклад: отгрузка %s создана без проведения: проведение отклонено", demand.Name),
+				Detail: refused.Error()}
+		}
 		return f.advance(ctx, r, part, fsm.Ship, status, moysklad.DocumentUpdate{}, change,
 			func(d *storage.Document) { d.LastError = "" }, line, call)
 	}
 }
 
 // demand creates the order's posted demand for a shipment, or finds the one
-// created before.
-func (f *Flow) demand(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, o fulfillment.ShippedOrder, goods map[string]good) (*moysklad.Document, error) {
+// created before. When MoySklad refuses to post it (the account forbids
+// shipping goods its books do not show in stock, an error whose code the
+// reference leaves unconfirmed), the goods have left all the same: the
+// demand is created unposted and refused says why.
+func (f *Flow) demand(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, o fulfillment.ShippedOrder, goods map[string]good) (
+	demand *moysklad.Document, refused error, err error) {
 	ms := f.cfg.Documents
 	tmpl, err := ms.Template(ctx, moysklad.TypeDemand, &moysklad.Ref{Meta: r.Doc.Meta})
 	if err != nil {
-		return nil, fmt.Errorf("demand template from order %s: %w", r.Doc.Name, err)
+		return nil, nil, fmt.Errorf("demand template from order %s: %w", r.Doc.Name, err)
 	}
 	rows, _, _ := shippedRows(tmpl.Rows(), goods, o.Shipped())
 	tmpl.Positions = &moysklad.Positions{Rows: rows}
@@ -79,7 +91,7 @@ func (f *Flow) demand(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 		a, ok, err := f.o.Attribute(ctx, moysklad.TypeDemand, name)
 		switch {
 		case err != nil:
-			return nil, err
+			return nil, nil, err
 		case ok:
 			tmpl.Attributes = []moysklad.Attribute{a.WithValue(o.Track())}
 		default:
@@ -87,11 +99,17 @@ func (f *Flow) demand(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 		}
 	}
 	syncID := moysklad.SyncID(wh.Name, strconv.FormatInt(od.OutdocID, 10), o.OrderID)
-	demand, err := ms.Create(ctx, moysklad.TypeDemand, *tmpl, syncID)
-	if err != nil {
-		return nil, fmt.Errorf("create demand for order %s: %w", r.Doc.Name, err)
+	demand, err = ms.Create(ctx, moysklad.TypeDemand, *tmpl, syncID)
+	var ae *moysklad.APIError
+	if errors.As(err, &ae) && !orchestrator.Temporary(err) {
+		refused = err
+		tmpl.Applicable = false
+		demand, err = ms.Create(ctx, moysklad.TypeDemand, *tmpl, syncID)
 	}
-	return demand, nil
+	if err != nil {
+		return nil, nil, fmt.Errorf("create demand for order %s: %w", r.Doc.Name, err)
+	}
+	return demand, refused, nil
 }
 
 // refused: the delivery service did not take the order after all

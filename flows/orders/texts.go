@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/moysklad"
 )
 
 // fboxCause is a warehouse error as staff read it.
@@ -15,6 +16,15 @@ func fboxCause(err error) string {
 			return fmt.Sprintf("ошибка склада %d: %s", fb.Code, fb.Message)
 		}
 		return fmt.Sprintf("склад ответил HTTP %d: %s", fb.HTTPStatus, fb.Message)
+	}
+	return err.Error()
+}
+
+// msCause is a MoySklad refusal as staff read it.
+func msCause(err error) string {
+	var ae *moysklad.APIError
+	if errors.As(err, &ae) && len(ae.Errors) > 0 {
+		return fmt.Sprintf("код %d: %s", ae.Errors[0].Code, ae.Errors[0].Error)
 	}
 	return err.Error()
 }
