@@ -524,3 +524,38 @@ func TestOrderShippedWhenMoySkladForbidsShippingMissingGoods(t *testing.T) {
 	b.outdocLocked(t, ship)
 	require.Equal(t, 2, b.demands(t))
 }
+
+func TestOrderOfASecondShopGetsItsPrefixAndDepartment(t *testing.T) {
+	t.Parallel()
+	h := skladflowtest.Start(t, skladflowtest.Options{
+		FBox: fboxtest.Options{Ownerdeps: []fulfillment.Ownerdep{{OwnerdepID: 7, OwnerdepName: "Маркет 2"}}},
+		Edit: func(c *config.Config) {
+			c.Orders = &config.Orders{DeliveryID: 3, OrderPrefix: "S1-", Shops: []config.Shop{{SalesChannel: "Маркет 2", OrderPrefix: "S2-", OwnerdepID: 7}}}
+		},
+	})
+	b := &bundle{ctx: t.Context(), h: h, ms: h.MoySklad, fb: h.FBox, svc: h.Service, cfg: h.Config, store: h.Store, other: h.Other,
+		p: products{kettle: h.Products[0], mug: h.Products[1], flask: h.Products[2], bigFlask: h.Products[3], noArticle: h.Products[4]}}
+	fb, err := fulfillment.NewClient(fulfillment.Config{BaseURL: b.fb.URL(), PartnerID: "partner", Password: "secret"})
+	require.NoError(t, err)
+	require.NoError(t, fb.RegisterGoods(b.ctx, fulfillment.Good{GoodID: "KT-1700", GoodName: "Чайник"}))
+	channel := b.ms.AddSalesChannel("Маркет 2", "m2").Meta.ID()
+
+	agent := b.ms.AddCounterparty(buyer)
+	mk := func(name, channel string) moysklad.Document {
+		d, err := b.ms.CreateDocument(co, moyskladtest.DocumentSpec{Name: name, Store: b.store.ID, Agent: agent.ID, SalesChannel: channel,
+			Positions: []moyskladtest.PositionSpec{{ProductID: b.p.kettle.ID, Quantity: 1, Price: 100000}}})
+		require.NoError(t, err)
+		return d
+	}
+	first, second := mk("00201", ""), mk("00201-M", channel)
+	for _, d := range []moysklad.Document{first, second} {
+		b.setStatus(t, co, d.ID, "Передать на склад")
+		b.waitStatus(t, co, d.ID, "Передан на склад")
+	}
+	o, _, ok := b.fb.Order("S1-00201")
+	require.True(t, ok, "the account's prefix")
+	require.Nil(t, o.Control)
+	o, _, ok = b.fb.Order("S2-00201-M")
+	require.True(t, ok, "the shop's prefix, found by the order's sales channel")
+	require.Equal(t, int32(7), o.Control.OwnerdepID)
+}
