@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/skladflow/skladflow/cdek/cdektest"
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/fulfillment/fboxtest"
@@ -558,4 +559,24 @@ func TestOrderOfASecondShopGetsItsPrefixAndDepartment(t *testing.T) {
 	o, _, ok = b.fb.Order("S2-00201-M")
 	require.True(t, ok, "the shop's prefix, found by the order's sales channel")
 	require.Equal(t, int32(7), o.Control.OwnerdepID)
+}
+
+// With both flows configured, «Передать в СДЭК» on an order at the
+// warehouse is still the CDEK flow's refusal, and «Передать на склад» on
+// it is the warehouse's.
+func TestOrderAtTheWarehouseIsNotForCDEK(t *testing.T) {
+	t.Parallel()
+	b := setupCDEK(t, cdektest.Options{}, func(c *config.Config) { c.Orders = &config.Orders{DeliveryID: 3} })
+	fb, err := fulfillment.NewClient(fulfillment.Config{BaseURL: b.fb.URL(), PartnerID: "partner", Password: "secret"})
+	require.NoError(t, err)
+	require.NoError(t, fb.RegisterGoods(b.ctx, fulfillment.Good{GoodID: "KT-1700", GoodName: "Чайник"}))
+	doc := b.customerOrder(t, "00301", line{b.p.kettle, 1})
+	b.setStatus(t, co, doc.ID, "Передать в СДЭК")
+	d := b.waitStatus(t, co, doc.ID, "Ошибка СДЭК")
+	require.Contains(t, lastLine(t, d), "Не передан в СДЭК: товар на складе БетаПРО, а склад отправляет заказы сам")
+	require.Zero(t, b.cd.Creates())
+
+	b.setStatus(t, co, doc.ID, "Передать на склад")
+	d = b.waitStatus(t, co, doc.ID, "Передан на склад")
+	require.Contains(t, lastLine(t, d), "заказ 00301")
 }

@@ -75,10 +75,12 @@ func (f *Flow) Table() *fsm.Flow { return fsm.Orders() }
 // DocumentTypes: customer orders.
 func (f *Flow) DocumentTypes() []string { return []string{moysklad.TypeCustomerOrder} }
 
-// Takes a customer order reserved at a warehouse store.
+// Takes a customer order reserved at a warehouse store, unless staff ask
+// for CDEK: that command is the CDEK flow's, which refuses it for goods at
+// the warehouse with the reason.
 func (f *Flow) Takes(doc *moysklad.Document) bool {
 	_, ok := f.warehouseFor(doc)
-	return ok
+	return ok && doc.StateName() != f.cfg.Statuses.CDEKSubmit
 }
 
 // Expand: an order needs its goods and its recipient; a shop is told by
