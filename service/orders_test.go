@@ -26,7 +26,7 @@ const co = moysklad.TypeCustomerOrder
 // setupOrders is an installation with the customer-order flow (delivery
 // service 3, СДЭК in the emulator's settings), the kettle and the mug
 // registered at the warehouse with stock (the catalogue flow registers
-// goods later), and the demand's track-number field.
+// goods later). setup made the demand's track-number field.
 func setupOrders(t *testing.T, stock int32, edit ...func(*config.Config)) *bundle {
 	t.Helper()
 	return setupOrdersOn(t, moyskladtest.Options{}, stock, edit...)
@@ -47,7 +47,6 @@ func setupOrdersOn(t *testing.T, ms moyskladtest.Options, stock int32, edit ...f
 	for _, g := range []string{"KT-1700", "MG-350"} {
 		b.fb.AddStock(g, stock, 0)
 	}
-	b.ms.AddAttribute(moysklad.TypeDemand, "Трек-номер", moysklad.AttributeString)
 	return b
 }
 
@@ -480,7 +479,11 @@ func TestOrderShipmentRefusedByCarrier(t *testing.T) {
 func TestOrderRefusedByWarehouse(t *testing.T) {
 	t.Parallel()
 	b := setupOrders(t, 10, func(c *config.Config) { c.Orders.DeliveryAttribute = "Служба доставки склада" })
-	field := b.ms.AddAttribute(co, "Служба доставки склада", moysklad.AttributeString)
+	attrs, err := b.svc.MoySklad.Attributes(b.ctx, co)
+	require.NoError(t, err)
+	i := slices.IndexFunc(attrs, func(a moysklad.Attribute) bool { return a.Name == "Служба доставки склада" })
+	require.GreaterOrEqual(t, i, 0, "setup made the order's delivery field")
+	field := attrs[i]
 
 	// A good the warehouse does not know: FBox's code and text.
 	doc := b.customerOrder(t, "00097", line{b.p.kettle, 1}, line{b.p.flask, 1})
@@ -491,7 +494,7 @@ func TestOrderRefusedByWarehouse(t *testing.T) {
 
 	// A delivery service the warehouse has not connected, from the order's field.
 	doc = b.customerOrder(t, "00098", line{b.p.kettle, 1})
-	_, err := b.svc.MoySklad.UpdateDocument(b.ctx, co, doc.ID, moysklad.DocumentUpdate{Attributes: []moysklad.Attribute{field.WithValue("99")}})
+	_, err = b.svc.MoySklad.UpdateDocument(b.ctx, co, doc.ID, moysklad.DocumentUpdate{Attributes: []moysklad.Attribute{field.WithValue("99")}})
 	require.NoError(t, err)
 	b.setStatus(t, co, doc.ID, "Передать на склад")
 	d = b.waitStatus(t, co, doc.ID, "Ошибка передачи")
