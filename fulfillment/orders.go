@@ -256,7 +256,10 @@ func (i *OrderInfo) Has(outdocType string) bool {
 
 // CreateOrders sends orders with POST /orders, after checking them against
 // the schema. FBox applies a request whole or refuses it whole
-// (#error_desc), so a refusal names no order in particular.
+// (#error_desc), so a refusal names no order in particular. A call whose
+// answer was lost is repeated by the client, and the repeat of an applied
+// request answers an error matching ErrDuplicate: read the order back
+// (OrderInfo, OrderJSON) to tell it from another order with that number.
 func (c *Client) CreateOrders(ctx context.Context, orders ...Order) error {
 	if len(orders) == 0 {
 		return nil
@@ -301,6 +304,18 @@ func (c *Client) OrderInfo(ctx context.Context, orderID string) (*OrderInfo, err
 		if errors.As(err, &fe) && fe.Code == CodeUnclassified && strings.Contains(strings.ToLower(fe.Message), "не найден") {
 			return nil, fmt.Errorf("%w: %w", ErrNotFound, err)
 		}
+		return nil, err
+	}
+	return &out.Order, nil
+}
+
+// OrderJSON reads the order back as the warehouse received it
+// (GET /orders/{order_id}/json).
+func (c *Client) OrderJSON(ctx context.Context, orderID string) (*Order, error) {
+	var out struct {
+		Order Order `json:"order"`
+	}
+	if err := c.do(ctx, http.MethodGet, "/orders/"+url.PathEscape(orderID)+"/json", nil, &out); err != nil {
 		return nil, err
 	}
 	return &out.Order, nil

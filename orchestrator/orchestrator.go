@@ -198,8 +198,19 @@ func (o *Orchestrator) expandFor(typ string) []string {
 	return out
 }
 
-// flowFor is the flow a document follows: the first of its type that takes
-// it.
+// flowOf is the flow a document follows: the one its row records while
+// that flow still takes it — a document stays with its flow, and a flow
+// may hand it over to another (a move between two warehouses: shipped out
+// of one, then received by the other) — else the first of its type that
+// takes it.
+func (o *Orchestrator) flowOf(doc *moysklad.Document, row storage.Document) (Flow, bool) {
+	if f, ok := o.named(row.Flow); ok && slices.Contains(f.DocumentTypes(), doc.Type()) && f.Takes(doc) {
+		return f, true
+	}
+	return o.flowFor(doc)
+}
+
+// flowFor is the first flow of the document's type that takes it.
 func (o *Orchestrator) flowFor(doc *moysklad.Document) (Flow, bool) {
 	for _, f := range o.byType[doc.Type()] {
 		if f.Takes(doc) {

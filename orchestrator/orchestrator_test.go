@@ -270,3 +270,68 @@ func TestTemporary(t *testing.T) {
 	require.False(t, Temporary(&UnknownStateError{}))
 	require.False(t, Temporary(nil))
 }
+
+// A document stays with the flow its row records while that flow takes
+// it; a flow may hand it over to another, which starts on it from the
+// beginning of its own table.
+func TestHandOver(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	second := &testFlow{types: []string{moysklad.TypeSupply}, table: testTable("second")}
+	require.NoError(t, b.o.Register(second))
+	d := b.supply(t, "Передать")
+	require.NoError(t, b.o.ProcessDocument(b.ctx, moysklad.TypeSupply, d.ID))
+	require.Equal(t, 1, b.flow.runs, "both take it: the first registered has it")
+
+	row, err := b.store.Document(b.ctx, moysklad.TypeSupply, d.ID)
+	require.NoError(t, err)
+	got, err := b.ms.Document(moysklad.TypeSupply, d.ID)
+	require.NoError(t, err)
+	r, err := b.o.NewRun(b.ctx, &got, row)
+	require.NoError(t, err)
+	require.NoError(t, r.HandOver(b.ctx, "second"))
+	require.ErrorIs(t, r.HandOver(b.ctx, "nobody"), ErrFinal)
+
+	require.NoError(t, b.o.ProcessDocument(b.ctx, moysklad.TypeSupply, d.ID))
+	require.NoError(t, b.o.ProcessDocument(b.ctx, moysklad.TypeSupply, d.ID))
+	require.Equal(t, 1, b.flow.runs)
+	require.Equal(t, 2, second.runs, "the document stays with the flow it was handed to")
+	row, err = b.store.Document(b.ctx, moysklad.TypeSupply, d.ID)
+	require.NoError(t, err)
+	require.Equal(t, "second", row.Flow)
+	require.Equal(t, "done", row.State)
+	tl, err := b.store.Timeline(b.ctx, moysklad.TypeSupply, d.ID)
+	require.NoError(t, err)
+	var msgs []string
+	for _, e := range tl {
+		msgs = append(msgs, e.Message)
+	}
+	require.Contains(t, msgs, "документ передан из потока test (done) потоку second")
+	require.Contains(t, msgs, "new → done (go)", "the second flow started from its beginning")
+}
+
+// A flow that no longer takes the document (staff moved it to another
+// store) gives way to one that does, which starts from its beginning.
+func TestAnotherFlowTakesOver(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	wh := b.ms.AddStore("Склад БетаПРО")
+	b.flow.store = wh.ID
+	rest := &testFlow{types: []string{moysklad.TypeSupply}, table: testTable("rest")}
+	require.NoError(t, b.o.Register(rest))
+	d, err := b.ms.CreateDocument(moysklad.TypeSupply, moyskladtest.DocumentSpec{Name: "3", Store: wh.ID, State: "Передать"})
+	require.NoError(t, err)
+	require.NoError(t, b.o.ProcessDocument(b.ctx, moysklad.TypeSupply, d.ID))
+	require.Equal(t, 1, b.flow.runs)
+
+	b.flow.store = "elsewhere" // the document is no longer the warehouse flow's
+	require.NoError(t, b.ms.SetState(moysklad.TypeSupply, d.ID, "Передать"))
+	require.NoError(t, b.o.ProcessDocument(b.ctx, moysklad.TypeSupply, d.ID))
+	require.Equal(t, 1, rest.runs)
+	row, err := b.store.Document(b.ctx, moysklad.TypeSupply, d.ID)
+	require.NoError(t, err)
+	require.Equal(t, "rest", row.Flow)
+	tl, err := b.store.Timeline(b.ctx, moysklad.TypeSupply, d.ID)
+	require.NoError(t, err)
+	require.Equal(t, "документ переходит из потока test (done) в поток rest", tl[len(tl)-3].Message)
+}

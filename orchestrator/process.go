@@ -38,14 +38,17 @@ func (o *Orchestrator) run(ctx context.Context, typ, id string, step func(Flow, 
 		if err != nil {
 			return fmt.Errorf("get %s %s: %w", typ, id, err)
 		}
-		f, ok := o.flowFor(doc)
+		row, err := o.Row(ctx, typ, id)
+		if err != nil {
+			return err
+		}
+		f, ok := o.flowOf(doc, row)
 		if !ok {
 			o.log.Debug("no flow takes the document", "type", typ, "id", id)
 			return o.done(ctx, typ, id, start)
 		}
-		row, err := o.Row(ctx, typ, id)
-		if err != nil {
-			return err
+		if row.Flow != "" && row.Flow != f.Table().Name() {
+			row.State = string(fsm.New) // new to this flow; Transition records the change
 		}
 		if err := step(f, ctx, &Run{Doc: doc, Row: row, LastTry: LastTry(ctx), o: o, flow: f.Table()}); err != nil {
 			return err

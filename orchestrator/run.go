@@ -61,12 +61,20 @@ func (r *Run) Transition(ctx context.Context, ev fsm.Event, edit func(tx *storag
 			return fmt.Errorf("%s %s changed during the run: %w", row.Type, row.ID, storage.ErrConflict)
 		}
 		from := fsm.State(d.State)
-		if from == "" {
+		if from == "" || (d.Flow != "" && d.Flow != r.flow.Name()) {
+			// A document new to this flow (another flow had it before)
+			// starts at the beginning of this one.
 			from = fsm.New
 		}
 		to, err := r.flow.Fire(from, ev)
 		if err != nil {
 			return err
+		}
+		if d.Flow != "" && d.Flow != r.flow.Name() {
+			if err := tx.AddTimeline(r.entry(storage.TimelineEntry{Kind: storage.KindDecision,
+				Message: fmt.Sprintf("документ переходит из потока %s (%s) в поток %s", d.Flow, d.State, r.flow.Name())})); err != nil {
+				return err
+			}
 		}
 		d.State, d.Flow = string(to), r.flow.Name()
 		if edit != nil {
@@ -86,6 +94,36 @@ func (r *Run) Transition(ctx context.Context, ev fsm.Event, edit func(tx *storag
 	}
 	r.Row = d
 	o.cfg.Metrics.Transitions.Inc(r.flow.Name(), string(ev))
+	return nil
+}
+
+// HandOver gives the document to another flow, which starts on it at
+// once: a move between two warehouses, shipped out of one, is then
+// received by the other. The row keeps its history; the next run is the
+// other flow's (it must take the document).
+func (r *Run) HandOver(ctx context.Context, flow string, entries ...storage.TimelineEntry) error {
+	if _, ok := r.o.named(flow); !ok {
+		return fmt.Errorf("hand over to %s: no such flow: %w", flow, ErrFinal)
+	}
+	row := r.Row
+	d, err := r.o.store.Update(ctx, row.Type, row.ID, func(tx *storage.Tx, d *storage.Document) error {
+		if d.Version != row.Version {
+			return fmt.Errorf("%s %s changed during the run: %w", row.Type, row.ID, storage.ErrConflict)
+		}
+		entries = append(entries, storage.TimelineEntry{Kind: storage.KindDecision,
+			Message: fmt.Sprintf("документ передан из потока %s (%s) потоку %s", d.Flow, d.State, flow)})
+		for _, e := range entries {
+			if err := tx.AddTimeline(r.entry(e)); err != nil {
+				return err
+			}
+		}
+		d.Flow, d.State = flow, string(fsm.New)
+		return tx.Enqueue(ctx, storage.ProcessDocumentArgs{DocType: row.Type, DocID: row.ID}, nil)
+	})
+	if err != nil {
+		return err
+	}
+	r.Row = d
 	return nil
 }
 

@@ -57,9 +57,12 @@ func (f *Flow) Table() *fsm.Flow { return fsm.Delivery() }
 // DocumentTypes are the shipment document types of the cdek section.
 func (f *Flow) DocumentTypes() []string { return f.cfg.CDEK.Documents }
 
-// Takes every shipment document: one lying at a fulfillment warehouse is
-// taken too, to tell staff why it is not handed to CDEK.
-func (f *Flow) Takes(*moysklad.Document) bool { return true }
+// Takes a shipment document not lying at a fulfillment warehouse (the
+// warehouse's own flows take those), and one that does when staff ask for
+// CDEK anyway, to tell them why it is not handed to CDEK.
+func (f *Flow) Takes(d *moysklad.Document) bool {
+	return f.atWarehouse(d) == "" || d.StateName() == f.cfg.Statuses.CDEKSubmit
+}
 
 // Expand: the order needs the goods and the recipient.
 func (f *Flow) Expand() []string { return []string{"state", "positions.assortment", "agent"} }

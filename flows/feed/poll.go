@@ -29,8 +29,7 @@ func (f *Feed) Poll(ctx context.Context, whName string, start time.Time) (int, e
 	if wh.Shared {
 		hs, readTo, err = f.window(ctx, wh)
 	} else {
-		no := false
-		hs, err = wh.API.ListOutdocs(ctx, fulfillment.OutdocFilter{Locked: &no, UnlockRequest: &no})
+		hs, err = f.unlocked(ctx, wh)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("list outdocs of %s: %w", whName, err)
@@ -77,6 +76,22 @@ func (f *Feed) Poll(ctx context.Context, whName string, start time.Time) (int, e
 		f.o.Logger().Info("warehouse documents queued", "warehouse", whName, "count", n)
 	}
 	return n, later
+}
+
+// unlocked lists the documents not yet imported, type by type: documents
+// of a type no flow applies are never locked by skladflow, so listing
+// every type would page through more of them at every read, for ever.
+func (f *Feed) unlocked(ctx context.Context, wh *Warehouse) ([]fulfillment.OutdocHeader, error) {
+	no := false
+	var all []fulfillment.OutdocHeader
+	for _, t := range f.types() {
+		hs, err := wh.API.ListOutdocs(ctx, fulfillment.OutdocFilter{OutdocType: t, Locked: &no, UnlockRequest: &no})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, hs...)
+	}
+	return all, nil
 }
 
 // window lists the documents created since the last shared read, up to

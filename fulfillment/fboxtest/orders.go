@@ -54,6 +54,7 @@ type orderRec struct {
 	cancelOutdoc    int64
 	deficit         string // the shortfall last reported in an orders_deficit
 	shipment        int64  // the orders_shipment that carries it
+	pallet          int64  // the orders_pallet that listed it, when that type is on
 	shipped         []fulfillment.ShippedGood
 	barcode         string
 	outdocs         []int64

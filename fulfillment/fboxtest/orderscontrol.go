@@ -111,12 +111,13 @@ func (s *Server) StartPicking(orderIDs ...string) error {
 }
 
 // DeliveryRefuses annuls an order the delivery service refused at
-// pre-registration (#order_obr_desc 3.1): orders_cancel with the reason.
-// It returns 0 when the order is not in the pool or in production.
+// pre-registration, which orders passed to production go through
+// (#order_obr_desc 3, 3.1): orders_cancel with the reason. It returns 0
+// when the order is not in production.
 func (s *Server) DeliveryRefuses(orderID, reason string) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	recs, err := s.ordersAt([]string{orderID}, StagePool, StageProduction)
+	recs, err := s.ordersAt([]string{orderID}, StageProduction)
 	if err != nil {
 		return 0
 	}
@@ -215,14 +216,33 @@ func (s *Server) ShipOrders(short map[string]map[string]int32, orderIDs ...strin
 		rec.stage = StageShipped
 		orders = append(orders, out)
 	}
+	// #order_obr_desc 4: orders_pallet (optional) for the pallet they
+	// left on, with the same order_out entries.
+	var pallet int64
+	if s.ord.on(fulfillment.OutdocOrdersPallet) {
+		pallet = s.issueOrderOutdoc(fulfillment.OutdocOrdersPallet, "", keep, func(c fulfillment.OutdocCommon) any {
+			return palletBody{OutdocType: fulfillment.OutdocOrdersPallet, Common: c, DeliveryID: d.DeliveryID,
+				DeliveryName: d.DeliveryName, PltID: 1, Orders: orders}
+		})
+	}
 	id := s.issueOrderOutdoc(fulfillment.OutdocOrdersShipment, "", keep, func(c fulfillment.OutdocCommon) any {
 		return fulfillment.OrdersShipment{OutdocType: fulfillment.OutdocOrdersShipment, Common: c,
 			DeliveryID: d.DeliveryID, DeliveryName: d.DeliveryName, Orders: orders}
 	})
 	for _, rec := range keep {
-		rec.shipment = id
+		rec.shipment, rec.pallet = id, pallet
 	}
 	return id, nil
+}
+
+// palletBody is an orders_pallet (schema orders_pallet).
+type palletBody struct {
+	OutdocType   string                     `json:"outdoc_type"`
+	Common       fulfillment.OutdocCommon   `json:"common"`
+	DeliveryID   int32                      `json:"delivery_id"`
+	DeliveryName string                     `json:"delivery_name"`
+	PltID        int32                      `json:"plt_id"`
+	Orders       []fulfillment.ShippedOrder `json:"orders"`
 }
 
 // RefuseShipment is the delivery service giving shipped orders back
@@ -245,18 +265,20 @@ func (s *Server) RefuseShipment(orderIDs ...string) (int64, error) {
 		}
 	}
 	o, found := s.outdocs[ship]
+	var orders []fulfillment.RefusedOrder
 	for _, rec := range recs {
-		rec.stage, rec.shipment, rec.shipped = StagePicking, 0, nil
+		orders = append(orders, fulfillment.RefusedOrder{OrderID: rec.order.OrderID, Barcode: rec.barcode, PltID: 1,
+			OrdersPalletOutdocID: rec.pallet})
+		rec.stage, rec.shipment, rec.pallet, rec.shipped = StagePicking, 0, 0, nil
 	}
 	if !found || !o.header.Locked {
 		if found {
 			s.dropFromShipment(o, recs)
 		}
+		if p, found := s.outdocs[orders[0].OrdersPalletOutdocID]; found && !p.header.Locked {
+			s.dropFromShipment(p, recs)
+		}
 		return 0, nil
-	}
-	var orders []fulfillment.RefusedOrder
-	for _, rec := range recs {
-		orders = append(orders, fulfillment.RefusedOrder{OrderID: rec.order.OrderID, Barcode: rec.barcode, PltID: 1})
 	}
 	return s.issueOrderOutdoc(fulfillment.OutdocOrdersShipmentRefusal, "", recs, func(c fulfillment.OutdocCommon) any {
 		return fulfillment.OrdersShipmentRefusal{OutdocType: fulfillment.OutdocOrdersShipmentRefusal, Common: c,
@@ -268,15 +290,23 @@ func (s *Server) RefuseShipment(orderIDs ...string) (int64, error) {
 // body is replaced, never changed in place (GET /outdocs reads it without
 // the lock).
 func (s *Server) dropFromShipment(o *outdoc, recs []*orderRec) {
-	body := o.raw.(fulfillment.OrdersShipment)
-	body.Orders = slices.DeleteFunc(slices.Clone(body.Orders), func(x fulfillment.ShippedOrder) bool {
-		return slices.ContainsFunc(recs, func(r *orderRec) bool { return r.order.OrderID == x.OrderID })
-	})
-	if len(body.Orders) == 0 {
-		delete(s.outdocs, o.header.OutdocID)
-		return
+	drop := func(orders []fulfillment.ShippedOrder) []fulfillment.ShippedOrder {
+		return slices.DeleteFunc(slices.Clone(orders), func(x fulfillment.ShippedOrder) bool {
+			return slices.ContainsFunc(recs, func(r *orderRec) bool { return r.order.OrderID == x.OrderID })
+		})
 	}
-	o.raw = body
+	var left int
+	switch body := o.raw.(type) {
+	case fulfillment.OrdersShipment:
+		body.Orders = drop(body.Orders)
+		o.raw, left = body, len(body.Orders)
+	case palletBody:
+		body.Orders = drop(body.Orders)
+		o.raw, left = body, len(body.Orders)
+	}
+	if left == 0 {
+		delete(s.outdocs, o.header.OutdocID)
+	}
 }
 
 // ordersAt finds orders that are at one of the stages, under s.mu.

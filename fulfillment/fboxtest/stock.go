@@ -23,6 +23,13 @@ type stockLine struct{ useful, defective int32 }
 func (s *Server) AddStock(goodID string, useful, defective int32) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.moveStock(goodID, useful, defective)
+}
+
+// moveStock changes a good's units without a document of this file's
+// kinds, under s.mu: for other emulated documents that move stock (a
+// goods_shipment takes units away with negative numbers).
+func (s *Server) moveStock(goodID string, useful, defective int32) {
 	l := s.ord.initial[goodID]
 	l.useful += useful
 	l.defective += defective

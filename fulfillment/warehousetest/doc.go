@@ -27,5 +27,10 @@
 // creates tasks numbered CT…; tasks the suite could not delete stay behind.
 // The catalogue subtests register fixed goods SKLADFLOW-CT-CAT-… with
 // barcodes 2000000091001–2000000093005; FBox never frees a good_id
-// (#good_id_desc), so they stay, and each run only renames them.
+// (#good_id_desc), so they stay, and each run only renames them. The order
+// subtests register SKLADFLOW-CT-ORD-1 (never received there, so their
+// orders wait in the pool), create orders numbered ORDCT… for the
+// account's first delivery service and cancel them when they end; the
+// subtests that move orders through picking and shipment need the order
+// driver and are skipped.
 package warehousetest

@@ -99,7 +99,7 @@ type subtest struct {
 func Exercise(t *testing.T, f Features, newHarness func(t *testing.T) Harness) {
 	t.Helper()
 	ids := &idSource{run: newRunID()}
-	for _, groups := range [][]subtest{indocTests, outdocTests, driverTests, catalogueTests} {
+	for _, groups := range [][]subtest{indocTests, outdocTests, driverTests, catalogueTests, orderTests} {
 		for _, st := range groups {
 			t.Run(st.name, func(t *testing.T) {
 				t.Parallel()
