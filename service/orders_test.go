@@ -430,6 +430,9 @@ func TestOrderRefusedByDeliveryServiceThenResent(t *testing.T) {
 	t.Parallel()
 	b := setupOrders(t, 10)
 	doc, id := b.submitOrder(t, "00091", line{b.p.kettle, 1})
+	require.Len(t, b.fb.ProcessOrders(), 1) // pre-registration with the carrier comes with production
+	b.pollNow(t)
+	b.waitStatus(t, co, doc.ID, "Собирается")
 	cancelDoc := b.fb.DeliveryRefuses(id, "Адрес вне зоны доставки")
 	require.NotZero(t, cancelDoc)
 	b.pollNow(t)
