@@ -20,18 +20,20 @@ const (
 // orders is the flow of a customer order fulfilled by the warehouse. The
 // warehouse's optional outdocs may be missing or come out of order (a
 // shipment before its production start), so every stage before the
-// shipment accepts every later one.
+// shipment accepts every later one — Submitting too: a warehouse document
+// about the order proves the warehouse has it, even if a crash kept the
+// acceptance from being recorded.
 var orders = NewFlow("orders", []Transition{
 	// A submitted order set to the submit status again is a changed order:
 	// cancelled and sent again while the warehouse allows it.
 	{Event: Submit, From: []State{New, Submitting, SubmitFailed, Cancelled, Submitted, Deficit}, To: Submitting},
 	{Event: SubmitOK, From: []State{Submitting}, To: Submitted},
 	{Event: SubmitFail, From: []State{Submitting}, To: SubmitFailed},
-	{Event: ProductionStart, From: []State{Submitted, Deficit, Picking}, To: Picking},
-	{Event: DeficitFound, From: []State{Submitted, Deficit}, To: Deficit},
-	{Event: Ship, From: []State{Submitted, Deficit, Picking, Cancelling}, To: Shipped}, // from Cancelling: shipped anyway
+	{Event: ProductionStart, From: []State{Submitting, Submitted, Deficit, Picking}, To: Picking},
+	{Event: DeficitFound, From: []State{Submitting, Submitted, Deficit}, To: Deficit},
+	{Event: Ship, From: []State{Submitting, Submitted, Deficit, Picking, Cancelling}, To: Shipped}, // from Cancelling: shipped anyway
 	{Event: ShipRefused, From: []State{Shipped}, To: Picking},
-	{Event: Dropped, From: []State{Submitted, Deficit, Picking}, To: SubmitFailed},
+	{Event: Dropped, From: []State{Submitting, Submitted, Deficit, Picking}, To: SubmitFailed},
 	{Event: Cancel, From: []State{Submitted, Deficit, Picking, Cancelling, SubmitFailed, Submitting}, To: Cancelling},
 	{Event: CancelOK, From: []State{Cancelling}, To: Cancelled},
 	{Event: CancelFail, From: []State{Cancelling}, To: Submitted},
