@@ -248,12 +248,3 @@ func boolExtra(extra func(string) (json.RawMessage, bool), key string, def bool)
 	}
 	return v
 }
-
-// units counts the units of an order per good_id.
-func units(o fulfillment.Order) map[string]int32 {
-	n := map[string]int32{}
-	for _, g := range o.Goods {
-		n[g.GoodID]++
-	}
-	return n
-}
