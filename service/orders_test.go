@@ -586,3 +586,27 @@ func TestOrderAtTheWarehouseIsNotForCDEK(t *testing.T) {
 	d = b.waitStatus(t, co, doc.ID, "Передан на склад")
 	require.Contains(t, lastLine(t, d), "заказ 00301")
 }
+
+// Staff cancel an order the warehouse has already shipped but skladflow
+// has not yet read: the cancellation is only requested, and the shipment
+// that follows answers it.
+func TestOrderCancelledWhileItLeaves(t *testing.T) {
+	t.Parallel()
+	b := setupOrders(t, 10)
+	doc, id := b.submitOrder(t, "00111", line{b.p.kettle, 1})
+	b.fb.ProcessOrders()
+	require.NoError(t, b.fb.StartPicking(id))
+	ship, err := b.fb.ShipOrders(nil, id) // not read yet
+	require.NoError(t, err)
+
+	b.setStatus(t, co, doc.ID, "Отменить")
+	b.waitStatus(t, co, doc.ID, "Отменяется")
+	b.waitRow(t, co, doc.ID, "cancelling")
+	b.pollNow(t)
+	d := b.waitStatus(t, co, doc.ID, "Ошибка отмены")
+	require.Contains(t, lastLine(t, d), "Ошибка отмены: склад БетаПРО отгрузил заказ 00111 до отмены (док. склада")
+	b.waitRow(t, co, doc.ID, "shipped")
+	dm := b.demandOf(t, ship, id)
+	require.True(t, dm.Applicable, "what left is in MoySklad")
+	require.Contains(t, lastLine(t, d), "отгрузка "+dm.Name+" проведена")
+}
