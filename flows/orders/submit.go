@@ -76,10 +76,12 @@ func (f *Flow) submit(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 
 // createOrder creates the order, or finds that the warehouse already has
 // it: on a retry, or when the warehouse answers that the number is taken.
-// found says the order was there already.
+// found says the order was there already. An order under our number with
+// other goods is an earlier version staff have changed since: refused,
+// since picking may have started on it.
 func (f *Flow) createOrder(ctx context.Context, wh *feed.Warehouse, o fulfillment.Order, retry bool) (found bool, err error) {
 	if retry {
-		if ok, err := f.holds(ctx, wh, o.OrderID); ok || err != nil {
+		if ok, err := f.holds(ctx, wh, o); ok || err != nil {
 			return ok, err
 		}
 	}
@@ -87,7 +89,7 @@ func (f *Flow) createOrder(ctx context.Context, wh *feed.Warehouse, o fulfillmen
 	if !errors.Is(err, fulfillment.ErrDuplicate) {
 		return false, err
 	}
-	ok, ierr := f.holds(ctx, wh, o.OrderID)
+	ok, ierr := f.holds(ctx, wh, o)
 	switch {
 	case ierr != nil:
 		return false, fmt.Errorf("заказ %s уже есть на складе, прочитать его не удалось: %w", o.OrderID, ierr)
@@ -97,17 +99,51 @@ func (f *Flow) createOrder(ctx context.Context, wh *feed.Warehouse, o fulfillmen
 	return true, nil
 }
 
-// holds reports whether the warehouse holds the order, not cancelled.
-func (f *Flow) holds(ctx context.Context, wh *feed.Warehouse, id string) (bool, error) {
-	info, err := wh.API.OrderInfo(ctx, id)
+// holds reports whether the warehouse holds the order, not cancelled; one
+// with other goods is an error.
+func (f *Flow) holds(ctx context.Context, wh *feed.Warehouse, o fulfillment.Order) (bool, error) {
+	info, err := wh.API.OrderInfo(ctx, o.OrderID)
 	switch {
 	case errors.Is(err, fulfillment.ErrNotFound):
 		return false, nil
 	case err != nil:
 		return false, err
+	case info.Canceled:
+		return false, nil
 	}
-	return !info.Canceled, nil
+	if !sameGoods(o, info) {
+		return false, &changedError{OrderID: o.OrderID}
+	}
+	return true, nil
 }
+
+// sameGoods compares the units per good of an order and the warehouse's
+// copy of it.
+func sameGoods(o fulfillment.Order, info *fulfillment.OrderInfo) bool {
+	n := map[string]int{}
+	for _, g := range o.Goods {
+		n[g.GoodID]++
+	}
+	for _, g := range info.Goods {
+		n[g.GoodID]--
+	}
+	for _, v := range n {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// changedError is an order the warehouse holds under our number with
+// other goods.
+type changedError struct{ OrderID string }
+
+func (e *changedError) Error() string {
+	return fmt.Sprintf("на складе уже есть заказ %s с другим составом; отмените его («Отменить») и передайте заказ снова", e.OrderID)
+}
+
+func (e *changedError) Temporary() bool { return false }
 
 // checkDelivery checks the order's delivery service against the ones the
 // warehouse has connected (GET /settings) and returns its name.

@@ -37,3 +37,13 @@ func TestPickedByTheOrdersDocuments(t *testing.T) {
 	info.Outdocs = append(info.Outdocs, fulfillment.OrderOutdoc{OutdocType: fulfillment.OutdocOrdersProductionStart})
 	require.True(t, picked(info))
 }
+
+func TestSameGoodsCountsUnits(t *testing.T) {
+	t.Parallel()
+	o := fulfillment.Order{OrderID: "7", Goods: []fulfillment.OrderGood{{GoodID: "A"}, {GoodID: "A"}, {GoodID: "B"}}}
+	info := &fulfillment.OrderInfo{Goods: []fulfillment.OrderInfoGood{{GoodID: "B"}, {GoodID: "A"}, {GoodID: "A"}}}
+	require.True(t, sameGoods(o, info), "order of lines does not matter")
+	info.Goods = info.Goods[:2]
+	require.False(t, sameGoods(o, info), "one unit fewer is another order")
+	require.EqualError(t, &changedError{OrderID: "7"}, "на складе уже есть заказ 7 с другим составом; отмените его («Отменить») и передайте заказ снова")
+}
