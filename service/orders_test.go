@@ -35,12 +35,25 @@ func setupOrders(t *testing.T, stock int32, edit ...func(*config.Config)) *bundl
 // setupOrdersOn is setupOrders on a MoySklad account with options.
 func setupOrdersOn(t *testing.T, ms moyskladtest.Options, stock int32, edit ...func(*config.Config)) *bundle {
 	t.Helper()
-	b := setup(t, setupOpts{msOpts: ms, edit: func(c *config.Config) {
-		c.Orders = &config.Orders{DeliveryID: 3}
+	return setupOrdersWith(t, setupOpts{msOpts: ms, edit: func(c *config.Config) {
 		for _, e := range edit {
 			e(c)
 		}
-	}})
+	}}, stock)
+}
+
+// setupOrdersWith is setupOrders with the installation's options; the
+// orders section is added before o.edit runs.
+func setupOrdersWith(t *testing.T, o setupOpts, stock int32) *bundle {
+	t.Helper()
+	edit := o.edit
+	o.edit = func(c *config.Config) {
+		c.Orders = &config.Orders{DeliveryID: 3}
+		if edit != nil {
+			edit(c)
+		}
+	}
+	b := setup(t, o)
 	fb, err := fulfillment.NewClient(fulfillment.Config{BaseURL: b.fb.URL(), PartnerID: "partner", Password: "secret"})
 	require.NoError(t, err)
 	require.NoError(t, fb.RegisterGoods(b.ctx, fulfillment.Good{GoodID: "KT-1700", GoodName: "Чайник"}, fulfillment.Good{GoodID: "MG-350", GoodName: "Кружка"}))
@@ -609,4 +622,24 @@ func TestOrderCancelledWhileItLeaves(t *testing.T) {
 	dm := b.demandOf(t, ship, id)
 	require.True(t, dm.Applicable, "what left is in MoySklad")
 	require.Contains(t, lastLine(t, d), "отгрузка "+dm.Name+" проведена")
+}
+
+func TestOrderWarehouseDownPastHorizonThenRerun(t *testing.T) {
+	t.Parallel()
+	b := setupOrdersWith(t, setupOpts{retryBudget: 100 * time.Millisecond, edit: func(c *config.Config) {
+		c.Queue.RetryHorizon = config.Duration{Duration: 2 * time.Second}
+	}}, 10)
+	b.fb.FailNext(fboxtest.Fault{Method: "POST", PathPrefix: "/orders", HTTPStatus: 503, Code: 503, Message: "Service Unavailable", Count: 1000})
+	doc := b.customerOrder(t, "00121", line{b.p.kettle, 1})
+	b.setStatus(t, co, doc.ID, "Передать на склад")
+	d := b.waitStatus(t, co, doc.ID, "Ошибка передачи")
+	require.Contains(t, lastLine(t, d), "Не передан на склад БетаПРО: склад недоступен, повторные попытки исчерпаны (склад ответил HTTP 503: Service Unavailable)")
+	require.Empty(t, b.fb.OrderIDs())
+
+	b.fb.ClearFaults()
+	_, err := b.svc.Store.River().Insert(b.ctx, storage.RerunDocumentArgs{DocType: co, DocID: doc.ID}, nil)
+	require.NoError(t, err)
+	d = b.waitStatus(t, co, doc.ID, "Передан на склад")
+	require.Contains(t, lastLine(t, d), "Передан на склад БетаПРО: заказ 00121")
+	require.Equal(t, []string{"00121"}, b.fb.OrderIDs())
 }
