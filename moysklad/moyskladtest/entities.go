@@ -43,7 +43,7 @@ func notFound(w http.ResponseWriter, typ, id string) {
 }
 
 func expandSet(r *http.Request) map[string]bool {
-	out := map[string]bool{}
+	out := map[string]bool{fieldsStock: wantsStock(r)} // positionstock.go
 	for _, e := range strings.Split(r.URL.Query().Get("expand"), ",") {
 		if e = strings.TrimSpace(e); e != "" {
 			out[e] = true
@@ -72,8 +72,13 @@ func (s *Server) render(typ, id string, expand map[string]bool) (object, bool) {
 		if expand["positions"] {
 			shipped := s.shippedFor(typ, id)
 			rendered := make([]any, 0, len(rows))
+			withStock := expand[fieldsStock] && positionStockTypes[typ]
 			for _, row := range rows {
-				rendered = append(rendered, withShipped(s.renderPosition(row, expand["positions.assortment"]), shipped))
+				line := withShipped(s.renderPosition(row, expand["positions.assortment"]), shipped)
+				if withStock {
+					line["stock"] = s.positionStock(refID(s.entities[typ][id]["store"]), row)
+				}
+				rendered = append(rendered, line)
 			}
 			out["positions"] = object{"meta": meta, "rows": rendered}
 		} else {

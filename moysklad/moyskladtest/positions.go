@@ -23,6 +23,14 @@ func (s *Server) checkRow(n int, row object) object {
 		return apiError(codeBadQuantity, fmt.Sprintf(
 			"Ошибка сохранения объекта: значение поля 'quantity' позиции %d должно быть больше 0, передано %v", n+1, row["quantity"]), "quantity")
 	}
+	// spec customerOrderPosition.yaml and the other positions: vat is an
+	// integer, minimum 0, maximum 100. The code is unconfirmed (see above).
+	if v, set := row["vat"]; set {
+		if f, isNum := number(v); !isNum || f < 0 || f > 100 || f != float64(int(f)) {
+			return apiError(codeBadQuantity, fmt.Sprintf(
+				"Ошибка сохранения объекта: значение поля 'vat' позиции %d должно быть целым от 0 до 100, передано %v", n+1, v), "vat")
+		}
+	}
 	a := s.assortmentOf(row["assortment"])
 	if a == nil {
 		return apiError(3000, "Ошибка сохранения объекта: поле 'assortment' не может быть пустым или отсутствовать", "assortment")
@@ -45,4 +53,15 @@ func (s *Server) checkRow(n int, row object) object {
 		seen[t] = true
 	}
 	return nil
+}
+
+// number reads a JSON number, or a Go int the Go API stored.
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return n, true
+	case int:
+		return float64(n), true
+	}
+	return 0, false
 }

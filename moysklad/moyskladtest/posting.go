@@ -25,7 +25,42 @@ func (s *Server) checkPosting(typ string, old, next object, oldRows, rows []obje
 				"Нельзя провести перемещение на тот же склад", "targetStore")
 		}
 	}
+	if status, e := s.checkUnpost(typ, old, next); e != nil {
+		return status, e
+	}
 	return s.checkStock(typ, old, next, oldRows, rows)
+}
+
+// codeHasReturn is moysklad.md §4.4's 17014: "cannot un-post a document
+// that has a posted return". The HTTP status is not documented; 412
+// (components/responses.yaml: "Ошибка валидации или ограничения") is the
+// emulator's choice.
+const codeHasReturn = 17014
+
+// returnsOf names, per document type, the returns that link to it
+// (moysklad.md §4.1 "Links": salesreturn → demand, purchasereturn → supply).
+var returnsOf = map[string]struct{ typ, field string }{
+	"demand": {"salesreturn", "demand"},
+	"supply": {"purchasereturn", "supply"},
+}
+
+// checkUnpost refuses un-posting a demand or supply a posted return names.
+func (s *Server) checkUnpost(typ string, old, next object) (int, object) {
+	was, _ := old["applicable"].(bool)
+	posted, _ := next["applicable"].(bool)
+	ret, has := returnsOf[typ]
+	if !was || posted || !has {
+		return 0, nil
+	}
+	id, _ := old["id"].(string)
+	for _, rid := range s.order[ret.typ] {
+		r := s.entities[ret.typ][rid]
+		if on, _ := r["applicable"].(bool); on && refID(r[ret.field]) == id {
+			return http.StatusPreconditionFailed, apiError(codeHasReturn, fmt.Sprintf(
+				"Нельзя снять проведение: по документу есть проведённый возврат '%v'", r["name"]), "applicable")
+		}
+	}
+	return 0, nil
 }
 
 // linkFields are the links to other documents the emulator resolves

@@ -6,9 +6,13 @@
 // serial-tracked line; products, variants and services as assortment),
 // statuses per document type (11002), webhook
 // subscriptions and delivery (requestId, 1500 ms, three immediate resends,
-// none after a timeout, X-Lognex-WebHook-DisableByPrefix) — and its Go API
-// lets a test act as a staff member: create documents, set a status (which
-// fires the webhooks), read the document back, inject faults.
+// none after a timeout, X-Lognex-WebHook-DisableByPrefix), templates and
+// creates with syncId, stock per store moved by posted documents with the
+// account's checkShippingStock (stock.go), customer orders linked to their
+// demands (links.go), purchase returns, deletes — and its Go API lets a
+// test act as a staff member: create and post documents, set a status
+// (which fires the webhooks), set stock, read the document back, inject
+// faults.
 package moyskladtest
 
 import (

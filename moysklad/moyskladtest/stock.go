@@ -20,10 +20,10 @@ var stockSign = map[string]float64{
 	"demand": -1, "loss": -1, "purchasereturn": -1,
 }
 
-// shipmentTypes are the documents the stock check applies to: shipments
-// out of a store (moysklad.md §4.4 names "shipments"; the brief's list is
-// demand, purchasereturn, move). A loss is a write-off, not a shipment, and
-// is not checked.
+// shipmentTypes are the documents the stock check applies to: those that
+// ship goods out of a store (moysklad.md §4.4: "posting of shipments of
+// missing goods fail"). Which documents MoySklad counts as shipments is
+// unconfirmed; a loss is a write-off, not a shipment, and is not checked.
 var shipmentTypes = map[string]bool{"demand": true, "purchasereturn": true, "move": true}
 
 // codeShippingStock refuses posting a shipment of goods not in stock when

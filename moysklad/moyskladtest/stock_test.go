@@ -130,3 +130,24 @@ func TestPostingACreatedShipmentChecksStock(t *testing.T) {
 		Positions: []moyskladtest.PositionSpec{{ProductID: svc.ID, Quantity: 1, Price: 30000}}})
 	require.NoError(t, err, "a service has no stock to check (spec service.yaml)")
 }
+
+func TestFieldsStockOnLines(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	require.NoError(t, b.srv.SetStock(b.store.ID, b.p.ID, 10))
+	orderID, buyerID := b.order(t) // 3 ordered, 2 reserved
+	_, err := b.srv.CreateDocument("demand", moyskladtest.DocumentSpec{Agent: buyerID, Store: b.store.ID, CustomerOrder: orderID,
+		Applicable: true, Positions: []moyskladtest.PositionSpec{{ProductID: b.p.ID, Quantity: 1}}})
+	require.NoError(t, err)
+
+	// moysklad.md §4.3, spec common/positionStock.yaml: only with ?fields=stock.
+	a := b.call(t, "GET", "/entity/customerorder/"+orderID+"?expand=positions", nil)
+	line := a.body["positions"].(map[string]any)["rows"].([]any)[0].(map[string]any)
+	require.NotContains(t, line, "stock")
+	a = b.call(t, "GET", "/entity/customerorder/"+orderID+"?expand=positions&fields=stock", nil)
+	line = a.body["positions"].(map[string]any)["rows"].([]any)[0].(map[string]any)
+	st := line["stock"].(map[string]any)
+	require.EqualValues(t, 9, st["quantity"], "10 less the posted demand's 1")
+	require.EqualValues(t, 1, st["reserve"], "2 reserved less 1 shipped")
+	require.EqualValues(t, 8, st["available"])
+}
