@@ -33,6 +33,7 @@ var orders = NewFlow("orders", []Transition{
 	{Event: DeficitFound, From: []State{Submitting, Submitted, Deficit}, To: Deficit},
 	{Event: Ship, From: []State{Submitting, Submitted, Deficit, Picking, Cancelling}, To: Shipped}, // from Cancelling: shipped anyway
 	{Event: ShipRefused, From: []State{Shipped}, To: Picking},
+	{Event: Revert, From: []State{Shipped}, To: Picking}, // the warehouse withdrew the shipment to correct it
 	{Event: Dropped, From: []State{Submitting, Submitted, Deficit, Picking}, To: SubmitFailed},
 	{Event: Cancel, From: []State{Submitted, Deficit, Picking, Cancelling, SubmitFailed, Submitting}, To: Cancelling},
 	{Event: CancelOK, From: []State{Cancelling}, To: Cancelled},

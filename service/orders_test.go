@@ -643,3 +643,33 @@ func TestOrderWarehouseDownPastHorizonThenRerun(t *testing.T) {
 	require.Contains(t, lastLine(t, d), "Передан на склад БетаПРО: заказ 00121")
 	require.Equal(t, []string{"00121"}, b.fb.OrderIDs())
 }
+
+// The warehouse asks to unlock an orders_shipment to correct it
+// (unlock_request, fbox.md §8): the demand is un-posted, the order is back
+// at «Собирается», and the document is unlocked for its replacement.
+func TestOrderShipmentWithdrawnForCorrection(t *testing.T) {
+	t.Parallel()
+	b := setupOrders(t, 10)
+	doc, id := b.submitOrder(t, "00131", line{b.p.kettle, 1})
+	b.fb.ProcessOrders()
+	ship, err := b.fb.ShipOrders(nil, id)
+	require.NoError(t, err)
+	b.pollNow(t)
+	b.waitStatus(t, co, doc.ID, "Отгружен")
+	b.outdocLocked(t, ship)
+	dm := b.demandOf(t, ship, id)
+
+	n, err := b.svc.Store.RequestRevert(b.ctx, skladflowtest.Warehouse, []int64{ship}) // as the feed does on unlock_request
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	d := b.waitStatus(t, co, doc.ID, "Собирается")
+	require.Contains(t, lastLine(t, d), "Склад БетаПРО отозвал документ отгрузки "+strconv.FormatInt(ship, 10)+" для исправления: отгрузка "+dm.Name+" распроведена")
+	b.waitRow(t, co, doc.ID, "picking")
+	x, err := b.ms.Document(moysklad.TypeDemand, dm.ID)
+	require.NoError(t, err)
+	require.False(t, x.Applicable)
+	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(ship); return !h.Locked }, 10*time.Second, 20*time.Millisecond, "unlocked for the replacement")
+	p, err := b.svc.Store.OutdocPart(b.ctx, skladflowtest.Warehouse, ship, id)
+	require.NoError(t, err)
+	require.Equal(t, storage.PartReverted, p.Status)
+}

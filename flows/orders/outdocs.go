@@ -23,10 +23,7 @@ import (
 // timeline note: the optional documents may come late or out of order.
 func (f *Flow) ApplyOutdoc(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc) error {
 	if od.Status == storage.OutdocRevert {
-		// FBox corrects order documents by new documents (refusal,
-		// cancel), not by unlock requests; undoing one is not supported.
-		return fmt.Errorf("outdoc %d (%s) of %s: the warehouse asks to revert an order document, which skladflow does not undo: %w",
-			od.OutdocID, od.Type, wh.Name, orchestrator.ErrFinal)
+		return f.revert(ctx, wh, od)
 	}
 	body, err := f.cfg.Feed.Body(ctx, wh, &od)
 	if err != nil {
