@@ -126,12 +126,26 @@ func (b *bundle) outdocLocked(t *testing.T, id int64) {
 	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(id); return h.Locked }, 10*time.Second, 20*time.Millisecond)
 }
 
+// setField sets a text custom field of a document (setup made the field).
+func (b *bundle) setField(t *testing.T, typ, id, name, value string) {
+	t.Helper()
+	attrs, err := b.svc.MoySklad.Attributes(b.ctx, typ)
+	require.NoError(t, err)
+	i := slices.IndexFunc(attrs, func(a moysklad.Attribute) bool { return a.Name == name })
+	require.GreaterOrEqual(t, i, 0, "setup made the field %q", name)
+	_, err = b.svc.MoySklad.UpdateDocument(b.ctx, typ, id, moysklad.DocumentUpdate{Attributes: []moysklad.Attribute{attrs[i].WithValue(value)}})
+	require.NoError(t, err)
+}
+
 func TestOrderShippedWhole(t *testing.T) {
 	t.Parallel()
 	b := setupOrders(t, 10)
-	doc, id := b.submitOrder(t, "00051", line{b.p.kettle, 2}, line{b.p.mug, 1})
-	require.Equal(t, "00051", id, "the order_id is the order's number (no prefix configured)")
+	doc := b.customerOrder(t, "00051", line{b.p.kettle, 2}, line{b.p.mug, 1})
+	b.setField(t, co, doc.ID, "Пункт выдачи", "PVZ-630099-12")
+	b.setStatus(t, co, doc.ID, "Передать на склад")
 	d := b.waitStatus(t, co, doc.ID, "Передан на склад")
+	id := b.row(t, co, doc.ID).IndocID
+	require.Equal(t, "00051", id, "the order_id is the order's number (no prefix configured)")
 	require.Contains(t, lastLine(t, d), " Передан на склад БетаПРО: заказ 00051, 3 шт., служба доставки «СДЭК»")
 
 	o, stage, ok := b.fb.Order(id)
@@ -141,7 +155,8 @@ func TestOrderShippedWhole(t *testing.T) {
 	require.Len(t, o.Goods, 3, "one unit per line")
 	require.Equal(t, fulfillment.OrderGood{GoodID: "KT-1700", DeclaredValue: 1500, COD: 1500, VATRate: o.Goods[0].VATRate}, o.Goods[0])
 	require.Equal(t, &fulfillment.OrderClient{Name: buyer.Name, Phone: buyer.Phone, Email: buyer.Email}, o.Client)
-	require.Equal(t, "Новосибирск", o.Address.City)
+	require.Equal(t, &fulfillment.OrderAddress{Zip: "630099", City: "Новосибирск", Street: "ул Ленина", House: "5, кв. 12"}, o.Address)
+	require.Equal(t, &fulfillment.OrderDelivery{PickpointID: "PVZ-630099-12"}, o.Delivery, "the pickup point from the order's field")
 	require.True(t, b.fb.OutdocTypeOn(fulfillment.OutdocOrdersProductionStart), "the flow turned its optional outdocs on")
 
 	start := b.fb.ProcessOrders()
@@ -495,11 +510,6 @@ func TestOrderShipmentRefusedByCarrier(t *testing.T) {
 func TestOrderRefusedByWarehouse(t *testing.T) {
 	t.Parallel()
 	b := setupOrders(t, 10, func(c *config.Config) { c.Orders.DeliveryAttribute = "Служба доставки склада" })
-	attrs, err := b.svc.MoySklad.Attributes(b.ctx, co)
-	require.NoError(t, err)
-	i := slices.IndexFunc(attrs, func(a moysklad.Attribute) bool { return a.Name == "Служба доставки склада" })
-	require.GreaterOrEqual(t, i, 0, "setup made the order's delivery field")
-	field := attrs[i]
 
 	// A good the warehouse does not know: FBox's code and text.
 	doc := b.customerOrder(t, "00097", line{b.p.kettle, 1}, line{b.p.flask, 1})
@@ -510,8 +520,7 @@ func TestOrderRefusedByWarehouse(t *testing.T) {
 
 	// A delivery service the warehouse has not connected, from the order's field.
 	doc = b.customerOrder(t, "00098", line{b.p.kettle, 1})
-	_, err = b.svc.MoySklad.UpdateDocument(b.ctx, co, doc.ID, moysklad.DocumentUpdate{Attributes: []moysklad.Attribute{field.WithValue("99")}})
-	require.NoError(t, err)
+	b.setField(t, co, doc.ID, "Служба доставки склада", "99")
 	b.setStatus(t, co, doc.ID, "Передать на склад")
 	d = b.waitStatus(t, co, doc.ID, "Ошибка передачи")
 	require.Contains(t, lastLine(t, d), "служба доставки 99 не подключена на складе; подключены: 1 «Почта России», 3 «СДЭК»")
