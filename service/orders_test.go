@@ -682,3 +682,24 @@ func TestOrderShipmentWithdrawnForCorrection(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, storage.PartReverted, p.Status)
 }
+
+// An order staff deleted in MoySklad does not hold up the others of its
+// shipment.
+func TestOrderDeletedInMoySkladIsSkipped(t *testing.T) {
+	t.Parallel()
+	b := setupOrders(t, 10)
+	kept, keptID := b.submitOrder(t, "00141", line{b.p.kettle, 1})
+	gone, goneID := b.submitOrder(t, "00142", line{b.p.mug, 1})
+	b.fb.ProcessOrders()
+	ship, err := b.fb.ShipOrders(nil, keptID, goneID)
+	require.NoError(t, err)
+	require.NoError(t, b.svc.MoySklad.Do(b.ctx, "DELETE", "entity/"+co+"/"+gone.ID, nil, nil, nil))
+
+	b.pollNow(t)
+	b.waitStatus(t, co, kept.ID, "Отгружен")
+	b.outdocLocked(t, ship)
+	p, err := b.svc.Store.OutdocPart(b.ctx, skladflowtest.Warehouse, ship, goneID)
+	require.NoError(t, err)
+	require.Equal(t, storage.PartSkipped, p.Status)
+	require.Equal(t, 1, b.demands(t))
+}

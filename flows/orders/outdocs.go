@@ -118,6 +118,12 @@ func (f *Flow) share(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc,
 			return err
 		}
 		doc, err := f.o.MoySklad().GetDocument(ctx, row.Type, row.ID, f.Expand()...)
+		if errors.Is(err, moysklad.ErrNotFound) {
+			// Staff deleted the order in MoySklad: nothing to write to.
+			f.o.Logger().Warn("warehouse document about a deleted order", "warehouse", wh.Name, "outdoc", od.OutdocID, "order", key)
+			part.Status, part.DocType, part.DocID = storage.PartSkipped, row.Type, row.ID
+			return store.PutOutdocPart(ctx, part)
+		}
 		if err != nil {
 			return fmt.Errorf("get %s %s: %w", row.Type, row.ID, err)
 		}
