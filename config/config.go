@@ -29,6 +29,9 @@ type Config struct {
 	// CDEK configures deliveries. Optional: without it there is no
 	// delivery flow.
 	CDEK *CDEK `yaml:"cdek"`
+	// Orders configures customer orders fulfilled by the warehouse.
+	// Optional: without it there is no customer-order flow.
+	Orders *Orders `yaml:"orders"`
 	// Statuses are MoySklad status names per role. Defaults as in Statuses.
 	Statuses Statuses `yaml:"statuses"`
 	// Receipt says how a warehouse receipt changes the document.
@@ -310,6 +313,27 @@ type Statuses struct {
 	CDEKSubmitted string `yaml:"cdek_submitted"`
 	// CDEKFailed is set when CDEK refused it. Defaults to "Ошибка СДЭК".
 	CDEKFailed string `yaml:"cdek_failed"`
+	// OrderSubmit is the command to hand a customer order to the warehouse.
+	// Defaults to "Передать на склад".
+	OrderSubmit string `yaml:"order_submit"`
+	// OrderSubmitted is set when the warehouse accepted the order. Defaults
+	// to "Передан на склад".
+	OrderSubmitted string `yaml:"order_submitted"`
+	// Picking is set when the warehouse started picking the order. Defaults
+	// to "Собирается".
+	Picking string `yaml:"picking"`
+	// Deficit is set when the warehouse lacks goods for the order. Defaults
+	// to "Нет товара".
+	Deficit string `yaml:"deficit"`
+	// Shipped is set when the order left the warehouse whole. Defaults to
+	// "Отгружен".
+	Shipped string `yaml:"shipped"`
+	// ShippedPartly is set when it left short. Defaults to "Отгружен
+	// частично".
+	ShippedPartly string `yaml:"shipped_partly"`
+	// Cancelling is set while the warehouse cancels an order it is
+	// picking. Defaults to "Отменяется".
+	Cancelling string `yaml:"cancelling"`
 }
 
 // Receipt policies.

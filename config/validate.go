@@ -98,6 +98,14 @@ func (c *Config) SetDefaults() {
 	def(&s.CDEKSubmit, "Передать в СДЭК")
 	def(&s.CDEKSubmitted, "Передан в СДЭК")
 	def(&s.CDEKFailed, "Ошибка СДЭК")
+	def(&s.OrderSubmit, "Передать на склад")
+	def(&s.OrderSubmitted, "Передан на склад")
+	def(&s.Picking, "Собирается")
+	def(&s.Deficit, "Нет товара")
+	def(&s.Shipped, "Отгружен")
+	def(&s.ShippedPartly, "Отгружен частично")
+	def(&s.Cancelling, "Отменяется")
+	c.Orders.setDefaults()
 	def(&c.Receipt.Missing, MissingRemove)
 	def(&c.Receipt.Defective, DefectiveAccept)
 	def(&c.Alerts.Format, "json")
@@ -235,6 +243,7 @@ func (c *Config) Validate() error {
 			bad("cdek.poll_interval", "must be at least 1s")
 		}
 	}
+	errs = append(errs, c.Orders.validate()...)
 	checkURL("alerts.url", c.Alerts.URL)
 	if !slices.Contains([]string{"json", "telegram"}, c.Alerts.Format) {
 		bad("alerts.format", "must be json or telegram, got %q", c.Alerts.Format)

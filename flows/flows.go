@@ -17,6 +17,7 @@ import (
 	"github.com/skladflow/skladflow/flows/delivery"
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/flows/inbound"
+	"github.com/skladflow/skladflow/flows/orders"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/orchestrator"
@@ -74,6 +75,15 @@ func Build(ctx context.Context, cfg *config.Config, o *orchestrator.Orchestrator
 		return nil, err
 	}
 	out := []orchestrator.Flow{in}
+	if cfg.Orders != nil {
+		// Before the CDEK flow, which takes every customer order: this one
+		// takes those reserved at a warehouse store.
+		or, err := orders.New(o, orders.Config{Feed: fd, Statuses: cfg.Statuses, Orders: *cfg.Orders})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, or)
+	}
 	if cfg.CDEK != nil && d.Courier != nil {
 		de, err := delivery.New(o, delivery.Config{API: d.Courier, CDEK: cfg.CDEK, Statuses: cfg.Statuses, WarehouseStores: stores})
 		if err != nil {
@@ -96,6 +106,14 @@ func Statuses(cfg *config.Config) map[string][]moysklad.State {
 			out[typ] = delivery.States(cfg.Statuses, cfg.CDEK)
 		}
 	}
+	if cfg.Orders != nil {
+		typ := moysklad.TypeCustomerOrder
+		for _, s := range orders.States(cfg.Statuses) {
+			if !slices.ContainsFunc(out[typ], func(x moysklad.State) bool { return x.Name == s.Name }) {
+				out[typ] = append(out[typ], s)
+			}
+		}
+	}
 	return out
 }
 
@@ -105,6 +123,9 @@ func DocumentTypes(cfg *config.Config) []string {
 	out := slices.Clone(cfg.MoySklad.Documents)
 	if cfg.CDEK != nil {
 		out = append(out, cfg.CDEK.Documents...)
+	}
+	if cfg.Orders != nil && !slices.Contains(out, moysklad.TypeCustomerOrder) {
+		out = append(out, moysklad.TypeCustomerOrder)
 	}
 	return out
 }

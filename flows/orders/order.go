@@ -1,0 +1,250 @@
+package orders
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/minilog"
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/orchestrator"
+)
+
+// GoodID keys an assortment item at the warehouse ("" when it has no key).
+// Until the catalogue's mapping table exists it is the configured SKU
+// field, as in the inbound flow: one line to switch.
+type GoodID func(a *moysklad.Product) string
+
+// orderSpec is what the configuration and the document say beyond the
+// lines: the FBox order number, delivery service and shop.
+type orderSpec struct {
+	OrderID    string
+	DeliveryID int32
+	OwnerdepID int32
+	// PickupPoint is the delivery service's pickup point id, if any.
+	PickupPoint string
+}
+
+// orderID derives the FBox order_id from the document: the shop's prefix
+// and the order's number; a later attempt (after a cancellation) gets a
+// suffix, so the cancelled order's documents never reach the new one.
+func orderID(prefix, name string, attempt int) string {
+	id := prefix + name
+	if attempt > 1 {
+		id += "-" + strconv.Itoa(attempt)
+	}
+	return id
+}
+
+// shopOf finds the configured shop of an order by its sales channel, else
+// its organization (each matched by id, or by name when expanded).
+func shopOf(d *moysklad.Document, shops []config.Shop) (config.Shop, bool) {
+	for _, s := range shops {
+		if s.SalesChannel != "" && is(d.SalesChannel, s.SalesChannel) || s.Organization != "" && is(d.Organization, s.Organization) {
+			return s, true
+		}
+	}
+	return config.Shop{}, false
+}
+
+// is reports whether a link names the entity ref: its id or its name.
+func is(r *moysklad.NamedRef, ref string) bool {
+	return r != nil && r.Meta.Href != "" && (r.EntityID() == ref || r.Name != "" && r.Name == ref)
+}
+
+// attribute is a document custom field's value by the field's name, as text.
+func attribute(d *moysklad.Document, name string) string {
+	if name == "" {
+		return ""
+	}
+	for _, a := range d.Attributes {
+		if a.Name != name || a.Value == nil {
+			continue
+		}
+		switch v := a.Value.(type) {
+		case string:
+			return strings.TrimSpace(v)
+		case float64:
+			return strconv.FormatFloat(v, 'f', -1, 64)
+		case map[string]any: // a custom entity or dictionary value
+			if n, ok := v["name"].(string); ok {
+				return strings.TrimSpace(n)
+			}
+		}
+		return strings.TrimSpace(fmt.Sprint(a.Value))
+	}
+	return ""
+}
+
+// deliveryOf is the FBox delivery service of an order: its custom field,
+// else the configured one.
+func deliveryOf(d *moysklad.Document, cfg config.Orders) (int32, *orchestrator.Problem) {
+	v := attribute(d, cfg.DeliveryAttribute)
+	if v == "" {
+		if cfg.DeliveryID == 0 {
+			return 0, &orchestrator.Problem{Text: fmt.Sprintf("не указана служба доставки склада (доп. поле «%s»)", cfg.DeliveryAttribute)}
+		}
+		return cfg.DeliveryID, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 32)
+	if err != nil || n <= 0 {
+		return 0, &orchestrator.Problem{Text: fmt.Sprintf("доп. поле «%s» = «%s»: нужен номер службы доставки склада (delivery_id)", cfg.DeliveryAttribute, v)}
+	}
+	return int32(n), nil
+}
+
+// buildOrder turns a customer order with expanded positions and agent into
+// an FBox order. FBox takes one unit per line (schema order.goods: «Кол-во
+// экземпляров в позиции заказа всегда равно 1»), so a position of q units
+// is q lines, each with its declared value and COD per unit after the
+// discount. A paid order has no cash on delivery. notes are lines for the
+// mini-log about what was left out.
+func buildOrder(d *moysklad.Document, spec orderSpec, goodID GoodID, services string) (o fulfillment.Order, notes []string, problems orchestrator.Problems) {
+	o = fulfillment.Order{OrderID: spec.OrderID, DeliveryID: spec.DeliveryID}
+	paid := paidInFull(d)
+	vatOn := boolExtra(d.Extra, "vatEnabled", true)
+	rows := d.Rows()
+	if len(rows) == 0 {
+		problems = append(problems, orchestrator.Problem{Text: "в заказе нет позиций"})
+	}
+	var dropped []string
+	for i, p := range rows {
+		line, a := i+1, p.Assortment
+		if a == nil {
+			problems = append(problems, orchestrator.Problem{Line: line, Text: "нет товара"})
+			continue
+		}
+		var id string
+		switch a.Kind() {
+		case moysklad.AssortmentBundle:
+			// Bundles are expanded into their components by the catalogue
+			// (issue 11 §1), which is not there yet: refused, said so.
+			problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("комплект «%s»: склад отгружает только товары, разбор комплектов на состав пока не поддерживается — замените комплект его товарами", a.Name)})
+			continue
+		case moysklad.AssortmentService:
+			if services == config.ServicesDrop {
+				dropped = append(dropped, "«"+a.Name+"»")
+				continue
+			}
+			// A service has no article: it is keyed by its code.
+			id = a.SKU(moysklad.SKUCode)
+		default:
+			id = goodID(a)
+		}
+		if id == "" {
+			problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("у «%s» не заполнен код товара для склада", a.Name)})
+			continue
+		}
+		q := p.Quantity
+		switch {
+		case q <= 0:
+			problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("%s «%s»: количество %s, нужно больше нуля", id, a.Name, minilog.Qty(q))})
+			continue
+		case q != math.Trunc(q):
+			problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("%s «%s»: дробное количество %s, склад отгружает только целые штуки", id, a.Name, minilog.Qty(q))})
+			continue
+		case q > 10000:
+			problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("%s «%s»: %s шт. в одном заказе — это не посылка, передайте отгрузкой", id, a.Name, minilog.Qty(q))})
+			continue
+		}
+		unit := unitPrice(p)
+		cod := unit
+		if paid {
+			cod = 0
+		}
+		g := fulfillment.OrderGood{GoodID: id, DeclaredValue: unit, COD: cod, VATRate: vatRate(p, vatOn)}
+		for range int(q) {
+			o.Goods = append(o.Goods, g)
+		}
+	}
+	if len(dropped) > 0 {
+		notes = append(notes, "услуги на склад не передаются: "+strings.Join(dropped, ", "))
+	}
+	if len(rows) > 0 && len(o.Goods) == 0 && len(problems) == 0 {
+		problems = append(problems, orchestrator.Problem{Text: "в заказе только услуги, товаров для склада нет"})
+	}
+	if len(problems) > 0 {
+		return fulfillment.Order{}, nil, problems
+	}
+	o.Client = recipient(d)
+	o.Address = address(d)
+	if spec.PickupPoint != "" {
+		o.Delivery = &fulfillment.OrderDelivery{PickpointID: spec.PickupPoint}
+	}
+	if spec.OwnerdepID != 0 {
+		o.Control = &fulfillment.OrderControl{OwnerdepID: spec.OwnerdepID}
+	}
+	return o, notes, nil
+}
+
+// unitPrice is one unit's price after the line's discount, in roubles
+// (MoySklad keeps kopecks and the discount in percent).
+func unitPrice(p moysklad.Position) float64 {
+	price := numberExtra(p.Extra, "price")
+	discount := numberExtra(p.Extra, "discount")
+	return math.Round(price*(100-discount)/100) / 100
+}
+
+// vatRate is the line's rate as FBox names it; nil (FBox assumes 22%) for
+// a rate FBox does not know.
+func vatRate(p moysklad.Position, vatOn bool) *int {
+	r := fulfillment.VATNone
+	if vatOn && boolExtra(p.Extra, "vatEnabled", true) {
+		r = int(numberExtra(p.Extra, "vat"))
+	}
+	switch r {
+	case fulfillment.VATNone, fulfillment.VAT0, fulfillment.VAT10, fulfillment.VAT20, fulfillment.VAT22:
+		return &r
+	}
+	return nil
+}
+
+// paidInFull reports an order paid before delivery: nothing to collect.
+func paidInFull(d *moysklad.Document) bool {
+	sum, payed := numberExtra(d.Extra, "sum"), numberExtra(d.Extra, "payedSum")
+	return sum > 0 && payed >= sum
+}
+
+func recipient(d *moysklad.Document) *fulfillment.OrderClient {
+	a := d.Agent
+	if a == nil || a.Name == "" && a.Phone == "" && a.Email == "" {
+		return nil
+	}
+	return &fulfillment.OrderClient{Name: a.Name, Phone: a.Phone, Email: a.Email}
+}
+
+// address is the delivery address by parts (shipmentAddressFull), else the
+// one-line address in Street: FBox's address has no one-line field.
+func address(d *moysklad.Document) *fulfillment.OrderAddress {
+	if a := d.ShipmentAddressFull; a != nil && (a.City != "" || a.Street != "" || a.House != "") {
+		house := a.House
+		if a.Apartment != "" {
+			house = strings.TrimSpace(house + ", кв. " + a.Apartment)
+		}
+		return &fulfillment.OrderAddress{Zip: a.PostalCode, City: a.City, Street: a.Street, House: house}
+	}
+	if d.ShipmentAddress != "" {
+		return &fulfillment.OrderAddress{Street: d.ShipmentAddress}
+	}
+	return nil
+}
+
+func numberExtra(extra func(string) (json.RawMessage, bool), key string) float64 {
+	var v float64
+	if raw, ok := extra(key); ok {
+		_ = json.Unmarshal(raw, &v)
+	}
+	return v
+}
+
+func boolExtra(extra func(string) (json.RawMessage, bool), key string, def bool) bool {
+	v := def
+	if raw, ok := extra(key); ok {
+		_ = json.Unmarshal(raw, &v)
+	}
+	return v
+}
