@@ -71,6 +71,15 @@ func (p *Prepared) Quantity() int64 {
 	return n
 }
 
+// NoticeLines are the notices as mini-log lines, each naming its line.
+func (p *Prepared) NoticeLines() []string {
+	out := make([]string, 0, len(p.Notices))
+	for _, n := range p.Notices {
+		out = append(out, fmt.Sprintf("стр. %d: %s", n.Position+1, n.Text))
+	}
+	return out
+}
+
 // Prepare turns a document's positions (assortment expanded) into task
 // items, after registering in one batched call the goods that are
 // unregistered or whose card changed. What staff must fix comes back as a

@@ -511,12 +511,17 @@ func TestOrderRefusedByWarehouse(t *testing.T) {
 	t.Parallel()
 	b := setupOrders(t, 10, func(c *config.Config) { c.Orders.DeliveryAttribute = "Служба доставки склада" })
 
-	// A good the warehouse does not know: FBox's code and text.
+	// The warehouse refuses the order: FBox's code and text. Its goods were
+	// registered first, the flask never having come through a supply.
+	b.fb.FailNext(fboxtest.Fault{Method: "POST", PathPrefix: "/orders", Code: 1000,
+		Message: "Заказ 00097: вес отправления больше допустимого для службы доставки", Count: 1})
 	doc := b.customerOrder(t, "00097", line{b.p.kettle, 1}, line{b.p.flask, 1})
 	b.setStatus(t, co, doc.ID, "Передать на склад")
 	d := b.waitStatus(t, co, doc.ID, "Ошибка передачи")
-	require.Contains(t, lastLine(t, d), "Не передан на склад БетаПРО: заказ 00097 отклонён: ошибка склада 1000: Заказ 00097: товар TH-500 не зарегистрирован")
+	require.Contains(t, lastLine(t, d), "Не передан на склад БетаПРО: заказ 00097 отклонён: ошибка склада 1000: Заказ 00097: вес отправления больше допустимого для службы доставки")
 	require.Empty(t, b.fb.OrderIDs())
+	_, registered := b.fb.Good("TH-500")
+	require.True(t, registered, "goods are registered before the order names them")
 
 	// A delivery service the warehouse has not connected, from the order's field.
 	doc = b.customerOrder(t, "00098", line{b.p.kettle, 1})
@@ -702,4 +707,35 @@ func TestOrderDeletedInMoySkladIsSkipped(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, storage.PartSkipped, p.Status)
 	require.Equal(t, 1, b.demands(t))
+}
+
+// A bundle goes to the warehouse as its components, registered first; the
+// demand keeps the bundle's line as ordered.
+func TestOrderBundleExpandedIntoItsComponents(t *testing.T) {
+	t.Parallel()
+	b := setupOrders(t, 10)
+	set, err := b.ms.AddBundle(moyskladtest.BundleSpec{Name: "Набор «Чаепитие»", Article: "SET-1", Components: []moyskladtest.ComponentSpec{
+		{AssortmentID: b.p.kettle.ID, Quantity: 1}, {AssortmentID: b.p.mug.ID, Quantity: 2}}})
+	require.NoError(t, err)
+	doc, id := b.submitOrder(t, "00061", line{set, 1})
+
+	o, _, ok := b.fb.Order(id)
+	require.True(t, ok)
+	var goods []string
+	for _, g := range o.Goods {
+		goods = append(goods, g.GoodID)
+	}
+	require.ElementsMatch(t, []string{"KT-1700", "MG-350", "MG-350"}, goods, "one line per unit of each component")
+
+	b.fb.ProcessOrders()
+	require.NoError(t, b.fb.StartPicking(id))
+	ship, err := b.fb.ShipOrders(nil, id)
+	require.NoError(t, err)
+	b.pollNow(t)
+	b.waitStatus(t, co, doc.ID, "Отгружен")
+	demand := b.demandOf(t, ship, id)
+	require.True(t, demand.Applicable)
+	require.Len(t, demand.Rows(), 1)
+	require.Equal(t, set.ID, demand.Rows()[0].Assortment.ID)
+	require.EqualValues(t, 1, demand.Rows()[0].Quantity)
 }

@@ -38,8 +38,7 @@ func (f *Flow) submit(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 	var refusal *catalogue.Refusal
 	switch {
 	case errors.As(err, &refusal):
-		problems := refusalProblems(refusal)
-		return f.failSubmit(ctx, r, fmt.Sprintf("Не передан на склад %s: %s", wh.Name, problems.Error()), problems)
+		return f.failSubmit(ctx, r, fmt.Sprintf("Не передан на склад %s: %s", wh.Name, refusal.Error()), refusal)
 	case err != nil:
 		call := storage.TimelineEntry{Kind: storage.KindCall, Message: "FBox POST /goods (регистрация товаров): ошибка", Detail: err.Error()}
 		return r.Failed(ctx, err, call, func() error {
@@ -57,7 +56,7 @@ func (f *Flow) submit(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 		})
 	}
 	line := fmt.Sprintf("Передан на склад %s: задание %s, %s, %d шт.", wh.Name, id, minilog.Positions(goodsLines(doc)), totalQnt(task))
-	entry, err := r.Say(ctx, f.cfg.Statuses.Submitted, append(noticeLines(prep), line)...)
+	entry, err := r.Say(ctx, f.cfg.Statuses.Submitted, append(prep.NoticeLines(), line)...)
 	if err != nil {
 		return err
 	}

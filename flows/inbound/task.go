@@ -60,24 +60,6 @@ func documentProblems(d *moysklad.Document) orchestrator.Problems {
 	return nil
 }
 
-// refusalProblems are the catalogue's lines as the flow's problems.
-func refusalProblems(r *catalogue.Refusal) orchestrator.Problems {
-	out := make(orchestrator.Problems, len(r.Lines))
-	for i, l := range r.Lines {
-		out[i] = orchestrator.Problem{Line: l.Position + 1, Text: l.Text}
-	}
-	return out
-}
-
-// noticeLines are the catalogue's notices as mini-log lines.
-func noticeLines(prep *catalogue.Prepared) []string {
-	var out []string
-	for _, n := range prep.Notices {
-		out = append(out, fmt.Sprintf("стр. %d: %s", n.Position+1, n.Text))
-	}
-	return out
-}
-
 // goodsLines counts the lines that go to the warehouse: all but services.
 func goodsLines(d *moysklad.Document) int {
 	n := 0

@@ -37,7 +37,6 @@ func TestBuildSupplyTaskProblems(t *testing.T) {
 	require.Nil(t, documentProblems(d))
 	_, problems := buildSupplyTask(d, "X", &catalogue.Prepared{Services: []int{0}})
 	require.EqualError(t, problems, "в документе только услуги, товаров для склада нет")
-	require.Equal(t, "стр. 2: нет товара", refusalProblems(&catalogue.Refusal{Lines: []catalogue.Line{{Position: 1, Text: "нет товара"}}}).Error())
 }
 
 func TestSameTask(t *testing.T) {

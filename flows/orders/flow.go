@@ -11,8 +11,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
+	"github.com/skladflow/skladflow/catalogue"
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
@@ -175,6 +177,48 @@ func (f *Flow) warehouseFor(d *moysklad.Document) (*feed.Warehouse, bool) {
 	return f.cfg.Feed.WarehouseByStore(d.Store.ID())
 }
 
-// goodID keys goods at a warehouse. The catalogue's mapping table will
-// replace the SKU field here (issue 11 §1).
-func goodID(wh *feed.Warehouse) GoodID { return wh.SKUs().Of }
+// goods maps the order's items to their goods at the warehouse as the
+// catalogue registered them, bundles with their components.
+func (f *Flow) goods(ctx context.Context, wh *feed.Warehouse, d *moysklad.Document) (map[string]good, error) {
+	ids, err := goodIDs(ctx, wh, d)
+	if err != nil {
+		return nil, err
+	}
+	bundles := map[string]map[string]int64{}
+	rows := d.Rows()
+	if slices.ContainsFunc(rows, func(p moysklad.Position) bool {
+		return p.Assortment != nil && p.Assortment.Kind() == moysklad.AssortmentBundle
+	}) {
+		prep, err := wh.Catalogue.Prepare(ctx, rows, f.prepareOptions()...)
+		if err != nil {
+			return nil, fmt.Errorf("components of the order's bundles: %w", err)
+		}
+		for _, it := range prep.Items {
+			p := rows[it.Position]
+			if !it.Component || p.Quantity <= 0 {
+				continue
+			}
+			id := p.Assortment.Meta.ID()
+			if bundles[id] == nil {
+				bundles[id] = map[string]int64{}
+			}
+			bundles[id][it.GoodID] += int64(it.Quantity) / int64(p.Quantity)
+		}
+	}
+	return goodsOf(d, ids, f.cfg.Orders.Services, bundles), nil
+}
+
+// prepareOptions are how the catalogue prepares an order's goods.
+func (f *Flow) prepareOptions() []catalogue.Option {
+	if f.cfg.Orders.Services == config.ServicesSend {
+		return []catalogue.Option{catalogue.WithServices()}
+	}
+	return nil
+}
+
+// goodIDs key the order's goods as the warehouse's catalogue registered
+// them: an edited article still names the good it was registered as.
+func goodIDs(ctx context.Context, wh *feed.Warehouse, d *moysklad.Document) (GoodID, error) {
+	keys, err := wh.Catalogue.Keys(ctx, d.Rows())
+	return keys.Of, err
+}

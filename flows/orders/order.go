@@ -7,16 +7,15 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/skladflow/skladflow/catalogue"
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/fulfillment"
-	"github.com/skladflow/skladflow/minilog"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/orchestrator"
 )
 
-// GoodID keys an assortment item at the warehouse ("" when it has no key).
-// Until the catalogue's mapping table exists it is the configured SKU
-// field, as in the inbound flow: one line to switch.
+// GoodID keys an assortment item at the warehouse ("" when it has no key):
+// the good_id the catalogue registered it under.
 type GoodID func(a *moysklad.Product) string
 
 // orderSpec is what the configuration and the document say beyond the
@@ -97,13 +96,14 @@ func deliveryOf(d *moysklad.Document, cfg config.Orders) (int32, *orchestrator.P
 	return int32(n), nil
 }
 
-// buildOrder turns a customer order with expanded positions and agent into
-// an FBox order. FBox takes one unit per line (schema order.goods: «Кол-во
-// экземпляров в позиции заказа всегда равно 1»), so a position of q units
-// is q lines, each with its declared value and COD per unit after the
+// buildOrder turns a customer order, its goods prepared by the warehouse's
+// catalogue (registered, bundles expanded, good_ids fixed), into an FBox
+// order. FBox takes one unit per line (schema order.goods: «Кол-во
+// экземпляров в позиции заказа всегда равно 1»), so an item of q units is
+// q lines, each with its declared value and COD per unit after the
 // discount. A paid order has no cash on delivery. notes are lines for the
 // mini-log about what was left out.
-func buildOrder(d *moysklad.Document, spec orderSpec, goodID GoodID, services string) (o fulfillment.Order, notes []string, problems orchestrator.Problems) {
+func buildOrder(d *moysklad.Document, spec orderSpec, prep *catalogue.Prepared) (o fulfillment.Order, notes []string, problems orchestrator.Problems) {
 	o = fulfillment.Order{OrderID: spec.OrderID, DeliveryID: spec.DeliveryID}
 	paid := paidInFull(d)
 	vatOn := boolExtra(d.Extra, "vatEnabled", true)
@@ -111,54 +111,26 @@ func buildOrder(d *moysklad.Document, spec orderSpec, goodID GoodID, services st
 	if len(rows) == 0 {
 		problems = append(problems, orchestrator.Problem{Text: "в заказе нет позиций"})
 	}
-	var dropped []string
-	for i, p := range rows {
-		line, a := i+1, p.Assortment
-		if a == nil {
-			problems = append(problems, orchestrator.Problem{Line: line, Text: "нет товара"})
+	for _, it := range prep.Items {
+		if it.Quantity > 10000 {
+			problems = append(problems, orchestrator.Problem{Line: it.Position + 1,
+				Text: fmt.Sprintf("%s: %d шт. в одном заказе — это не посылка, передайте отгрузкой", it.GoodID, it.Quantity)})
 			continue
 		}
-		var id string
-		switch a.Kind() {
-		case moysklad.AssortmentBundle:
-			// Bundles are expanded into their components by the catalogue
-			// (issue 11 §1), which is not there yet: refused, said so.
-			problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("комплект «%s»: склад отгружает только товары, разбор комплектов на состав пока не поддерживается — замените комплект его товарами", a.Name)})
-			continue
-		case moysklad.AssortmentService:
-			if services == config.ServicesDrop {
-				dropped = append(dropped, "«"+a.Name+"»")
-				continue
-			}
-			// A service has no article: it is keyed by its code.
-			id = a.SKU(moysklad.SKUCode)
-		default:
-			id = goodID(a)
-		}
-		if id == "" {
-			problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("у «%s» не заполнен код товара для склада", a.Name)})
-			continue
-		}
-		q := p.Quantity
-		switch {
-		case q <= 0:
-			problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("%s «%s»: количество %s, нужно больше нуля", id, a.Name, minilog.Qty(q))})
-			continue
-		case q != math.Trunc(q):
-			problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("%s «%s»: дробное количество %s, склад отгружает только целые штуки", id, a.Name, minilog.Qty(q))})
-			continue
-		case q > 10000:
-			problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("%s «%s»: %s шт. в одном заказе — это не посылка, передайте отгрузкой", id, a.Name, minilog.Qty(q))})
-			continue
-		}
-		unit := unitPrice(p)
+		unit := math.Round(it.Price) / 100
 		cod := unit
 		if paid {
 			cod = 0
 		}
-		g := fulfillment.OrderGood{GoodID: id, DeclaredValue: unit, COD: cod, VATRate: vatRate(p, vatOn)}
-		for range int(q) {
+		g := fulfillment.OrderGood{GoodID: it.GoodID, DeclaredValue: unit, COD: cod, VATRate: vatRate(rows[it.Position], vatOn)}
+		for range it.Quantity {
 			o.Goods = append(o.Goods, g)
+		}
+	}
+	var dropped []string
+	for _, i := range prep.Services {
+		if a := rows[i].Assortment; a != nil {
+			dropped = append(dropped, "«"+a.Name+"»")
 		}
 	}
 	if len(dropped) > 0 {
@@ -179,14 +151,6 @@ func buildOrder(d *moysklad.Document, spec orderSpec, goodID GoodID, services st
 		o.Control = &fulfillment.OrderControl{OwnerdepID: spec.OwnerdepID}
 	}
 	return o, notes, nil
-}
-
-// unitPrice is one unit's price after the line's discount, in roubles
-// (MoySklad keeps kopecks and the discount in percent).
-func unitPrice(p moysklad.Position) float64 {
-	price := numberExtra(p.Extra, "price")
-	discount := numberExtra(p.Extra, "discount")
-	return math.Round(price*(100-discount)/100) / 100
 }
 
 // vatRate is the line's rate as FBox names it; nil (FBox assumes 22%) for

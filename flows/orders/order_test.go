@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/skladflow/skladflow/catalogue"
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
@@ -45,10 +46,23 @@ func parseDoc(t *testing.T, s string) *moysklad.Document {
 
 var skus = moysklad.SKUFields{Product: moysklad.SKUArticle, Variant: moysklad.SKUCode}.Of
 
+// prepared is what the catalogue makes of orderDoc: 2 kettles at 1500 ₽
+// −10%, a mug, the delivery service left out (or sent, with services).
+func prepared(services bool) *catalogue.Prepared {
+	p := &catalogue.Prepared{Items: []catalogue.Item{
+		{GoodID: "KET-1", Quantity: 2, Price: 135000, Position: 0},
+		{GoodID: "MUG-B", Quantity: 1, Price: 190000, Position: 1},
+	}, Services: []int{2}}
+	if services {
+		p.Items, p.Services = append(p.Items, catalogue.Item{GoodID: "DLV", Quantity: 1, Price: 30000, Position: 2, Service: true}), nil
+	}
+	return p
+}
+
 func TestBuildOrderOneUnitPerLine(t *testing.T) {
 	t.Parallel()
 	d := parseDoc(t, orderDoc)
-	o, notes, problems := buildOrder(d, orderSpec{OrderID: "S2-00017", DeliveryID: 12, OwnerdepID: 3, PickupPoint: "PVZ-77"}, skus, config.ServicesDrop)
+	o, notes, problems := buildOrder(d, orderSpec{OrderID: "S2-00017", DeliveryID: 12, OwnerdepID: 3, PickupPoint: "PVZ-77"}, prepared(false))
 	require.Nil(t, problems)
 	require.Equal(t, []string{"услуги на склад не передаются: «Доставка»"}, notes)
 	vat20, vat0 := 20, 0
@@ -61,11 +75,11 @@ func TestBuildOrderOneUnitPerLine(t *testing.T) {
 	require.Equal(t, &fulfillment.OrderControl{OwnerdepID: 3}, o.Control)
 	require.NoError(t, o.Validate())
 
-	o, notes, problems = buildOrder(d, orderSpec{OrderID: "x", DeliveryID: 1}, skus, config.ServicesSend)
+	o, notes, problems = buildOrder(d, orderSpec{OrderID: "x", DeliveryID: 1}, prepared(true))
 	require.Nil(t, problems)
 	require.Empty(t, notes)
 	require.Len(t, o.Goods, 4)
-	require.Equal(t, "DLV", o.Goods[3].GoodID, "a service sent as a line keyed by its code")
+	require.Equal(t, "DLV", o.Goods[3].GoodID, "a service sent as a line")
 	require.Nil(t, o.Control, "no shop, no ownerdep")
 }
 
@@ -77,7 +91,7 @@ func TestBuildOrderPaidHasNoCOD(t *testing.T) {
 	raw["payedSum"] = raw["sum"]
 	b, _ := json.Marshal(raw)
 	d = parseDoc(t, string(b))
-	o, _, problems := buildOrder(d, orderSpec{OrderID: "x", DeliveryID: 1}, skus, config.ServicesDrop)
+	o, _, problems := buildOrder(d, orderSpec{OrderID: "x", DeliveryID: 1}, prepared(false))
 	require.Nil(t, problems)
 	for _, g := range o.Goods {
 		require.Zero(t, g.COD, g.GoodID)
@@ -87,16 +101,12 @@ func TestBuildOrderPaidHasNoCOD(t *testing.T) {
 
 func TestBuildOrderProblemsNameTheLine(t *testing.T) {
 	t.Parallel()
-	d := parseDoc(t, `{"meta": {"type": "customerorder"}, "name": "5", "positions": {"meta": {}, "rows": [
-	  {"quantity": 1.5, "price": 100, "assortment": {"meta": {"href": "h/p1", "type": "product"}, "name": "Сыр", "article": "CH"}},
-	  {"quantity": 1, "price": 100, "assortment": {"meta": {"href": "h/p2", "type": "product"}, "name": "Без артикула"}},
-	  {"quantity": 1, "price": 100, "assortment": {"meta": {"href": "h/b1", "type": "bundle"}, "name": "Набор"}}
-	]}}`)
-	_, _, problems := buildOrder(d, orderSpec{OrderID: "5", DeliveryID: 1}, skus, config.ServicesDrop)
-	require.Equal(t, "стр. 1: CH «Сыр»: дробное количество 1.5, склад отгружает только целые штуки; "+
-		"стр. 2: у «Без артикула» не заполнен код товара для склада; "+
-		"стр. 3: комплект «Набор»: склад отгружает только товары, разбор комплектов на состав пока не поддерживается — замените комплект его товарами",
-		problems.Error())
+	d := parseDoc(t, orderDoc)
+	_, _, problems := buildOrder(d, orderSpec{OrderID: "5", DeliveryID: 1}, &catalogue.Prepared{Items: []catalogue.Item{
+		{GoodID: "KET-1", Quantity: 20000, Price: 100, Position: 0}}})
+	require.EqualError(t, problems, "стр. 1: KET-1: 20000 шт. в одном заказе — это не посылка, передайте отгрузкой")
+	_, _, problems = buildOrder(d, orderSpec{OrderID: "5", DeliveryID: 1}, &catalogue.Prepared{Services: []int{2}})
+	require.EqualError(t, problems, "в заказе только услуги, товаров для склада нет")
 }
 
 func TestShopDeliveryAndOrderID(t *testing.T) {

@@ -205,7 +205,11 @@ func (f *Flow) deficit(wh *feed.Warehouse, od storage.Outdoc, o fulfillment.Defi
 		if !fsm.Orders().Can(r.State(), fsm.DeficitFound) {
 			return f.stale(ctx, r, part, od)
 		}
-		missing := deficitText(o, goodsOf(r.Doc, goodID(wh), f.cfg.Orders.Services))
+		goods, err := f.goods(ctx, wh, r.Doc)
+		if err != nil {
+			return err
+		}
+		missing := deficitText(o, goods)
 		if r.State() == fsm.Deficit && r.Row.LastError == missing {
 			part.Change = []byte(`{"repeated":true}`)
 			return r.Transition(ctx, fsm.DeficitFound, func(tx *storage.Tx, _ *storage.Document) error { return tx.PutOutdocPart(part) },

@@ -35,7 +35,10 @@ func (f *Flow) shipped(wh *feed.Warehouse, od storage.Outdoc, d *fulfillment.Ord
 		if !fsm.Orders().Can(r.State(), fsm.Ship) {
 			return f.stale(ctx, r, part, od)
 		}
-		goods := goodsOf(r.Doc, goodID(wh), f.cfg.Orders.Services)
+		goods, err := f.goods(ctx, wh, r.Doc)
+		if err != nil {
+			return err
+		}
 		_, shorts, total := shippedRows(r.Doc.Rows(), goods, o.Shipped())
 		demand, refused, err := f.demand(ctx, r, wh, od, o, goods)
 		if err != nil {

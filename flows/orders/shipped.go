@@ -12,11 +12,15 @@ import (
 // good is what the flow knows of an order line's assortment item.
 type good struct {
 	ID, Name string // good_id at the warehouse, name in MoySklad
+	// Components of a bundle: units of each good_id one bundle holds. The
+	// warehouse ships the components; a bundle left when all of them did.
+	Components map[string]int64
 }
 
 // goodsOf maps the order's assortment items (by id) to their goods; items
 // that do not go to the warehouse (services dropped) are left out.
-func goodsOf(d *moysklad.Document, goodID GoodID, services string) map[string]good {
+// bundles are the components of the order's bundles, by bundle id.
+func goodsOf(d *moysklad.Document, goodID GoodID, services string, bundles map[string]map[string]int64) map[string]good {
 	out := map[string]good{}
 	for _, p := range d.Rows() {
 		a := p.Assortment
@@ -33,7 +37,7 @@ func goodsOf(d *moysklad.Document, goodID GoodID, services string) map[string]go
 			id = goodID(a)
 		}
 		if id != "" {
-			out[a.Meta.ID()] = good{ID: id, Name: a.Name}
+			out[a.Meta.ID()] = good{ID: id, Name: a.Name, Components: bundles[a.Meta.ID()]}
 		}
 	}
 	return out
@@ -83,7 +87,17 @@ func shippedRows(tmpl []moysklad.Position, goods map[string]good, shipped map[st
 		}
 		ordered := int64(p.Quantity)
 		take := min(ordered, left[g.ID])
-		left[g.ID] -= take
+		if g.Components != nil {
+			take = ordered
+			for id, per := range g.Components {
+				take = min(take, left[id]/per)
+			}
+			for id, per := range g.Components {
+				left[id] -= take * per
+			}
+		} else {
+			left[g.ID] -= take
+		}
 		total += take
 		if take < ordered {
 			shorts = append(shorts, short{Good: g, Ordered: ordered, Shipped: take})

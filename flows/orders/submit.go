@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/skladflow/skladflow/catalogue"
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
@@ -29,10 +30,6 @@ func (f *Flow) submit(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 	retry := r.State() == fsm.Submitting && r.Row.IndocID == spec.OrderID
 	delivery, p := deliveryOf(doc, cfg)
 	spec.DeliveryID = delivery
-	order, notes, lines := buildOrder(doc, spec, goodID(wh), cfg.Services)
-	if p != nil {
-		lines = append(orchestrator.Problems{*p}, lines...)
-	}
 	err := r.Transition(ctx, fsm.Submit, func(_ *storage.Tx, d *storage.Document) error {
 		d.Name, d.Warehouse, d.IndocID, d.Attempt, d.LastError = doc.Name, wh.Name, spec.OrderID, attempt, ""
 		return nil
@@ -41,9 +38,30 @@ func (f *Flow) submit(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 	if err != nil {
 		return err
 	}
+	// Every good an order names must be registered and current first
+	// (#good_set_desc): the catalogue does so in one call, expands bundles
+	// and keeps each good's good_id.
+	prep, err := wh.Catalogue.Prepare(ctx, doc.Rows(), f.prepareOptions()...)
+	var refusal *catalogue.Refusal
+	switch {
+	case errors.As(err, &refusal) && p != nil:
+		return f.failSubmit(ctx, r, fmt.Sprintf("Не передан на склад %s: %s; %s", wh.Name, p.Text, refusal.Error()), refusal)
+	case errors.As(err, &refusal):
+		return f.failSubmit(ctx, r, fmt.Sprintf("Не передан на склад %s: %s", wh.Name, refusal.Error()), refusal)
+	case err != nil:
+		call := storage.TimelineEntry{Kind: storage.KindCall, Message: "FBox POST /goods (регистрация товаров): ошибка", Detail: err.Error()}
+		return r.Failed(ctx, err, call, func() error {
+			return f.failSubmit(ctx, r, submitFailure(wh, spec.OrderID, err, r.LastTry), err, call)
+		})
+	}
+	order, notes, lines := buildOrder(doc, spec, prep)
+	if p != nil {
+		lines = append(orchestrator.Problems{*p}, lines...)
+	}
 	if len(lines) > 0 {
 		return f.failSubmit(ctx, r, fmt.Sprintf("Не передан на склад %s: %s", wh.Name, lines.Error()), lines)
 	}
+	notes = append(prep.NoticeLines(), notes...)
 	f.enableOutdocs(ctx, r, wh)
 	name, err := f.checkDelivery(ctx, wh, spec)
 	if err != nil {
