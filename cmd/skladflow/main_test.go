@@ -25,7 +25,7 @@ func TestDemo(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, runDemo(context.Background(), demoOptions{Out: &out, Log: slog.New(slog.DiscardHandler)}))
 	s := out.String()
-	require.Contains(t, s, "Приёмка 00042, статус «Проведён», проведена: да")
+	require.Contains(t, s, "Приёмка 00042, статус «Проведён», проведён: да")
 	require.Contains(t, s, "MG-350   Кружка керамическая 350 мл         20 шт.")
 	require.Contains(t, s, "TH-750   Термос 0,75 л                       6 шт.")
 	require.NotContains(t, s, "TH-500   Термос 0,5 л", "the line that did not arrive is removed")
@@ -37,6 +37,10 @@ func TestDemo(t *testing.T) {
 	require.Regexp(t, `Трек-номер СДЭК: 11070\d+`, s)
 	require.Regexp(t, `Передан в СДЭК: заказ № 11070\d+ \(номер магазина MS-00107\)`, s)
 	require.Contains(t, s, "СДЭК: Вручен (Новосибирск)")
+	// The warehouse ships a customer order one mug short.
+	require.Contains(t, s, "Заказ покупателя 00212, статус «Отгружен частично»")
+	require.Regexp(t, `Отгружен частично складом БетаПРО \(док\. склада \d+\): служба доставки «СДЭК», отгрузка \d+ проведена, 3 шт\., трек-номер \d+; не отгружено: MG-350 «Кружка керамическая 350 мл» 2 из 3`, s)
+	require.Regexp(t, `Отгрузка, созданная по заказу:\n  Отгрузка \d+, проведён: да\n  Трек-номер: \d+\n   1\. KT-1700 .* 1 шт\.\n   2\. MG-350 .* 2 шт\.`, s)
 }
 
 func TestRunRejectsBadUsage(t *testing.T) {
