@@ -29,6 +29,9 @@ type Config struct {
 	// CDEK configures deliveries. Optional: without it there is no
 	// delivery flow.
 	CDEK *CDEK `yaml:"cdek"`
+	// Orders configures customer orders fulfilled by the warehouse.
+	// Optional: without it there is no customer-order flow.
+	Orders *Orders `yaml:"orders"`
 	// Statuses are MoySklad status names per role. Defaults as in Statuses.
 	Statuses Statuses `yaml:"statuses"`
 	// Receipt says how a warehouse receipt changes the document.
@@ -107,15 +110,41 @@ type Warehouse struct {
 	// article, code or externalCode. Defaults to "article".
 	SKUField string `yaml:"sku_field"`
 	// VariantSKUField is the field variants (модификации) are keyed by:
-	// code or externalCode, since a variant has no article. Defaults to
-	// sku_field when that is code or externalCode, else "code".
+	// code, externalCode, or article — the product's article followed by
+	// the variant's characteristic values ("MG-1-синий"), since a variant
+	// has no article of its own. Defaults to sku_field when that is code
+	// or externalCode, else "code".
 	VariantSKUField string `yaml:"variant_sku_field"`
+	// Goods configures the warehouse's catalogue of goods.
+	Goods Goods `yaml:"goods"`
 	// FBox is the warehouse's WMS API.
 	FBox FBox `yaml:"fbox"`
 	// CallbackSecret verifies signed pushes (Standard Webhooks, "whsec_…")
 	// from the warehouse or a relay to /hooks/fulfillment/{name}. Optional;
 	// without it the warehouse is only polled.
 	CallbackSecret string `yaml:"callback_secret"`
+}
+
+// Goods configures how a warehouse's catalogue is kept: the cards skladflow
+// registers before every task.
+type Goods struct {
+	// RebindBarcodes moves a barcode the warehouse has bound to another
+	// good to ours instead of refusing the task. Defaults to false.
+	RebindBarcodes bool `yaml:"rebind_barcodes"`
+	// SizeFields name the product custom fields holding one packed unit's
+	// length, width and height in millimetres (MoySklad has none of its
+	// own); cards carry sizes and weight only when all four are known.
+	// Defaults to none.
+	SizeFields SizeFields `yaml:"size_fields"`
+	// WeightUnit is the account's weight unit: kg or g. Defaults to "kg".
+	WeightUnit string `yaml:"weight_unit"`
+}
+
+// SizeFields name product custom fields.
+type SizeFields struct {
+	Length string `yaml:"length"`
+	Width  string `yaml:"width"`
+	Height string `yaml:"height"`
 }
 
 // FBox configures the FBox JSON API of a warehouse.
@@ -286,13 +315,31 @@ type Statuses struct {
 	CDEKSubmitted string `yaml:"cdek_submitted"`
 	// CDEKFailed is set when CDEK refused it. Defaults to "Ошибка СДЭК".
 	CDEKFailed string `yaml:"cdek_failed"`
-	// Picking is set when the warehouse starts picking a shipment. Defaults to "Собирается".
+	// OrderSubmit is the command to hand a customer order to the warehouse.
+	// Defaults to "Передать на склад".
+	OrderSubmit string `yaml:"order_submit"`
+	// OrderSubmitted is set when the warehouse accepted the order. Defaults
+	// to "Передан на склад".
+	OrderSubmitted string `yaml:"order_submitted"`
+	// Picking is set when the warehouse started picking the order or the
+	// shipment. Defaults to "Собирается".
 	Picking string `yaml:"picking"`
-	// Picked is set when the warehouse has picked and boxed it. Defaults to "Собран".
-	Picked string `yaml:"picked"`
-	// Shipped is set when the shipment left the warehouse and the document
-	// was posted with the shipped quantities. Defaults to "Отгружен".
+	// Deficit is set when the warehouse lacks goods for the order. Defaults
+	// to "Нет товара".
+	Deficit string `yaml:"deficit"`
+	// Shipped is set when the order left the warehouse whole, or a
+	// shipment left it and its document was posted with the shipped
+	// quantities. Defaults to "Отгружен".
 	Shipped string `yaml:"shipped"`
+	// ShippedPartly is set when it left short. Defaults to "Отгружен
+	// частично".
+	ShippedPartly string `yaml:"shipped_partly"`
+	// Cancelling is set while the warehouse cancels an order it is
+	// picking. Defaults to "Отменяется".
+	Cancelling string `yaml:"cancelling"`
+	// Picked is set when the warehouse has picked and boxed a shipment.
+	// Defaults to "Собран".
+	Picked string `yaml:"picked"`
 	// ShipFailed is set when a shipment cannot be written to MoySklad.
 	// Defaults to "Ошибка отгрузки".
 	ShipFailed string `yaml:"ship_failed"`

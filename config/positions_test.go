@@ -30,7 +30,8 @@ func TestVariantSKUField(t *testing.T) {
 		{sku: "article", want: "code"},
 		{sku: "externalCode", want: "externalCode"},
 		{sku: "code", variant: "externalCode", want: "externalCode"},
-		{sku: "article", variant: "article", err: "warehouses[0].variant_sku_field: must be code or externalCode (a variant has no article)"},
+		{sku: "article", variant: "article", want: "article"},
+		{sku: "article", variant: "name", err: "warehouses[0].variant_sku_field: must be code, externalCode or article"},
 	}
 	for _, tt := range tests {
 		w := "{ name: a, store: b, fbox: { partner_id: p, password: q }"
@@ -48,4 +49,20 @@ func TestVariantSKUField(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, tt.want, c.Warehouses[0].VariantSKUField, "sku_field %q", tt.sku)
 	}
+}
+
+func TestGoodsOptions(t *testing.T) {
+	t.Parallel()
+	c, err := config.Parse([]byte(minimal+`warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q },
+  goods: { rebind_barcodes: true, size_fields: { length: "Длина", width: "Ширина", height: "Высота" } } }]
+`), fullEnv)
+	require.NoError(t, err)
+	require.True(t, c.Warehouses[0].Goods.RebindBarcodes)
+	require.Equal(t, "kg", c.Warehouses[0].Goods.WeightUnit)
+	require.Equal(t, "Высота", c.Warehouses[0].Goods.SizeFields.Height)
+	_, err = config.Parse([]byte(minimal+`warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q },
+  goods: { weight_unit: lb, size_fields: { length: "Длина" } } }]
+`), fullEnv)
+	require.ErrorContains(t, err, "warehouses[0].goods.weight_unit: must be kg or g")
+	require.ErrorContains(t, err, "warehouses[0].goods.size_fields: name all three fields")
 }

@@ -51,6 +51,7 @@ func (c *Config) SetDefaults() {
 			def(&w.VariantSKUField, w.SKUField)
 		}
 		def(&w.VariantSKUField, "code")
+		def(&w.Goods.WeightUnit, "kg")
 		def(&w.FBox.BaseURL, fulfillment.DefaultBaseURL)
 		defDur(&w.FBox.PollInterval, time.Minute)
 		defDur(&w.FBox.SharedLag, 5*time.Minute)
@@ -97,9 +98,15 @@ func (c *Config) SetDefaults() {
 	def(&s.CDEKSubmit, "Передать в СДЭК")
 	def(&s.CDEKSubmitted, "Передан в СДЭК")
 	def(&s.CDEKFailed, "Ошибка СДЭК")
+	def(&s.OrderSubmit, "Передать на склад")
+	def(&s.OrderSubmitted, "Передан на склад")
 	def(&s.Picking, "Собирается")
-	def(&s.Picked, "Собран")
+	def(&s.Deficit, "Нет товара")
 	def(&s.Shipped, "Отгружен")
+	def(&s.ShippedPartly, "Отгружен частично")
+	def(&s.Cancelling, "Отменяется")
+	c.Orders.setDefaults()
+	def(&s.Picked, "Собран")
 	def(&s.ShipFailed, "Ошибка отгрузки")
 	c.Shipment.setDefaults()
 	def(&c.Receipt.Missing, MissingRemove)
@@ -169,8 +176,14 @@ func (c *Config) Validate() error {
 		if !slices.Contains([]string{"article", "code", "externalCode"}, w.SKUField) {
 			bad(k+".sku_field", "must be article, code or externalCode, got %q", w.SKUField)
 		}
-		if !slices.Contains([]string{"code", "externalCode"}, w.VariantSKUField) {
-			bad(k+".variant_sku_field", "must be code or externalCode (a variant has no article), got %q", w.VariantSKUField)
+		if !slices.Contains([]string{"code", "externalCode", "article"}, w.VariantSKUField) {
+			bad(k+".variant_sku_field", "must be code, externalCode or article (the product's article and the characteristics), got %q", w.VariantSKUField)
+		}
+		if w.Goods.WeightUnit != "kg" && w.Goods.WeightUnit != "g" {
+			bad(k+".goods.weight_unit", "must be kg or g, got %q", w.Goods.WeightUnit)
+		}
+		if sf := w.Goods.SizeFields; (sf.Length == "") != (sf.Width == "") || (sf.Width == "") != (sf.Height == "") {
+			bad(k+".goods.size_fields", "name all three fields (length, width, height) or none")
 		}
 		checkURL(k+".fbox.base_url", w.FBox.BaseURL)
 		required(k+".fbox.partner_id", w.FBox.PartnerID)
@@ -233,6 +246,7 @@ func (c *Config) Validate() error {
 			bad("cdek.poll_interval", "must be at least 1s")
 		}
 	}
+	errs = append(errs, c.Orders.validate()...)
 	errs = append(errs, c.Shipment.validate()...)
 	checkURL("alerts.url", c.Alerts.URL)
 	if !slices.Contains([]string{"json", "telegram"}, c.Alerts.Format) {

@@ -11,11 +11,13 @@ import (
 	"regexp"
 	"slices"
 
+	"github.com/skladflow/skladflow/catalogue"
 	"github.com/skladflow/skladflow/cdek"
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/flows/delivery"
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/flows/inbound"
+	"github.com/skladflow/skladflow/flows/orders"
 	"github.com/skladflow/skladflow/flows/shipment"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
@@ -36,6 +38,11 @@ type Deps struct {
 	Warehouse func(config.Warehouse) (fulfillment.Warehouse, error)
 	// Courier is the CDEK client; nil without a cdek section.
 	Courier cdek.Courier
+	// Assortment reads products, variants and bundles for the warehouses'
+	// catalogues. Required.
+	Assortment catalogue.MoySklad
+	// Alerts is told about edited articles. Optional.
+	Alerts catalogue.Alerter
 }
 
 // Build builds the configured flows on the machinery.
@@ -51,9 +58,13 @@ func Build(ctx context.Context, cfg *config.Config, o *orchestrator.Orchestrator
 		if err != nil {
 			return nil, fmt.Errorf("warehouse %q: %w", w.Name, err)
 		}
+		cat, err := newCatalogue(w, api, o, d)
+		if err != nil {
+			return nil, fmt.Errorf("warehouse %q: %w", w.Name, err)
+		}
 		stores[storeID] = w.Name
 		whs = append(whs, feed.Warehouse{Name: w.Name, StoreID: storeID, SKUField: w.SKUField, VariantSKUField: w.VariantSKUField,
-			API: api, PollInterval: w.FBox.PollInterval.Duration, Shared: w.FBox.SharedReading, SharedLag: w.FBox.SharedLag.Duration})
+			API: api, Catalogue: cat, PollInterval: w.FBox.PollInterval.Duration, Shared: w.FBox.SharedReading, SharedLag: w.FBox.SharedLag.Duration})
 	}
 	fd, err := feed.New(o, whs)
 	if err != nil {
@@ -71,6 +82,15 @@ func Build(ctx context.Context, cfg *config.Config, o *orchestrator.Orchestrator
 		return nil, err
 	}
 	out := []orchestrator.Flow{sh, in}
+	if cfg.Orders != nil {
+		// Before the CDEK flow, which takes every customer order: this one
+		// takes those reserved at a warehouse store.
+		or, err := orders.New(o, orders.Config{Feed: fd, Statuses: cfg.Statuses, Orders: *cfg.Orders})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, or)
+	}
 	if cfg.CDEK != nil && d.Courier != nil {
 		de, err := delivery.New(o, delivery.Config{API: d.Courier, CDEK: cfg.CDEK, Statuses: cfg.Statuses, WarehouseStores: stores})
 		if err != nil {
@@ -95,6 +115,10 @@ func Statuses(cfg *config.Config) map[string][]moysklad.State {
 		for _, typ := range cfg.CDEK.Documents {
 			out[typ] = addStates(out[typ], delivery.States(cfg.Statuses, cfg.CDEK))
 		}
+	}
+	if cfg.Orders != nil {
+		typ := moysklad.TypeCustomerOrder
+		out[typ] = addStates(out[typ], orders.States(cfg.Statuses))
 	}
 	return out
 }
@@ -123,7 +147,33 @@ func DocumentTypes(cfg *config.Config) []string {
 			out = append(out, typ)
 		}
 	}
+	if cfg.Orders != nil && !slices.Contains(out, moysklad.TypeCustomerOrder) {
+		out = append(out, moysklad.TypeCustomerOrder)
+	}
 	return out
+}
+
+// newCatalogue builds a warehouse's catalogue on its WMS client, which
+// must keep a register of goods.
+func newCatalogue(w config.Warehouse, api fulfillment.Warehouse, o *orchestrator.Orchestrator, d Deps) (*catalogue.Catalogue, error) {
+	fc, ok := api.(fulfillment.Catalogue)
+	if !ok {
+		return nil, fmt.Errorf("the warehouse's client keeps no catalogue of goods")
+	}
+	cfg := catalogue.ConfigFor(w)
+	cfg.FBox, cfg.MoySklad, cfg.Bindings, cfg.Alerts = fc, d.Assortment, storeBindings{o}, d.Alerts
+	cfg.Logger = o.Logger()
+	return catalogue.New(cfg)
+}
+
+// AssortmentTypes are the MoySklad goods types whose changes the flows
+// follow: products and variants keep their warehouse cards current when
+// any warehouse is configured.
+func AssortmentTypes(cfg *config.Config) []string {
+	if len(cfg.Warehouses) == 0 {
+		return nil
+	}
+	return []string{moysklad.AssortmentProduct, moysklad.AssortmentVariant}
 }
 
 var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)

@@ -4,7 +4,7 @@ import "slices"
 
 // All are skladflow's flow tables: the one list of flows and states the
 // admin pages, the stuck-document count and the flow packages share.
-func All() []*Flow { return []*Flow{inbound, delivery, shipment} }
+func All() []*Flow { return []*Flow{inbound, delivery, orders, shipment} }
 
 // States are the states of every flow, each once, in table order.
 func States() []State {

@@ -19,11 +19,36 @@ type Product struct {
 	// IsSerialTrackable is set on a product kept by serial numbers: its
 	// lines carry one entry of things per unit (reference §4.2).
 	IsSerialTrackable bool `json:"isSerialTrackable,omitempty"`
+	// Weighed is a product sold by weight (весовой товар): its quantities
+	// may be fractional.
+	Weighed bool `json:"weighed,omitempty"`
+	// VAT is the product's own rate in percent, EffectiveVAT the rate that
+	// applies (its group's when UseParentVAT); VATEnabled false means
+	// «без НДС» (spec dictionary/product.yaml vat…effectiveVatEnabled).
+	VAT                 *int  `json:"vat,omitempty"`
+	VATEnabled          *bool `json:"vatEnabled,omitempty"`
+	EffectiveVAT        *int  `json:"effectiveVat,omitempty"`
+	EffectiveVATEnabled *bool `json:"effectiveVatEnabled,omitempty"`
+	// Characteristics are a variant's (модификация) values: «Цвет: синий».
+	Characteristics []Characteristic `json:"characteristics,omitempty"`
+	// Parent is a variant's product (spec dictionary/variant.yaml product):
+	// a reference unless expanded.
+	Parent *Product `json:"product,omitempty"`
+	// Attributes are the custom fields (доп. поля) with their values.
+	Attributes []Attribute `json:"attributes,omitempty"`
 
 	extra map[string]json.RawMessage
 }
 
-var productKeys = keys("meta", "id", "name", "code", "article", "externalCode", "barcodes", "weight", "isSerialTrackable")
+// Characteristic is one characteristic of a variant with its value.
+type Characteristic struct {
+	ID    string `json:"id,omitempty"`
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+var productKeys = keys("meta", "id", "name", "code", "article", "externalCode", "barcodes", "weight", "isSerialTrackable",
+	"weighed", "vat", "vatEnabled", "effectiveVat", "effectiveVatEnabled", "characteristics", "product", "attributes")
 
 type productAlias Product
 

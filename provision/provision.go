@@ -125,6 +125,11 @@ func Build(ctx context.Context, ms MoySklad, cd *cdek.Client, cfg *config.Config
 			planWebhook(p, ms, cfg, hooks, want)
 		}
 	}
+	for _, typ := range flows.AssortmentTypes(cfg) {
+		// A changed product or variant changes its warehouse cards: UPDATE
+		// with the changed fields, so changes of other fields are dropped.
+		planWebhook(p, ms, cfg, hooks, moysklad.Webhook{EntityType: typ, Action: moysklad.ActionUpdate, URL: url, DiffType: "FIELDS"})
+	}
 	if err := planCDEK(ctx, p, cd, cfg); err != nil {
 		return nil, err
 	}
@@ -176,37 +181,49 @@ func planWebhook(p *Plan, ms MoySklad, cfg *config.Config, hooks []moysklad.Webh
 	}
 }
 
-// planAttributes plans the custom fields of the delivery flow: the one
-// that receives the CDEK number, and the one where staff write the pickup
-// point for a tariff to an office or parcel locker.
+// planAttributes plans the custom fields of the flows: for deliveries the
+// one that receives the CDEK number and the one where staff write the
+// pickup point for a tariff to an office or parcel locker; for customer
+// orders at the warehouse the demand's track number, the order's pickup
+// point and, when configured, its delivery service.
 func planAttributes(ctx context.Context, p *Plan, ms MoySklad, cfg *config.Config) error {
-	k := cfg.CDEK
-	if k == nil {
-		return nil
-	}
-	fields := map[string]string{}
-	if k.NumberAttribute != "" {
-		fields[k.NumberAttribute] = "the CDEK number"
-	}
-	if k.ToPoint() {
-		fields[k.PickupPointAttribute] = "the CDEK pickup point code"
-	}
-	names := slices.Sorted(maps.Keys(fields))
-	for _, typ := range k.Documents {
-		if len(names) == 0 {
-			break
+	var types []string
+	fields := map[string]map[string]string{} // type → name → what for
+	add := func(typ, name, why string) {
+		if name == "" {
+			return
 		}
+		if fields[typ] == nil {
+			fields[typ] = map[string]string{}
+			types = append(types, typ)
+		}
+		fields[typ][name] = why
+	}
+	if k := cfg.CDEK; k != nil {
+		for _, typ := range k.Documents {
+			add(typ, k.NumberAttribute, "the CDEK number")
+			if k.ToPoint() {
+				add(typ, k.PickupPointAttribute, "the CDEK pickup point code")
+			}
+		}
+	}
+	if o := cfg.Orders; o != nil {
+		add(moysklad.TypeDemand, o.TrackAttribute, "the track number of an order shipped by the warehouse")
+		add(moysklad.TypeCustomerOrder, o.PickupPointAttribute, "the pickup point of an order shipped by the warehouse")
+		add(moysklad.TypeCustomerOrder, o.DeliveryAttribute, "the warehouse's delivery service (delivery_id)")
+	}
+	for _, typ := range types {
 		attrs, err := ms.Attributes(ctx, typ)
 		if err != nil {
 			return rights(fmt.Errorf("read custom fields of %s: %w", typ, err))
 		}
-		for _, name := range names {
+		for _, name := range slices.Sorted(maps.Keys(fields[typ])) {
 			if slices.ContainsFunc(attrs, func(a moysklad.Attribute) bool { return a.Name == name }) {
 				continue
 			}
 			typ, name := typ, name
 			p.Actions = append(p.Actions, Action{
-				Text: fmt.Sprintf("create custom field %s «%s» (text) for %s", typ, name, fields[name]),
+				Text: fmt.Sprintf("create custom field %s «%s» (text) for %s", typ, name, fields[typ][name]),
 				apply: func(ctx context.Context) error {
 					_, err := ms.CreateAttribute(ctx, typ, moysklad.Attribute{Name: name, Type: moysklad.AttributeString})
 					return rights(err)

@@ -50,7 +50,9 @@ func TestPlanApplyIdempotent(t *testing.T) {
 	b.srv.AddState(moysklad.TypeSupply, "Передать", moysklad.StateRegular) // one exists already
 	p, err := provision.Build(b.ctx, b.ms, nil, b.cfg)
 	require.NoError(t, err)
-	require.Len(t, p.Actions, 9+14+10+10+8, "the missing statuses of supply, move (with the shipment statuses), demand and purchasereturn, and UPDATE and CREATE subscriptions of each")
+	require.Len(t, p.Actions, 9+14+10+10+8+2, "the missing statuses of supply, move (with the shipment statuses), demand and purchasereturn, UPDATE and CREATE subscriptions of each, UPDATE of products and variants")
+	require.Contains(t, texts(p), "subscribe to product changes: UPDATE, diffType FIELDS → https://skladflow.example.ru/hooks/moysklad/•••")
+	require.Contains(t, texts(p), "subscribe to variant changes: UPDATE, diffType FIELDS → https://skladflow.example.ru/hooks/moysklad/•••")
 	require.Contains(t, texts(p), "create status supply «Проведён» (Successful)")
 	require.Contains(t, texts(p), "create status move «Ошибка передачи» (Unsuccessful)")
 	require.Contains(t, texts(p), "subscribe to supply changes: UPDATE, diffType FIELDS → https://skladflow.example.ru/hooks/moysklad/•••")
@@ -73,7 +75,7 @@ func TestPlanApplyIdempotent(t *testing.T) {
 	}
 	hooks, err := b.ms.Webhooks(b.ctx)
 	require.NoError(t, err)
-	require.Len(t, hooks, 8)
+	require.Len(t, hooks, 10)
 	require.Equal(t, "FIELDS", hooks[0].DiffType)
 	require.Equal(t, moysklad.ActionCreate, hooks[1].Action)
 
@@ -84,11 +86,11 @@ func TestPlanApplyIdempotent(t *testing.T) {
 	b.srv.DisableWebhooks()
 	again, err = provision.Build(b.ctx, b.ms, nil, b.cfg)
 	require.NoError(t, err)
-	require.Len(t, again.Actions, 8)
+	require.Len(t, again.Actions, 10)
 	require.NoError(t, again.Apply(b.ctx))
 	hooks, err = b.ms.Webhooks(b.ctx)
 	require.NoError(t, err)
-	require.Len(t, hooks, 8, "enabled again, never created twice")
+	require.Len(t, hooks, 10, "enabled again, never created twice")
 	require.True(t, *hooks[0].Enabled)
 }
 

@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,6 +36,9 @@ type bundle struct {
 	store moysklad.Store
 	other moysklad.Store
 	p     products
+
+	phoneOnce sync.Once // serialSupply's product
+	phone     moysklad.Product
 }
 
 type setupOpts struct {
@@ -153,8 +157,11 @@ func TestHappyPath(t *testing.T) {
 	task, ok := b.fb.SupplyTask(row.IndocID)
 	require.True(t, ok)
 	require.Equal(t, []fulfillment.TaskItem{{GoodID: "KT-1700", PlanQnt: 12}, {GoodID: "MG-350", PlanQnt: 24}}, task.Items)
-	require.Equal(t, "Чайник", task.Goods[0].GoodName)
-	require.Equal(t, []fulfillment.EAN{{Mode: "add", Value: "4601234567890"}}, task.Goods[0].EANs)
+	require.Empty(t, task.Goods, "the goods were registered before the task (POST /goods)")
+	card, ok := b.fb.Good("KT-1700")
+	require.True(t, ok)
+	require.Equal(t, "Чайник", card.GoodName)
+	require.Equal(t, []string{"4601234567890"}, card.EANs)
 
 	outdoc, err := b.fb.ReceiveExact(row.IndocID)
 	require.NoError(t, err)

@@ -40,7 +40,7 @@ func TestReconciliationFindsLostNotifications(t *testing.T) {
 				return false
 			}
 		}
-		return len(hooks) == 2*len(flows.DocumentTypes(b.cfg)) // UPDATE and CREATE of every type a flow watches
+		return len(hooks) == 2*len(flows.DocumentTypes(b.cfg))+2 // UPDATE and CREATE of every type a flow watches, UPDATE of product and variant
 	}, 10*time.Second, 20*time.Millisecond, "reconciliation turns disabled webhooks back on")
 }
 

@@ -91,6 +91,11 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 	if err != nil {
 		return nil, err
 	}
+	alerter, err := alerts.New(alerts.Config{URL: cfg.Alerts.URL, Format: cfg.Alerts.Format, ChatID: cfg.Alerts.TelegramChatID,
+		MinInterval: cfg.Alerts.MinInterval.Duration, Logger: log.With("component", "alerts")})
+	if err != nil {
+		return nil, err
+	}
 	cd, err := provision.NewCDEK(cfg, instrumented(m, "cdek"))
 	if err != nil {
 		return nil, err
@@ -107,7 +112,9 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 				Logger:      log.With("peer", "fbox", "warehouse", w.Name),
 			})
 		},
-		Courier: courier(cd),
+		Courier:    courier(cd),
+		Assortment: ms,
+		Alerts:     alerter,
 	})
 	if err != nil {
 		return nil, err
@@ -136,30 +143,25 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		}
 	}
 	edge, err := webhooks.New(webhooks.Config{
-		WarehouseKeys:  keys,
-		MoySkladSecret: cfg.MoySklad.WebhookSecret,
-		IntegrationUID: cfg.MoySklad.IntegrationUID,
-		DocumentTypes:  flows.DocumentTypes(cfg),
-		CDEKSecret:     cdekSecret(cfg),
-		Orders:         store,
-		Ready:          store.Ping,
-		AdminUser:      cfg.Admin.User,
-		AdminPassword:  cfg.Admin.Password,
-		StuckAfter:     cfg.Admin.StuckAfter.Duration,
-		Metrics:        m,
-		Logger:         log.With("component", "http"),
+		WarehouseKeys:   keys,
+		MoySkladSecret:  cfg.MoySklad.WebhookSecret,
+		IntegrationUID:  cfg.MoySklad.IntegrationUID,
+		DocumentTypes:   flows.DocumentTypes(cfg),
+		AssortmentTypes: flows.AssortmentTypes(cfg),
+		CDEKSecret:      cdekSecret(cfg),
+		Orders:          store,
+		Ready:           store.Ping,
+		AdminUser:       cfg.Admin.User,
+		AdminPassword:   cfg.Admin.Password,
+		StuckAfter:      cfg.Admin.StuckAfter.Duration,
+		Metrics:         m,
+		Logger:          log.With("component", "http"),
 	}, store, store)
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
 	m.Registry.OnScrape(func() { scrape(context.Background(), m, ms, store, cfg.Admin.StuckAfter.Duration, log) })
-	alerter, err := alerts.New(alerts.Config{URL: cfg.Alerts.URL, Format: cfg.Alerts.Format, ChatID: cfg.Alerts.TelegramChatID,
-		MinInterval: cfg.Alerts.MinInterval.Duration, Logger: log.With("component", "alerts")})
-	if err != nil {
-		store.Close()
-		return nil, err
-	}
 	return &Service{cfg: cfg, log: log, metrics: m, watcher: alerts.NewWatcher(alerter), MoySklad: ms, CDEK: cd, Store: store, edge: edge}, nil
 }
 

@@ -14,8 +14,8 @@ import (
 	"github.com/skladflow/skladflow/moysklad/moyskladtest"
 )
 
-// registerGoods registers the kettle and the mug at the warehouse, as the
-// catalogue does before a shipment task names them.
+// registerGoods registers the kettle and the mug at the warehouse directly,
+// for a test that makes a task behind skladflow's back.
 func (b *bundle) registerGoods(t *testing.T) {
 	t.Helper()
 	c, err := fulfillment.NewClient(fulfillment.Config{BaseURL: b.fb.URL(), PartnerID: "partner", Password: "secret"})
@@ -67,7 +67,6 @@ func (b *bundle) waitLocked(t *testing.T, ids ...int64) {
 func TestShipmentHandover(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	b.registerGoods(t)
 	doc, indoc := b.handedOver(t, moysklad.TypeDemand, line{b.p.kettle, 10}, line{b.p.mug, 4}, line{b.p.kettle, 2})
 
 	task, ok := b.fb.ShipmentTask(indoc)
@@ -84,19 +83,31 @@ func TestShipmentHandover(t *testing.T) {
 	require.True(t, b.fb.OutdocTypeOn(fulfillment.OutdocShipmentReady))
 }
 
-func TestShipmentUnregisteredGoodRefused(t *testing.T) {
+// The catalogue registers the goods before the task names them
+// (#goods_shipment_desc step 1); what it cannot register is named, and
+// nothing is sent.
+func TestShipmentGoodsRegisteredFirst(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	doc := b.outbound(t, moysklad.TypeDemand, line{b.p.kettle, 1})
+	_, ok := b.fb.Good("KT-1700")
+	require.False(t, ok)
+	_, indoc := b.handedOver(t, moysklad.TypeDemand, line{b.p.kettle, 1})
+	_, ok = b.fb.Good("KT-1700")
+	require.True(t, ok, "registered before the task")
+	_, ok = b.fb.ShipmentTask(indoc)
+	require.True(t, ok)
+
+	doc := b.outbound(t, moysklad.TypeDemand, line{b.p.kettle, 1}, line{b.p.noArticle, 2})
 	b.setStatus(t, moysklad.TypeDemand, doc.ID, "Передать")
 	d := b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Ошибка передачи")
-	require.Contains(t, lastLine(t, d), "Не передан на отгрузку складу БетаПРО: ошибка склада 1000: Товар KT-1700 не зарегистрирован")
+	require.Contains(t, lastLine(t, d), "Не передан на отгрузку складу БетаПРО: стр. 2:")
+	require.Contains(t, lastLine(t, d), "«Ложка»")
+	require.Zero(t, b.fb.CreateCalls(b.row(t, moysklad.TypeDemand, doc.ID).IndocID))
 }
 
 func TestShipmentStartReadyShipped(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	b.registerGoods(t)
 	doc, indoc := b.handedOver(t, moysklad.TypeDemand, line{b.p.kettle, 12}, line{b.p.mug, 4})
 
 	start := b.fb.StartShipmentPicking(indoc)
@@ -124,7 +135,6 @@ func TestShipmentStartReadyShipped(t *testing.T) {
 func TestShipmentShortPicks(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	b.registerGoods(t)
 	for name, tt := range map[string]struct {
 		short map[string]int32
 		want  map[string]float64
@@ -154,7 +164,6 @@ func TestShipmentShortPicks(t *testing.T) {
 func TestShipmentOutOfOrderOutdocs(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	b.registerGoods(t)
 	doc, indoc := b.handedOver(t, moysklad.TypeDemand, line{b.p.kettle, 3})
 	start := b.fb.StartShipmentPicking(indoc)
 	ready := b.fb.ShipmentReady(indoc, nil)
@@ -173,7 +182,6 @@ func TestShipmentOutOfOrderOutdocs(t *testing.T) {
 func TestShipmentDuplicateOutdocWritesOnce(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	b.registerGoods(t)
 	doc, indoc := b.handedOver(t, moysklad.TypeDemand, line{b.p.kettle, 3})
 	shipped, err := b.fb.ShipGoods(indoc, map[string]int32{"KT-1700": 1})
 	require.NoError(t, err)
@@ -194,7 +202,6 @@ func TestShipmentDuplicateOutdocWritesOnce(t *testing.T) {
 func TestShipmentCancelBeforePicking(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	b.registerGoods(t)
 	doc, indoc := b.handedOver(t, moysklad.TypeDemand, line{b.p.kettle, 3})
 	b.setStatus(t, moysklad.TypeDemand, doc.ID, "Отменить")
 	d := b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Отменён")
@@ -217,7 +224,6 @@ func TestShipmentCancelBeforePicking(t *testing.T) {
 func TestShipmentCancelAfterPickingStarted(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	b.registerGoods(t)
 	doc, indoc := b.handedOver(t, moysklad.TypeDemand, line{b.p.kettle, 3})
 	require.NotZero(t, b.fb.StartShipmentPicking(indoc))
 	b.setStatus(t, moysklad.TypeDemand, doc.ID, "Отменить")
@@ -242,7 +248,6 @@ func TestShipmentCancelAfterPickingStarted(t *testing.T) {
 func TestShipmentCorrection(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	b.registerGoods(t)
 	doc, indoc := b.handedOver(t, moysklad.TypeDemand, line{b.p.kettle, 5}, line{b.p.mug, 2})
 	shipped, err := b.fb.ShipGoods(indoc, map[string]int32{"MG-350": 2})
 	require.NoError(t, err)
@@ -271,7 +276,6 @@ func TestShipmentCorrection(t *testing.T) {
 func TestPurchaseReturnShipsDefectiveStock(t *testing.T) {
 	t.Parallel()
 	b := setup(t, setupOpts{edit: func(c *config.Config) { c.Shipment.DefectiveReturns = true }})
-	b.registerGoods(t)
 	doc, indoc := b.handedOver(t, moysklad.TypePurchaseReturn, line{b.p.mug, 2})
 	task, ok := b.fb.ShipmentTask(indoc)
 	require.True(t, ok)
@@ -289,7 +293,6 @@ func TestPurchaseReturnShipsDefectiveStock(t *testing.T) {
 func TestMoveOutOfWarehouse(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	b.registerGoods(t)
 	_, indoc := b.handedOver(t, moysklad.TypeMove, line{b.p.kettle, 2})
 	_, ok := b.fb.ShipmentTask(indoc)
 	require.True(t, ok)
@@ -309,7 +312,6 @@ func TestMoveOutOfWarehouse(t *testing.T) {
 func TestShipmentRefusedByStockCheckThenRetried(t *testing.T) {
 	t.Parallel()
 	b := setup(t, setupOpts{msOpts: moyskladtest.Options{CheckShippingStock: true}})
-	b.registerGoods(t)
 	doc, indoc := b.handedOver(t, moysklad.TypeDemand, line{b.p.kettle, 3})
 	shipped, err := b.fb.ShipGoods(indoc, nil)
 	require.NoError(t, err)
@@ -369,7 +371,6 @@ func TestShipmentSharedReadingCorrection(t *testing.T) {
 		c.Warehouses[0].FBox.SharedLag = config.Duration{Duration: time.Millisecond}
 		c.MoySklad.ReconcileInterval = config.Duration{Duration: 300 * time.Millisecond}
 	}})
-	b.registerGoods(t)
 	doc, indoc := b.handedOver(t, moysklad.TypeDemand, line{b.p.kettle, 5}, line{b.p.mug, 2})
 	shipped, err := b.fb.ShipGoods(indoc, map[string]int32{"KT-1700": 1})
 	require.NoError(t, err)

@@ -46,6 +46,17 @@ func (h *Harness) Demand(name, comment string, buyer moyskladtest.CounterpartySp
 		Store: h.Other.ID, Agent: agent.ID, ShipmentAddress: &addr, Positions: positions(lines)})
 }
 
+// CustomerOrder creates a customer order reserved at the warehouse's
+// store for a new counterparty, delivered to Address: what the warehouse
+// ships itself.
+func (h *Harness) CustomerOrder(name, comment string, buyer moyskladtest.CounterpartySpec, lines ...Line) (moysklad.Document, error) {
+	agent := h.MoySklad.AddCounterparty(buyer)
+	addr := Address
+	// Posted: MoySklad reserves the goods of a posted order only.
+	return h.MoySklad.CreateDocument(moysklad.TypeCustomerOrder, moyskladtest.DocumentSpec{Name: name, Description: comment,
+		Store: h.Store.ID, Agent: agent.ID, ShipmentAddress: &addr, Positions: positions(lines), Applicable: true})
+}
+
 // SetStatus changes a document's status as staff would: MoySklad notifies
 // skladflow.
 func (h *Harness) SetStatus(typ, id, status string) error {

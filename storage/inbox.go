@@ -62,6 +62,10 @@ func (s *Store) AcceptEvents(ctx context.Context, requestID, source string, even
 				jobs = append(jobs, river.InsertManyParams{Args: PollFeedArgs{Warehouse: e.DocID}})
 				continue
 			}
+			if IsAssortmentType(e.DocType) {
+				jobs = append(jobs, river.InsertManyParams{Args: RefreshGoodArgs{AssortmentType: e.DocType, AssortmentID: e.DocID}})
+				continue
+			}
 			jobs = append(jobs, river.InsertManyParams{Args: ProcessDocumentArgs{DocType: e.DocType, DocID: e.DocID}})
 		}
 		if len(jobs) == 0 {

@@ -99,3 +99,17 @@ func (s *Store) QueueCheck(ctx context.Context, docType, docID string) error {
 	}})
 	return err
 }
+
+// RefreshGoodArgs keeps the warehouses' cards of a product or variant
+// current after staff changed it (a MoySklad UPDATE event). Not unique:
+// a refresh reads the item as it is now, so a second one is only a no-op.
+type RefreshGoodArgs struct {
+	AssortmentType string `json:"assortment_type"` // product or variant
+	AssortmentID   string `json:"assortment_id"`
+}
+
+func (RefreshGoodArgs) Kind() string { return "refresh_good" }
+
+// IsAssortmentType says whether inbox events of a MoySklad type are about
+// goods (a refresh_good job), not documents.
+func IsAssortmentType(t string) bool { return t == "product" || t == "variant" }

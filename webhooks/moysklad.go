@@ -51,17 +51,32 @@ func (s *Server) moysklad(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
+// cardFields are the fields of a product or variant a warehouse card is
+// made of: a change of any other field leaves the cards as they are.
+var cardFields = []string{"name", "article", "code", "externalCode", "barcodes", "weight", "vat", "vatEnabled",
+	"useParentVat", "characteristics", "attributes", "weighed"}
+
 // inboxEvents keeps the events worth work: watched document types, not
 // caused by skladflow itself, and (when MoySklad says what changed) a status
-// change or a creation.
+// change or a creation; and changes of goods that alter their cards.
 func (s *Server) inboxEvents(requestID string, n *moysklad.Notification, raw []byte) []storage.InboxEvent {
 	var out []storage.InboxEvent
 	now := time.Now()
 	for i, ev := range n.Events {
-		if !s.types[ev.Meta.Type] {
+		if n.AuditContext != nil && s.cfg.IntegrationUID != "" && n.AuditContext.UID == s.cfg.IntegrationUID {
 			continue
 		}
-		if n.AuditContext != nil && s.cfg.IntegrationUID != "" && n.AuditContext.UID == s.cfg.IntegrationUID {
+		if s.goods[ev.Meta.Type] {
+			if ev.Action != moysklad.ActionUpdate || len(ev.UpdatedFields) > 0 &&
+				!slices.ContainsFunc(ev.UpdatedFields, func(f string) bool { return slices.Contains(cardFields, f) }) {
+				continue
+			}
+			out = append(out, storage.InboxEvent{Source: SourceMoySklad, RequestID: requestID,
+				EventKey: eventKey(requestID, i, n.AuditContext, ev), DocType: ev.Meta.Type, DocID: ev.Meta.ID(),
+				Payload: raw, ReceivedAt: now})
+			continue
+		}
+		if !s.types[ev.Meta.Type] {
 			continue
 		}
 		switch ev.Action {

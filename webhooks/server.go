@@ -35,6 +35,9 @@ type Config struct {
 	// DocumentTypes are the MoySklad entity types worth storing; events of
 	// other types are acknowledged and dropped. Defaults to supply and move.
 	DocumentTypes []string
+	// AssortmentTypes are the MoySklad goods types (product, variant) whose
+	// changes keep the warehouses' cards current. Defaults to none.
+	AssortmentTypes []string
 	// BodyLimit is the largest accepted body, in bytes. Defaults to 1 MiB.
 	BodyLimit int64
 	// AdminUser and AdminPassword guard the operator's API under /api.
@@ -109,6 +112,7 @@ type Server struct {
 	admin Admin
 	echo  *echo.Echo
 	types map[string]bool
+	goods map[string]bool
 	pages *template.Template // the admin's; a test may swap them
 }
 
@@ -118,9 +122,12 @@ func New(cfg Config, inbox Inbox, admin Admin) (*Server, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, inbox: inbox, echo: echo.New(), types: map[string]bool{}, pages: pages}
+	s := &Server{cfg: cfg, inbox: inbox, echo: echo.New(), types: map[string]bool{}, goods: map[string]bool{}, pages: pages}
 	for _, t := range cfg.DocumentTypes {
 		s.types[t] = true
+	}
+	for _, t := range cfg.AssortmentTypes {
+		s.goods[t] = true
 	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true

@@ -20,7 +20,7 @@ import (
 )
 
 func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("demo", "", `Runs a supply and a CDEK delivery through skladflow against built-in emulators of
+	fs := newFlags("demo", "", `Runs a supply, a CDEK delivery and a customer order shipped by the warehouse through skladflow against built-in emulators of
 MoySklad, the FBox warehouse and CDEK, prints what staff and support would see, and
 exits 0.`, stdout, stderr)
 	keep := fs.Bool("keep-running", false, "leave the emulators and the service up and print their URLs")
@@ -69,6 +69,7 @@ func runDemo(ctx context.Context, o demoOptions) error {
 			c.CDEK.WebhookSecret = hex.EncodeToString(secret) + "-cdek"
 			c.CDEK.ShipmentPoint = "MSK123"
 			c.CDEK.CheckAfter = config.Duration{Duration: 500 * time.Millisecond}
+			c.Orders = &config.Orders{DeliveryID: 3} // the warehouse's СДЭК contract
 		},
 		Logger:      o.Log,
 		WaitTimeout: o.Timeout,
@@ -140,6 +141,11 @@ func runDemo(ctx context.Context, o demoOptions) error {
 	if err != nil {
 		return err
 	}
+	say("")
+	order, err := demoOrder(ctx, o, h)
+	if err != nil {
+		return err
+	}
 
 	if o.KeepRunning {
 		say("")
@@ -150,6 +156,7 @@ func runDemo(ctx context.Context, o demoOptions) error {
 		say("  CDEK emulator:     %s", cd.URL())
 		say("  admin (admin/demo): %s/admin/documents/supply/%s", cfg.PublicURL, doc.ID)
 		say("                      %s/admin/documents/demand/%s", cfg.PublicURL, demand)
+		say("                      %s/admin/documents/customerorder/%s", cfg.PublicURL, order)
 		say("  document:          curl -s --compressed -H 'Authorization: Bearer %s' '%s/entity/supply/%s?expand=state,positions.assortment'", ms.Token(), ms.URL(), doc.ID)
 		<-ctx.Done()
 	}
@@ -203,6 +210,66 @@ func demoDelivery(ctx context.Context, o demoOptions, h *skladflowtest.Harness) 
 	return doc.ID, nil
 }
 
+// demoOrder plays a customer order the warehouse ships itself, one unit
+// short: the order's status follows the warehouse, and the shipment is a
+// posted demand created from the order. It returns the order's id.
+func demoOrder(ctx context.Context, o demoOptions, h *skladflowtest.Harness) (string, error) {
+	cfg, fb := h.Config, h.FBox
+	say := func(format string, args ...any) { fmt.Fprintf(o.Out, format+"\n", args...) }
+	say("5. Заказ покупателя 00212 зарезервирован на «Склад БетаПРО»: чайник и 3 кружки. Сотрудник ставит статус «%s».", cfg.Statuses.OrderSubmit)
+	doc, err := h.CustomerOrder("00212", "Заказ с сайта №5540", moyskladtest.CounterpartySpec{Name: "Петрова Анна", Phone: "+79997654321"},
+		skladflowtest.Line{Product: h.Products[0], Quantity: 1, Price: 150000},
+		skladflowtest.Line{Product: h.Products[1], Quantity: 3, Price: 25000})
+	if err != nil {
+		return "", err
+	}
+	if err := h.SetStatus(moysklad.TypeCustomerOrder, doc.ID, cfg.Statuses.OrderSubmit); err != nil {
+		return "", err
+	}
+	if _, err := h.WaitStatus(ctx, moysklad.TypeCustomerOrder, doc.ID, cfg.Statuses.OrderSubmitted); err != nil {
+		return "", err
+	}
+	row, err := h.WaitState(ctx, moysklad.TypeCustomerOrder, doc.ID, "submitted")
+	if err != nil {
+		return "", err
+	}
+	say("   → статус «%s», на складе заказ %s (по строке на каждую штуку).", cfg.Statuses.OrderSubmitted, row.IndocID)
+	say("")
+	say("6. Склад берёт заказ в работу, собирает и отдаёт в службу доставки — одной кружки не нашлось.")
+	fb.ProcessOrders()
+	if _, err := h.WaitStatus(ctx, moysklad.TypeCustomerOrder, doc.ID, cfg.Statuses.Picking); err != nil {
+		return "", err
+	}
+	say("   → статус «%s».", cfg.Statuses.Picking)
+	if err := fb.StartPicking(row.IndocID); err != nil {
+		return "", err
+	}
+	if _, err := fb.ShipOrders(map[string]map[string]int32{row.IndocID: {"MG-350": 1}}, row.IndocID); err != nil {
+		return "", err
+	}
+	if err := h.Service.PollNow(ctx); err != nil {
+		return "", err
+	}
+	final, err := h.WaitStatus(ctx, moysklad.TypeCustomerOrder, doc.ID, cfg.Statuses.ShippedPartly)
+	if err != nil {
+		return "", err
+	}
+	say("   → статус «%s»; создана и проведена отгрузка с тем, что уехало на самом деле.", cfg.Statuses.ShippedPartly)
+	say("")
+	say("Заказ в МойСклад:")
+	printDocument(o.Out, &final)
+	demands, err := h.Service.MoySklad.LinkedDemands(ctx, &final, "state", "positions.assortment", "attributes")
+	if err != nil {
+		return "", err
+	}
+	for _, d := range demands {
+		say("")
+		say("Отгрузка, созданная по заказу:")
+		printDocument(o.Out, &d)
+	}
+	return doc.ID, nil
+}
+
 func printTimeline(w io.Writer, tl []storage.TimelineEntry) {
 	for _, e := range tl {
 		fmt.Fprintf(w, "  %s  %-10s %s\n", e.At.In(moysklad.Moscow).Format("15:04:05.000"), e.Kind, e.Message)
@@ -214,8 +281,12 @@ func printDocument(w io.Writer, d *moysklad.Document) {
 	if d.Applicable {
 		posted = "да"
 	}
-	kind := map[string]string{moysklad.TypeSupply: "Приёмка", moysklad.TypeDemand: "Отгрузка"}[d.Type()]
-	fmt.Fprintf(w, "  %s %s, статус «%s», проведена: %s\n", kind, d.Name, d.StateName(), posted)
+	kind := map[string]string{moysklad.TypeSupply: "Приёмка", moysklad.TypeDemand: "Отгрузка", moysklad.TypeCustomerOrder: "Заказ покупателя"}[d.Type()]
+	status := ""
+	if d.StateName() != "" {
+		status = fmt.Sprintf(", статус «%s»", d.StateName())
+	}
+	fmt.Fprintf(w, "  %s %s%s, проведён: %s\n", kind, d.Name, status, posted)
 	for _, a := range d.Attributes {
 		fmt.Fprintf(w, "  %s: %v\n", a.Name, a.Value)
 	}

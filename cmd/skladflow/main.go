@@ -28,6 +28,7 @@ Usage:
   skladflow serve [--config skladflow.yaml]   run the service
   skladflow demo [--keep-running]             run the whole inbound flow against built-in emulators
   skladflow retry [--config …] <type> <id>    re-run a document's flow (after an outage or a fix)
+  skladflow goods sync [--config …] [--dry-run]  register the account's goods at the warehouses
 
 skladflow <command> --help tells more of a command.
 `
@@ -70,6 +71,8 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return demo(ctx, args[1:], stdout, stderr)
 	case "retry":
 		return retry(ctx, args[1:], stdout, stderr)
+	case "goods":
+		return goods(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

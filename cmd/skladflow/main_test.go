@@ -25,7 +25,7 @@ func TestDemo(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, runDemo(context.Background(), demoOptions{Out: &out, Log: slog.New(slog.DiscardHandler)}))
 	s := out.String()
-	require.Contains(t, s, "Приёмка 00042, статус «Проведён», проведена: да")
+	require.Contains(t, s, "Приёмка 00042, статус «Проведён», проведён: да")
 	require.Contains(t, s, "MG-350   Кружка керамическая 350 мл         20 шт.")
 	require.Contains(t, s, "TH-750   Термос 0,75 л                       6 шт.")
 	require.NotContains(t, s, "TH-500   Термос 0,5 л", "the line that did not arrive is removed")
@@ -37,6 +37,10 @@ func TestDemo(t *testing.T) {
 	require.Regexp(t, `Трек-номер СДЭК: 11070\d+`, s)
 	require.Regexp(t, `Передан в СДЭК: заказ № 11070\d+ \(номер магазина MS-00107\)`, s)
 	require.Contains(t, s, "СДЭК: Вручен (Новосибирск)")
+	// The warehouse ships a customer order one mug short.
+	require.Contains(t, s, "Заказ покупателя 00212, статус «Отгружен частично»")
+	require.Regexp(t, `Отгружен частично складом БетаПРО \(док\. склада \d+\): служба доставки «СДЭК», отгрузка \d+ проведена, 3 шт\., трек-номер \d+; не отгружено: MG-350 «Кружка керамическая 350 мл» 2 из 3`, s)
+	require.Regexp(t, `Отгрузка, созданная по заказу:\n  Отгрузка \d+, проведён: да\n  Трек-номер: \d+\n   1\. KT-1700 .* 1 шт\.\n   2\. MG-350 .* 2 шт\.`, s)
 }
 
 func TestRunRejectsBadUsage(t *testing.T) {
@@ -107,7 +111,7 @@ warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
 
 	out.Reset()
 	require.NoError(t, run(ctx, []string{"setup", "--config", path}, &out, &bytes.Buffer{}))
-	require.Contains(t, out.String(), "Done: 52 changes.") // 44 statuses (supply, move, demand, purchasereturn), UPDATE and CREATE of each
+	require.Contains(t, out.String(), "Done: 54 changes.") // 44 statuses (supply, move, demand, purchasereturn), UPDATE and CREATE of each, UPDATE of product and variant
 	out.Reset()
 	require.NoError(t, run(ctx, []string{"setup", "--config", path}, &out, &bytes.Buffer{}))
 	require.Equal(t, "Everything is in place: nothing to change.\n", out.String())
@@ -151,7 +155,7 @@ warehouses: [{ name: БетаПРО, store: "`+store+`", fbox: { base_url: "`+fb
 	s := out.String()
 	require.Contains(t, s, "ok   database")
 	require.Contains(t, s, "ok   MoySklad API "+ms.URL()+": reachable; rate limit 45 requests per 3s")
-	require.Contains(t, s, "FAIL statuses and webhooks in MoySklad and CDEK: 52 missing")
+	require.Contains(t, s, "FAIL statuses and webhooks in MoySklad and CDEK: 54 missing")
 	require.Contains(t, s, "fix: run skladflow setup")
 	require.Contains(t, s, `FAIL warehouse "БетаПРО": MoySklad store "Склад Х": no such store`)
 	require.Contains(t, s, "fix: set warehouses[0].store to the exact name or id")
@@ -263,5 +267,7 @@ func TestExitCodes(t *testing.T) {
 	require.Equal(t, 2, code("serve", "--bogus"))
 	require.Equal(t, 2, code("frobnicate"))
 	require.Equal(t, 2, code())
+	require.Equal(t, 2, code("goods"))
+	require.Equal(t, 2, code("goods", "sync", "--bogus"))
 	require.Equal(t, 1, code("serve", "--config", filepath.Join(t.TempDir(), "missing.yaml")))
 }

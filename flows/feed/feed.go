@@ -15,6 +15,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/skladflow/skladflow/catalogue"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/orchestrator"
@@ -35,6 +36,9 @@ type Warehouse struct {
 	VariantSKUField string
 	// API is the warehouse's WMS. Required.
 	API fulfillment.Warehouse
+	// Catalogue registers goods before a task and knows their good_ids.
+	// Required.
+	Catalogue *catalogue.Catalogue
 	// PollInterval is how often its document feed is read. Required
 	// (config defaults it to 1m).
 	PollInterval time.Duration
@@ -83,9 +87,9 @@ type Feed struct {
 // include the feed in the machinery (orchestrator.AddJobs).
 func New(o *orchestrator.Orchestrator, whs []Warehouse) (*Feed, error) {
 	for i, w := range whs {
-		if w.Name == "" || w.StoreID == "" || w.API == nil || w.SKUField == "" || w.VariantSKUField == "" || w.PollInterval <= 0 ||
+		if w.Name == "" || w.StoreID == "" || w.API == nil || w.Catalogue == nil || w.SKUField == "" || w.VariantSKUField == "" || w.PollInterval <= 0 ||
 			(w.Shared && w.SharedLag <= 0) {
-			return nil, fmt.Errorf("feed: warehouse %d: Name, StoreID, API, SKUField, VariantSKUField, PollInterval (and SharedLag when Shared) are required", i)
+			return nil, fmt.Errorf("feed: warehouse %d: Name, StoreID, API, Catalogue, SKUField, VariantSKUField, PollInterval (and SharedLag when Shared) are required", i)
 		}
 	}
 	return &Feed{o: o, whs: whs, handlers: map[string]Handler{}}, nil

@@ -8,8 +8,12 @@ import (
 	"github.com/skladflow/skladflow/storage"
 )
 
-// AddWorkers adds the jobs that read the feeds and apply their documents.
+// AddWorkers adds the jobs that read the feeds, apply their documents and
+// refresh the warehouses' cards of changed goods.
 func (f *Feed) AddWorkers(w *river.Workers) {
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[storage.RefreshGoodArgs]) error {
+		return f.refreshGood(ctx, job.Args)
+	}))
 	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[storage.ApplyOutdocArgs]) error {
 		return f.ApplyOutdoc(ctx, job.Args.Warehouse, job.Args.OutdocID)
 	}))

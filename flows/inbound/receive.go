@@ -55,7 +55,11 @@ func (f *Flow) applyFinal(ctx context.Context, r *orchestrator.Run, wh *feed.War
 		return f.finishReceipt(ctx, r, wh, od, fsm.NothingArrived, "", nil, entry)
 	}
 
-	found, missing, err := f.findUnplanned(ctx, wh, r.Doc.Rows(), got)
+	skus, err := wh.Catalogue.Keys(ctx, r.Doc.Rows())
+	if err != nil {
+		return err
+	}
+	found, missing, err := f.findUnplanned(ctx, wh, skus, r.Doc.Rows(), got)
 	if err != nil {
 		return err
 	}
@@ -75,7 +79,7 @@ func (f *Flow) applyFinal(ctx context.Context, r *orchestrator.Run, wh *feed.War
 	if err != nil {
 		return err
 	}
-	adj := adjust(r.Doc.Rows(), got, wh.SKUs(), f.cfg.Receipt, found, reported)
+	adj := adjust(r.Doc.Rows(), got, skus, f.cfg.Receipt, found, reported)
 	line := fmt.Sprintf("Оприходовано на складе %s %s: принято %d из %d шт.", wh.Name, mark, adj.Accepted, adj.Expected)
 	if len(adj.Differences) == 0 {
 		line += ", без расхождений"
@@ -108,7 +112,11 @@ func partNum(s *fulfillment.Supply) int32 {
 // was already received and posted.
 func (f *Flow) applyLate(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, s *fulfillment.Supply) error {
 	late := sumReceipt(s)
-	found, missing, err := f.findUnplanned(ctx, wh, r.Doc.Rows(), late)
+	skus, err := wh.Catalogue.Keys(ctx, r.Doc.Rows())
+	if err != nil {
+		return err
+	}
+	found, missing, err := f.findUnplanned(ctx, wh, skus, r.Doc.Rows(), late)
 	if err != nil {
 		return err
 	}
@@ -135,8 +143,8 @@ func (f *Flow) applyLate(ctx context.Context, r *orchestrator.Run, wh *feed.Ware
 	if err != nil {
 		return err
 	}
-	reported = withCurrentSerials(r.Doc.Rows(), wh.SKUs(), reported)
-	adj := adjust(r.Doc.Rows(), withCurrent(r.Doc.Rows(), late, wh.SKUs()), wh.SKUs(), f.cfg.Receipt, found, reported)
+	reported = withCurrentSerials(r.Doc.Rows(), skus, reported)
+	adj := adjust(r.Doc.Rows(), withCurrent(r.Doc.Rows(), late, skus), skus, f.cfg.Receipt, found, reported)
 	line := fmt.Sprintf("%s на складе %s %s: добавлено %d шт.; %s", what, wh.Name, mark, adj.Accepted-adj.Expected, strings.Join(adj.Differences, "; "))
 	posted := true
 	entry, err := r.WriteBack(ctx, f.cfg.Statuses.Received, moysklad.DocumentUpdate{Positions: &adj.Positions, Applicable: &posted}, line)
@@ -146,23 +154,26 @@ func (f *Flow) applyLate(ctx context.Context, r *orchestrator.Run, wh *feed.Ware
 	return f.finishReceipt(ctx, r, wh, od, fsm.SurplusApplied, "", nil, entry)
 }
 
-// findUnplanned looks up in MoySklad the goods a receipt has that no line of
-// the document has: products by the SKU field, variants by theirs (a good
-// at the warehouse may be either). missing describes those it cannot find.
-func (f *Flow) findUnplanned(ctx context.Context, wh *feed.Warehouse, rows []moysklad.Position, got []received) (map[string]moysklad.Product, []string, error) {
+// findUnplanned looks up the goods a receipt has that no line of the
+// document has: first among the goods skladflow registered (a good keeps
+// its good_id after an edited article), then in MoySklad, products by the
+// SKU field and variants by theirs (a good at the warehouse may be either).
+// missing describes those it cannot find.
+func (f *Flow) findUnplanned(ctx context.Context, wh *feed.Warehouse, skus moysklad.SKUFields, rows []moysklad.Position, got []received) (map[string]moysklad.Product, []string, error) {
 	found := map[string]moysklad.Product{}
 	var missing []string
-	for _, r := range unplannedSKUs(rows, got, wh.SKUs()) {
-		ps, err := f.o.MoySklad().FindProducts(ctx, wh.SKUField, r.SKU)
+	for _, r := range unplannedSKUs(rows, got, skus) {
+		known, err := wh.Catalogue.Find(ctx, r.SKU)
 		if err != nil {
-			return nil, nil, fmt.Errorf("find product %s: %w", r.SKU, err)
+			return nil, nil, err
 		}
-		if vf, ok := f.o.MoySklad().(variantFinder); ok {
-			vs, err := vf.FindVariants(ctx, wh.VariantSKUField, r.SKU)
-			if err != nil {
-				return nil, nil, fmt.Errorf("find variant %s: %w", r.SKU, err)
-			}
-			ps = append(ps, vs...)
+		if known != nil {
+			found[r.SKU] = *known
+			continue
+		}
+		ps, err := f.o.MoySklad().FindAssortment(ctx, wh.SKUs(), r.SKU)
+		if err != nil {
+			return nil, nil, fmt.Errorf("find product or variant %s: %w", r.SKU, err)
 		}
 		variants := fmt.Sprintf(" и модификации с полем «%s» = %s", skuLabel(wh.VariantSKUField), r.SKU)
 		switch len(ps) {
@@ -175,12 +186,6 @@ func (f *Flow) findUnplanned(ctx context.Context, wh *feed.Warehouse, rows []moy
 		}
 	}
 	return found, missing, nil
-}
-
-// variantFinder is a MoySklad that looks variants up (the client does; the
-// machinery's port predates variants).
-type variantFinder interface {
-	FindVariants(ctx context.Context, field, value string) ([]moysklad.Product, error)
 }
 
 // reported are the serials the warehouse documents ids brought, counted as

@@ -60,7 +60,11 @@ func (f *Flow) withdrawReceipt(ctx context.Context, r *orchestrator.Run, wh *fee
 		if err != nil {
 			return err
 		}
-		rows, said := withdraw(r.Doc.Rows(), c.Units, wh.SKUs(), gone)
+		skus, err := wh.Catalogue.Keys(ctx, r.Doc.Rows())
+		if err != nil {
+			return err
+		}
+		rows, said := withdraw(r.Doc.Rows(), c.Units, skus, gone)
 		pos, status, ev = &rows, f.cfg.Statuses.Received, fsm.RevertLate
 		line = fmt.Sprintf("Склад %s исправляет документ %d: его приёмка отменена %s, из документа убрано %d шт. (%s), ждём исправленный документ",
 			wh.Name, od.OutdocID, mark, totalUnits(c.Units), joinUnits(said))

@@ -57,13 +57,9 @@ func TestServiceLinesAreLeftAsTheyAre(t *testing.T) {
 	t.Parallel()
 	svc := &moysklad.Product{Meta: moysklad.Meta{Href: "https://x/entity/service/s", Type: moysklad.AssortmentService}, Name: "Доставка", Code: "PH"}
 	doc := []moysklad.Position{moyskladtest.Position("1", 2, moyskladtest.Product("ph", "PH", "Телефон")), moyskladtest.Position("2", 1, svc)}
-	code := moysklad.SKUFields{Product: moysklad.SKUCode, Variant: moysklad.SKUCode}
 	adj := adjust(doc, []received{{SKU: "PH", Useful: 0}}, byArticle, defaults, nil, nil)
 	require.Equal(t, []float64{1}, quantitiesOf(adj.Positions))
 	require.Equal(t, "2", adj.Positions[0].ID)
-	task, problems := buildSupplyTask(moyskladtest.Document(moysklad.TypeSupply, doc[1]), "X", code)
-	require.EqualError(t, problems, "в документе только услуги, товаров для склада нет")
-	require.Empty(t, task.Items)
 }
 
 func TestLateSerialsKeepThoseAlreadyPosted(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/skladflow/skladflow/catalogue"
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
@@ -22,7 +23,6 @@ func (f *Flow) submit(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 	doc := r.Doc
 	attempt := max(r.Row.Attempt, 1)
 	id := indocID(doc, attempt)
-	task, problems := buildSupplyTask(doc, id, wh.SKUs())
 	err := r.Transition(ctx, fsm.Submit, func(_ *storage.Tx, d *storage.Document) error {
 		d.Name, d.Warehouse, d.IndocID, d.Attempt, d.LastError = doc.Name, wh.Name, id, attempt, ""
 		return nil
@@ -31,6 +31,21 @@ func (f *Flow) submit(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 	if err != nil {
 		return err
 	}
+	if problems := documentProblems(doc); problems != nil {
+		return f.failSubmit(ctx, r, fmt.Sprintf("Не передан на склад %s: %s", wh.Name, problems.Error()), problems)
+	}
+	prep, err := wh.Catalogue.Prepare(ctx, doc.Rows())
+	var refusal *catalogue.Refusal
+	switch {
+	case errors.As(err, &refusal):
+		return f.failSubmit(ctx, r, fmt.Sprintf("Не передан на склад %s: %s", wh.Name, refusal.Error()), refusal)
+	case err != nil:
+		call := storage.TimelineEntry{Kind: storage.KindCall, Message: "FBox POST /goods (регистрация товаров): ошибка", Detail: err.Error()}
+		return r.Failed(ctx, err, call, func() error {
+			return f.failSubmit(ctx, r, submitFailure(wh, err, r.LastTry), err, call)
+		})
+	}
+	task, problems := buildSupplyTask(doc, id, prep)
 	if problems != nil {
 		return f.failSubmit(ctx, r, fmt.Sprintf("Не передан на склад %s: %s", wh.Name, problems.Error()), problems)
 	}
@@ -41,7 +56,7 @@ func (f *Flow) submit(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 		})
 	}
 	line := fmt.Sprintf("Передан на склад %s: задание %s, %s, %d шт.", wh.Name, id, minilog.Positions(goodsLines(doc)), totalQnt(task))
-	entry, err := r.Say(ctx, f.cfg.Statuses.Submitted, line)
+	entry, err := r.Say(ctx, f.cfg.Statuses.Submitted, append(prep.NoticeLines(), line)...)
 	if err != nil {
 		return err
 	}

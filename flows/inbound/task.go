@@ -5,8 +5,8 @@ import (
 	"math"
 	"strings"
 
+	"github.com/skladflow/skladflow/catalogue"
 	"github.com/skladflow/skladflow/fulfillment"
-	"github.com/skladflow/skladflow/minilog"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/orchestrator"
 )
@@ -22,78 +22,42 @@ func indocID(d *moysklad.Document, attempt int) string {
 	return id
 }
 
-// buildSupplyTask turns a document with expanded positions into a
-// goods_supply_task. Lines of the same good are merged: FBox plans per good.
-// Services are not goods: they stay in MoySklad only. Variants are goods
-// keyed by their own field.
-func buildSupplyTask(d *moysklad.Document, id string, skus moysklad.SKUFields) (fulfillment.SupplyTask, orchestrator.Problems) {
+// buildSupplyTask turns the goods the catalogue prepared (registered, with
+// bundles expanded and services left out) into a goods_supply_task. Lines
+// of the same good are merged: FBox plans per good. The goods are
+// registered before the task, so the task carries none inline.
+func buildSupplyTask(d *moysklad.Document, id string, prep *catalogue.Prepared) (fulfillment.SupplyTask, orchestrator.Problems) {
 	t := fulfillment.SupplyTask{
 		IndocType: fulfillment.IndocSupplyTask,
 		IndocID:   id,
 		IndocTxt:  taskNote(d),
 	}
-	var problems orchestrator.Problems
-	rows := d.Rows()
-	if len(rows) == 0 {
-		problems = append(problems, orchestrator.Problem{Text: "в документе нет позиций"})
-	}
 	index := map[string]int{}
-	for i, p := range rows {
-		line := i + 1
-		a := p.Assortment
-		if a == nil {
-			problems = append(problems, orchestrator.Problem{Line: line, Text: "нет товара"})
+	for _, it := range prep.Items {
+		j, ok := index[it.GoodID]
+		if !ok {
+			index[it.GoodID] = len(t.Items)
+			t.Items = append(t.Items, fulfillment.TaskItem{GoodID: it.GoodID, PlanQnt: it.Quantity})
 			continue
 		}
-		if a.IsService() {
-			continue
+		sum := int64(t.Items[j].PlanQnt) + int64(it.Quantity)
+		if sum > math.MaxInt32 {
+			return fulfillment.SupplyTask{}, orchestrator.Problems{{Line: it.Position + 1, Text: fmt.Sprintf("%s: общее количество больше допустимого складом", it.GoodID)}}
 		}
-		sku := skus.Of(a)
-		if sku == "" {
-			what := "товара"
-			if a.IsVariant() {
-				what = "модификации"
-			}
-			problems = append(problems, orchestrator.Problem{Line: line,
-				Text: fmt.Sprintf("у %s «%s» не заполнено поле «%s»", what, a.Name, skuLabel(skus.FieldOf(a)))})
-			continue
-		}
-		q := p.Quantity
-		switch {
-		case q <= 0:
-			problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("%s «%s»: количество %s, нужно больше нуля", sku, a.Name, minilog.Qty(q))})
-			continue
-		case q != math.Trunc(q):
-			problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("%s «%s»: дробное количество %s, склад принимает только целые", sku, a.Name, minilog.Qty(q))})
-			continue
-		case q > math.MaxInt32:
-			problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("%s «%s»: количество %s больше допустимого складом", sku, a.Name, minilog.Qty(q))})
-			continue
-		}
-		if j, ok := index[sku]; ok {
-			sum := int64(t.Items[j].PlanQnt) + int64(q)
-			if sum > math.MaxInt32 {
-				problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("%s: общее количество больше допустимого складом", sku)})
-				continue
-			}
-			t.Items[j].PlanQnt = int32(sum)
-			continue
-		}
-		index[sku] = len(t.Items)
-		t.Items = append(t.Items, fulfillment.TaskItem{GoodID: sku, PlanQnt: int32(q)})
-		g := fulfillment.Good{GoodID: sku, GoodName: name255(a.Name)}
-		for _, b := range a.BarcodeValues() {
-			g.EANs = append(g.EANs, fulfillment.EAN{Mode: fulfillment.EANAdd, Value: b})
-		}
-		t.Goods = append(t.Goods, g)
+		t.Items[j].PlanQnt = int32(sum)
 	}
-	if len(rows) > 0 && len(t.Items) == 0 && len(problems) == 0 {
-		problems = append(problems, orchestrator.Problem{Text: "в документе только услуги, товаров для склада нет"})
-	}
-	if len(problems) > 0 {
-		return fulfillment.SupplyTask{}, problems
+	if len(t.Items) == 0 {
+		return fulfillment.SupplyTask{}, orchestrator.Problems{{Text: "в документе только услуги, товаров для склада нет"}}
 	}
 	return t, nil
+}
+
+// documentProblems are what makes a document no task at all.
+func documentProblems(d *moysklad.Document) orchestrator.Problems {
+	if len(d.Rows()) == 0 {
+		return orchestrator.Problems{{Text: "в документе нет позиций"}}
+	}
+	return nil
 }
 
 // goodsLines counts the lines that go to the warehouse: all but services.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/skladflow/skladflow/catalogue"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/moysklad/moyskladtest"
@@ -13,39 +14,29 @@ import (
 func TestBuildSupplyTask(t *testing.T) {
 	t.Parallel()
 	a := moyskladtest.Product("a", "A-1", "Чайник")
-	a.Barcodes = []moysklad.Barcode{{"ean13": "4601234567890"}}
-	b := moyskladtest.Product("b", "B-2", "Кружка")
-	d := moyskladtest.Document(moysklad.TypeSupply, moyskladtest.Position("p1", 10, a), moyskladtest.Position("p2", 5, b), moyskladtest.Position("p3", 2, a))
+	d := moyskladtest.Document(moysklad.TypeSupply, moyskladtest.Position("p1", 10, a))
 	id := indocID(d, 1)
 	require.Equal(t, "MS-5f0a1b2c000011ef0a80000000000001", id)
 	require.Equal(t, id+"-2", indocID(d, 2))
 
-	task, problems := buildSupplyTask(d, id, byArticle)
+	prep := &catalogue.Prepared{Items: []catalogue.Item{{GoodID: "A-1", Quantity: 10, Position: 0}, {GoodID: "B-2", Quantity: 5, Position: 1},
+		{GoodID: "A-1", Quantity: 2, Position: 2}}}
+	task, problems := buildSupplyTask(d, id, prep)
 	require.Nil(t, problems)
 	require.Equal(t, fulfillment.SupplyTask{
 		IndocType: "goods_supply_task", IndocID: id, IndocTxt: "Приёмка 00042 (МойСклад)",
-		Goods: []fulfillment.Good{
-			{GoodID: "A-1", GoodName: "Чайник", EANs: []fulfillment.EAN{{Mode: "add", Value: "4601234567890"}}},
-			{GoodID: "B-2", GoodName: "Кружка"},
-		},
 		Items: []fulfillment.TaskItem{{GoodID: "A-1", PlanQnt: 12}, {GoodID: "B-2", PlanQnt: 5}},
-	}, task)
+	}, task, "lines of one good are merged; the goods were registered before, none inline")
 	require.EqualValues(t, 17, totalQnt(task))
 }
 
-func TestBuildSupplyTaskListsEveryProblem(t *testing.T) {
+func TestBuildSupplyTaskProblems(t *testing.T) {
 	t.Parallel()
-	noSKU := moyskladtest.Product("a", "", "Чайник без артикула")
-	b := moyskladtest.Product("b", "B-2", "Кружка")
-	d := moyskladtest.Document(moysklad.TypeMove, moyskladtest.Position("p1", 10, noSKU), moyskladtest.Position("p2", 2.5, b), moyskladtest.Position("p3", 0, b))
-	_, problems := buildSupplyTask(d, "X", byArticle)
-	require.NotNil(t, problems)
-	require.Equal(t, "стр. 1: у товара «Чайник без артикула» не заполнено поле «Артикул»; "+
-		"стр. 2: B-2 «Кружка»: дробное количество 2.5, склад принимает только целые; "+
-		"стр. 3: B-2 «Кружка»: количество 0, нужно больше нуля", problems.Error())
-
-	_, problems = buildSupplyTask(moyskladtest.Document(moysklad.TypeSupply), "X", moysklad.SKUFields{Product: "code", Variant: "code"})
-	require.EqualError(t, problems, "в документе нет позиций")
+	require.EqualError(t, documentProblems(moyskladtest.Document(moysklad.TypeSupply)), "в документе нет позиций")
+	d := moyskladtest.Document(moysklad.TypeSupply, moyskladtest.Position("p1", 1, moyskladtest.Product("a", "A-1", "Чайник")))
+	require.Nil(t, documentProblems(d))
+	_, problems := buildSupplyTask(d, "X", &catalogue.Prepared{Services: []int{0}})
+	require.EqualError(t, problems, "в документе только услуги, товаров для склада нет")
 }
 
 func TestSameTask(t *testing.T) {

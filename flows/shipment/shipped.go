@@ -62,7 +62,11 @@ func (f *Flow) applyShipment(ctx context.Context, r *orchestrator.Run, wh *feed.
 			return fmt.Errorf("outdoc %d: positions before: %w", od.OutdocID, err)
 		}
 	}
-	adj := adjust(rows, s.Totals(), wh.SKUs())
+	keys, bundles, err := f.goods(ctx, wh, rows)
+	if err != nil {
+		return err
+	}
+	adj := adjust(rows, s.Totals(), keys, bundles)
 	ch, err := json.Marshal(change{Planned: adj.Planned, Shipped: s.Totals()})
 	if err != nil {
 		return err
@@ -177,6 +181,36 @@ func (f *Flow) retryShipment(ctx context.Context, r *orchestrator.Run) error {
 		Message: fmt.Sprintf("статус «%s»: повторяю запись отгрузки (%d док. склада)", r.Status(), len(again))})
 }
 
+// goods are how the warehouse names the document's goods: the good_ids
+// the catalogue registered them under (an edited article still names its
+// old good), and for each bundle position the units of each component one
+// bundle holds (the warehouse ships the components).
+func (f *Flow) goods(ctx context.Context, wh *feed.Warehouse, rows []moysklad.Position) (moysklad.SKUFields, map[int]map[string]int64, error) {
+	keys, err := wh.Catalogue.Keys(ctx, rows)
+	if err != nil {
+		return keys, nil, err
+	}
+	if !slices.ContainsFunc(rows, func(p moysklad.Position) bool { return p.Assortment != nil && p.Assortment.IsBundle() }) {
+		return keys, nil, nil
+	}
+	prep, err := wh.Catalogue.Prepare(ctx, rows)
+	if err != nil {
+		return keys, nil, fmt.Errorf("components of the document's bundles: %w", err)
+	}
+	bundles := map[int]map[string]int64{}
+	for _, it := range prep.Items {
+		q := int64(rows[it.Position].Quantity)
+		if !it.Component || q <= 0 {
+			continue
+		}
+		if bundles[it.Position] == nil {
+			bundles[it.Position] = map[string]int64{}
+		}
+		bundles[it.Position][it.GoodID] += int64(it.Quantity) / q
+	}
+	return keys, bundles, nil
+}
+
 // adjusted is a document's positions after a shipment.
 type adjusted struct {
 	Positions   []moysklad.Position
@@ -188,24 +222,41 @@ type adjusted struct {
 // adjust fits the positions to the shipped totals: lines of one good take
 // its total in document order, a line left without units is removed
 // (MoySklad refuses quantity 0), a shorter line keeps the serials of its
-// first units; units beyond the plan go to the good's last line; services
-// stay as they are.
-func adjust(rows []moysklad.Position, totals map[string]int64, skus moysklad.SKUFields) adjusted {
+// first units; a bundle line keeps the whole bundles whose every
+// component was shipped; units beyond the plan go to the good's last
+// line; services stay as they are.
+func adjust(rows []moysklad.Position, totals map[string]int64, keys moysklad.SKUFields, bundles map[int]map[string]int64) adjusted {
 	left := maps.Clone(totals)
 	res := adjusted{Planned: map[string]int64{}, Shipped: map[string]int64{}}
 	last := map[string]int{}
+	inBundles := map[string]bool{}
 	for i, p := range rows {
 		a := p.Assortment
 		if a == nil || a.IsService() {
 			res.Positions = append(res.Positions, p.ForWrite())
 			continue
 		}
-		sku := goodID(a, skus)
-		want := int64(p.Quantity)
-		give := min(want, left[sku])
-		left[sku] -= give
-		res.Planned[sku] += want
-		res.Shipped[sku] += give
+		want, give, sku := int64(p.Quantity), int64(0), keys.Of(a)
+		if comps, ok := bundles[i]; ok && a.IsBundle() {
+			give = want
+			for g, per := range comps {
+				if per > 0 {
+					give = min(give, left[g]/per)
+				}
+				inBundles[g] = true
+			}
+			for g, per := range comps {
+				left[g] -= give * per
+				res.Planned[g] += want * per
+				res.Shipped[g] += give * per
+			}
+			sku = "комплект " + sku
+		} else {
+			give = min(want, left[sku])
+			left[sku] -= give
+			res.Planned[sku] += want
+			res.Shipped[sku] += give
+		}
 		if give == 0 {
 			res.Differences = append(res.Differences, fmt.Sprintf("стр. %d %s «%s»: план %d, не отгружено — строка удалена", i+1, sku, a.Name, want))
 			continue
@@ -218,21 +269,24 @@ func adjust(rows []moysklad.Position, totals map[string]int64, skus moysklad.SKU
 			}
 			res.Differences = append(res.Differences, fmt.Sprintf("стр. %d %s «%s»: план %d, отгружено %d (недогруз %d)", i+1, sku, a.Name, want, give, want-give))
 		}
-		last[sku] = len(res.Positions)
+		if !a.IsBundle() {
+			last[sku] = len(res.Positions)
+		}
 		res.Positions = append(res.Positions, w)
 	}
 	for _, sku := range slices.Sorted(maps.Keys(left)) {
 		n := left[sku]
-		if n <= 0 {
-			continue
-		}
-		if j, ok := last[sku]; ok {
+		switch j, ok := last[sku]; {
+		case n <= 0:
+		case ok:
 			res.Positions[j].Quantity += float64(n)
 			res.Shipped[sku] += n
 			res.Differences = append(res.Differences, fmt.Sprintf("%s: отгружено сверх плана %d шт. — добавлено в строку", sku, n))
-			continue
+		case inBundles[sku]:
+			res.Differences = append(res.Differences, fmt.Sprintf("%s: %d шт. отгружено сверх целых комплектов — не добавлены", sku, n))
+		default:
+			res.Differences = append(res.Differences, fmt.Sprintf("%s: склад отгрузил %d шт., которых нет в документе — не добавлены", sku, n))
 		}
-		res.Differences = append(res.Differences, fmt.Sprintf("%s: склад отгрузил %d шт., которых нет в документе — не добавлены", sku, n))
 	}
 	if res.Positions == nil {
 		res.Positions = []moysklad.Position{}

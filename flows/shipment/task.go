@@ -1,13 +1,12 @@
 package shipment
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
 
+	"github.com/skladflow/skladflow/catalogue"
 	"github.com/skladflow/skladflow/fulfillment"
-	"github.com/skladflow/skladflow/minilog"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/orchestrator"
 )
@@ -25,89 +24,42 @@ func indocID(d *moysklad.Document, attempt int) string {
 	return id
 }
 
-// goodID is the warehouse's key of an assortment item. It is the one place
-// to switch to the catalogue's good_id mapping when that lands; until then
-// it is the SKU field, as the inbound flow keys goods.
-func goodID(a *moysklad.Product, skus moysklad.SKUFields) string { return skus.Of(a) }
-
-// buildTask turns a document with expanded positions into a
-// goods_shipment_task: lines of one good merged (FBox plans per good),
-// services left out (they are not goods), a unit price for the
-// warehouse's papers. Every problem is named, so staff fix them at once.
-func buildTask(d *moysklad.Document, id string, skus moysklad.SKUFields, defective bool) (fulfillment.ShipmentTask, orchestrator.Problems) {
+// buildTask turns the goods the catalogue prepared (registered, good_ids
+// fixed, bundles expanded into their components, services left out) into
+// a goods_shipment_task: lines of one good merged (FBox plans per good),
+// the unit price for the warehouse's papers.
+func buildTask(d *moysklad.Document, id string, prep *catalogue.Prepared, defective bool) (fulfillment.ShipmentTask, orchestrator.Problems) {
 	t := fulfillment.ShipmentTask{IndocType: fulfillment.IndocShipmentTask, IndocID: id, IndocTxt: taskNote(d)}
 	if defective && d.Type() == moysklad.TypePurchaseReturn {
 		t.QualType = fulfillment.QualDefective
 	}
-	var problems orchestrator.Problems
-	rows := d.Rows()
-	if len(rows) == 0 {
-		problems = append(problems, orchestrator.Problem{Text: "в документе нет позиций"})
-	}
 	index := map[string]int{}
-	for i, p := range rows {
-		line, a := i+1, p.Assortment
-		if a == nil {
-			problems = append(problems, orchestrator.Problem{Line: line, Text: "нет товара"})
+	for _, it := range prep.Items {
+		j, ok := index[it.GoodID]
+		if !ok {
+			index[it.GoodID] = len(t.Items)
+			// Prepared prices are kopecks per unit after the discount.
+			t.Items = append(t.Items, fulfillment.ShipmentItem{GoodID: it.GoodID, PlanQnt: it.Quantity, Price: math.Round(it.Price) / 100})
 			continue
 		}
-		if a.IsService() {
-			continue
+		sum := int64(t.Items[j].PlanQnt) + int64(it.Quantity)
+		if sum > math.MaxInt32 {
+			return fulfillment.ShipmentTask{}, orchestrator.Problems{{Line: it.Position + 1, Text: fmt.Sprintf("%s: общее количество больше допустимого складом", it.GoodID)}}
 		}
-		sku := goodID(a, skus)
-		if sku == "" {
-			what := "товара"
-			if a.IsVariant() {
-				what = "модификации"
-			}
-			problems = append(problems, orchestrator.Problem{Line: line,
-				Text: fmt.Sprintf("у %s «%s» не заполнено поле «%s»", what, a.Name, skuLabel(skus.FieldOf(a)))})
-			continue
-		}
-		q := p.Quantity
-		switch {
-		case q <= 0:
-			problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("%s «%s»: количество %s, нужно больше нуля", sku, a.Name, minilog.Qty(q))})
-			continue
-		case q != math.Trunc(q):
-			problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("%s «%s»: дробное количество %s, склад отгружает только целые", sku, a.Name, minilog.Qty(q))})
-			continue
-		case q > math.MaxInt32:
-			problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("%s «%s»: количество %s больше допустимого складом", sku, a.Name, minilog.Qty(q))})
-			continue
-		}
-		if j, ok := index[sku]; ok {
-			sum := int64(t.Items[j].PlanQnt) + int64(q)
-			if sum > math.MaxInt32 {
-				problems = append(problems, orchestrator.Problem{Line: line, Text: fmt.Sprintf("%s: общее количество больше допустимого складом", sku)})
-				continue
-			}
-			t.Items[j].PlanQnt = int32(sum)
-			continue
-		}
-		index[sku] = len(t.Items)
-		t.Items = append(t.Items, fulfillment.ShipmentItem{GoodID: sku, PlanQnt: int32(q), Price: unitPrice(p)})
+		t.Items[j].PlanQnt = int32(sum)
 	}
-	if len(rows) > 0 && len(t.Items) == 0 && len(problems) == 0 {
-		problems = append(problems, orchestrator.Problem{Text: "в документе только услуги, товаров для склада нет"})
-	}
-	if len(problems) > 0 {
-		return fulfillment.ShipmentTask{}, problems
+	if len(t.Items) == 0 {
+		return fulfillment.ShipmentTask{}, orchestrator.Problems{{Text: "в документе только услуги, товаров для склада нет"}}
 	}
 	return t, nil
 }
 
-// unitPrice is a position's price per unit in roubles after its discount:
-// MoySklad keeps prices in kopecks and the discount in percent.
-func unitPrice(p moysklad.Position) float64 {
-	var price, discount float64
-	if raw, ok := p.Extra("price"); ok {
-		_ = json.Unmarshal(raw, &price)
+// documentProblems are what makes a document no task at all.
+func documentProblems(d *moysklad.Document) orchestrator.Problems {
+	if len(d.Rows()) == 0 {
+		return orchestrator.Problems{{Text: "в документе нет позиций"}}
 	}
-	if raw, ok := p.Extra("discount"); ok {
-		_ = json.Unmarshal(raw, &discount)
-	}
-	return math.Round(price*(100-discount)/100) / 100
+	return nil
 }
 
 func taskNote(d *moysklad.Document) string {

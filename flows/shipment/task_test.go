@@ -1,11 +1,11 @@
 package shipment
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/skladflow/skladflow/catalogue"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/moysklad/moyskladtest"
@@ -15,33 +15,27 @@ var byArticle = moysklad.SKUFields{Product: moysklad.SKUArticle, Variant: moyskl
 
 func TestBuildTask(t *testing.T) {
 	t.Parallel()
-	a := moyskladtest.Product("a", "A-1", "Чайник")
-	b := moyskladtest.Product("b", "B-2", "Кружка")
-	d := moyskladtest.Document(moysklad.TypePurchaseReturn, moyskladtest.Position("p1", 10, a), moyskladtest.Position("p2", 5, b), moyskladtest.Position("p3", 2, a))
+	d := moyskladtest.Document(moysklad.TypePurchaseReturn)
 	id := indocID(d, 1)
 	require.Equal(t, "MSO-5f0a1b2c000011ef0a80000000000001", id)
 	require.Equal(t, id+"-2", indocID(d, 2))
 
-	task, problems := buildTask(d, id, byArticle, true)
+	prep := &catalogue.Prepared{Items: []catalogue.Item{{GoodID: "A-1", Quantity: 10, Price: 111111.4, Position: 0},
+		{GoodID: "B-2", Quantity: 5, Price: 15000, Position: 1}, {GoodID: "A-1", Quantity: 2, Price: 111111.4, Position: 2}}}
+	task, problems := buildTask(d, id, prep, true)
 	require.Nil(t, problems)
 	require.Equal(t, fulfillment.ShipmentTask{IndocType: "goods_shipment_task", IndocID: id, QualType: fulfillment.QualDefective,
 		IndocTxt: "Возврат поставщику 00042 (МойСклад)",
-		Items:    []fulfillment.ShipmentItem{{GoodID: "A-1", PlanQnt: 12, Price: 150}, {GoodID: "B-2", PlanQnt: 5, Price: 150}}}, task)
+		Items:    []fulfillment.ShipmentItem{{GoodID: "A-1", PlanQnt: 12, Price: 1111.11}, {GoodID: "B-2", PlanQnt: 5, Price: 150}}}, task)
 	require.EqualValues(t, 17, totalPlanned(task))
 
 	d.Meta.Type = moysklad.TypeDemand
-	task, _ = buildTask(d, id, byArticle, true)
+	task, _ = buildTask(d, id, prep, true)
 	require.Empty(t, task.QualType, "only purchase returns ship defective stock")
-}
+	require.Equal(t, "Отгрузка 00042 (МойСклад)", task.IndocTxt)
 
-func TestBuildTaskListsEveryProblem(t *testing.T) {
-	t.Parallel()
-	noSKU := moyskladtest.Product("a", "", "Чайник без артикула")
-	b := moyskladtest.Product("b", "B-2", "Кружка")
-	d := moyskladtest.Document(moysklad.TypeDemand, moyskladtest.Position("p1", 10, noSKU), moyskladtest.Position("p2", 2.5, b), moyskladtest.Position("p3", 0, b))
-	_, problems := buildTask(d, "X", byArticle, false)
-	require.Equal(t, "стр. 1: у товара «Чайник без артикула» не заполнено поле «Артикул»; "+
-		"стр. 2: B-2 «Кружка»: дробное количество 2.5, склад отгружает только целые; стр. 3: B-2 «Кружка»: количество 0, нужно больше нуля", problems.Error())
+	_, problems = buildTask(d, id, &catalogue.Prepared{Services: []int{0}}, false)
+	require.Equal(t, "в документе только услуги, товаров для склада нет", problems.Error())
 }
 
 // Lines of one good take its shipped total in document order; a line left
@@ -56,12 +50,8 @@ func TestAdjustToShippedTotals(t *testing.T) {
 	rows := []moysklad.Position{moyskladtest.Position("p1", 4, a), moyskladtest.Position("p2", 3, b), moyskladtest.Position("p3", 4, a),
 		moyskladtest.Position("p4", 1, svc)}
 
-	adj := adjust(rows, map[string]int64{"A-1": 6, "B-2": 0, "X-9": 2}, byArticle)
-	qty := map[string]float64{}
-	for _, p := range adj.Positions {
-		qty[p.ID] = p.Quantity
-	}
-	require.Equal(t, map[string]float64{"p1": 4, "p3": 2, "p4": 1}, qty)
+	adj := adjust(rows, map[string]int64{"A-1": 6, "B-2": 0, "X-9": 2}, byArticle, nil)
+	require.Equal(t, map[string]float64{"p1": 4, "p3": 2, "p4": 1}, quantitiesOf(adj))
 	require.Equal(t, map[string]int64{"A-1": 8, "B-2": 3}, adj.Planned)
 	require.Equal(t, map[string]int64{"A-1": 6, "B-2": 0}, adj.Shipped)
 	require.Equal(t, []string{
@@ -70,16 +60,33 @@ func TestAdjustToShippedTotals(t *testing.T) {
 		"X-9: склад отгрузил 2 шт., которых нет в документе — не добавлены",
 	}, adj.Differences)
 
-	over := adjust(rows[:1], map[string]int64{"A-1": 5}, byArticle)
+	over := adjust(rows[:1], map[string]int64{"A-1": 5}, byArticle, nil)
 	require.EqualValues(t, 5, over.Positions[0].Quantity)
 	require.Equal(t, []string{"A-1: отгружено сверх плана 1 шт. — добавлено в строку"}, over.Differences)
 }
 
-func TestUnitPriceAfterDiscount(t *testing.T) {
+// A bundle line keeps the bundles whose every component left: 3 sets of a
+// kettle and two mugs, shipped with one mug short, are 2 sets.
+func TestAdjustBundleByItsComponents(t *testing.T) {
 	t.Parallel()
-	var p moysklad.Position
-	require.NoError(t, json.Unmarshal([]byte(`{"quantity":3,"price":123457,"discount":10}`), &p))
-	require.Equal(t, 1111.11, unitPrice(p), "1234.57 ₽ less 10 %, to the kopeck")
-	require.NoError(t, json.Unmarshal([]byte(`{"quantity":1}`), &p))
-	require.Zero(t, unitPrice(p), "no price: none sent")
+	set := moyskladtest.Product("k", "SET", "Набор")
+	set.Meta.Type = moysklad.AssortmentBundle
+	rows := []moysklad.Position{moyskladtest.Position("p1", 3, set)}
+	adj := adjust(rows, map[string]int64{"A-1": 3, "B-2": 5}, byArticle, map[int]map[string]int64{0: {"A-1": 1, "B-2": 2}})
+	require.Equal(t, map[string]float64{"p1": 2}, quantitiesOf(adj))
+	require.Equal(t, []string{
+		"стр. 1 комплект SET «Набор»: план 3, отгружено 2 (недогруз 1)",
+		"A-1: 1 шт. отгружено сверх целых комплектов — не добавлены",
+		"B-2: 1 шт. отгружено сверх целых комплектов — не добавлены",
+	}, adj.Differences)
+	require.Equal(t, map[string]int64{"A-1": 3, "B-2": 6}, adj.Planned)
+	require.Equal(t, map[string]int64{"A-1": 2, "B-2": 4}, adj.Shipped)
+}
+
+func quantitiesOf(adj adjusted) map[string]float64 {
+	out := map[string]float64{}
+	for _, p := range adj.Positions {
+		out[p.ID] = p.Quantity
+	}
+	return out
 }

@@ -36,6 +36,7 @@ func (s *Server) setGoods(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.cat = next
+	s.identifyBound()
 	ok(w, nil)
 }
 
@@ -139,6 +140,7 @@ func (s *Server) setEANs(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.cat = next
+	s.identifyBound()
 	ok(w, nil)
 }
 

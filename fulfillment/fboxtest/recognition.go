@@ -48,3 +48,22 @@ func (s *Server) unidentified(indocID string) bool {
 	}
 	return false
 }
+
+// identifyBound removes from the recognition list the items whose barcode
+// the customer has now bound to a good: fbox.md §6 (#recognition_desc)
+// "maps them with POST /goods/recognition, or adds the barcode as an EAN".
+// It runs under s.mu.
+func (s *Server) identifyBound() {
+	s.unknown = slices.DeleteFunc(s.unknown, func(u fulfillment.Unrecognized) bool {
+		_, bound := s.cat.eans[u.Barcode]
+		return bound
+	})
+}
+
+// Unknown lists the items waiting for identification, as GET
+// /goods/recognition would.
+func (s *Server) Unknown() []fulfillment.Unrecognized {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.unknown)
+}

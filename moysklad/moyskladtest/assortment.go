@@ -10,7 +10,7 @@ import (
 // service (reference §4.2: "Meta of product/service/variant/consignment").
 // They live under their own types, as in MoySklad, and a line refers to one
 // by its meta type.
-var assortmentTypes = []string{"product", "variant", "service"}
+var assortmentTypes = []string{"product", "variant", "service", "bundle"}
 
 // VariantSpec describes a variant of a product to add.
 type VariantSpec struct {
@@ -18,6 +18,8 @@ type VariantSpec struct {
 	Name               string // defaults to the product's name
 	Code, ExternalCode string
 	Barcodes           []string // EAN-13
+	// Characteristics are the variant's values, in order: {"Цвет", "синий"}.
+	Characteristics []moysklad.Characteristic
 }
 
 // ServiceSpec describes a service to add.
@@ -45,7 +47,7 @@ func (s *Server) AddVariant(v VariantSpec) (moysklad.Product, error) {
 	e := object{"meta": s.meta("variant", id), "id": id, "accountId": s.account, "updated": now(),
 		"name": v.Name, "code": v.Code, "externalCode": v.ExternalCode, "archived": false,
 		"discountProhibited": false, "product": object{"meta": clone(p["meta"])},
-		"characteristics": []any{}, "salePrices": []any{}, "barcodes": barcodes(v.Barcodes), "things": []any{}}
+		"characteristics": characteristics(v.Characteristics), "salePrices": []any{}, "barcodes": barcodes(v.Barcodes), "things": []any{}}
 	s.put1("variant", id, e)
 	s.mu.Unlock()
 	var out moysklad.Product
@@ -69,6 +71,19 @@ func (s *Server) AddService(sv ServiceSpec) moysklad.Product {
 	s.mu.Unlock()
 	var out moysklad.Product
 	decodeInto(e, &out)
+	return out
+}
+
+// characteristics renders a variant's values as the spec has them
+// (dictionary/variant.yaml characteristics: meta, id, name, value).
+func characteristics(cs []moysklad.Characteristic) []any {
+	out := []any{}
+	for _, c := range cs {
+		id := newID()
+		out = append(out, object{"meta": object{"type": "attributemetadata", "mediaType": "application/json",
+			"href": "https://api.moysklad.ru/api/remap/1.2/entity/variant/metadata/characteristics/" + id},
+			"id": id, "name": c.Name, "value": c.Value})
+	}
 	return out
 }
 

@@ -71,6 +71,12 @@ type ProductSpec struct {
 	// SerialTrackable keeps the product by serial numbers: its lines need
 	// one serial per unit (isSerialTrackable).
 	SerialTrackable bool
+	// VAT is the rate in percent; nil keeps the fixture's 20. NoVAT sets
+	// vatEnabled false («без НДС»).
+	VAT   *int
+	NoVAT bool
+	// Weighed is a product sold by weight (weighed).
+	Weighed bool
 }
 
 // DocumentSpec describes a document to create as staff.
@@ -151,22 +157,23 @@ type Server struct {
 	account string
 	client  *http.Client
 
-	mu        sync.Mutex
-	entities  map[string]map[string]object // type → id → entity
-	order     map[string][]string
-	positions map[string][]object // "type/id" → rows
-	states    map[string][]object // type → states
-	attrs     map[string][]object // type → custom fields
-	hooks     []object
-	sent      map[string]notice // requestId → notification
-	delivered []Delivery
-	faults    []Fault
-	drops     []Fault // answers to lose after doing the work (drop.go)
-	requests  []Request
-	puts      map[string]int
-	window    []charge
-	inflight  int
-	limited   int
+	mu         sync.Mutex
+	entities   map[string]map[string]object // type → id → entity
+	order      map[string][]string
+	positions  map[string][]object // "type/id" → rows
+	components map[string][]any    // bundle id → its components
+	states     map[string][]object // type → states
+	attrs      map[string][]object // type → custom fields
+	hooks      []object
+	sent       map[string]notice // requestId → notification
+	delivered  []Delivery
+	faults     []Fault
+	drops      []Fault // answers to lose after doing the work (drop.go)
+	requests   []Request
+	puts       map[string]int
+	window     []charge
+	inflight   int
+	limited    int
 
 	queue chan notice
 	done  chan struct{}
@@ -216,7 +223,7 @@ func NewServer(opts Options) *Server {
 		opts: opts, account: newID(),
 		client:   &http.Client{Timeout: opts.WebhookTimeout, Transport: &http.Transport{DialContext: dialLocalhost}},
 		entities: map[string]map[string]object{}, order: map[string][]string{},
-		positions: map[string][]object{}, states: map[string][]object{}, attrs: map[string][]object{},
+		positions: map[string][]object{}, components: map[string][]any{}, states: map[string][]object{}, attrs: map[string][]object{},
 		sent: map[string]notice{}, puts: map[string]int{},
 		queue: make(chan notice, 4096), done: make(chan struct{}),
 	}

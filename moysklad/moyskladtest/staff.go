@@ -61,6 +61,13 @@ func (s *Server) AddProduct(p ProductSpec) moysklad.Product {
 	e["meta"], e["id"], e["accountId"], e["name"], e["updated"] = s.meta("product", id), id, s.account, p.Name, now()
 	e["code"], e["externalCode"], e["weight"] = p.Code, p.ExternalCode, p.Weight
 	e["isSerialTrackable"] = p.SerialTrackable
+	e["weighed"] = p.Weighed
+	if p.VAT != nil {
+		e["vat"], e["effectiveVat"] = *p.VAT, *p.VAT
+	}
+	if p.NoVAT {
+		e["vatEnabled"], e["effectiveVatEnabled"] = false, false
+	}
 	if p.ExternalCode == "" {
 		e["externalCode"] = id[:8]
 	}
@@ -189,6 +196,10 @@ func (s *Server) CreateDocument(entityType string, spec DocumentSpec) (moysklad.
 		if typ == "" {
 			return moysklad.Document{}, fmt.Errorf("moyskladtest: no product, variant or service %s", p.ProductID)
 		}
+		if typ == "bundle" && entityType != "demand" && entityType != "customerorder" {
+			// Reference §4.2: only demand and customerorder lines may be bundles.
+			return moysklad.Document{}, fmt.Errorf("moyskladtest: a %s line cannot be a bundle", entityType)
+		}
 		things := []any{}
 		for _, t := range p.Things {
 			things = append(things, t)
@@ -256,6 +267,34 @@ func (s *Server) SetState(entityType, id, stateName string) error {
 	e["updated"] = now()
 	s.mu.Unlock()
 	s.fire(entityType, id, "UPDATE", []string{"state"}, s.opts.StaffUser, nil)
+	return nil
+}
+
+// EditAssortment changes fields of a product, variant or bundle as staff
+// would (an edited article, a new barcode: fields in the API's shape, e.g.
+// "barcodes": []any{map[string]any{"ean13": "…"}}); it fires UPDATE with
+// the fields' names.
+func (s *Server) EditAssortment(id string, fields map[string]any) error {
+	s.mu.Lock()
+	e, typ := s.assortmentByID(id)
+	if e == nil {
+		s.mu.Unlock()
+		return fmt.Errorf("moyskladtest: no assortment item %s", id)
+	}
+	var names []string
+	for k, v := range fields {
+		if v == nil {
+			delete(e, k) // MoySklad leaves an emptied field out
+		} else {
+			var val any
+			decodeInto(v, &val) // the stored shape is decoded JSON
+			e[k] = val
+		}
+		names = append(names, k)
+	}
+	e["updated"] = now()
+	s.mu.Unlock()
+	s.fire(typ, id, "UPDATE", names, s.opts.StaffUser, nil)
 	return nil
 }
 
