@@ -394,3 +394,31 @@ func TestShipmentSharedReadingCorrection(t *testing.T) {
 	require.Contains(t, d.Description, "Склад БетаПРО исправляет отгрузку "+itoa(shipped))
 	require.Zero(t, b.fb.LockCalls())
 }
+
+// The start document is read only after the shipment was applied (its
+// read fails until then): it comes late, changes nothing and is marked
+// imported all the same.
+func TestShipmentLateStartChangesNothing(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc, indoc := b.handedOver(t, moysklad.TypeDemand, line{b.p.kettle, 2})
+	start := b.fb.StartShipmentPicking(indoc)
+	require.NotZero(t, start)
+	b.fb.FailNext(fboxtest.Fault{Method: "GET", PathPrefix: "/outdocs/" + itoa(start), HTTPStatus: 503, Code: 503, Message: "занято", Count: 1000})
+	shipped, err := b.fb.ShipGoods(indoc, nil)
+	require.NoError(t, err)
+	require.NoError(t, b.svc.PollNow(b.ctx))
+	b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Отгружен")
+	b.waitLocked(t, shipped)
+	puts := b.ms.PutCount(moysklad.TypeDemand, doc.ID)
+
+	b.fb.ClearFaults()
+	require.NoError(t, b.svc.PollNow(b.ctx))
+	b.waitLocked(t, start)
+	b.waitEntry(t, moysklad.TypeDemand, doc.ID, "склад БетаПРО: документ "+itoa(start)+" (goods_shipment_start) по заданию "+indoc+
+		" не применён: начало подбора пришло позже: документ уже дальше")
+	d := b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Отгружен")
+	require.Equal(t, puts, b.ms.PutCount(moysklad.TypeDemand, doc.ID), "nothing written")
+	require.True(t, d.Applicable)
+	b.waitRow(t, moysklad.TypeDemand, doc.ID, "shipped")
+}
