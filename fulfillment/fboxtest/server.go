@@ -3,7 +3,9 @@
 // auth, success/error_code bodies, 1001 duplicates, one request at a time,
 // rate limits with Retry-After, Moscow dates without an offset) and lets a
 // test play the warehouse: receive a task's goods exactly, short, with
-// surplus, a substitute, defects, nothing at all, or in parts.
+// surplus, a substitute, defects, nothing at all, or in parts; start
+// picking a shipment task, pick it and ship it in pallets and boxes, short
+// where told.
 package fboxtest
 
 import (

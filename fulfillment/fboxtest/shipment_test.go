@@ -160,3 +160,18 @@ func TestShipmentOptionalOutdocsOff(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, hs)
 }
+
+// Schema goods_shipment_task picking_only: the goods are picked, not
+// shipped.
+func TestShipmentPickingOnlyIsNotShipped(t *testing.T) {
+	t.Parallel()
+	s, c := setupShipment(t)
+	require.NoError(t, c.CreateShipmentTask(t.Context(), fulfillment.ShipmentTask{IndocID: "P", PickingOnly: true,
+		Items: []fulfillment.ShipmentItem{{GoodID: "A", PlanQnt: 1}}}))
+	require.NotZero(t, s.ShipmentReady("P", nil))
+	_, err := s.ShipGoods("P", nil)
+	require.ErrorContains(t, err, "picking only")
+	got, ok := s.ShipmentTask("P")
+	require.True(t, ok)
+	require.True(t, got.PickingOnly)
+}

@@ -94,6 +94,8 @@ func (s *Server) ShipGoods(indocID string, short map[string]int32) (int64, error
 		return 0, fmt.Errorf("fboxtest: no shipment task %s", indocID)
 	case t.stage == ShipStageShipped:
 		return 0, fmt.Errorf("fboxtest: shipment task %s is already shipped", indocID)
+	case t.task.PickingOnly: // schema goods_shipment_task: picking_only, «подбор товаров без отгрузки»
+		return 0, fmt.Errorf("fboxtest: shipment task %s is picking only: it is not shipped", indocID)
 	}
 	t.stage = ShipStageShipped
 	return s.issueGoodsShipment(t, short, fulfillment.Date{}), nil
