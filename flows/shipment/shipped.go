@@ -66,7 +66,7 @@ func (f *Flow) applyShipment(ctx context.Context, r *orchestrator.Run, wh *feed.
 	if err != nil {
 		return err
 	}
-	adj := adjust(rows, s.Totals(), keys, bundles)
+	adj := adjust(rows, shippedOf(s), keys, bundles)
 	ch, err := json.Marshal(change{Planned: adj.Planned, Shipped: s.Totals()})
 	if err != nil {
 		return err
@@ -219,14 +219,57 @@ type adjusted struct {
 	Differences []string         // for the mini-log
 }
 
+// shipped is what a goods_shipment says left: units per good, and the
+// serial numbers the warehouse scanned per good, where it gives them.
+type shipped struct {
+	totals  map[string]int64
+	serials map[string]map[string]bool
+}
+
+func shippedOf(s *fulfillment.GoodsShipment) shipped {
+	out := shipped{totals: s.Totals(), serials: map[string]map[string]bool{}}
+	for _, p := range s.Pallets {
+		for _, b := range p.Boxes {
+			for _, g := range b.Goods {
+				if g.GoodSN == "" {
+					continue
+				}
+				if out.serials[g.GoodID] == nil {
+					out.serials[g.GoodID] = map[string]bool{}
+				}
+				out.serials[g.GoodID][g.GoodSN] = true
+			}
+		}
+	}
+	return out
+}
+
+// keep chooses the serials a shortened line keeps: those the warehouse
+// scanned as shipped first (its scan is the truth where it has one), then
+// the line's others in order.
+func (s shipped) keep(goodID string, things []string, n int) []string {
+	out := make([]string, 0, n)
+	for _, pass := range []bool{true, false} {
+		for _, t := range things {
+			if len(out) == n {
+				return out
+			}
+			if s.serials[goodID][t] == pass {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
 // adjust fits the positions to the shipped totals: lines of one good take
 // its total in document order, a line left without units is removed
-// (MoySklad refuses quantity 0), a shorter line keeps the serials of its
-// first units; a bundle line keeps the whole bundles whose every
+// (MoySklad refuses quantity 0), a shorter line keeps the serials the
+// warehouse shipped (else its first ones); a bundle line keeps the whole bundles whose every
 // component was shipped; units beyond the plan go to the good's last
 // line; services stay as they are.
-func adjust(rows []moysklad.Position, totals map[string]int64, keys moysklad.SKUFields, bundles map[int]map[string]int64) adjusted {
-	left := maps.Clone(totals)
+func adjust(rows []moysklad.Position, out shipped, keys moysklad.SKUFields, bundles map[int]map[string]int64) adjusted {
+	left := maps.Clone(out.totals)
 	res := adjusted{Planned: map[string]int64{}, Shipped: map[string]int64{}}
 	last := map[string]int{}
 	inBundles := map[string]bool{}
@@ -265,7 +308,7 @@ func adjust(rows []moysklad.Position, totals map[string]int64, keys moysklad.SKU
 		if give < want {
 			w.Quantity = float64(give)
 			if things := p.Things(); len(things) > int(give) {
-				w.SetThings(things[:give])
+				w.SetThings(out.keep(sku, things, int(give)))
 			}
 			res.Differences = append(res.Differences, fmt.Sprintf("стр. %d %s «%s»: план %d, отгружено %d (недогруз %d)", i+1, sku, a.Name, want, give, want-give))
 		}

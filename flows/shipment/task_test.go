@@ -50,7 +50,7 @@ func TestAdjustToShippedTotals(t *testing.T) {
 	rows := []moysklad.Position{moyskladtest.Position("p1", 4, a), moyskladtest.Position("p2", 3, b), moyskladtest.Position("p3", 4, a),
 		moyskladtest.Position("p4", 1, svc)}
 
-	adj := adjust(rows, map[string]int64{"A-1": 6, "B-2": 0, "X-9": 2}, byArticle, nil)
+	adj := adjust(rows, shipped{totals: map[string]int64{"A-1": 6, "B-2": 0, "X-9": 2}}, byArticle, nil)
 	require.Equal(t, map[string]float64{"p1": 4, "p3": 2, "p4": 1}, quantitiesOf(adj))
 	require.Equal(t, map[string]int64{"A-1": 8, "B-2": 3}, adj.Planned)
 	require.Equal(t, map[string]int64{"A-1": 6, "B-2": 0}, adj.Shipped)
@@ -60,7 +60,7 @@ func TestAdjustToShippedTotals(t *testing.T) {
 		"X-9: склад отгрузил 2 шт., которых нет в документе — не добавлены",
 	}, adj.Differences)
 
-	over := adjust(rows[:1], map[string]int64{"A-1": 5}, byArticle, nil)
+	over := adjust(rows[:1], shipped{totals: map[string]int64{"A-1": 5}}, byArticle, nil)
 	require.EqualValues(t, 5, over.Positions[0].Quantity)
 	require.Equal(t, []string{"A-1: отгружено сверх плана 1 шт. — добавлено в строку"}, over.Differences)
 }
@@ -72,7 +72,7 @@ func TestAdjustBundleByItsComponents(t *testing.T) {
 	set := moyskladtest.Product("k", "SET", "Набор")
 	set.Meta.Type = moysklad.AssortmentBundle
 	rows := []moysklad.Position{moyskladtest.Position("p1", 3, set)}
-	adj := adjust(rows, map[string]int64{"A-1": 3, "B-2": 5}, byArticle, map[int]map[string]int64{0: {"A-1": 1, "B-2": 2}})
+	adj := adjust(rows, shipped{totals: map[string]int64{"A-1": 3, "B-2": 5}}, byArticle, map[int]map[string]int64{0: {"A-1": 1, "B-2": 2}})
 	require.Equal(t, map[string]float64{"p1": 2}, quantitiesOf(adj))
 	require.Equal(t, []string{
 		"стр. 1 комплект SET «Набор»: план 3, отгружено 2 (недогруз 1)",
@@ -89,4 +89,21 @@ func quantitiesOf(adj adjusted) map[string]float64 {
 		out[p.ID] = p.Quantity
 	}
 	return out
+}
+
+// A shortened serial line keeps the serials the warehouse scanned as
+// shipped; without its scan, the first ones.
+func TestAdjustSerialLineKeepsTheShippedSerials(t *testing.T) {
+	t.Parallel()
+	phone := moyskladtest.Product("ph", "PH-1", "Телефон")
+	line := moyskladtest.Position("p1", 3, phone)
+	line.SetThings([]string{"SN1", "SN2", "SN3"})
+	body := &fulfillment.GoodsShipment{Pallets: fulfillment.Pallets{{Boxes: []fulfillment.Box{{Goods: []fulfillment.BoxGood{
+		{GoodID: "PH-1", GoodSN: "SN3", Qnt: 1}, {GoodID: "PH-1", GoodSN: "SN1", Qnt: 1}}}}}}}
+	adj := adjust([]moysklad.Position{line}, shippedOf(body), byArticle, nil)
+	require.EqualValues(t, 2, adj.Positions[0].Quantity)
+	require.Equal(t, []string{"SN1", "SN3"}, adj.Positions[0].Things())
+
+	adj = adjust([]moysklad.Position{line}, shipped{totals: map[string]int64{"PH-1": 1}}, byArticle, nil)
+	require.Equal(t, []string{"SN1"}, adj.Positions[0].Things())
 }
