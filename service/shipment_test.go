@@ -317,7 +317,9 @@ func TestShipmentRefusedByStockCheckThenRetried(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, b.svc.PollNow(b.ctx))
 	d := b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Ошибка отгрузки")
-	require.Contains(t, lastLine(t, d), "Отгрузка складом БетаПРО по документу "+itoa(shipped)+" не записана: МойСклад отказал")
+	require.Contains(t, lastLine(t, d), "Отгрузка складом БетаПРО по документу "+itoa(shipped)+" не записана: МойСклад отказал (ошибка 17015: "+
+		"Нельзя провести документ: на складе 'Склад БетаПРО' недостаточно товара 'Чайник': в наличии 0, требуется 3). "+
+		"Исправьте документ и снова установите статус «Передать»")
 	require.False(t, d.Applicable)
 	h, _ := b.fb.Outdoc(shipped)
 	require.False(t, h.Locked, "not written: not marked imported")

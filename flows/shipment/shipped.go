@@ -137,7 +137,7 @@ func (f *Flow) replacing(ctx context.Context, wh *feed.Warehouse, od storage.Out
 // set «Передать» again.
 func (f *Flow) failShipment(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, cause error) error {
 	line := fmt.Sprintf("Отгрузка складом %s по документу %d не записана: МойСклад отказал (%s). Исправьте документ и снова установите статус «%s»",
-		wh.Name, od.OutdocID, cause.Error(), f.cfg.Statuses.Submit)
+		wh.Name, od.OutdocID, msCause(cause), f.cfg.Statuses.Submit)
 	entry, err := r.Say(ctx, f.cfg.Statuses.ShipFailed, line)
 	if err != nil {
 		return err
@@ -163,8 +163,10 @@ func (f *Flow) retryShipment(ctx context.Context, r *orchestrator.Run) error {
 		if x.Status != storage.OutdocFailed || x.Type != fulfillment.OutdocShipment {
 			continue
 		}
+		// The refused write changed nothing: what the shipment changes is
+		// recorded again from the document staff fixed.
 		if err := f.o.Store().UpdateOutdoc(ctx, x.Warehouse, x.OutdocID, func(y *storage.Outdoc) error {
-			y.Status, y.Error = storage.OutdocNew, ""
+			y.Status, y.Error, y.Before, y.Kind, y.Change = storage.OutdocNew, "", nil, "", nil
 			return nil
 		}); err != nil {
 			return err

@@ -3,6 +3,7 @@ package shipment
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
@@ -29,6 +30,23 @@ func fboxCause(err error) string {
 		return fmt.Sprintf("склад ответил HTTP %d: %s", fb.HTTPStatus, fb.Message)
 	}
 	return err.Error()
+}
+
+// msCause is a MoySklad refusal as staff read it: its codes and texts,
+// without the request.
+func msCause(err error) string {
+	var ms *moysklad.APIError
+	if !errors.As(err, &ms) || len(ms.Errors) == 0 {
+		return err.Error()
+	}
+	parts := make([]string, len(ms.Errors))
+	for i, el := range ms.Errors {
+		parts[i] = el.Error
+		if el.Code != 0 {
+			parts[i] = fmt.Sprintf("ошибка %d: %s", el.Code, el.Error)
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // outdocMark names a warehouse document in a mini-log line.
