@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -99,6 +100,7 @@ func setup(t *testing.T) *harness {
 			c.CDEK.PollInterval = config.Duration{Duration: time.Second}
 			c.CDEK.CheckAfter = config.Duration{Duration: 200 * time.Millisecond}
 			c.Queue.RetryHorizon = config.Duration{Duration: 10 * time.Minute}
+			c.Orders = &config.Orders{DeliveryID: 3}
 		},
 	})
 	h.ms, h.fb, h.cd = h.sf.MoySklad, h.sf.FBox, h.sf.CDEK
@@ -157,6 +159,13 @@ type doc struct {
 	outdoc int64
 }
 
+// order is a customer order the warehouse ships during the run.
+type order struct {
+	id, number string
+	sent       bool
+	shipped    bool
+}
+
 // shipment is a demand handed to CDEK during the run.
 type shipment struct {
 	id, number string
@@ -198,6 +207,21 @@ func TestCrashSafety(t *testing.T) {
 		ships[i] = &shipment{id: d.ID, number: fmt.Sprintf("MS-d%d", i)}
 	}
 
+	// Customer orders reserved at the warehouse, which has the goods: a
+	// kettle and two mugs each, shipped in batches (one orders_shipment
+	// for several orders).
+	orders := make([]*order, max(4, kills/6))
+	h.fb.AddStock("KT-1", int32(len(orders)), 0)
+	h.fb.AddStock("MG-1", int32(2*len(orders)), 0)
+	for i := range orders {
+		d, err := h.ms.CreateDocument(moysklad.TypeCustomerOrder, moyskladtest.DocumentSpec{Name: fmt.Sprintf("o%d", i), Store: store.ID,
+			Agent: buyer.ID, Description: "Заказ с сайта " + fmt.Sprint(i), Applicable: true,
+			ShipmentAddress: &moysklad.Address{City: "Москва", Street: "ул Тверская", House: "1"},
+			Positions:       []moyskladtest.PositionSpec{{ProductID: kettle.ID, Quantity: 1}, {ProductID: mug.ID, Quantity: 2}}})
+		require.NoError(t, err)
+		orders[i] = &order{id: d.ID, number: fmt.Sprintf("o%d", i)}
+	}
+
 	// Staff, the warehouse and CDEK act while skladflow is killed and restarted.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -234,6 +258,28 @@ func TestCrashSafety(t *testing.T) {
 					}
 				}
 			}
+			// The warehouse takes the orders it holds into production and
+			// ships those in production together.
+			var ready []string
+			for _, o := range orders {
+				if !o.sent {
+					o.sent = h.ms.SetState(moysklad.TypeCustomerOrder, o.id, "Передать на склад") == nil
+					break
+				}
+				switch _, stage, ok := h.fb.Order(o.number); {
+				case ok && stage == fboxtest.StagePool:
+					h.fb.ProcessOrders()
+				case ok && stage == fboxtest.StageProduction && !o.shipped:
+					ready = append(ready, o.number)
+				}
+			}
+			if len(ready) > 0 {
+				if _, err := h.fb.ShipOrders(nil, ready...); err == nil {
+					for _, o := range orders {
+						o.shipped = o.shipped || slices.Contains(ready, o.number)
+					}
+				}
+			}
 			mu.Unlock()
 			time.Sleep(30 * time.Millisecond)
 		}
@@ -262,8 +308,13 @@ func TestCrashSafety(t *testing.T) {
 				return false
 			}
 		}
+		for _, o := range orders {
+			if got, err := h.ms.Document(moysklad.TypeCustomerOrder, o.id); err != nil || got.StateName() != "Отгружен" {
+				return false
+			}
+		}
 		return true
-	}, 90*time.Second, 100*time.Millisecond, "every supply reaches «Проведён», every receipt is locked, every shipment «Доставлен»")
+	}, 90*time.Second, 100*time.Millisecond, "every supply reaches «Проведён», every receipt is locked, every shipment «Доставлен», every order «Отгружен»")
 	cancel()
 	wg.Wait()
 	h.stop(syscall.SIGTERM)
@@ -289,6 +340,20 @@ func TestCrashSafety(t *testing.T) {
 		require.Equal(t, 1, count(log.Lines, "СДЭК: Вручен"), "one delivery line:\n%s", got.Description)
 		o, _ := h.cd.OrderByNumber(sh.number)
 		require.Equal(t, string(o.CDEKNumber), got.Attributes[0].Value)
+	}
+
+	require.Len(t, h.fb.OrderIDs(), len(orders), "one warehouse order per customer order")
+	for _, o := range orders {
+		got, err := h.ms.Document(moysklad.TypeCustomerOrder, o.id)
+		require.NoError(t, err)
+		require.Len(t, got.Demands, 1, "one demand per order:\n%s", got.Description)
+		demand, err := h.ms.Document(moysklad.TypeDemand, got.Demands[0].Meta.ID())
+		require.NoError(t, err)
+		require.True(t, demand.Applicable)
+		require.Equal(t, map[string]float64{"KT-1": 1, "MG-1": 2}, skladflowtest.Quantities(demand))
+		log := minilog.Parse(got.Description)
+		require.Equal(t, 1, count(log.Lines, "Передан на склад"), "one «Передан на склад» line:\n%s", got.Description)
+		require.Equal(t, 1, count(log.Lines, "Отгружен складом"), "one shipment line:\n%s", got.Description)
 	}
 
 	s, err := storage.Open(context.Background(), storage.Config{Path: h.db})
@@ -321,7 +386,7 @@ func TestCrashSafety(t *testing.T) {
 			require.NotContains(t, string(b), secret, "secret in %s", p)
 		}
 	}
-	t.Logf("crash run: %d kills, %d supplies, %d CDEK shipments, %d runs, all consistent", kills, len(docs), len(ships), len(h.logs))
+	t.Logf("crash run: %d kills, %d supplies, %d CDEK shipments, %d customer orders, %d runs, all consistent", kills, len(docs), len(ships), len(orders), len(h.logs))
 }
 
 func count(lines []string, substr string) int {
