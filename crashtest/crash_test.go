@@ -126,7 +126,10 @@ func (h *harness) start() {
 	cmd.Stdout, cmd.Stderr = f, f
 	require.NoError(h.t, cmd.Start())
 	h.running = cmd
-	deadline := time.Now().Add(20 * time.Second)
+	// The first start provisions every status and webhook of every flow
+	// (about sixty MoySklad calls, paced as a user token); later starts
+	// find them in place.
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		resp, err := http.Get(h.url + "/healthz")
 		if err == nil {
