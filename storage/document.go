@@ -92,12 +92,21 @@ func getDocument(ctx context.Context, q querier, docType, docID string) (Documen
 	return scanDocument(q.QueryRowContext(ctx, `SELECT `+docColumns+` FROM documents WHERE doc_type = ? AND doc_id = ?`, docType, docID))
 }
 
-// DocumentByIndoc finds the document a warehouse task belongs to.
+// DocumentByIndoc finds the document a warehouse task (or order) belongs
+// to: the one that has or had that key.
 func (s *Store) DocumentByIndoc(ctx context.Context, indocID string) (Document, error) {
 	if indocID == "" {
 		return Document{}, ErrNotFound
 	}
-	return scanDocument(s.db.QueryRowContext(ctx, `SELECT `+docColumns+` FROM documents WHERE indoc_id = ?`, indocID))
+	var typ, id string
+	err := s.db.QueryRowContext(ctx, `SELECT doc_type, doc_id FROM document_keys WHERE key = ?`, indocID).Scan(&typ, &id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Document{}, ErrNotFound
+	}
+	if err != nil {
+		return Document{}, err
+	}
+	return s.Document(ctx, typ, id)
 }
 
 // DocumentByOrder finds the document a carrier order belongs to.
@@ -169,6 +178,13 @@ func (s *Store) Update(ctx context.Context, docType, docID string, fn func(tx *T
 		}
 		if err != nil {
 			return fmt.Errorf("storage: save %s %s: %w", docType, docID, err)
+		}
+		if d.IndocID != "" {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO document_keys (key, doc_type, doc_id) VALUES (?, ?, ?)
+				ON CONFLICT (key) DO UPDATE SET doc_type = excluded.doc_type, doc_id = excluded.doc_id`,
+				d.IndocID, d.Type, d.ID); err != nil {
+				return fmt.Errorf("storage: key %s of %s %s: %w", d.IndocID, docType, docID, err)
+			}
 		}
 		out = d
 		return nil

@@ -186,6 +186,21 @@ func TestUpdateVersionsAndRollsBack(t *testing.T) {
 	list, err := b.store.Documents(b.ctx, storage.DocumentFilter{State: "submitting"})
 	require.NoError(t, err)
 	require.Len(t, list, 1)
+
+	// Handed to the warehouse again under a new number: the old one still
+	// finds the document (its warehouse documents may yet come).
+	_, err = b.store.Update(b.ctx, "supply", "d1", func(_ *storage.Tx, d *storage.Document) error {
+		d.IndocID = "MS-1-2"
+		return nil
+	})
+	require.NoError(t, err)
+	for _, key := range []string{"MS-1", "MS-1-2"} {
+		byIndoc, err := b.store.DocumentByIndoc(b.ctx, key)
+		require.NoError(t, err, key)
+		require.Equal(t, "d1", byIndoc.ID, key)
+	}
+	_, err = b.store.DocumentByIndoc(b.ctx, "MS-2")
+	require.ErrorIs(t, err, storage.ErrNotFound)
 }
 
 func TestConcurrentUpdatesSerialize(t *testing.T) {
