@@ -19,6 +19,7 @@ import (
 	"github.com/skladflow/skladflow/flows/inbound"
 	"github.com/skladflow/skladflow/flows/orders"
 	"github.com/skladflow/skladflow/flows/shipment"
+	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/orchestrator"
@@ -73,7 +74,7 @@ func Build(ctx context.Context, cfg *config.Config, o *orchestrator.Orchestrator
 	o.AddJobs(fd)
 	// Shipments first: a move between two warehouse stores is shipped out
 	// of its source before anything is received at its target.
-	sh, err := shipment.New(o, shipment.Config{Feed: fd, Statuses: cfg.Statuses, Shipment: cfg.Shipment})
+	sh, err := shipment.New(o, shipment.Config{Feed: fd, Statuses: cfg.Statuses, Shipment: cfg.Shipment, ReceivedBy: receivedBy(cfg)})
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +100,15 @@ func Build(ctx context.Context, cfg *config.Config, o *orchestrator.Orchestrator
 		out = append(out, de)
 	}
 	return out, nil
+}
+
+// receivedBy is the flow a move into a warehouse store is received by:
+// the inbound flow, when it takes moves.
+func receivedBy(cfg *config.Config) string {
+	if slices.Contains(cfg.MoySklad.Documents, moysklad.TypeMove) {
+		return fsm.Inbound().Name()
+	}
+	return ""
 }
 
 // Statuses are the MoySklad statuses the configured flows read and write,

@@ -90,3 +90,12 @@ func TestEndsWith(t *testing.T) {
 	require.False(t, minilog.EndsWith("Заказ с сайта", "СДЭК: Вручен (Москва)"))
 	require.False(t, minilog.EndsWith(c))
 }
+
+func TestWrittenNamesTheWarehouse(t *testing.T) {
+	t.Parallel()
+	c, _ := minilog.Append("", minilog.Line(at, "Отгружено складом БетаПРО "+minilog.OutdocMark(1001)+": отгружено 7 из 8 шт.; передаю перемещение на склад Второй склад"))
+	require.True(t, minilog.Written(c, "БетаПРО", minilog.OutdocMark(1001)))
+	require.False(t, minilog.Written(c, "Второй склад", minilog.OutdocMark(1001)), "the other warehouse's 1001")
+	require.False(t, minilog.Written(c, "БетаПРО", minilog.OutdocMark(1002)))
+	require.False(t, minilog.Written(c, "БетаПРО", minilog.RevertMark(1001)))
+}

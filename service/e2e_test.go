@@ -46,6 +46,7 @@ type setupOpts struct {
 	edit        func(*config.Config)
 	retryBudget time.Duration
 	push        bool // the warehouse pushes to /hooks/fulfillment/{name}
+	second      bool // a second warehouse (FBox2, Store2)
 	cdek        *cdektest.Options
 }
 
@@ -56,7 +57,7 @@ func setup(t testing.TB, opts ...setupOpts) *bundle {
 		o = opts[0]
 	}
 	h := skladflowtest.Start(t, skladflowtest.Options{MoySklad: o.msOpts, CDEK: o.cdek, Push: o.push, Edit: o.edit,
-		RetryBudget: o.retryBudget})
+		RetryBudget: o.retryBudget, SecondWarehouse: o.second})
 	p := h.Products
 	return &bundle{ctx: t.Context(), h: h, ms: h.MoySklad, fb: h.FBox, cd: h.CDEK, svc: h.Service, cfg: h.Config,
 		store: h.Store, other: h.Other, p: products{kettle: p[0], mug: p[1], flask: p[2], bigFlask: p[3], noArticle: p[4]}}

@@ -46,6 +46,11 @@ func (h *Harness) buildConfig(addr string) (*config.Config, error) {
 			FBox: config.FBox{BaseURL: h.FBox.URL(), PartnerID: fb.PartnerID, Password: fb.Password,
 				PollInterval: config.Duration{Duration: time.Hour}}}},
 	}
+	if h.FBox2 != nil {
+		c.Warehouses = append(c.Warehouses, config.Warehouse{Name: SecondWarehouse, Store: SecondStoreName,
+			FBox: config.FBox{BaseURL: h.FBox2.URL(), PartnerID: fboxPartner, Password: fboxPassword,
+				PollInterval: config.Duration{Duration: time.Hour}}})
+	}
 	if h.opts.Push {
 		c.Warehouses[0].CallbackSecret = stdwebhooks.Secret(pushKey)
 	}

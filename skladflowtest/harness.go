@@ -34,6 +34,10 @@ type Harness struct {
 	// Store is the warehouse's MoySklad store, Other a store that is no
 	// warehouse.
 	Store, Other moysklad.Store
+	// FBox2 and Store2 are the second warehouse's, with
+	// Options.SecondWarehouse.
+	FBox2  *fboxtest.Server
+	Store2 moysklad.Store
 	// Products are Options.Products as added to MoySklad, in order.
 	Products []moysklad.Product
 
@@ -111,6 +115,11 @@ func (h *Harness) startEmulators(addr string) {
 	}
 	h.Store = h.MoySklad.AddStore(StoreName)
 	h.Other = h.MoySklad.AddStore(OtherStore)
+	if o.SecondWarehouse {
+		h.FBox2 = fboxtest.NewServer(fboxtest.Options{})
+		h.onClose(h.FBox2.Close)
+		h.Store2 = h.MoySklad.AddStore(SecondStoreName)
+	}
 	for _, p := range o.Products {
 		h.Products = append(h.Products, h.MoySklad.AddProduct(p))
 	}

@@ -25,6 +25,10 @@ type Options struct {
 	// CDEK, when set, starts the CDEK emulator and adds a cdek section to
 	// the configuration. Defaults to nil: no delivery flow.
 	CDEK *cdektest.Options
+	// SecondWarehouse adds a second fulfillment warehouse: its own FBox
+	// emulator (Harness.FBox2) and MoySklad store (Harness.Store2).
+	// Defaults to false: one warehouse.
+	SecondWarehouse bool
 	// Push makes the warehouse emulator sign a push to
 	// /hooks/fulfillment/{name} for every new outgoing document, and gives
 	// the configuration its key. Defaults to false: the feed is only polled.

@@ -8,6 +8,10 @@ const (
 	Warehouse  = "БетаПРО"
 	StoreName  = "Склад БетаПРО"
 	OtherStore = "Основной склад"
+	// SecondWarehouse and SecondStoreName are the second warehouse's
+	// (Options.SecondWarehouse).
+	SecondWarehouse = "Второй склад"
+	SecondStoreName = "Склад Второй"
 )
 
 // DefaultProducts are the usual goods, in this order: a kettle and a mug

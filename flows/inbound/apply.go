@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
+
+	"github.com/skladflow/skladflow/minilog"
 
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
@@ -85,7 +86,7 @@ func (f *Flow) applyLocked(ctx context.Context, wh *feed.Warehouse, od storage.O
 	if od.Status == storage.OutdocRevert {
 		return f.revert(ctx, r, wh, od, supply)
 	}
-	if strings.Contains(doc.Description, outdocMark(od.OutdocID)) {
+	if minilog.Written(doc.Description, wh.Name, minilog.OutdocMark(od.OutdocID)) {
 		// Written before a crash: finish the bookkeeping only, as recorded.
 		return f.recordApplied(ctx, r, wh, od, supply, storage.TimelineEntry{Kind: storage.KindRecovered,
 			Message: "документ склада уже записан в МойСклад, завершаю"})

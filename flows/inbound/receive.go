@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/skladflow/skladflow/minilog"
+
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
@@ -21,9 +23,9 @@ func (f *Flow) applyPart(ctx context.Context, r *orchestrator.Run, wh *feed.Ware
 	for _, r := range sumReceipt(s) {
 		n += r.Useful + r.Defective
 	}
-	line := fmt.Sprintf("Принимается на складе %s: часть %d %s, принято %d шт.", wh.Name, partNum(s), outdocMark(od.OutdocID), n)
+	line := fmt.Sprintf("Принимается на складе %s: часть %d %s, принято %d шт.", wh.Name, partNum(s), minilog.OutdocMark(od.OutdocID), n)
 	if s.SurplusOf() != "" {
-		line = fmt.Sprintf("Принимается на складе %s: излишки %s, %d шт., будут учтены при оприходовании", wh.Name, outdocMark(od.OutdocID), n)
+		line = fmt.Sprintf("Принимается на складе %s: излишки %s, %d шт., будут учтены при оприходовании", wh.Name, minilog.OutdocMark(od.OutdocID), n)
 	}
 	entry, err := r.Say(ctx, f.cfg.Statuses.Receiving, line)
 	if err != nil {
@@ -40,7 +42,7 @@ func (f *Flow) applyFinal(ctx context.Context, r *orchestrator.Run, wh *feed.War
 		return err
 	}
 	got := sumReceipt(append(parts, s)...)
-	mark := outdocMark(od.OutdocID)
+	mark := minilog.OutdocMark(od.OutdocID)
 	if nothingArrived(got) {
 		why := "товар не поступил"
 		if s.WaitExpired() { // attribute 306, #goods_timeout_desc
@@ -124,7 +126,7 @@ func (f *Flow) applyLate(ctx context.Context, r *orchestrator.Run, wh *feed.Ware
 	if s.SurplusOf() == "" {
 		what = fmt.Sprintf("Часть %d приёмки", partNum(s))
 	}
-	mark := outdocMark(od.OutdocID)
+	mark := minilog.OutdocMark(od.OutdocID)
 	if len(missing) > 0 {
 		line := fmt.Sprintf("%s не учтены: склад %s принял по документу %d товар, которого нет в МойСклад: %s", what, wh.Name, od.OutdocID, strings.Join(missing, "; "))
 		entry, err := r.Say(ctx, f.cfg.Statuses.Received, line)

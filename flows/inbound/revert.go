@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
@@ -20,7 +19,7 @@ import (
 // it; then unlocks it. The replacement comes later as a new document and is
 // applied as usual.
 func (f *Flow) revert(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, s *fulfillment.Supply) error {
-	if !strings.Contains(r.Doc.Description, revertMark(od.OutdocID)) {
+	if !minilog.Written(r.Doc.Description, wh.Name, minilog.RevertMark(od.OutdocID)) {
 		if err := f.withdrawReceipt(ctx, r, wh, od, s); err != nil {
 			return err
 		}
@@ -50,7 +49,7 @@ func (f *Flow) withdrawReceipt(ctx context.Context, r *orchestrator.Run, wh *fee
 		status     = f.cfg.Statuses.Submitted
 		ev         = fsm.Revert
 		counted    []int64
-		mark       = revertMark(od.OutdocID)
+		mark       = minilog.RevertMark(od.OutdocID)
 		line       = fmt.Sprintf("Склад %s исправляет документ %d: его приёмка отменена %s, ждём исправленный документ", wh.Name, od.OutdocID, mark)
 	)
 	state := r.State()

@@ -30,11 +30,3 @@ func fboxCause(err error) string {
 	}
 	return err.Error()
 }
-
-// outdocMark names a warehouse document in a mini-log line. A line carrying
-// it shows that the document was already written to MoySklad.
-func outdocMark(id int64) string { return fmt.Sprintf("(док. склада %d)", id) }
-
-// revertMark names a withdrawn warehouse document in the mini-log; a line
-// carrying it shows the revert was written.
-func revertMark(id int64) string { return fmt.Sprintf("(отмена док. склада %d)", id) }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/skladflow/skladflow/minilog"
+
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
@@ -191,7 +193,7 @@ func (f *Flow) productionStart(wh *feed.Warehouse, od storage.Outdoc) applyFunc 
 		if r.State() == fsm.Picking || !fsm.Orders().Can(r.State(), fsm.ProductionStart) {
 			return f.stale(ctx, r, part, od)
 		}
-		line := fmt.Sprintf("Склад %s начал сборку заказа %s %s", wh.Name, part.Key, outdocMark(od.OutdocID))
+		line := fmt.Sprintf("Склад %s начал сборку заказа %s %s", wh.Name, part.Key, minilog.OutdocMark(od.OutdocID))
 		return f.advance(ctx, r, part, fsm.ProductionStart, f.cfg.Statuses.Picking, moysklad.DocumentUpdate{}, nil,
 			func(d *storage.Document) { d.LastError = "" }, line)
 	}
@@ -213,9 +215,9 @@ func (f *Flow) deficit(wh *feed.Warehouse, od storage.Outdoc, o fulfillment.Defi
 		if r.State() == fsm.Deficit && r.Row.LastError == missing {
 			part.Change = []byte(`{"repeated":true}`)
 			return r.Transition(ctx, fsm.DeficitFound, func(tx *storage.Tx, _ *storage.Document) error { return tx.PutOutdocPart(part) },
-				storage.TimelineEntry{Kind: storage.KindEvent, Message: fmt.Sprintf("склад %s снова не собрал заказ %s %s: %s", wh.Name, part.Key, outdocMark(od.OutdocID), missing)})
+				storage.TimelineEntry{Kind: storage.KindEvent, Message: fmt.Sprintf("склад %s снова не собрал заказ %s %s: %s", wh.Name, part.Key, minilog.OutdocMark(od.OutdocID), missing)})
 		}
-		line := fmt.Sprintf("Нет товара на складе %s для заказа %s %s: %s; склад соберёт заказ сам, когда товар поступит", wh.Name, part.Key, outdocMark(od.OutdocID), missing)
+		line := fmt.Sprintf("Нет товара на складе %s для заказа %s %s: %s; склад соберёт заказ сам, когда товар поступит", wh.Name, part.Key, minilog.OutdocMark(od.OutdocID), missing)
 		return f.advance(ctx, r, part, fsm.DeficitFound, f.cfg.Statuses.Deficit, moysklad.DocumentUpdate{}, nil,
 			func(d *storage.Document) { d.LastError = missing }, line)
 	}
@@ -253,10 +255,10 @@ func (f *Flow) orderCancelled(wh *feed.Warehouse, od storage.Outdoc, o fulfillme
 		case r.State() == fsm.Cancelling:
 			return f.advance(ctx, r, part, fsm.CancelOK, f.cfg.Statuses.Cancelled, moysklad.DocumentUpdate{}, nil,
 				func(d *storage.Document) { d.Attempt, d.LastError = max(d.Attempt, 1)+1, "" },
-				fmt.Sprintf("Отменён: склад %s снял заказ %s со сборки %s", wh.Name, part.Key, outdocMark(od.OutdocID)))
+				fmt.Sprintf("Отменён: склад %s снял заказ %s со сборки %s", wh.Name, part.Key, minilog.OutdocMark(od.OutdocID)))
 		case fsm.Orders().Can(r.State(), fsm.Dropped):
 			line := fmt.Sprintf("Не передан: склад %s аннулировал заказ %s %s, служба доставки отказала: %s; исправьте заказ и передайте снова",
-				wh.Name, part.Key, outdocMark(od.OutdocID), cancelReason(o))
+				wh.Name, part.Key, minilog.OutdocMark(od.OutdocID), cancelReason(o))
 			return f.advance(ctx, r, part, fsm.Dropped, f.cfg.Statuses.SubmitFailed, moysklad.DocumentUpdate{}, nil,
 				func(d *storage.Document) { d.Attempt, d.LastError = max(d.Attempt, 1)+1, line }, line)
 		}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/skladflow/skladflow/minilog"
+
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
@@ -54,14 +56,14 @@ func (f *Flow) shipped(wh *feed.Warehouse, od storage.Outdoc, d *fulfillment.Ord
 			what = fmt.Sprintf("служба доставки «%s», ", d.DeliveryName) + what
 		}
 		status := f.cfg.Statuses.Shipped
-		line := fmt.Sprintf("Отгружен складом %s %s: %s", wh.Name, outdocMark(od.OutdocID), what)
+		line := fmt.Sprintf("Отгружен складом %s %s: %s", wh.Name, minilog.OutdocMark(od.OutdocID), what)
 		if len(shorts) > 0 {
 			status = f.cfg.Statuses.ShippedPartly
-			line = fmt.Sprintf("Отгружен частично складом %s %s: %s; не отгружено: %s", wh.Name, outdocMark(od.OutdocID), what, shortText(shorts))
+			line = fmt.Sprintf("Отгружен частично складом %s %s: %s; не отгружено: %s", wh.Name, minilog.OutdocMark(od.OutdocID), what, shortText(shorts))
 		}
 		if r.State() == fsm.Cancelling {
 			status = f.cfg.Statuses.CancelFailed
-			line = fmt.Sprintf("Ошибка отмены: склад %s отгрузил заказ %s до отмены %s: %s", wh.Name, part.Key, outdocMark(od.OutdocID), what)
+			line = fmt.Sprintf("Ошибка отмены: склад %s отгрузил заказ %s до отмены %s: %s", wh.Name, part.Key, minilog.OutdocMark(od.OutdocID), what)
 		}
 		change := shipment{DemandID: demand.ID, DemandName: demand.Name, Track: track, Shipped: o.Shipped()}
 		call := storage.TimelineEntry{Kind: storage.KindCall, Message: fmt.Sprintf("МойСклад: отгрузка %s создана по заказу и проведена", demand.Name)}
@@ -89,7 +91,7 @@ func (f *Flow) demand(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 	rows, _, _ := shippedRows(tmpl.Rows(), goods, o.Shipped())
 	tmpl.Positions = &moysklad.Positions{Rows: rows}
 	tmpl.Applicable = true
-	tmpl.Description = fmt.Sprintf("Отгружено складом %s по заказу %s %s, трек-номер %s", wh.Name, r.Doc.Name, outdocMark(od.OutdocID), o.Track())
+	tmpl.Description = fmt.Sprintf("Отгружено складом %s по заказу %s %s, трек-номер %s", wh.Name, r.Doc.Name, minilog.OutdocMark(od.OutdocID), o.Track())
 	if name := f.cfg.Orders.TrackAttribute; name != "" {
 		a, ok, err := f.o.Attribute(ctx, moysklad.TypeDemand, name)
 		switch {
@@ -141,7 +143,7 @@ func (f *Flow) refused(wh *feed.Warehouse, od storage.Outdoc, d *fulfillment.Ord
 		}
 		call := storage.TimelineEntry{Kind: storage.KindCall, Message: fmt.Sprintf("МойСклад: отгрузка %s распроведена", was.DemandName)}
 		line := fmt.Sprintf("Служба доставки не приняла заказ %s %s: отгрузка %s распроведена, заказ снова на сборке на складе %s",
-			o.OrderID, outdocMark(od.OutdocID), was.DemandName, wh.Name)
+			o.OrderID, minilog.OutdocMark(od.OutdocID), was.DemandName, wh.Name)
 		return f.advance(ctx, r, part, fsm.ShipRefused, f.cfg.Statuses.Picking, moysklad.DocumentUpdate{}, was, nil, line, call)
 	}
 }

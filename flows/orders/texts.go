@@ -28,6 +28,3 @@ func msCause(err error) string {
 	}
 	return err.Error()
 }
-
-// outdocMark names a warehouse document in a mini-log line.
-func outdocMark(id int64) string { return fmt.Sprintf("(док. склада %d)", id) }

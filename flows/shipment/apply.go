@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/skladflow/skladflow/minilog"
+
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
@@ -112,7 +114,7 @@ func (f *Flow) applyStart(ctx context.Context, r *orchestrator.Run, wh *feed.War
 	if !fsm.Shipment().Can(r.State(), fsm.ShipmentStart) {
 		return f.skip(ctx, r, wh, od, "начало подбора пришло позже: документ уже дальше")
 	}
-	line := fmt.Sprintf("Собирается на складе %s: начат подбор по заданию %s %s", wh.Name, od.IndocID, outdocMark(od.OutdocID))
+	line := fmt.Sprintf("Собирается на складе %s: начат подбор по заданию %s %s", wh.Name, od.IndocID, minilog.OutdocMark(od.OutdocID))
 	entry, err := r.Say(ctx, f.cfg.Statuses.Picking, line)
 	if err != nil {
 		return err
@@ -131,7 +133,7 @@ func (f *Flow) applyReady(ctx context.Context, r *orchestrator.Run, wh *feed.War
 		return err
 	}
 	got := ready.Totals()
-	line := fmt.Sprintf("Собран на складе %s %s: подобрано %d из %d шт.", wh.Name, outdocMark(od.OutdocID), sum(got), sum(planned))
+	line := fmt.Sprintf("Собран на складе %s %s: подобрано %d из %d шт.", wh.Name, minilog.OutdocMark(od.OutdocID), sum(got), sum(planned))
 	if short := shortGoods(planned, got); len(short) > 0 {
 		line += "; не хватило: " + short
 	} else {

@@ -34,6 +34,10 @@ type Config struct {
 	// Shipment names the document types and the purchase return policy.
 	// Required.
 	Shipment config.Shipment
+	// ReceivedBy is the flow that takes a move into a warehouse store (the
+	// inbound flow), to which a move between two warehouses is handed once
+	// shipped out of the first; "" when no flow receives moves.
+	ReceivedBy string
 }
 
 func (c *Config) validate() error {
@@ -116,6 +120,13 @@ func (f *Flow) Process(ctx context.Context, r *orchestrator.Run) error {
 		return f.retryShipment(ctx, r)
 	case status == st.Submit && flow.Can(state, fsm.Submit):
 		return f.submit(ctx, r, wh)
+	case status == st.Submit && state == fsm.ShipmentShipped:
+		if _, ok := f.onward(r.Doc); ok {
+			// Shipped and told «Передать» for the next warehouse, but a
+			// crash came before the hand-over was recorded.
+			return f.handOn(ctx, r)
+		}
+		return f.refuseSubmit(ctx, r, wh)
 	case status == st.Submit:
 		return f.refuseSubmit(ctx, r, wh)
 	case status == st.Cancel && flow.Can(state, fsm.Cancel):
@@ -148,6 +159,22 @@ func (f *Flow) Rerun(ctx context.Context, r *orchestrator.Run) error {
 		return f.retryShipment(ctx, r)
 	}
 	return f.submit(ctx, r, wh)
+}
+
+// onward is the warehouse a move between two warehouses goes on to once
+// shipped out of the first: its target store's, when a flow receives it.
+func (f *Flow) onward(d *moysklad.Document) (*feed.Warehouse, bool) {
+	if f.cfg.ReceivedBy == "" || d.Type() != moysklad.TypeMove || d.TargetStore == nil {
+		return nil, false
+	}
+	return f.cfg.Feed.WarehouseByStore(d.TargetStore.ID())
+}
+
+// handOn gives a move shipped out of one warehouse to the flow that
+// receives it at the other; that flow acts on the «Передать» written with
+// the shipment.
+func (f *Flow) handOn(ctx context.Context, r *orchestrator.Run) error {
+	return r.HandOver(ctx, f.cfg.ReceivedBy)
 }
 
 // warehouseFor finds the warehouse a document takes goods out of: the

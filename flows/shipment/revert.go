@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
@@ -54,8 +53,8 @@ func (f *Flow) revert(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 // un-posted, «Передан», and records the part reverted with the transition.
 func (f *Flow) withdraw(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, reverted storage.OutdocPart) error {
 	var entry storage.TimelineEntry
-	mark := revertMark(od.OutdocID)
-	if strings.Contains(r.Doc.Description, mark) {
+	mark := minilog.RevertMark(od.OutdocID)
+	if minilog.Written(r.Doc.Description, wh.Name, mark) {
 		entry = storage.TimelineEntry{Kind: storage.KindRecovered, Message: "отмена отгрузки уже записана в МойСклад, завершаю"}
 	} else {
 		if len(od.Before) == 0 {

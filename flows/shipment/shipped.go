@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/skladflow/skladflow/minilog"
+
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
@@ -85,21 +87,32 @@ func (f *Flow) applyShipment(ctx context.Context, r *orchestrator.Run, wh *feed.
 			return err
 		}
 	}
-	line := fmt.Sprintf("Отгружено складом %s %s: отгружено %d из %d шт.", wh.Name, outdocMark(od.OutdocID), sum(adj.Shipped), sum(adj.Planned))
+	line := fmt.Sprintf("Отгружено складом %s %s: отгружено %d из %d шт.", wh.Name, minilog.OutdocMark(od.OutdocID), sum(adj.Shipped), sum(adj.Planned))
 	if len(adj.Differences) == 0 {
 		line += ", без расхождений"
 	} else {
 		line += "; " + strings.Join(adj.Differences, "; ")
 	}
+	status := f.cfg.Statuses.Shipped
+	next, onward := f.onward(r.Doc)
+	if onward {
+		// A move between two warehouses: shipped out of this one, it is
+		// handed to the other with what really left, as staff would.
+		status = f.cfg.Statuses.Submit
+		line += fmt.Sprintf("; передаю перемещение на склад %s", next.Name)
+	}
 	posted := true
-	entry, err := r.WriteBack(ctx, f.cfg.Statuses.Shipped, moysklad.DocumentUpdate{Positions: &adj.Positions, Applicable: &posted}, line)
+	entry, err := r.WriteBack(ctx, status, moysklad.DocumentUpdate{Positions: &adj.Positions, Applicable: &posted}, line)
 	if err != nil {
 		if orchestrator.Temporary(err) && !r.LastTry {
 			return err
 		}
 		return f.failShipment(ctx, r, wh, od, err)
 	}
-	return f.record(ctx, r, wh, od, fsm.ShipmentShip, storage.PartApplied, ch, entry)
+	if err := f.record(ctx, r, wh, od, fsm.ShipmentShip, storage.PartApplied, ch, entry); err != nil || !onward {
+		return err
+	}
+	return f.handOn(ctx, r)
 }
 
 // replacementWait is how long the replacement of a corrected shipment

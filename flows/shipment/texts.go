@@ -48,10 +48,3 @@ func msCause(err error) string {
 	}
 	return strings.Join(parts, "; ")
 }
-
-// outdocMark names a warehouse document in a mini-log line.
-func outdocMark(id int64) string { return fmt.Sprintf("(док. склада %d)", id) }
-
-// revertMark names a withdrawn warehouse document; a line carrying it
-// shows the revert was written.
-func revertMark(id int64) string { return fmt.Sprintf("(отмена док. склада %d)", id) }
