@@ -1,6 +1,8 @@
 package service_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -59,4 +61,19 @@ func TestMoveBetweenTwoWarehouses(t *testing.T) {
 	require.Contains(t, lines[2], "Передан на склад Второй склад: задание "+in.IndocID)
 	require.Contains(t, lines[3], "Оприходовано на складе Второй склад")
 	require.Contains(t, lines[3], "без расхождений")
+
+	// The first warehouse corrects its shipment after the second took the
+	// move: left for staff, said in the timeline, the move untouched.
+	require.NoError(t, b.fb.CorrectShipment(shipped, nil))
+	require.NoError(t, b.svc.PollNow(b.ctx))
+	_, err = b.h.WaitTimeline(b.ctx, moysklad.TypeMove, doc.ID, func(tl []storage.TimelineEntry) bool {
+		return slices.ContainsFunc(tl, func(e storage.TimelineEntry) bool {
+			return strings.Contains(e.Message, "склад БетаПРО: документ уже передан потоку inbound; документ склада "+itoa(shipped)+" (goods_shipment)")
+		})
+	})
+	require.NoError(t, err)
+	got, err := b.ms.Document(moysklad.TypeMove, doc.ID)
+	require.NoError(t, err)
+	require.Equal(t, d.Description, got.Description)
+	require.Equal(t, "Проведён", got.StateName())
 }

@@ -6,11 +6,10 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/skladflow/skladflow/minilog"
-
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/minilog"
 	"github.com/skladflow/skladflow/orchestrator"
 	"github.com/skladflow/skladflow/storage"
 )
@@ -35,7 +34,7 @@ func (f *Flow) ApplyOutdoc(ctx context.Context, wh *feed.Warehouse, od storage.O
 	}
 	store := f.o.Store()
 	row, err := store.DocumentByIndoc(ctx, od.IndocID)
-	if errors.Is(err, storage.ErrNotFound) || (err == nil && row.Flow != "" && row.Flow != f.Table().Name()) {
+	if errors.Is(err, storage.ErrNotFound) {
 		// Not ours (another system's task, or made by hand at the
 		// warehouse): left unlocked for whoever owns it.
 		f.o.Logger().Warn("shipment document for an unknown task", "warehouse", wh.Name, "outdoc", od.OutdocID, "indoc", od.IndocID)
@@ -74,6 +73,19 @@ func (f *Flow) applyLocked(ctx context.Context, wh *feed.Warehouse, outdocID int
 	doc, err := f.o.MoySklad().GetDocument(ctx, row.Type, row.ID, f.Expand()...)
 	if err != nil {
 		return fmt.Errorf("get %s %s: %w", row.Type, row.ID, err)
+	}
+	if row.Flow != "" && row.Flow != f.Table().Name() {
+		// Handed on (a move received by the next warehouse): what this
+		// document would change belongs to a flow the move has left.
+		why := fmt.Sprintf("документ уже передан потоку %s; документ склада %d (%s) по заданию %s не применён — разберите вручную",
+			row.Flow, od.OutdocID, od.Type, od.IndocID)
+		if err := f.o.Note(ctx, row, storage.TimelineEntry{Kind: storage.KindError, Message: fmt.Sprintf("склад %s: %s", wh.Name, why)}); err != nil {
+			return err
+		}
+		return store.UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
+			x.Status, x.Error = storage.OutdocFailed, why
+			return nil
+		})
 	}
 	r, err := f.o.NewRun(ctx, doc, row)
 	if err != nil {
