@@ -61,3 +61,12 @@ func (e *TransportError) Unwrap() error { return e.Err }
 
 // Temporary is always true: no answer is not a final answer.
 func (e *TransportError) Temporary() bool { return true }
+
+// StaffText is the error as staff read it in the mini-log: the warehouse's
+// code and text, without the request.
+func (e *Error) StaffText() string {
+	if e.Code >= 1000 {
+		return fmt.Sprintf("ошибка склада %d: %s", e.Code, e.Message)
+	}
+	return fmt.Sprintf("склад ответил HTTP %d: %s", e.HTTPStatus, e.Message)
+}

@@ -1,6 +1,8 @@
 package minilog_test
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -8,7 +10,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/minilog"
+	"github.com/skladflow/skladflow/moysklad"
 )
 
 var at = time.Date(2026, 11, 24, 16, 34, 0, 0, time.UTC)
@@ -98,4 +102,15 @@ func TestWrittenNamesTheWarehouse(t *testing.T) {
 	require.False(t, minilog.Written(c, "Второй склад", minilog.OutdocMark(1001)), "the other warehouse's 1001")
 	require.False(t, minilog.Written(c, "БетаПРО", minilog.OutdocMark(1002)))
 	require.False(t, minilog.Written(c, "БетаПРО", minilog.RevertMark(1001)))
+}
+
+func TestCauseIsWhatStaffRead(t *testing.T) {
+	t.Parallel()
+	err := fmt.Errorf("create: %w", &fulfillment.Error{HTTPStatus: 400, Code: 1000, Message: "Заказ 1: товар X не зарегистрирован", Op: "POST /orders"})
+	require.Equal(t, "ошибка склада 1000: Заказ 1: товар X не зарегистрирован", minilog.Cause(err))
+	require.Equal(t, "склад ответил HTTP 503: busy", minilog.Cause(&fulfillment.Error{HTTPStatus: 503, Code: 503, Message: "busy"}))
+	ms := &moysklad.APIError{Status: 412, Method: "PUT", Path: "/entity/demand/1", Errors: []moysklad.ErrorElement{
+		{Code: 17015, Error: "Нельзя провести документ"}, {Error: "ещё одна причина"}}}
+	require.Equal(t, "ошибка 17015: Нельзя провести документ; ещё одна причина", minilog.Cause(ms), "no request in it")
+	require.Equal(t, "сеть недоступна", minilog.Cause(errors.New("сеть недоступна")))
 }

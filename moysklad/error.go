@@ -97,3 +97,19 @@ func (e *TransportError) Unwrap() error { return e.Err }
 
 // Temporary is always true: no answer is not a final answer.
 func (e *TransportError) Temporary() bool { return true }
+
+// StaffText is the refusal as staff read it in the mini-log: MoySklad's
+// codes and texts, without the request.
+func (e *APIError) StaffText() string {
+	if len(e.Errors) == 0 {
+		return fmt.Sprintf("HTTP %d", e.Status)
+	}
+	parts := make([]string, len(e.Errors))
+	for i, el := range e.Errors {
+		parts[i] = el.Error
+		if el.Code != 0 {
+			parts[i] = fmt.Sprintf("ошибка %d: %s", el.Code, el.Error)
+		}
+	}
+	return strings.Join(parts, "; ")
+}

@@ -554,7 +554,7 @@ func TestOrderShippedWhenMoySkladForbidsShippingMissingGoods(t *testing.T) {
 	dm := b.demandOf(t, ship, idWithout)
 	require.False(t, dm.Applicable)
 	require.Equal(t, map[string]float64{"KT-1700": 1}, quantities(dm))
-	require.Contains(t, lastLine(t, d), "отгрузка "+dm.Name+" создана, но не проведена — МойСклад отказал: код 17015: Нельзя провести документ")
+	require.Contains(t, lastLine(t, d), "отгрузка "+dm.Name+" создана, но не проведена — МойСклад отказал: ошибка 17015: Нельзя провести документ")
 	b.outdocLocked(t, ship)
 	require.Equal(t, 2, b.demands(t))
 }

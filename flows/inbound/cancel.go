@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/skladflow/skladflow/minilog"
+
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
@@ -29,7 +31,7 @@ func (f *Flow) cancel(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 	case err != nil:
 		return r.Failed(ctx, err, storage.TimelineEntry{Kind: storage.KindCall, Message: "FBox DELETE /indocs/" + indoc + ": ошибка", Detail: err.Error()},
 			func() error {
-				line := fmt.Sprintf("Отмена не выполнена: задание %s на складе %s не удалено: %s", indoc, wh.Name, fboxCause(err))
+				line := fmt.Sprintf("Отмена не выполнена: задание %s на складе %s не удалено: %s", indoc, wh.Name, minilog.Cause(err))
 				return r.Fail(ctx, fsm.CancelFail, f.cfg.Statuses.CancelFailed, line, err, nil)
 			})
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/skladflow/skladflow/catalogue"
+
 	"github.com/skladflow/skladflow/minilog"
 
 	"github.com/skladflow/skladflow/flows/feed"
@@ -177,14 +179,14 @@ func (f *Flow) findUnplanned(ctx context.Context, wh *feed.Warehouse, skus moysk
 		if err != nil {
 			return nil, nil, fmt.Errorf("find product or variant %s: %w", r.SKU, err)
 		}
-		variants := fmt.Sprintf(" и модификации с полем «%s» = %s", skuLabel(wh.VariantSKUField), r.SKU)
+		variants := fmt.Sprintf(" и модификации с полем «%s» = %s", catalogue.SKULabel(wh.VariantSKUField), r.SKU)
 		switch len(ps) {
 		case 1:
 			found[r.SKU] = ps[0]
 		case 0:
-			missing = append(missing, fmt.Sprintf("%s (%d шт.) — нет товара с полем «%s» = %s%s", r.SKU, r.Useful+r.Defective, skuLabel(wh.SKUField), r.SKU, variants))
+			missing = append(missing, fmt.Sprintf("%s (%d шт.) — нет товара с полем «%s» = %s%s", r.SKU, r.Useful+r.Defective, catalogue.SKULabel(wh.SKUField), r.SKU, variants))
 		default:
-			missing = append(missing, fmt.Sprintf("%s (%d шт.) — товаров с полем «%s» = %s (вместе с модификациями) несколько (%d)", r.SKU, r.Useful+r.Defective, skuLabel(wh.SKUField), r.SKU, len(ps)))
+			missing = append(missing, fmt.Sprintf("%s (%d шт.) — товаров с полем «%s» = %s (вместе с модификациями) несколько (%d)", r.SKU, r.Useful+r.Defective, catalogue.SKULabel(wh.SKUField), r.SKU, len(ps)))
 		}
 	}
 	return found, missing, nil

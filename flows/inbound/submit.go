@@ -96,7 +96,7 @@ func submitFailure(wh *feed.Warehouse, err error, lastTry bool) string {
 		}
 		return fmt.Sprintf("Не передан на склад %s: склад недоступен, повторные попытки исчерпаны (%s)", wh.Name, cause)
 	}
-	return fmt.Sprintf("Не передан на склад %s: %s", wh.Name, fboxCause(err))
+	return fmt.Sprintf("Не передан на склад %s: %s", wh.Name, minilog.Cause(err))
 }
 
 // failSubmit writes «Ошибка передачи» with the cause and records it.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/skladflow/skladflow/minilog"
+
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
@@ -27,7 +29,7 @@ func (f *Flow) cancel(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 	state, call, err := f.cancelAt(ctx, wh, id)
 	if err != nil {
 		return r.Failed(ctx, err, call, func() error {
-			line := fmt.Sprintf("Отмена не выполнена: склад %s не отменил заказ %s: %s", wh.Name, id, fboxCause(err))
+			line := fmt.Sprintf("Отмена не выполнена: склад %s не отменил заказ %s: %s", wh.Name, id, minilog.Cause(err))
 			return r.Fail(ctx, fsm.CancelFail, f.cfg.Statuses.CancelFailed, line, err, nil, call)
 		})
 	}
@@ -79,7 +81,7 @@ func (f *Flow) cancelShipped(ctx context.Context, r *orchestrator.Run, wh *feed.
 	_, call, err := f.cancelAt(ctx, wh, id)
 	if err != nil {
 		return r.Failed(ctx, err, call, func() error {
-			line := fmt.Sprintf("Ошибка отмены: заказ %s уже отгружен, склад %s не принял запрос на возврат: %s", id, wh.Name, fboxCause(err))
+			line := fmt.Sprintf("Ошибка отмены: заказ %s уже отгружен, склад %s не принял запрос на возврат: %s", id, wh.Name, minilog.Cause(err))
 			return r.Refuse(ctx, fsm.CancelLate, f.cfg.Statuses.CancelFailed, line)
 		})
 	}
@@ -108,7 +110,7 @@ func (f *Flow) resend(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 	if err != nil && !errors.Is(err, fulfillment.ErrNotFound) {
 		call := storage.TimelineEntry{Kind: storage.KindCall, Message: "FBox GET /orders/" + id + "/info: ошибка", Detail: err.Error()}
 		return r.Failed(ctx, err, call, func() error {
-			return r.Refuse(ctx, fsm.Submit, back, fmt.Sprintf("Изменения не переданы: склад %s не ответил о заказе %s: %s", wh.Name, id, fboxCause(err)))
+			return r.Refuse(ctx, fsm.Submit, back, fmt.Sprintf("Изменения не переданы: склад %s не ответил о заказе %s: %s", wh.Name, id, minilog.Cause(err)))
 		})
 	}
 	if info != nil && picked(info) {
@@ -119,7 +121,7 @@ func (f *Flow) resend(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 	if info != nil && !info.Canceled {
 		if state, call, err = f.cancelAt(ctx, wh, id); err != nil {
 			return r.Failed(ctx, err, call, func() error {
-				return r.Refuse(ctx, fsm.Submit, back, fmt.Sprintf("Изменения не переданы: склад %s не отменил заказ %s: %s", wh.Name, id, fboxCause(err)))
+				return r.Refuse(ctx, fsm.Submit, back, fmt.Sprintf("Изменения не переданы: склад %s не отменил заказ %s: %s", wh.Name, id, minilog.Cause(err)))
 			})
 		}
 	}

@@ -50,7 +50,7 @@ func (f *Flow) shipped(wh *feed.Warehouse, od storage.Outdoc, d *fulfillment.Ord
 		what := fmt.Sprintf("отгрузка %s проведена, %s, трек-номер %s", demand.Name, unitsText(total), track)
 		if refused != nil {
 			what = fmt.Sprintf("отгрузка %s создана, но не проведена — МойСклад отказал: %s; проверьте остатки и проведите её; %s, трек-номер %s",
-				demand.Name, msCause(refused), unitsText(total), track)
+				demand.Name, minilog.Cause(refused), unitsText(total), track)
 		}
 		if d.DeliveryName != "" {
 			what = fmt.Sprintf("служба доставки «%s», ", d.DeliveryName) + what

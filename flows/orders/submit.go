@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/skladflow/skladflow/minilog"
+
 	"github.com/skladflow/skladflow/catalogue"
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
@@ -67,7 +69,7 @@ func (f *Flow) submit(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 	if err != nil {
 		call := storage.TimelineEntry{Kind: storage.KindCall, Message: "FBox GET /settings: ошибка", Detail: err.Error()}
 		return r.Failed(ctx, err, call, func() error {
-			return f.failSubmit(ctx, r, fmt.Sprintf("Не передан на склад %s: %s", wh.Name, fboxCause(err)), err, call)
+			return f.failSubmit(ctx, r, fmt.Sprintf("Не передан на склад %s: %s", wh.Name, minilog.Cause(err)), err, call)
 		})
 	}
 	found, err := f.createOrder(ctx, wh, order, retry)
@@ -219,9 +221,9 @@ func (f *Flow) enableOutdocs(ctx context.Context, r *orchestrator.Run, wh *feed.
 // submitFailure is the mini-log line for an order the warehouse did not take.
 func submitFailure(wh *feed.Warehouse, id string, err error, lastTry bool) string {
 	if lastTry && orchestrator.Temporary(err) {
-		return fmt.Sprintf("Не передан на склад %s: склад недоступен, повторные попытки исчерпаны (%s)", wh.Name, fboxCause(err))
+		return fmt.Sprintf("Не передан на склад %s: склад недоступен, повторные попытки исчерпаны (%s)", wh.Name, minilog.Cause(err))
 	}
-	return fmt.Sprintf("Не передан на склад %s: заказ %s отклонён: %s", wh.Name, id, fboxCause(err))
+	return fmt.Sprintf("Не передан на склад %s: заказ %s отклонён: %s", wh.Name, id, minilog.Cause(err))
 }
 
 // failSubmit writes «Ошибка передачи» with the cause and records it.

@@ -21,10 +21,6 @@ func TestWarehouseTextsNameGoodsAndCodes(t *testing.T) {
 		Goods: []fulfillment.CancelledGood{{GoodID: "KT-1700", Qnt: 1, CancelReason: 5, CancelReasonDescrip: "Запрещён к пересылке"}}}
 	require.Equal(t, "2: Адрес вне зоны доставки; KT-1700 1 шт. — 5: Запрещён к пересылке", cancelReason(c))
 
-	err := &fulfillment.Error{HTTPStatus: 400, Code: 1000, Message: "Заказ 1: товар X не зарегистрирован"}
-	require.Equal(t, "ошибка склада 1000: Заказ 1: товар X не зарегистрирован", fboxCause(err))
-	require.Equal(t, "склад ответил HTTP 503: busy", fboxCause(&fulfillment.Error{HTTPStatus: 503, Code: 503, Message: "busy"}))
-
 	de := &deliveryError{ID: 99, Have: []string{"1 «Почта России»", "3 «СДЭК»"}}
 	require.Equal(t, "служба доставки 99 не подключена на складе; подключены: 1 «Почта России», 3 «СДЭК»", de.Error())
 	require.False(t, de.Temporary(), "staff must fix the order")

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/skladflow/skladflow/minilog"
+
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
@@ -31,7 +33,7 @@ func (f *Flow) cancel(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 	case err != nil:
 		return r.Failed(ctx, err, storage.TimelineEntry{Kind: storage.KindCall, Message: "FBox DELETE /indocs/" + indoc + ": ошибка", Detail: err.Error()},
 			func() error {
-				line := fmt.Sprintf("Отмена не выполнена: склад %s не удалил задание на отгрузку %s (подбор уже начат?): %s", wh.Name, indoc, fboxCause(err))
+				line := fmt.Sprintf("Отмена не выполнена: склад %s не удалил задание на отгрузку %s (подбор уже начат?): %s", wh.Name, indoc, minilog.Cause(err))
 				return r.Fail(ctx, fsm.CancelFail, f.cfg.Statuses.CancelFailed, line, err, nil)
 			})
 	}

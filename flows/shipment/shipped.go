@@ -150,7 +150,7 @@ func (f *Flow) replacing(ctx context.Context, wh *feed.Warehouse, od storage.Out
 // set «Передать» again.
 func (f *Flow) failShipment(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, cause error) error {
 	line := fmt.Sprintf("Отгрузка складом %s по документу %d не записана: МойСклад отказал (%s). Исправьте документ и снова установите статус «%s»",
-		wh.Name, od.OutdocID, msCause(cause), f.cfg.Statuses.Submit)
+		wh.Name, od.OutdocID, minilog.Cause(cause), f.cfg.Statuses.Submit)
 	entry, err := r.Say(ctx, f.cfg.Statuses.ShipFailed, line)
 	if err != nil {
 		return err

@@ -97,9 +97,9 @@ func (f *Flow) createTask(ctx context.Context, wh *feed.Warehouse, task fulfillm
 // submitFailure is the mini-log line for a task the warehouse did not take.
 func submitFailure(wh *feed.Warehouse, err error, lastTry bool) string {
 	if lastTry && orchestrator.Temporary(err) {
-		return fmt.Sprintf("Не передан на отгрузку складу %s: склад недоступен, повторные попытки исчерпаны (%s)", wh.Name, fboxCause(err))
+		return fmt.Sprintf("Не передан на отгрузку складу %s: склад недоступен, повторные попытки исчерпаны (%s)", wh.Name, minilog.Cause(err))
 	}
-	return fmt.Sprintf("Не передан на отгрузку складу %s: %s", wh.Name, fboxCause(err))
+	return fmt.Sprintf("Не передан на отгрузку складу %s: %s", wh.Name, minilog.Cause(err))
 }
 
 // failSubmit writes «Ошибка передачи» with the cause and records it.
