@@ -171,31 +171,12 @@ func (f *Flow) lock(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc) 
 // retryReceipt re-queues the failed receipts of a document after staff
 // fixed MoySklad and set the submit status again.
 func (f *Flow) retryReceipt(ctx context.Context, r *orchestrator.Run) error {
-	all, err := f.o.Store().OutdocsByIndoc(ctx, r.Row.IndocID)
+	n, err := f.cfg.Feed.Retry(ctx, r.Row.Warehouse, r.Row.IndocID, fulfillment.OutdocSupply)
 	if err != nil {
 		return err
 	}
-	var again []storage.Outdoc
-	for _, x := range all {
-		if x.Status != storage.OutdocFailed {
-			continue
-		}
-		if err := f.o.Store().UpdateOutdoc(ctx, x.Warehouse, x.OutdocID, func(y *storage.Outdoc) error {
-			y.Status, y.Error = storage.OutdocNew, ""
-			return nil
-		}); err != nil {
-			return err
-		}
-		x.Status = storage.OutdocNew
-		again = append(again, x)
-	}
-	if len(again) > 0 {
-		if _, err := f.o.Store().AcceptOutdocs(ctx, r.Row.Warehouse, again); err != nil {
-			return err
-		}
-	}
 	return r.Transition(ctx, fsm.RetryReceipt, nil, storage.TimelineEntry{Kind: storage.KindDecision,
-		Message: fmt.Sprintf("статус «%s»: повторяю приёмку (%d док. склада)", r.Status(), len(again))})
+		Message: fmt.Sprintf("статус «%s»: повторяю приёмку (%d док. склада)", r.Status(), n)})
 }
 
 func forWrite(rows []moysklad.Position) []moysklad.Position {

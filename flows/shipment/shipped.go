@@ -165,35 +165,15 @@ func (f *Flow) failShipment(ctx context.Context, r *orchestrator.Run, wh *feed.W
 }
 
 // retryShipment queues the failed shipment documents of a document again
-// after staff fixed MoySklad and set «Передать».
+// after staff fixed MoySklad and set «Передать»; what each changes is
+// decided again from the fixed document.
 func (f *Flow) retryShipment(ctx context.Context, r *orchestrator.Run) error {
-	all, err := f.o.Store().OutdocsByIndoc(ctx, r.Row.IndocID)
+	n, err := f.cfg.Feed.Retry(ctx, r.Row.Warehouse, r.Row.IndocID, fulfillment.OutdocShipment)
 	if err != nil {
 		return err
 	}
-	var again []storage.Outdoc
-	for _, x := range all {
-		if x.Status != storage.OutdocFailed || x.Type != fulfillment.OutdocShipment {
-			continue
-		}
-		// The refused write changed nothing: what the shipment changes is
-		// recorded again from the document staff fixed.
-		if err := f.o.Store().UpdateOutdoc(ctx, x.Warehouse, x.OutdocID, func(y *storage.Outdoc) error {
-			y.Status, y.Error, y.Before, y.Kind, y.Change = storage.OutdocNew, "", nil, "", nil
-			return nil
-		}); err != nil {
-			return err
-		}
-		x.Status = storage.OutdocNew
-		again = append(again, x)
-	}
-	if len(again) > 0 {
-		if _, err := f.o.Store().AcceptOutdocs(ctx, r.Row.Warehouse, again); err != nil {
-			return err
-		}
-	}
 	return r.Transition(ctx, fsm.ShipmentRetry, nil, storage.TimelineEntry{Kind: storage.KindDecision,
-		Message: fmt.Sprintf("статус «%s»: повторяю запись отгрузки (%d док. склада)", r.Status(), len(again))})
+		Message: fmt.Sprintf("статус «%s»: повторяю запись отгрузки (%d док. склада)", r.Status(), n)})
 }
 
 // goods are how the warehouse names the document's goods: the good_ids
