@@ -335,3 +335,11 @@ func TestAnotherFlowTakesOver(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "документ переходит из потока test (done) в поток rest", tl[len(tl)-3].Message)
 }
+
+// Flows sharing a type and a command status are looked for once.
+func TestReconciliationAsksForEachCommandOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	require.NoError(t, b.o.Register(&testFlow{types: []string{moysklad.TypeSupply, moysklad.TypeMove}, table: testTable("other")}))
+	require.Equal(t, [][2]string{{moysklad.TypeSupply, "Передать"}, {moysklad.TypeMove, "Передать"}}, b.o.commands())
+}

@@ -3,6 +3,7 @@ package orchestrator
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/riverqueue/river"
@@ -111,13 +112,16 @@ func (o *Orchestrator) Reconcile(ctx context.Context) (Findings, error) {
 }
 
 // commands are the (document type, command status) pairs reconciliation
-// looks for.
+// looks for, each once: flows sharing a type may share a command
+// («Передать» on a move in or out of a warehouse).
 func (o *Orchestrator) commands() [][2]string {
 	var out [][2]string
 	for _, f := range o.flows {
 		for _, typ := range f.DocumentTypes() {
 			for _, st := range f.Commands() {
-				out = append(out, [2]string{typ, st})
+				if c := [2]string{typ, st}; !slices.Contains(out, c) {
+					out = append(out, c)
+				}
 			}
 		}
 	}
