@@ -8,6 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/skladflow/skladflow/storage"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/skladflow/skladflow/config"
@@ -109,7 +114,9 @@ func TestBarcodeStaffAddIdentifiesTheUnknownItem(t *testing.T) {
 	}
 	require.True(t, pushed, "pushed with POST /goods/eans")
 
-	// A change of a field no card carries refreshes nothing.
+	// A change of a field no card carries refreshes nothing. The refresh
+	// of the barcode (its card sent again) is over first.
+	b.waitJobsDone(t, storage.RefreshGoodArgs{}.Kind())
 	before := len(b.fb.Requests())
 	require.NoError(t, b.ms.EditAssortment(b.p.kettle.ID, map[string]any{"description": "Новое описание"}))
 	require.NoError(t, b.ms.EditAssortment(b.p.kettle.ID, map[string]any{"name": "Чайник электрический"}))
@@ -145,4 +152,14 @@ func TestUnknownItemGivenToAProductNeverRegistered(t *testing.T) {
 	require.NoError(t, b.ms.EditAssortment(b.p.bigFlask.ID, map[string]any{"name": "Термос 1 л"}))
 	require.Never(t, func() bool { _, ok := b.fb.Good(b.p.bigFlask.Article); return ok }, 500*time.Millisecond, 20*time.Millisecond,
 		"an ordinary change of a product never registered registers nothing")
+}
+
+// waitJobsDone waits until no job of the kind is left to run.
+func (b *bundle) waitJobsDone(t *testing.T, kind string) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		res, err := b.svc.Store.River().JobList(b.ctx, river.NewJobListParams().Kinds(kind).States(rivertype.JobStateAvailable,
+			rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled, rivertype.JobStatePending))
+		return err == nil && len(res.Jobs) == 0
+	}, 10*time.Second, 20*time.Millisecond)
 }
