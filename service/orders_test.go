@@ -205,6 +205,7 @@ func TestOrderLostAnswersMakeOneOrderAndOneDemand(t *testing.T) {
 	b.fb.LoseOrderAnswerNext() // FBox creates the order, the answer never comes
 	b.setStatus(t, co, doc.ID, "Передать на склад")
 	d := b.waitStatus(t, co, doc.ID, "Передан на склад")
+	b.waitRow(t, co, doc.ID, "submitted") // the timeline is written with the state, after the status
 	id := b.row(t, co, doc.ID).IndocID
 	require.Equal(t, []string{id}, b.fb.OrderIDs(), "no second order")
 	tl, err := b.svc.Store.Timeline(b.ctx, co, doc.ID)

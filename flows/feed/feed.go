@@ -170,5 +170,33 @@ func (f *Feed) ApplyOutdoc(ctx context.Context, whName string, outdocID int64) e
 	if !ok {
 		return fmt.Errorf("outdoc %d of %s: no flow applies %s: %w", outdocID, whName, od.Type, orchestrator.ErrFinal)
 	}
+	if od.Status != storage.OutdocRevert {
+		if waiting, err := f.reverting(ctx, od); waiting || err != nil {
+			if err == nil {
+				err = orchestrator.Later(revertWait)
+			}
+			return err
+		}
+	}
 	return h.ApplyOutdoc(ctx, wh, od)
+}
+
+// revertWait is how long a document waits for the revert of another
+// document of its task.
+const revertWait = 2 * time.Second
+
+// reverting reports whether another document of the same task is being
+// reverted: the replacement of a corrected document is applied after the
+// revert, never on top of what it replaces.
+func (f *Feed) reverting(ctx context.Context, od storage.Outdoc) (bool, error) {
+	if od.IndocID == "" {
+		return false, nil
+	}
+	all, err := f.o.Store().OutdocsByIndoc(ctx, od.IndocID)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(all, func(x storage.Outdoc) bool {
+		return x.Warehouse == od.Warehouse && x.OutdocID != od.OutdocID && x.Status == storage.OutdocRevert
+	}), nil
 }

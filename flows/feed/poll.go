@@ -27,6 +27,12 @@ func (f *Feed) Poll(ctx context.Context, whName string, start time.Time) (int, e
 		err    error
 	)
 	if wh.Shared {
+		// A correction deletes the document and issues its replacement at
+		// once: find the deletions first, so each revert is queued before
+		// the replacement is (ApplyOutdoc makes the replacement wait).
+		if _, err := f.reconcileDeleted(ctx, wh); err != nil {
+			return 0, err
+		}
 		hs, readTo, err = f.window(ctx, wh)
 	} else {
 		hs, err = f.unlocked(ctx, wh)
