@@ -20,7 +20,6 @@ type MoySklad interface {
 	GetDocument(ctx context.Context, entityType, id string, expand ...string) (*moysklad.Document, error)
 	UpdateDocument(ctx context.Context, entityType, id string, upd moysklad.DocumentUpdate, expand ...string) (*moysklad.Document, error)
 	Metadata(ctx context.Context, entityType string) (*moysklad.Metadata, error)
-	FindProducts(ctx context.Context, field, value string) ([]moysklad.Product, error)
 	FindAssortment(ctx context.Context, f moysklad.SKUFields, value string) ([]moysklad.Product, error)
 	ListDocuments(ctx context.Context, entityType, filter string, expand ...string) ([]moysklad.Document, error)
 	Webhooks(ctx context.Context) ([]moysklad.Webhook, error)
