@@ -11,6 +11,7 @@ type Warehouse interface {
 	Catalogue
 	Orders
 	Shipments
+	Stock
 }
 
 // Feed is the warehouse's stream of outgoing documents (fbox.md §8):
