@@ -38,6 +38,10 @@ type Config struct {
 	Receipt Receipt `yaml:"receipt"`
 	// Shipment configures goods shipped out of a warehouse in bulk.
 	Shipment Shipment `yaml:"shipment"`
+	// Stock configures corrections, long storage and the parity report.
+	Stock Stock `yaml:"stock"`
+	// Returns configures returns of orders taken back by the warehouse.
+	Returns Returns `yaml:"returns"`
 	// Queue tunes the durable job queue.
 	Queue Queue `yaml:"queue"`
 	// Alerts tell support when a peer fails, a document is stuck or a
@@ -119,6 +123,16 @@ type Warehouse struct {
 	Goods Goods `yaml:"goods"`
 	// FBox is the warehouse's WMS API.
 	FBox FBox `yaml:"fbox"`
+	// DefectStore is the MoySklad store (name or id) defective units the
+	// warehouse keeps apart are booked at: returned defective units and
+	// units a correction made defective go there. Optional: without it
+	// they stay at Store, named in the document.
+	DefectStore string `yaml:"defect_store"`
+	// LongStorageStore is the MoySklad store (name or id) goods moved to
+	// the warehouse's long storage are booked at (#goods_long_desc).
+	// Optional: without it the moves are not booked and the goods stay at
+	// Store.
+	LongStorageStore string `yaml:"long_storage_store"`
 	// CallbackSecret verifies signed pushes (Standard Webhooks, "whsec_…")
 	// from the warehouse or a relay to /hooks/fulfillment/{name}. Optional;
 	// without it the warehouse is only polled.
@@ -343,6 +357,12 @@ type Statuses struct {
 	// ShipFailed is set when a shipment cannot be written to MoySklad.
 	// Defaults to "Ошибка отгрузки".
 	ShipFailed string `yaml:"ship_failed"`
+	// Returned is set on an order and its demand when everything shipped
+	// came back. Defaults to "Возврат".
+	Returned string `yaml:"returned"`
+	// ReturnedPartly is set when part of it came back. Defaults to
+	// "Частичный возврат".
+	ReturnedPartly string `yaml:"returned_partly"`
 }
 
 // Receipt policies.

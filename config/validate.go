@@ -109,6 +109,9 @@ func (c *Config) SetDefaults() {
 	def(&s.Picked, "Собран")
 	def(&s.ShipFailed, "Ошибка отгрузки")
 	c.Shipment.setDefaults()
+	def(&s.Returned, "Возврат")
+	def(&s.ReturnedPartly, "Частичный возврат")
+	c.Stock.setDefaults()
 	def(&c.Receipt.Missing, MissingRemove)
 	def(&c.Receipt.Defective, DefectiveAccept)
 	def(&c.Alerts.Format, "json")
@@ -248,6 +251,12 @@ func (c *Config) Validate() error {
 	}
 	errs = append(errs, c.Orders.validate()...)
 	errs = append(errs, c.Shipment.validate()...)
+	errs = append(errs, c.Stock.validate()...)
+	for i, w := range c.Warehouses {
+		if w.DefectStore != "" && c.Receipt.Defective != DefectiveAccept {
+			bad(fmt.Sprintf("warehouses[%d].defect_store", i), "books defective units, so it needs receipt.defective: accept")
+		}
+	}
 	checkURL("alerts.url", c.Alerts.URL)
 	if !slices.Contains([]string{"json", "telegram"}, c.Alerts.Format) {
 		bad("alerts.format", "must be json or telegram, got %q", c.Alerts.Format)

@@ -23,6 +23,7 @@ import (
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/orchestrator"
+	"github.com/skladflow/skladflow/placement"
 )
 
 // Stores is what resolving a warehouse's store needs of MoySklad.
@@ -64,8 +65,13 @@ func Build(ctx context.Context, cfg *config.Config, o *orchestrator.Orchestrator
 			return nil, fmt.Errorf("warehouse %q: %w", w.Name, err)
 		}
 		stores[storeID] = w.Name
+		rules, err := placementOf(ctx, cfg, w, storeID, d.Stores)
+		if err != nil {
+			return nil, fmt.Errorf("warehouse %q: %w", w.Name, err)
+		}
 		whs = append(whs, feed.Warehouse{Name: w.Name, StoreID: storeID, SKUField: w.SKUField, VariantSKUField: w.VariantSKUField,
-			API: api, Catalogue: cat, PollInterval: w.FBox.PollInterval.Duration, Shared: w.FBox.SharedReading, SharedLag: w.FBox.SharedLag.Duration})
+			API: api, Catalogue: cat, PollInterval: w.FBox.PollInterval.Duration, Shared: w.FBox.SharedReading, SharedLag: w.FBox.SharedLag.Duration,
+			Placement: rules})
 	}
 	fd, err := feed.New(o, whs)
 	if err != nil {
@@ -100,6 +106,26 @@ func Build(ctx context.Context, cfg *config.Config, o *orchestrator.Orchestrator
 		out = append(out, de)
 	}
 	return out, nil
+}
+
+// placementOf resolves the stores a warehouse's units are booked at.
+func placementOf(ctx context.Context, cfg *config.Config, w config.Warehouse, storeID string, stores Stores) (placement.Rules, error) {
+	r := placement.Rules{Store: storeID, Defective: cfg.Receipt.Defective == config.DefectiveAccept,
+		KeepQuarantine: cfg.Stock.Quarantine == config.QuarantineKeep}
+	for _, s := range []struct {
+		name string
+		id   *string
+	}{{w.DefectStore, &r.DefectStore}, {w.LongStorageStore, &r.LongStorageStore}} {
+		if s.name == "" {
+			continue
+		}
+		id, err := resolveStore(ctx, stores, s.name)
+		if err != nil {
+			return r, err
+		}
+		*s.id = id
+	}
+	return r, nil
 }
 
 // receivedBy is the flow a move into a warehouse store is received by:

@@ -19,6 +19,7 @@ import (
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/orchestrator"
+	"github.com/skladflow/skladflow/placement"
 	"github.com/skladflow/skladflow/storage"
 )
 
@@ -46,6 +47,9 @@ type Warehouse struct {
 	// customer's reads the same outdocs, so skladflow never locks them and
 	// reads by creation time instead. Defaults to false.
 	Shared bool
+	// Placement says at which MoySklad stores the warehouse's units are
+	// booked. Its Store is StoreID.
+	Placement placement.Rules
 	// SharedLag is how far behind now a shared read stops: a document is
 	// listed only once its creating transaction committed, up to 5 minutes
 	// after its created_at (#outdoc_share_desc). Required when Shared
