@@ -6,42 +6,47 @@ import (
 	"github.com/skladflow/skladflow/fulfillment"
 )
 
-// The stock is what the outgoing documents say (fbox.md §5: "the sum of
-// all outgoing documents equals the stock"): units received by the
-// goods_supply documents that exist now (so a corrected or deleted receipt
-// counts as its replacement does), plus initial stock a test puts in with
-// AddStock, minus the units orders_shipment documents took (an order given
-// back by the delivery service, #order_obr_desc 6, gives them back).
+// The stock is what the outgoing documents say (#doc_stocker_desc: "the
+// current stock is the sum of the changes made by all outgoing
+// documents"): the GET /outdocs/{id}/goods moves of every stock-changing
+// document that exists now (so a deleted or corrected document counts as
+// its replacement does), plus initial stock a test puts in with AddStock.
+// It is kept by good_id, qual_type and good_state (#good_move_desc).
 // Orders passed to production hold their units: they are not available to
 // the next pool run (#order_obr_desc 2).
 
-// stockLine is a good's units by quality (qual_type_en).
+// stockKey is one cell of the stock (#good_move_desc).
+type stockKey struct{ good, qual, state string }
+
+// stockLine is a good's units in state stock by quality (qual_type_en).
 type stockLine struct{ useful, defective int32 }
 
-// AddStock puts units on the shelf without a document, as the account's
-// initial stock. Negative numbers take them away.
+// AddStock puts units on the shelf (state stock) without a document, as
+// the account's initial stock. Negative numbers take them away.
 func (s *Server) AddStock(goodID string, useful, defective int32) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.moveStock(goodID, useful, defective)
-}
-
-// moveStock changes a good's units without a document of this file's
-// kinds, under s.mu: for other emulated documents that move stock (a
-// goods_shipment takes units away with negative numbers).
-func (s *Server) moveStock(goodID string, useful, defective int32) {
 	l := s.ord.initial[goodID]
 	l.useful += useful
 	l.defective += defective
 	s.ord.initial[goodID] = l
 }
 
-// Stock is a good's units at the warehouse by quality, shipped units gone.
+// Stock is a good's units in state stock by quality, shipped units gone.
 func (s *Server) Stock(goodID string) (useful, defective int32) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	l := s.stock()[goodID]
 	return l.useful, l.defective
+}
+
+// StockOf is a good's units of one quality (fulfillment.QualUseful or
+// QualDefective) in one state (fulfillment.GoodStateStock, Quarantine or
+// LongStorage).
+func (s *Server) StockOf(goodID, qual, state string) int32 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ledger()[stockKey{goodID, qual, state}]
 }
 
 // Available is the useful units of a good no order in production holds.
@@ -51,35 +56,67 @@ func (s *Server) Available(goodID string) int32 {
 	return s.stock()[goodID].useful - s.held()[goodID]
 }
 
-// stock sums the documents; it runs under s.mu.
-func (s *Server) stock() map[string]stockLine {
-	out := map[string]stockLine{}
+// ledger sums the initial stock and the moves of every document that
+// exists now; it runs under s.mu. A cell that was ever touched is present,
+// even at zero (GET /goods/stock lists goods that had stock).
+func (s *Server) ledger() map[stockKey]int32 {
+	out := map[stockKey]int32{}
 	for id, l := range s.ord.initial {
-		out[id] = l
+		out[stockKey{id, fulfillment.QualUseful, fulfillment.GoodStateStock}] += l.useful
+		out[stockKey{id, fulfillment.QualDefective, fulfillment.GoodStateStock}] += l.defective
 	}
 	for _, o := range s.outdocs {
-		if o.header.OutdocType != fulfillment.OutdocSupply || o.raw != nil {
-			continue
-		}
-		for _, g := range o.body.Goods {
-			l := out[g.GoodID]
-			l.useful += g.UsefulQnt
-			l.defective += g.DefectiveQnt
-			out[g.GoodID] = l
-		}
-	}
-	s.shipmentStock(out)
-	for _, rec := range s.ord.orders {
-		if rec.stage != StageShipped {
-			continue
-		}
-		for _, g := range rec.shipped {
-			l := out[g.GoodID]
-			l.useful--
-			out[g.GoodID] = l
+		for _, m := range s.movesOf(o) {
+			out[stockKey{m.GoodID, m.QualType, m.GoodState}] += m.Qnt
 		}
 	}
 	return out
+}
+
+// stock is the state-stock part of the ledger by good; under s.mu.
+func (s *Server) stock() map[string]stockLine {
+	out := map[string]stockLine{}
+	for k, n := range s.ledger() {
+		if k.state != fulfillment.GoodStateStock {
+			continue
+		}
+		l := out[k.good]
+		if k.qual == fulfillment.QualDefective {
+			l.defective += n
+		} else {
+			l.useful += n
+		}
+		out[k.good] = l
+	}
+	return out
+}
+
+// fits says whether moves can be applied to the stock without taking
+// more out of a cell than it holds, the document replaced (0: none) no
+// longer counting; under s.mu. Only cells the moves take from are checked:
+// the emulator lets shipments go below zero where a test asks for it.
+func (s *Server) fits(moves []fulfillment.GoodMove, replaced int64) error {
+	led := s.ledger()
+	if o, found := s.outdocs[replaced]; found {
+		for _, m := range s.movesOf(o) {
+			led[stockKey{m.GoodID, m.QualType, m.GoodState}] -= m.Qnt
+		}
+	}
+	delta := map[stockKey]int32{}
+	var keys []stockKey
+	for _, m := range moves {
+		k := stockKey{m.GoodID, m.QualType, m.GoodState}
+		if _, seen := delta[k]; !seen {
+			keys = append(keys, k)
+		}
+		delta[k] += m.Qnt
+	}
+	for _, k := range keys {
+		if d := delta[k]; d < 0 && led[k]+d < 0 {
+			return fmt.Errorf("fboxtest: %s (%s, %s): cannot take %d, there are %d", k.good, k.qual, k.state, -d, led[k])
+		}
+	}
+	return nil
 }
 
 // held counts the units of orders in production or picking; it runs under
