@@ -1,7 +1,12 @@
 package fboxtest
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/skladflow/skladflow/fulfillment"
 )
@@ -117,6 +122,150 @@ func (s *Server) fits(moves []fulfillment.GoodMove, replaced int64) error {
 		}
 	}
 	return nil
+}
+
+// goodsStock is POST /goods/stock (common_interface_good_stock_cur,
+// good_stock_cur_resp): one item per good and quality with its stock,
+// quarantine and long storage (#good_move_desc) and its reserves. good_ids
+// is required; named goods are answered whole, page_size and page_token
+// ignored (#paging_desc); an empty list answers every good that has or
+// had stock or has a reserve, page by page (page_size defaults to 1000).
+func (s *Server) goodsStock(w http.ResponseWriter, r *http.Request) {
+	var q struct {
+		GoodIDs   *[]string `json:"good_ids"`
+		PageSize  int       `json:"page_size"`
+		PageToken string    `json:"page_token"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&q); err != nil {
+		s.fail(w, http.StatusBadRequest, 400, "Некорректный JSON: "+err.Error())
+		return
+	}
+	if q.GoodIDs == nil {
+		s.fail(w, http.StatusBadRequest, 400, "Не передан обязательный параметр good_ids")
+		return
+	}
+	if q.PageSize <= 0 {
+		q.PageSize = 1000
+	}
+	start := 0
+	if q.PageToken != "" && len(*q.GoodIDs) == 0 {
+		n, err := strconv.Atoi(q.PageToken)
+		if err != nil || n < 0 {
+			s.fail(w, http.StatusBadRequest, 400, "Некорректный page_token")
+			return
+		}
+		start = n
+	}
+	s.mu.Lock()
+	items := s.stockItems(*q.GoodIDs)
+	s.mu.Unlock()
+	if len(*q.GoodIDs) > 0 {
+		ok(w, map[string]any{"items": items})
+		return
+	}
+	start = min(start, len(items))
+	end := min(start+q.PageSize, len(items))
+	resp := map[string]any{"items": items[start:end]}
+	if end < len(items) {
+		resp["page_next_token"] = strconv.Itoa(end)
+	}
+	ok(w, resp)
+}
+
+// stockItems are the stock items of the named goods (none: every good
+// that has or had stock or has a reserve), by good_id then quality; under
+// s.mu. A named registered good with nothing answers one useful item of
+// zeros; an unknown one is left out.
+func (s *Server) stockItems(named []string) []fulfillment.GoodStock {
+	led := s.ledger()
+	res := s.reserves()
+	type gq struct{ good, qual string }
+	cells := map[gq]*fulfillment.GoodStock{}
+	cell := func(good, qual string) *fulfillment.GoodStock {
+		c, found := cells[gq{good, qual}]
+		if !found {
+			c = &fulfillment.GoodStock{GoodID: good, QualType: qual}
+			cells[gq{good, qual}] = c
+		}
+		return c
+	}
+	for k, n := range led {
+		c := cell(k.good, k.qual)
+		switch k.state {
+		case fulfillment.GoodStateStock:
+			c.Stock += float64(n)
+		case fulfillment.GoodStateQuarantine:
+			c.Quarantine += float64(n)
+		case fulfillment.GoodStateLongStorage:
+			c.LongStorage += float64(n)
+		}
+	}
+	for k, r := range res {
+		c := cell(k.good, k.qual)
+		c.OrdersInwork, c.OrdersWait, c.ShipmentPicking, c.ShipmentReady = r.OrdersInwork, r.OrdersWait, r.ShipmentPicking, r.ShipmentReady
+	}
+	var out []fulfillment.GoodStock
+	for _, c := range cells {
+		if len(named) == 0 || slices.Contains(named, c.GoodID) {
+			out = append(out, *c)
+		}
+	}
+	for _, id := range named {
+		has := slices.ContainsFunc(out, func(g fulfillment.GoodStock) bool { return g.GoodID == id })
+		if !has && s.cat.has(id) {
+			out = append(out, fulfillment.GoodStock{GoodID: id, QualType: fulfillment.QualUseful})
+		}
+	}
+	slices.SortFunc(out, func(a, b fulfillment.GoodStock) int {
+		if a.GoodID != b.GoodID {
+			return strings.Compare(a.GoodID, b.GoodID)
+		}
+		return -strings.Compare(a.QualType, b.QualType) // useful before defective
+	})
+	return out
+}
+
+// reserves are the units the emulator's unfinished work holds, by good and
+// quality (good_stock_cur_resp): orders passed to production or being
+// picked (orders_inwork), orders waiting in the pool (orders_wait, fake
+// orders excluded: they never go to production), shipment tasks being
+// picked (shipment_picking) and picked (shipment_ready), at their plan.
+// Orders ship useful goods; a shipment task its qual_type. The emulator
+// has no other reserves: the rest answer 0. Under s.mu.
+func (s *Server) reserves() map[stockKey]fulfillment.GoodStock {
+	out := map[stockKey]fulfillment.GoodStock{}
+	add := func(good, qual string, f func(*fulfillment.GoodStock)) {
+		k := stockKey{good: good, qual: qual}
+		g := out[k]
+		f(&g)
+		out[k] = g
+	}
+	for _, rec := range s.ord.orders {
+		for _, g := range rec.order.Goods {
+			switch {
+			case rec.stage == StageProduction || rec.stage == StagePicking:
+				add(g.GoodID, fulfillment.QualUseful, func(r *fulfillment.GoodStock) { r.OrdersInwork++ })
+			case rec.stage == StagePool && (rec.order.Control == nil || !rec.order.Control.IsFakeOrder):
+				add(g.GoodID, fulfillment.QualUseful, func(r *fulfillment.GoodStock) { r.OrdersWait++ })
+			}
+		}
+	}
+	for _, t := range s.shipState().tasks {
+		qual := t.task.QualType
+		if qual == "" {
+			qual = fulfillment.QualUseful
+		}
+		for _, it := range t.task.Items {
+			n := float64(it.PlanQnt)
+			switch t.stage {
+			case ShipStagePicking:
+				add(it.GoodID, qual, func(r *fulfillment.GoodStock) { r.ShipmentPicking += n })
+			case ShipStageReady:
+				add(it.GoodID, qual, func(r *fulfillment.GoodStock) { r.ShipmentReady += n })
+			}
+		}
+	}
+	return out
 }
 
 // held counts the units of orders in production or picking; it runs under
