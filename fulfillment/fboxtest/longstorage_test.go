@@ -64,16 +64,19 @@ func TestLongStorageRefused(t *testing.T) {
 	t.Parallel()
 	s, _ := setupStock(t)
 	s.AddStock("A", 3, 0)
-	a := []fboxtest.Line{{GoodID: "A", Useful: 1}}
+	a := fboxtest.Line{GoodID: "A", Useful: 1}
+	box := func(id int32, lines ...fboxtest.Line) fboxtest.LongBox {
+		return fboxtest.LongBox{BoxID: id, Lines: lines}
+	}
 	for name, call := range map[string]func() (int64, error){
-		"no fbo_mode":         func() (int64, error) { return s.ToLongStorage(0, fboxtest.LongBox{BoxID: 1, Lines: a}) },
+		"no fbo_mode":         func() (int64, error) { return s.ToLongStorage(0, box(1, a)) },
 		"no boxes":            func() (int64, error) { return s.ToLongStorage(7) },
-		"no box_id":           func() (int64, error) { return s.ToLongStorage(7, fboxtest.LongBox{Lines: a}) },
-		"empty box":           func() (int64, error) { return s.ToLongStorage(7, fboxtest.LongBox{BoxID: 1}) },
-		"box twice":           func() (int64, error) { return s.ToLongStorage(7, fboxtest.LongBox{BoxID: 1, Lines: a}, fboxtest.LongBox{BoxID: 1, Lines: a}) },
-		"unknown good":        func() (int64, error) { return s.ToLongStorage(7, fboxtest.LongBox{BoxID: 1, Lines: []fboxtest.Line{{GoodID: "Z", Useful: 1}}}) },
-		"more than stock":     func() (int64, error) { return s.ToLongStorage(7, fboxtest.LongBox{BoxID: 1, Lines: []fboxtest.Line{{GoodID: "A", Useful: 4}}}) },
-		"defective not there": func() (int64, error) { return s.ToLongStorage(7, fboxtest.LongBox{BoxID: 1, Lines: []fboxtest.Line{{GoodID: "A", Defective: 1}}}) },
+		"no box_id":           func() (int64, error) { return s.ToLongStorage(7, box(0, a)) },
+		"empty box":           func() (int64, error) { return s.ToLongStorage(7, box(1)) },
+		"box twice":           func() (int64, error) { return s.ToLongStorage(7, box(1, a), box(1, a)) },
+		"unknown good":        func() (int64, error) { return s.ToLongStorage(7, box(1, fboxtest.Line{GoodID: "Z", Useful: 1})) },
+		"more than stock":     func() (int64, error) { return s.ToLongStorage(7, box(1, fboxtest.Line{GoodID: "A", Useful: 4})) },
+		"defective not there": func() (int64, error) { return s.ToLongStorage(7, box(1, fboxtest.Line{GoodID: "A", Defective: 1})) },
 		"unknown box back":    func() (int64, error) { return s.FromLongStorage(99) },
 		"nothing back":        func() (int64, error) { return s.FromLongStorage() },
 	} {
@@ -82,8 +85,8 @@ func TestLongStorageRefused(t *testing.T) {
 	}
 	require.Zero(t, s.LastOutdoc())
 
-	_, err := s.ToLongStorage(7, fboxtest.LongBox{BoxID: 1, Lines: a})
+	_, err := s.ToLongStorage(7, box(1, a))
 	require.NoError(t, err)
-	_, err = s.ToLongStorage(7, fboxtest.LongBox{BoxID: 1, Lines: a})
+	_, err = s.ToLongStorage(7, box(1, a))
 	require.Error(t, err, "box 1 is in long storage already")
 }

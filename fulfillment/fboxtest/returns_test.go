@@ -118,17 +118,19 @@ func TestReturnsRefused(t *testing.T) {
 	s, _ := setupStock(t)
 	a := fboxtest.ReturnLine{GoodID: "A", Stock: 1}
 	for name, call := range map[string]func() (int64, error){
-		"full: no order_id":       func() (int64, error) { return s.FullReturn("", 1, "x", a) },
-		"full: no goods":          func() (int64, error) { return s.FullReturn("O1", 1, "x") },
-		"full: unknown good":      func() (int64, error) { return s.FullReturn("O1", 1, "x", fboxtest.ReturnLine{GoodID: "Z", Stock: 1}) },
-		"full: negative":          func() (int64, error) { return s.FullReturn("O1", 1, "x", fboxtest.ReturnLine{GoodID: "A", Stock: -1}) },
-		"full: nothing returned":  func() (int64, error) { return s.FullReturn("O1", 1, "x", fboxtest.ReturnLine{GoodID: "A"}) },
-		"part: no order_id":       func() (int64, error) { return s.PartReturn("", a) },
-		"part: quarantine":        func() (int64, error) { return s.PartReturn("O1", fboxtest.ReturnLine{GoodID: "A", Quarantine: 1}) },
-		"client: no parcels":      func() (int64, error) { return s.ClientReturns() },
-		"client: no barcode":      func() (int64, error) { return s.ClientReturns(fboxtest.ClientReturn{Lines: []fboxtest.ReturnLine{a}}) },
-		"client: no goods":        func() (int64, error) { return s.ClientReturns(fboxtest.ClientReturn{ReturnBarcode: "RB"}) },
-		"client: with quarantine": func() (int64, error) { return s.ClientReturns(fboxtest.ClientReturn{ReturnBarcode: "RB", Lines: []fboxtest.ReturnLine{{GoodID: "A", Stock: 1, Quarantine: 1}}}) },
+		"full: no order_id":      func() (int64, error) { return s.FullReturn("", 1, "x", a) },
+		"full: no goods":         func() (int64, error) { return s.FullReturn("O1", 1, "x") },
+		"full: unknown good":     func() (int64, error) { return s.FullReturn("O1", 1, "x", fboxtest.ReturnLine{GoodID: "Z", Stock: 1}) },
+		"full: negative":         func() (int64, error) { return s.FullReturn("O1", 1, "x", fboxtest.ReturnLine{GoodID: "A", Stock: -1}) },
+		"full: nothing returned": func() (int64, error) { return s.FullReturn("O1", 1, "x", fboxtest.ReturnLine{GoodID: "A"}) },
+		"part: no order_id":      func() (int64, error) { return s.PartReturn("", a) },
+		"part: quarantine":       func() (int64, error) { return s.PartReturn("O1", fboxtest.ReturnLine{GoodID: "A", Quarantine: 1}) },
+		"client: no parcels":     func() (int64, error) { return s.ClientReturns() },
+		"client: no barcode":     func() (int64, error) { return s.ClientReturns(fboxtest.ClientReturn{Lines: []fboxtest.ReturnLine{a}}) },
+		"client: no goods":       func() (int64, error) { return s.ClientReturns(fboxtest.ClientReturn{ReturnBarcode: "RB"}) },
+		"client: with quarantine": func() (int64, error) {
+			return s.ClientReturns(fboxtest.ClientReturn{ReturnBarcode: "RB", Lines: []fboxtest.ReturnLine{{GoodID: "A", Stock: 1, Quarantine: 1}}})
+		},
 	} {
 		_, err := call()
 		require.Error(t, err, name)
