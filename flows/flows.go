@@ -14,6 +14,7 @@ import (
 	"github.com/skladflow/skladflow/catalogue"
 	"github.com/skladflow/skladflow/cdek"
 	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/flows/corrections"
 	"github.com/skladflow/skladflow/flows/delivery"
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/flows/inbound"
@@ -98,6 +99,11 @@ func Build(ctx context.Context, cfg *config.Config, o *orchestrator.Orchestrator
 		}
 		out = append(out, or)
 	}
+	co, err := corrections.New(o, corrections.Config{Feed: fd, Alerts: d.Alerts})
+	if err != nil {
+		return nil, err
+	}
+	o.AddJobs(co)
 	if cfg.CDEK != nil && d.Courier != nil {
 		de, err := delivery.New(o, delivery.Config{API: d.Courier, CDEK: cfg.CDEK, Statuses: cfg.Statuses, WarehouseStores: stores})
 		if err != nil {
