@@ -128,6 +128,9 @@ func (f *Flow) book(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc, 
 	}
 	doc.Positions = &moysklad.Positions{Rows: rows}
 	doc.Applicable = true
+	if !rec.At.IsZero() {
+		doc.Moment = moysklad.Moment{Time: rec.At}
+	}
 	doc.Description = description(wh, od, rec, unknown)
 	syncID := moysklad.SyncID(append([]string{wh.Name, strconv.FormatInt(od.OutdocID, 10), d.Type}, d.stores()...)...)
 	created, err := f.cfg.Documents.Create(ctx, d.Type, *doc, syncID)

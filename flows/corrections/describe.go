@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/placement"
@@ -13,22 +14,24 @@ import (
 // documents it books: the correction type as the warehouse describes it
 // (goods_correction.correction_type_descrip, #goods_corr_desc), or the
 // boxes moved (#goods_long_desc).
-func describe(outdocType string, body []byte) (string, error) {
+// at is the document's created_at: the booked documents are dated when
+// the warehouse made the change.
+func describe(outdocType string, body []byte) (what string, at time.Time, err error) {
 	switch outdocType {
 	case fulfillment.OutdocCorrection:
 		d, err := fulfillment.ParseGoodsCorrection(body)
 		if err != nil {
-			return "", err
+			return "", at, err
 		}
 		what := "инвентаризация-коррекция"
 		if s := firstOf(d.CorrectionTypeDescrip, d.CorrectionType); s != "" {
 			what += ": " + s
 		}
-		return what, nil
+		return what, d.Common.CreatedAt.Time, nil
 	case fulfillment.OutdocToLongStorage, fulfillment.OutdocFromLongStorage:
 		d, err := fulfillment.ParseLongStorageMove(body, outdocType)
 		if err != nil {
-			return "", err
+			return "", at, err
 		}
 		what := "перемещение на длительное хранение"
 		if outdocType == fulfillment.OutdocFromLongStorage {
@@ -41,9 +44,9 @@ func describe(outdocType string, body []byte) (string, error) {
 		if len(boxes) > 0 {
 			what += ", коробки " + strings.Join(boxes, ", ")
 		}
-		return what, nil
+		return what, d.Common.CreatedAt.Time, nil
 	}
-	return "", fmt.Errorf("%s is not a correction or a long-storage move", outdocType)
+	return "", at, fmt.Errorf("%s is not a correction or a long-storage move", outdocType)
 }
 
 func firstOf(s ...string) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fulfillment"
@@ -24,6 +25,9 @@ type record struct {
 	// What is the document in staff words: its type and correction type,
 	// or the boxes moved.
 	What string `json:"what"`
+	// At is when the warehouse made the change (created_at): the date of
+	// the booked documents. Zero: MoySklad's now.
+	At time.Time `json:"at"`
 	// Policy is the quarantine policy's sentence when quarantine is
 	// involved; "" otherwise.
 	Policy string `json:"policy,omitempty"`
@@ -46,7 +50,7 @@ func (f *Flow) decide(ctx context.Context, wh *feed.Warehouse, od *storage.Outdo
 	if err != nil {
 		return rec, err
 	}
-	what, err := describe(od.Type, body)
+	what, at, err := describe(od.Type, body)
 	if err != nil {
 		return rec, fmt.Errorf("outdoc %d: %w: %w", od.OutdocID, err, orchestrator.ErrFinal)
 	}
@@ -54,7 +58,7 @@ func (f *Flow) decide(ctx context.Context, wh *feed.Warehouse, od *storage.Outdo
 	if err != nil {
 		return rec, fmt.Errorf("read the goods of outdoc %d: %w", od.OutdocID, err)
 	}
-	rec = record{Moves: moves, Docs: Plan(wh.Placement, moves), What: what, Policy: policyText(wh.Placement, moves)}
+	rec = record{Moves: moves, Docs: Plan(wh.Placement, moves), What: what, At: at, Policy: policyText(wh.Placement, moves)}
 	if len(rec.Docs) == 0 {
 		rec.Why = whyNothing(od.Type, wh.Placement, moves)
 	}
