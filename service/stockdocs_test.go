@@ -378,3 +378,25 @@ func TestClosedPeriodThenReopened(t *testing.T) {
 	b.parity(t)
 	b.once(t)
 }
+
+// Found units are entered at the product's buy price (0 without one).
+func TestFoundUnitsAreEnteredAtTheBuyPrice(t *testing.T) {
+	t.Parallel()
+	b := setupStock(t, stockOpts{})
+	require.NoError(t, b.ms.EditAssortment(b.items["KT-1700"], map[string]any{"buyPrice": map[string]any{"value": 123400.0}}))
+	id, err := b.fb.Correction(fulfillment.CorrectionRegrade, mug(false, -1), kettle(false, 1, 0))
+	parts := b.applied(t, id, err)
+	require.ElementsMatch(t, []string{"enter", "loss"}, b.docs(t, id, parts))
+	for _, p := range parts {
+		if p.DocType != moysklad.TypeEnter {
+			continue
+		}
+		d, err := b.ms.Document(p.DocType, p.DocID)
+		require.NoError(t, err)
+		require.Len(t, d.Rows(), 1)
+		require.Equal(t, 123400.0, d.Rows()[0].Price())
+		require.Contains(t, d.Description, "инвентаризация-коррекция: Пересорт")
+	}
+	b.parity(t)
+	b.once(t)
+}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/minilog"
@@ -179,10 +178,9 @@ func (d Doc) stores() []string {
 	return out
 }
 
-var storeRefs sync.Map // store id → *moysklad.Ref; stores never move
-
+// storeRef is a store's reference, read once: a store keeps its href.
 func (f *Flow) storeRef(ctx context.Context, id string) (*moysklad.Ref, error) {
-	if r, ok := storeRefs.Load(id); ok {
+	if r, ok := f.storeRefs.Load(id); ok {
 		return r.(*moysklad.Ref), nil
 	}
 	s, err := f.cfg.Documents.GetStore(ctx, id)
@@ -190,7 +188,7 @@ func (f *Flow) storeRef(ctx context.Context, id string) (*moysklad.Ref, error) {
 		return nil, fmt.Errorf("store %s: %w", id, err)
 	}
 	r := &moysklad.Ref{Meta: moysklad.Meta{Href: s.Meta.Href, Type: s.Meta.Type, MediaType: "application/json"}}
-	storeRefs.Store(id, r)
+	f.storeRefs.Store(id, r)
 	return r, nil
 }
 

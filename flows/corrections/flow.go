@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/skladflow/skladflow/flows/feed"
@@ -62,8 +63,9 @@ type Config struct {
 
 // Flow applies the warehouses' corrections and long-storage moves.
 type Flow struct {
-	cfg Config
-	o   *orchestrator.Orchestrator
+	cfg       Config
+	o         *orchestrator.Orchestrator
+	storeRefs sync.Map // store id → *moysklad.Ref
 }
 
 // New builds the flow and registers it with the feed; add its jobs with
