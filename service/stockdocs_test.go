@@ -13,6 +13,7 @@ import (
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/fulfillment/fboxtest"
 	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/moysklad/moyskladtest"
 	"github.com/skladflow/skladflow/placement"
 	"github.com/skladflow/skladflow/skladflowtest"
 	"github.com/skladflow/skladflow/storage"
@@ -397,6 +398,47 @@ func TestFoundUnitsAreEnteredAtTheBuyPrice(t *testing.T) {
 		require.Equal(t, 123400.0, d.Rows()[0].Price())
 		require.Contains(t, d.Description, "инвентаризация-коррекция: Пересорт")
 	}
+	b.parity(t)
+	b.once(t)
+}
+
+// A correction partly booked (MoySklad failed the rest) that the warehouse
+// deletes and replaces before it was imported: what was booked is deleted,
+// and only the replacement stays.
+func TestPartlyBookedCorrectionDeletedByTheWarehouse(t *testing.T) {
+	t.Parallel()
+	b := setupStock(t, stockOpts{defect: true})
+	b.ms.FailNext(moyskladtest.Fault{Method: "POST", PathContains: "entity/loss", Status: 500, Code: 1000, Message: "сбой", Count: 1000})
+	id, err := b.fb.Correction(fulfillment.CorrectionRegrade, kettle(false, -1, 0), mug(false, 1))
+	require.NoError(t, err)
+	b.outdocs = append(b.outdocs, id)
+	require.NoError(t, b.svc.PollNow(b.ctx))
+	var enter string
+	require.Eventually(t, func() bool {
+		p, err := b.svc.Store.OutdocPart(b.ctx, skladflowtest.Warehouse, id, "enter:"+b.rules.Store)
+		enter = p.DocID
+		return err == nil
+	}, 10*time.Second, 20*time.Millisecond, "the enter is booked, the loss keeps failing")
+
+	require.NoError(t, b.fb.ReplaceOutdoc(id, func(body any) error {
+		c := body.(*fulfillment.GoodsCorrection)
+		c.CorrectionType, c.CorrectionTypeDescrip = fulfillment.CorrectionUsefulDefective, "Перевод товара из нормы в брак и обратно"
+		c.Goods = []fulfillment.CorrectionGood{{GoodID: "KT-1700", QualType: fulfillment.QualUseful, StockQnt: -1},
+			{GoodID: "KT-1700", QualType: fulfillment.QualDefective, StockQnt: 1}}
+		return nil
+	}))
+	_, exists := b.fb.Outdoc(id)
+	require.False(t, exists, "an unlocked document is replaced at once")
+	require.Eventually(t, func() bool {
+		od, err := b.svc.Store.Outdoc(b.ctx, skladflowtest.Warehouse, id)
+		return err == nil && od.Status == storage.OutdocDeleted
+	}, 10*time.Second, 20*time.Millisecond)
+	_, err = b.ms.Document(moysklad.TypeEnter, enter)
+	require.Error(t, err, "the enter of the deleted correction is deleted")
+
+	replacement := b.fb.LastOutdoc()
+	parts := b.applied(t, replacement, nil)
+	require.Equal(t, []string{"move"}, b.docs(t, replacement, parts))
 	b.parity(t)
 	b.once(t)
 }

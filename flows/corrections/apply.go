@@ -40,6 +40,9 @@ func (f *Flow) apply(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc)
 		}
 		return f.cfg.Feed.Done(ctx, wh, od)
 	}
+	if gone, err := f.deletedMeanwhile(ctx, wh, od); gone || err != nil {
+		return err
+	}
 	var errs []error
 	for _, d := range rec.Docs {
 		if err := f.book(ctx, wh, od, rec, d); err != nil {
@@ -140,6 +143,17 @@ func (f *Flow) book(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc, 
 	part.DocType, part.DocID = d.Type, created.ID
 	part.Change, _ = json.Marshal(b)
 	if err := store.PutOutdocPart(ctx, part); err != nil {
+		return err
+	}
+	// Written, not yet imported: should the warehouse delete it now, what
+	// was booked is undone (deletedMeanwhile, and the feed in shared
+	// reading).
+	if err := store.UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
+		if x.Status == storage.OutdocNew {
+			x.Status = storage.OutdocApplied
+		}
+		return nil
+	}); err != nil {
 		return err
 	}
 	// The created document is where staff and the operator look: its

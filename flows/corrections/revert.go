@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/minilog"
@@ -16,6 +17,18 @@ import (
 // deleted, each once, then it is unlocked so the warehouse can replace
 // it; the replacement is booked as a new document.
 func (f *Flow) revert(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc) error {
+	if err := f.undo(ctx, wh, od); err != nil {
+		return err
+	}
+	if err := f.note(ctx, leaseType, pseudoID(wh.Name, od.OutdocID), storage.KindEvent,
+		fmt.Sprintf("Склад %s отозвал документ %d (%s) для исправления: созданные по нему документы удалены", wh.Name, od.OutdocID, od.Type), ""); err != nil {
+		return err
+	}
+	return f.cfg.Feed.Undone(ctx, wh, od)
+}
+
+// undo deletes every document the parts of od recorded.
+func (f *Flow) undo(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc) error {
 	parts, err := f.o.Store().OutdocParts(ctx, wh.Name, od.OutdocID)
 	if err != nil {
 		return err
@@ -32,11 +45,33 @@ func (f *Flow) revert(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc
 	if err := errors.Join(errs...); err != nil {
 		return f.failed(ctx, wh, od, err)
 	}
-	if err := f.note(ctx, leaseType, pseudoID(wh.Name, od.OutdocID), storage.KindEvent,
-		fmt.Sprintf("Склад %s отозвал документ %d (%s) для исправления: созданные по нему документы удалены", wh.Name, od.OutdocID, od.Type), ""); err != nil {
-		return err
+	return nil
+}
+
+// deletedMeanwhile handles a document partly booked and not yet imported
+// (a failure stopped the rest) that the warehouse deleted since: being
+// unlocked, it may delete and replace it without asking (#doc_lock_desc).
+// What was booked is deleted and the document is recorded as deleted; the
+// replacement is booked as a new document.
+func (f *Flow) deletedMeanwhile(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc) (bool, error) {
+	if od.Status != storage.OutdocApplied || wh.Shared {
+		return false, nil // nothing booked yet; in shared reading the feed finds deletions
 	}
-	return f.cfg.Feed.Undone(ctx, wh, od)
+	missing, err := wh.API.CheckOutdocs(ctx, od.OutdocID)
+	if err != nil || !slices.Contains(missing, od.OutdocID) {
+		return false, err
+	}
+	if err := f.undo(ctx, wh, od); err != nil {
+		return false, err
+	}
+	if err := f.note(ctx, leaseType, pseudoID(wh.Name, od.OutdocID), storage.KindEvent,
+		fmt.Sprintf("Склад %s удалил документ %d (%s), записанный не полностью: созданные по нему документы удалены", wh.Name, od.OutdocID, od.Type), ""); err != nil {
+		return false, err
+	}
+	return true, f.o.Store().UpdateOutdoc(ctx, wh.Name, od.OutdocID, func(x *storage.Outdoc) error {
+		x.Status, x.Error = storage.OutdocDeleted, "удалён складом до полной записи"
+		return nil
+	})
 }
 
 // revertPart deletes one booked document (a document already gone counts
