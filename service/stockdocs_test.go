@@ -371,6 +371,16 @@ func TestClosedPeriodThenReopened(t *testing.T) {
 	parts, err := b.svc.Store.OutdocParts(context.Background(), skladflowtest.Warehouse, id)
 	require.NoError(t, err)
 	require.Empty(t, parts)
+	// Tried again on every poll: still closed, told once. A try's POST
+	// comes after the last try finished (one worker per document).
+	for tries := 2; tries <= 3; tries++ {
+		require.NoError(t, b.svc.PollNow(b.ctx))
+		require.Eventually(t, func() bool { return b.posts("entity/loss") >= tries }, 10*time.Second, 20*time.Millisecond)
+	}
+	tl, err := b.svc.Store.Timeline(b.ctx, "outdoc", skladflowtest.Warehouse+"/"+itoa(id))
+	require.NoError(t, err)
+	require.Len(t, tl, 1)
+	require.Contains(t, tl[0].Message, "период закрыт (код 17009)")
 
 	b.ms.ClosePeriod(time.Time{})
 	b.outdocs = b.outdocs[:len(b.outdocs)-1]
@@ -441,4 +451,15 @@ func TestPartlyBookedCorrectionDeletedByTheWarehouse(t *testing.T) {
 	require.Equal(t, []string{"move"}, b.docs(t, replacement, parts))
 	b.parity(t)
 	b.once(t)
+}
+
+// posts counts the POSTs MoySklad answered to a path ending in suffix.
+func (b *stockBundle) posts(suffix string) int {
+	n := 0
+	for _, r := range b.ms.Requests() {
+		if r.Method == "POST" && strings.HasSuffix(r.Path, suffix) {
+			n++
+		}
+	}
+	return n
 }

@@ -55,8 +55,15 @@ func (f *Flow) failed(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc
 	text := fmt.Sprintf("МойСклад не принял документ склада %s %s: период закрыт (код %d). Откройте период — skladflow повторит запись сам",
 		wh.Name, minilog.OutdocMark(od.OutdocID), codeClosedPeriod)
 	f.raise(ctx, closedKey(wh), text)
-	if nerr := f.note(ctx, leaseType, pseudoID(wh.Name, od.OutdocID), storage.KindError, text, err.Error()); nerr != nil {
-		return nerr
+	// Once on the timeline, not once per try: every poll tries it again.
+	tl, terr := f.o.Store().Timeline(ctx, leaseType, pseudoID(wh.Name, od.OutdocID))
+	if terr != nil {
+		return terr
+	}
+	if len(tl) == 0 || tl[len(tl)-1].Message != text {
+		if nerr := f.note(ctx, leaseType, pseudoID(wh.Name, od.OutdocID), storage.KindError, text, err.Error()); nerr != nil {
+			return nerr
+		}
 	}
 	return orchestrator.Later(f.cfg.ClosedWait)
 }

@@ -217,7 +217,11 @@ func description(wh *feed.Warehouse, od storage.Outdoc, rec record, unknown []Li
 	if len(unknown) > 0 {
 		s += "; не учтены товары, которых нет в МойСклад: " + linesText(unknown)
 	}
-	return s + ". Создан skladflow."
+	s += ". Создан skladflow."
+	if r := []rune(s); len(r) > moysklad.DescriptionLimit {
+		s = string(r[:moysklad.DescriptionLimit-1]) + "…"
+	}
+	return s
 }
 
 // typeName is a document type in staff words.
