@@ -80,6 +80,14 @@ func (s *Server) putStockDoc(b stockBody, day fulfillment.Date) int64 {
 		moves = []fulfillment.GoodMove{} // non-nil: movesOf takes recorded moves as they are
 	}
 	s.outdocs[s.nextID] = &outdoc{header: h, raw: b.withCommon(c), moves: moves}
+	if sb, ok := b.(interface {
+		serials() []fulfillment.SerialMove
+	}); ok && len(sb.serials()) > 0 {
+		if s.serials == nil {
+			s.serials = map[int64][]fulfillment.SerialMove{}
+		}
+		s.serials[s.nextID] = sb.serials()
+	}
 	s.push(s.nextID, typ, "")
 	return s.nextID
 }
