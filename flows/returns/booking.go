@@ -86,7 +86,9 @@ func book(rules placement.Rules, goods []fulfillment.ReturnedGood, left map[stri
 			store := rules.StoreOf(pass.state, pass.qual)
 			add(b.Returned, store, g.GoodID, within)
 			add(b.Excess, store, g.GoodID, n-within)
-			b.Counted[g.GoodID] += within
+			if within > 0 {
+				b.Counted[g.GoodID] += within
+			}
 			if n > within {
 				b.Beyond[g.GoodID] += n - within
 			}
