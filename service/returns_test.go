@@ -300,4 +300,62 @@ func TestReturnLostAnswerCreatesOnce(t *testing.T) {
 	require.Len(t, docs, 1)
 	b.waitStatus(t, co, doc.ID, "Возврат")
 	require.Equal(t, 1, b.count(t, sr), "no second salesreturn")
+	require.True(t, slices.ContainsFunc(b.ms.Requests(), func(r moyskladtest.Request) bool {
+		return r.Method == "GET" && strings.HasSuffix(r.Path, "/entity/salesreturn") && strings.Contains(r.RawQuery, "syncId")
+	}), "the answer was lost: the salesreturn was looked up by its syncId")
+}
+
+// MoySklad refuses the salesreturn: the share fails for good, the order
+// keeps its status and says why; the document is not held up.
+func TestReturnRefusedByMoySklad(t *testing.T) {
+	t.Parallel()
+	b := setupOrders(t, 10)
+	doc, id, _ := b.shippedOrder(t, "00306", line{b.p.kettle, 1})
+	ret, err := b.fb.FullReturn(id, 1, "Отказ от получения", fboxtest.ReturnLine{GoodID: "KT-1700", Stock: 1})
+	require.NoError(t, err)
+	b.ms.FailNext(moyskladtest.Fault{Method: "POST", PathContains: "/entity/salesreturn", Status: 412, Code: 3000,
+		Message: "Ошибка сохранения объекта: поле 'store' не может быть пустым или отсутствовать"})
+	p, docs := b.returned(t, ret, id)
+	require.Equal(t, storage.PartFailed, p.Status)
+	require.Empty(t, docs)
+	require.Zero(t, b.count(t, sr))
+	require.Eventually(t, func() bool {
+		d, err := b.ms.Document(co, doc.ID)
+		return err == nil && strings.Contains(skladflowtest.LastLine(d), "Ошибка возврата: склад БетаПРО (док. склада "+strconv.FormatInt(ret, 10)+
+			"), полный возврат: МойСклад отказал: ошибка 3000: Ошибка сохранения объекта")
+	}, 10*time.Second, 20*time.Millisecond)
+	d, err := b.ms.Document(co, doc.ID)
+	require.NoError(t, err)
+	require.Equal(t, "Отгружен", d.StateName())
+	require.Equal(t, "shipped", b.row(t, co, doc.ID).State)
+	tl, err := b.svc.Store.Timeline(b.ctx, co, doc.ID)
+	require.NoError(t, err)
+	require.True(t, slices.ContainsFunc(tl, func(e storage.TimelineEntry) bool {
+		return e.Kind == storage.KindError && strings.Contains(e.Message, "3000")
+	}))
+}
+
+// A closed period (17009) is not a refusal: support is alerted and the
+// return is booked once staff reopen the period.
+func TestReturnInAClosedPeriodWaits(t *testing.T) {
+	t.Parallel()
+	url, alerts := alertTarget(t)
+	b := setupOrders(t, 10, func(c *config.Config) { c.Alerts = config.Alerts{URL: url} })
+	doc, id, _ := b.shippedOrder(t, "00307", line{b.p.kettle, 1})
+	ret, err := b.fb.FullReturn(id, 1, "Отказ от получения", fboxtest.ReturnLine{GoodID: "KT-1700", Stock: 1})
+	require.NoError(t, err)
+	b.ms.FailNext(moyskladtest.Fault{Method: "POST", PathContains: "/entity/salesreturn", Status: 412, Code: 17009,
+		Message: "Дата документа находится в закрытом периоде"})
+	b.pollNow(t)
+	require.Eventually(t, func() bool {
+		return slices.ContainsFunc(alerts(), func(s string) bool { return strings.Contains(s, "период закрыт (ошибка 17009)") })
+	}, 10*time.Second, 20*time.Millisecond)
+	_, err = b.svc.Store.OutdocPart(b.ctx, skladflowtest.Warehouse, ret, id)
+	require.ErrorIs(t, err, storage.ErrNotFound, "not recorded: it waits")
+	h, _ := b.fb.Outdoc(ret)
+	require.False(t, h.Locked)
+
+	_, docs := b.returned(t, ret, id) // the period is open again: the next read books it
+	require.Len(t, docs, 1)
+	b.waitStatus(t, co, doc.ID, "Возврат")
 }
