@@ -70,7 +70,9 @@ func (b *bundle) count(t *testing.T, typ string) int {
 }
 
 // stock is MoySklad's stock of a product at a store.
-func (b *bundle) stock(store moysklad.Store, p moysklad.Product) float64 { return b.ms.Stock(store.ID, p.ID) }
+func (b *bundle) stock(store moysklad.Store, p moysklad.Product) float64 {
+	return b.ms.Stock(store.ID, p.ID)
+}
 
 func byStore(docs []moysklad.Document) map[string]moysklad.Document {
 	out := map[string]moysklad.Document{}

@@ -164,7 +164,9 @@ type Unlinked struct {
 }
 
 // Unlinked lists the returns booked without an order, newest first.
-func (f *Flow) Unlinked(ctx context.Context) ([]Unlinked, error) { return ListUnlinked(ctx, f.o.Store()) }
+func (f *Flow) Unlinked(ctx context.Context) ([]Unlinked, error) {
+	return ListUnlinked(ctx, f.o.Store())
+}
 
 // ListUnlinked is Unlinked for a caller that holds only the store (the
 // admin page).
