@@ -192,12 +192,20 @@ func TestReturnBeyondTheShipmentIsAnExcess(t *testing.T) {
 // booked for the configured counterparty, flagged, and listed.
 func TestReturnWithoutOrderIsUnlinked(t *testing.T) {
 	t.Parallel()
-	b := setupOrders(t, 10, func(c *config.Config) { c.Returns.Counterparty = "Возвраты без заказа" })
+	url, alerts := alertTarget(t)
+	b := setupOrders(t, 10, func(c *config.Config) {
+		c.Returns.Counterparty = "Возвраты без заказа"
+		c.Alerts = config.Alerts{URL: url}
+	})
 	cp := b.ms.AddCounterparty(moyskladtest.CounterpartySpec{Name: "Возвраты без заказа"})
 	before := b.stock(b.store, b.p.mug)
+	// A good the warehouse knows and MoySklad does not.
+	fb, err := fulfillment.NewClient(fulfillment.Config{BaseURL: b.fb.URL(), PartnerID: "partner", Password: "secret"})
+	require.NoError(t, err)
+	require.NoError(t, fb.RegisterGoods(b.ctx, fulfillment.Good{GoodID: "ZZ-9", GoodName: "Неизвестный"}))
 
 	ret, err := b.fb.ClientReturns(fboxtest.ClientReturn{ReturnBarcode: "RB-0001", ParcelBarcode: "P-77",
-		Lines: []fboxtest.ReturnLine{{GoodID: "MG-350", Stock: 2}}})
+		Lines: []fboxtest.ReturnLine{{GoodID: "MG-350", Stock: 2}, {GoodID: "ZZ-9", Stock: 1}}})
 	require.NoError(t, err)
 	p, docs := b.returned(t, ret, "RB-0001")
 	require.Equal(t, storage.PartApplied, p.Status)
@@ -208,8 +216,17 @@ func TestReturnWithoutOrderIsUnlinked(t *testing.T) {
 	require.Equal(t, b.store.ID, d.Store.ID())
 	require.True(t, strings.HasPrefix(d.Description, "Возврат без заказа: проверьте покупателя и цены."))
 	require.Contains(t, d.Description, "клиентский возврат, штрихкод возврата RB-0001, посылка P-77")
-	require.Equal(t, map[string]float64{"MG-350": 2}, quantities(d))
+	require.Equal(t, map[string]float64{"MG-350": 2}, quantities(d), "the rest is booked")
+	require.Contains(t, d.Description, "нет в МоёмСкладе, не учтено: ZZ-9 1 шт.")
 	require.Equal(t, before+2, b.stock(b.store, b.p.mug))
+	require.Eventually(t, func() bool {
+		return slices.ContainsFunc(alerts(), func(s string) bool { return strings.Contains(s, "вернул товар ZZ-9, которого нет в МоёмСкладе") })
+	}, 10*time.Second, 20*time.Millisecond)
+	tl, err := b.svc.Store.Timeline(b.ctx, sr, d.ID)
+	require.NoError(t, err)
+	require.True(t, slices.ContainsFunc(tl, func(e storage.TimelineEntry) bool {
+		return e.Kind == storage.KindError && strings.Contains(e.Message, "ZZ-9 1 шт.")
+	}))
 
 	list, err := returns.ListUnlinked(b.ctx, b.svc.Store)
 	require.NoError(t, err)
@@ -217,6 +234,7 @@ func TestReturnWithoutOrderIsUnlinked(t *testing.T) {
 	require.Equal(t, "RB-0001", list[0].ReturnBarcode)
 	require.Equal(t, storage.PartApplied, list[0].Status)
 	require.Equal(t, d.ID, list[0].SalesReturns[0].ID)
+	require.Equal(t, []string{"ZZ-9 1 шт."}, list[0].Unknown)
 }
 
 // Without a counterparty for such returns nothing is booked: the share

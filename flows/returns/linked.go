@@ -103,7 +103,7 @@ func (f *Flow) bookLinked(ctx context.Context, wh *feed.Warehouse, od storage.Ou
 		if err != nil {
 			return fmt.Errorf("salesreturn template on demand %s: %w", demand.Name, err)
 		}
-		tmpl.Store, tmpl.Positions, tmpl.Description = refLike(demand.Meta, "store", store), &moysklad.Positions{Rows: rows}, desc
+		tmpl.Store, tmpl.Positions, tmpl.Description = refLike(demand.Meta, "store", store), &moysklad.Positions{Rows: rows}, join(desc, unknownText(*rec))
 		c, err := f.create(ctx, moysklad.TypeSalesReturn, tmpl, store, syncID(wh, od, key, store))
 		if err != nil {
 			return err
@@ -127,8 +127,8 @@ func (f *Flow) bookLinked(ctx context.Context, wh *feed.Warehouse, od storage.Ou
 			return fmt.Errorf("enter template: %w", err)
 		}
 		tmpl.Store, tmpl.Positions = refLike(demand.Meta, "store", store), &moysklad.Positions{Rows: rows}
-		tmpl.Description = fmt.Sprintf("Оприходование излишка возврата: склад %s %s принял по заказу %s больше, чем отгружено (%s): %s",
-			wh.Name, minilog.OutdocMark(od.OutdocID), o.OrderID, demand.Name, goodsText(b.Excess[store]))
+		tmpl.Description = join(fmt.Sprintf("Оприходование излишка возврата: склад %s %s принял по заказу %s больше, чем отгружено (%s): %s",
+			wh.Name, minilog.OutdocMark(od.OutdocID), o.OrderID, demand.Name, goodsText(b.Excess[store])), unknownText(*rec))
 		c, err := f.create(ctx, moysklad.TypeEnter, tmpl, store, syncID(wh, od, key, store, "excess"))
 		if err != nil {
 			return err
@@ -152,7 +152,7 @@ func (f *Flow) linkedLine(wh *feed.Warehouse, od storage.Outdoc, o fulfillment.R
 	if len(returns) > 0 {
 		booked = names(returns) + " проведён"
 	}
-	var excess, unknown string
+	var excess string
 	if len(b.Beyond) > 0 {
 		excess = "сверх отгруженного " + goodsText(b.Beyond)
 		if len(enters) > 0 {
@@ -161,11 +161,8 @@ func (f *Flow) linkedLine(wh *feed.Warehouse, od storage.Outdoc, o fulfillment.R
 			excess += " — в МоёмСкладе не учитывается"
 		}
 	}
-	if len(rec.Unknown) > 0 {
-		unknown = "нет в МоёмСкладе, не учтено: " + join(rec.Unknown...)
-	}
 	return join(fmt.Sprintf("Возврат на склад %s %s: %s", wh.Name, minilog.OutdocMark(od.OutdocID), what(od.Type, o)),
-		reason(o), booked+" — "+unitsText(b), excess, unknown)
+		reason(o), booked+" — "+unitsText(b), excess, unknownText(rec))
 }
 
 // failLinked records a share that cannot be booked: the cause in the

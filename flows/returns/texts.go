@@ -95,3 +95,11 @@ func join(parts ...string) string {
 	}
 	return strings.Join(out, "; ")
 }
+
+// unknownText names the goods not found in MoySklad, "" when none.
+func unknownText(rec record) string {
+	if len(rec.Unknown) == 0 {
+		return ""
+	}
+	return "нет в МоёмСкладе, не учтено: " + join(rec.Unknown...)
+}

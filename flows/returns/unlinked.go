@@ -79,11 +79,7 @@ func (f *Flow) bookUnlinked(ctx context.Context, wh *feed.Warehouse, od storage.
 		tmpl.Agent = &moysklad.Counterparty{Meta: cp.Meta}
 		tmpl.Store, tmpl.Positions = refLike(cp.Meta, "store", store), &moysklad.Positions{Rows: rows}
 		desc := fmt.Sprintf("%s Склад %s %s: %s", unlinkedFlag, wh.Name, minilog.OutdocMark(od.OutdocID), what(od.Type, o))
-		var unknown string
-		if len(rec.Unknown) > 0 {
-			unknown = "нет в МоёмСкладе, не учтено: " + join(rec.Unknown...)
-		}
-		tmpl.Description = join(desc, reason(o), unitsText(b), unknown)
+		tmpl.Description = join(desc, reason(o), unitsText(b), unknownText(*rec))
 		c, err := f.create(ctx, moysklad.TypeSalesReturn, tmpl, store, syncID(wh, od, key, store))
 		if err != nil {
 			return err
