@@ -220,7 +220,9 @@ func TestReturnWithoutOrderIsUnlinked(t *testing.T) {
 	require.Contains(t, d.Description, "нет в МоёмСкладе, не учтено: ZZ-9 1 шт.")
 	require.Equal(t, before+2, b.stock(b.store, b.p.mug))
 	require.Eventually(t, func() bool {
-		return slices.ContainsFunc(alerts(), func(s string) bool { return strings.Contains(s, "вернул товар ZZ-9, которого нет в МоёмСкладе") })
+		return slices.ContainsFunc(alerts(), func(s string) bool {
+			return strings.Contains(s, "вернул товар ZZ-9, которого нет в МоёмСкладе")
+		})
 	}, 10*time.Second, 20*time.Millisecond)
 	tl, err := b.svc.Store.Timeline(b.ctx, sr, d.ID)
 	require.NoError(t, err)
