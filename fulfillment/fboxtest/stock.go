@@ -67,8 +67,12 @@ func (s *Server) Available(goodID string) int32 {
 func (s *Server) ledger() map[stockKey]int32 {
 	out := map[stockKey]int32{}
 	for id, l := range s.ord.initial {
-		out[stockKey{id, fulfillment.QualUseful, fulfillment.GoodStateStock}] += l.useful
-		out[stockKey{id, fulfillment.QualDefective, fulfillment.GoodStateStock}] += l.defective
+		if l.useful != 0 {
+			out[stockKey{id, fulfillment.QualUseful, fulfillment.GoodStateStock}] += l.useful
+		}
+		if l.defective != 0 {
+			out[stockKey{id, fulfillment.QualDefective, fulfillment.GoodStateStock}] += l.defective
+		}
 	}
 	for _, o := range s.outdocs {
 		for _, m := range s.movesOf(o) {
@@ -204,7 +208,7 @@ func (s *Server) stockItems(named []string) []fulfillment.GoodStock {
 		c := cell(k.good, k.qual)
 		c.OrdersInwork, c.OrdersWait, c.ShipmentPicking, c.ShipmentReady = r.OrdersInwork, r.OrdersWait, r.ShipmentPicking, r.ShipmentReady
 	}
-	var out []fulfillment.GoodStock
+	out := []fulfillment.GoodStock{}
 	for _, c := range cells {
 		if len(named) == 0 || slices.Contains(named, c.GoodID) {
 			out = append(out, *c)
