@@ -162,6 +162,22 @@ func TestReturnInTwoParts(t *testing.T) {
 	b.waitStatus(t, moysklad.TypeDemand, dm.ID, "Возврат")
 	require.Equal(t, 2, b.count(t, sr))
 	require.Equal(t, before+2, b.stock(b.store, b.p.kettle))
+
+	// The warehouse withdraws the second part: the first stays applied.
+	require.NoError(t, b.fb.ReplaceOutdoc(second, func(body any) error {
+		r := body.(*fulfillment.OrdersReturn)
+		r.Orders[0].Goods = r.Orders[0].Goods[:1]
+		return nil
+	}))
+	b.pollNow(t)
+	b.waitRow(t, co, doc.ID, "returned")
+	d = b.waitStatus(t, co, doc.ID, "Частичный возврат")
+	require.Contains(t, lastLine(t, d), "отозвал документ возврата "+strconv.FormatInt(second, 10)+" для исправления")
+	require.Contains(t, lastLine(t, d), "остаются другие возвраты по заказу (1)")
+	_, err = b.ms.Document(sr, docs2[0].ID)
+	require.Error(t, err, "the second salesreturn is deleted")
+	_, err = b.ms.Document(sr, docs[0].ID)
+	require.NoError(t, err, "the first stays")
 }
 
 // More comes back than was shipped: the salesreturn stops at the demand,
