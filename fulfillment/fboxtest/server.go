@@ -5,7 +5,9 @@
 // test play the warehouse: receive a task's goods exactly, short, with
 // surplus, a substitute, defects, nothing at all, or in parts; start
 // picking a shipment task, pick it and ship it in pallets and boxes, short
-// where told.
+// where told; take returned orders back, correct the inventory and move
+// boxes to long storage and back. The stock is the sum of the documents'
+// moves (stock.go).
 package fboxtest
 
 import (
@@ -158,6 +160,8 @@ func NewServer(opts Options) *Server {
 	mux.HandleFunc("GET /grh/api/goods/{id}/info", s.goodInfo)
 	mux.HandleFunc("POST /grh/api/goods/eans", s.setEANs)
 	mux.HandleFunc("POST /grh/api/goods/eans/list", s.listEANs)
+	mux.HandleFunc("POST /grh/api/goods/stock", s.goodsStock)
+	mux.HandleFunc("POST /grh/api/goods/movements", s.goodMovements)
 	mux.HandleFunc("POST /grh/api/orders", s.createOrders)
 	mux.HandleFunc("POST /grh/api/orders/cancel", s.cancelOrders)
 	mux.HandleFunc("GET /grh/api/orders/{id}/info", s.orderInfo)
