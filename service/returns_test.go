@@ -382,8 +382,7 @@ func TestReturnInAClosedPeriodWaits(t *testing.T) {
 	doc, id, _ := b.shippedOrder(t, "00307", line{b.p.kettle, 1})
 	ret, err := b.fb.FullReturn(id, 1, "Отказ от получения", fboxtest.ReturnLine{GoodID: "KT-1700", Stock: 1})
 	require.NoError(t, err)
-	b.ms.FailNext(moyskladtest.Fault{Method: "POST", PathContains: "/entity/salesreturn", Status: 412, Code: 17009,
-		Message: "Дата документа находится в закрытом периоде"})
+	b.ms.ClosePeriod(time.Now().Add(time.Hour))
 	b.pollNow(t)
 	require.Eventually(t, func() bool {
 		return slices.ContainsFunc(alerts(), func(s string) bool { return strings.Contains(s, "период закрыт (ошибка 17009)") })
@@ -393,6 +392,9 @@ func TestReturnInAClosedPeriodWaits(t *testing.T) {
 	h, _ := b.fb.Outdoc(ret)
 	require.False(t, h.Locked)
 
+	require.Zero(t, b.count(t, sr))
+
+	b.ms.ClosePeriod(time.Time{})
 	_, docs := b.returned(t, ret, id) // the period is open again: the next read books it
 	require.Len(t, docs, 1)
 	b.waitStatus(t, co, doc.ID, "Возврат")
