@@ -42,7 +42,7 @@ func (f *Flow) linked(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc
 	if err != nil {
 		return fmt.Errorf("get demand %s: %w", h.DemandName, err)
 	}
-	rec.OrderStatus, rec.DemandStatus = doc.StateName(), demand.StateName()
+	rec.OrderStatus, rec.DemandStatus = f.before(doc), f.before(demand)
 	if h.First != nil {
 		rec.OrderStatus, rec.DemandStatus = h.First.OrderStatus, h.First.DemandStatus
 	}
@@ -180,4 +180,19 @@ func (f *Flow) failLinked(ctx context.Context, r *orchestrator.Run, part storage
 		return err
 	}
 	return r.Note(ctx, storage.TimelineEntry{Kind: storage.KindError, Message: cause.Error()}, entry)
+}
+
+// before is a document's status before its first return: a run that
+// wrote the returned status and died before recording it leaves
+// «Возврат», which is not what a revert should put back.
+func (f *Flow) before(d *moysklad.Document) string {
+	switch st := d.StateName(); st {
+	case f.cfg.Statuses.Returned, f.cfg.Statuses.ReturnedPartly:
+		if d.Type() == moysklad.TypeCustomerOrder {
+			return f.cfg.Statuses.Shipped
+		}
+		return ""
+	default:
+		return st
+	}
 }
