@@ -19,6 +19,7 @@ import (
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/flows/inbound"
 	"github.com/skladflow/skladflow/flows/orders"
+	"github.com/skladflow/skladflow/flows/returns"
 	"github.com/skladflow/skladflow/flows/shipment"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
@@ -98,6 +99,10 @@ func Build(ctx context.Context, cfg *config.Config, o *orchestrator.Orchestrator
 			return nil, err
 		}
 		out = append(out, or)
+		// After the orders flow: returns are written to its orders.
+		if _, err := returns.New(o, returns.Config{Feed: fd, Statuses: cfg.Statuses, Returns: cfg.Returns, Alerts: d.Alerts}); err != nil {
+			return nil, err
+		}
 	}
 	co, err := corrections.New(o, corrections.Config{Feed: fd, Alerts: d.Alerts})
 	if err != nil {
@@ -161,6 +166,8 @@ func Statuses(cfg *config.Config) map[string][]moysklad.State {
 	if cfg.Orders != nil {
 		typ := moysklad.TypeCustomerOrder
 		out[typ] = addStates(out[typ], orders.States(cfg.Statuses))
+		out[typ] = addStates(out[typ], returns.States(cfg.Statuses))
+		out[moysklad.TypeDemand] = addStates(out[moysklad.TypeDemand], returns.States(cfg.Statuses))
 	}
 	return out
 }
