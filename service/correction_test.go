@@ -88,3 +88,34 @@ func TestCorrectionOfAPartAfterTheFinalReceipt(t *testing.T) {
 	require.EqualValues(t, 1, *h.PartNum)
 	b.waitRow(t, moysklad.TypeSupply, doc.ID, "received")
 }
+
+// The warehouse corrects a receipt skladflow applied but could not lock
+// yet (the lock call failing): the document is deleted and replaced at
+// once, as an unlocked one may be. skladflow finds the deletion before it
+// reads the replacement, reverts the receipt and applies the replacement
+// once.
+func TestCorrectionOfAReceiptAppliedButNotLocked(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc, indoc := b.submitted(t, line{b.p.kettle, 10})
+	b.fb.FailNext(fboxtest.Fault{Method: "POST", PathPrefix: "/outdocs/lock", HTTPStatus: 503, Code: 503, Message: "недоступен", Count: 1000})
+	outdoc, err := b.fb.Receive(indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 10})
+	require.NoError(t, err)
+	require.NoError(t, b.svc.PollNow(b.ctx))
+	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
+	require.Equal(t, map[string]float64{"KT-1700": 10}, quantities(d))
+	h, _ := b.fb.Outdoc(outdoc)
+	require.False(t, h.Locked)
+
+	require.NoError(t, b.fb.Correct(outdoc, fboxtest.Line{GoodID: "KT-1700", Useful: 8}))
+	replacement := b.fb.LastOutdoc()
+	b.fb.ClearFaults()
+	require.NoError(t, b.svc.PollNow(b.ctx))
+	require.Eventually(t, func() bool {
+		d, _ = b.ms.Document(moysklad.TypeSupply, doc.ID)
+		h, _ := b.fb.Outdoc(replacement)
+		return h.Locked && d.StateName() == "Проведён" && strings.Contains(d.Description, "(док. склада "+itoa(replacement)+")")
+	}, 15*time.Second, 20*time.Millisecond)
+	require.Equal(t, map[string]float64{"KT-1700": 8}, quantities(d), "the deleted receipt undone, its replacement applied once")
+	require.Contains(t, d.Description, "Склад БетаПРО исправляет документ "+itoa(outdoc))
+}

@@ -14,13 +14,14 @@ import (
 const checkWindow = 15 * 24 * time.Hour
 
 // Reconcile finds documents the warehouse deleted: not yet applied ones
-// are dropped; in shared reading, where nothing is locked, an applied one
-// deleted is the warehouse correcting it, so its effect is reverted (the
-// replacement comes as a new document).
+// are dropped; one applied (wholly, or in part before a crash or a
+// failure) but not yet locked — in shared reading, where nothing is
+// locked, any applied one — deleted is the warehouse correcting it, so its
+// effect is reverted (the replacement comes as a new document).
 func (f *Feed) Reconcile(ctx context.Context) (int, error) {
 	n := 0
 	for i := range f.whs {
-		m, err := f.reconcileDeleted(ctx, &f.whs[i])
+		m, err := f.reconcileDeleted(ctx, &f.whs[i], false)
 		if err != nil {
 			return n, err
 		}
@@ -29,10 +30,15 @@ func (f *Feed) Reconcile(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-func (f *Feed) reconcileDeleted(ctx context.Context, wh *Warehouse) (int, error) {
-	statuses := []string{storage.OutdocNew, storage.OutdocFailed}
-	if wh.Shared {
-		statuses = append(statuses, storage.OutdocApplied, storage.OutdocLocked)
+// reconcileDeleted checks the documents of the last days the warehouse may
+// still delete; appliedOnly checks only those applied and not locked.
+func (f *Feed) reconcileDeleted(ctx context.Context, wh *Warehouse, appliedOnly bool) (int, error) {
+	statuses := []string{storage.OutdocNew, storage.OutdocFailed, storage.OutdocApplied}
+	switch {
+	case appliedOnly:
+		statuses = []string{storage.OutdocApplied}
+	case wh.Shared:
+		statuses = append(statuses, storage.OutdocLocked)
 	}
 	pending, err := f.o.Store().OutdocsWithStatus(ctx, wh.Name, statuses...)
 	if err != nil || len(pending) == 0 {

@@ -2,6 +2,7 @@ package feed
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/skladflow/skladflow/fulfillment"
@@ -57,7 +58,9 @@ func (f *Feed) Done(ctx context.Context, wh *Warehouse, od storage.Outdoc) error
 // delete and replace it (in shared reading the warehouse already has).
 func (f *Feed) Undone(ctx context.Context, wh *Warehouse, od storage.Outdoc) error {
 	if !wh.Shared {
-		if err := wh.API.LockOutdocs(ctx, false, od.OutdocID); err != nil {
+		// A document the warehouse deleted before it was locked has nothing
+		// to unlock.
+		if err := wh.API.LockOutdocs(ctx, false, od.OutdocID); err != nil && !errors.Is(err, fulfillment.ErrNotFound) {
 			return fmt.Errorf("unlock outdoc %d: %w", od.OutdocID, err)
 		}
 	}

@@ -26,13 +26,14 @@ func (f *Feed) Poll(ctx context.Context, whName string, start time.Time) (int, e
 		readTo time.Time
 		err    error
 	)
+	// A correction of a document not yet locked deletes it and issues its
+	// replacement at once: find the deletions first, so each revert is
+	// queued before the replacement is (ApplyOutdoc makes the replacement
+	// wait). Locking reads check only what was applied and not locked.
+	if _, err := f.reconcileDeleted(ctx, wh, !wh.Shared); err != nil {
+		return 0, err
+	}
 	if wh.Shared {
-		// A correction deletes the document and issues its replacement at
-		// once: find the deletions first, so each revert is queued before
-		// the replacement is (ApplyOutdoc makes the replacement wait).
-		if _, err := f.reconcileDeleted(ctx, wh); err != nil {
-			return 0, err
-		}
 		hs, readTo, err = f.window(ctx, wh)
 	} else {
 		hs, err = f.unlocked(ctx, wh)
