@@ -288,7 +288,9 @@ func (c *Checker) movements(ctx context.Context, wh *feed.Warehouse, goodID stri
 		}
 		out = append(out, *d)
 	}
-	slices.SortFunc(out, func(a, b Doc) int { return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.OutdocID, b.OutdocID)) })
+	slices.SortFunc(out, func(a, b Doc) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.OutdocID, b.OutdocID))
+	})
 	return out, nil
 }
 
