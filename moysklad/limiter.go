@@ -3,7 +3,9 @@ package moysklad
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,6 +25,10 @@ import (
 // other (the window sliding can only make a drop smaller). Headers in
 // requests drop by 1, headers in units by the weight: either way the pace
 // comes out right.
+//
+// A stock report takes reportUnits whatever the auth (moysklad.md §5.3): the
+// start after it waits as long as its units and one request's more would
+// take, and its drop teaches nothing, since it is not what a request takes.
 type limiter struct {
 	slots chan struct{}
 
@@ -51,8 +57,24 @@ type answerMark struct {
 
 // ticket is one request's place in the sequence.
 type ticket struct {
-	seq   int64
-	alone bool
+	seq    int64
+	alone  bool
+	report bool
+}
+
+// reportUnits is what a stock report request takes of the bucket, any auth
+// (moysklad.md §5.3: "GET report/stock/all and report/stock/bystore: 5
+// units").
+const reportUnits = 5
+
+// reportPaths are the requests reportUnits applies to.
+var reportPaths = []string{"/report/stock/all", "/report/stock/bystore"}
+
+// isReport reports a stock report request.
+func isReport(r *http.Request) bool {
+	return r.Method == http.MethodGet && slices.ContainsFunc(reportPaths, func(p string) bool {
+		return strings.Contains(r.URL.Path, p)
+	})
 }
 
 // newLimiter paces by MoySklad's documented bucket (45 units per 3 s,
@@ -70,7 +92,20 @@ func (l *limiter) pace(limit int, interval time.Duration) time.Duration {
 	return interval / time.Duration(max(limit/max(l.units, 1)-1, 1))
 }
 
-func (l *limiter) acquire(ctx context.Context) (ticket, error) {
+// gapAfter is the gap after a start: a report's is that of its units and,
+// as headroom, one request more (the pace's own headroom is one request in
+// the whole bucket, too little for a run of reports). If the headers count
+// requests (units 1) a report is paced as 6 of them, slower than needed
+// for a user token but never too fast. It runs under l.mu.
+func (l *limiter) gapAfter(report bool) time.Duration {
+	if !report {
+		return l.gap
+	}
+	u := time.Duration(max(l.units, 1))
+	return l.gap * (reportUnits + u) / u
+}
+
+func (l *limiter) acquire(ctx context.Context, report bool) (ticket, error) {
 	t0 := time.Now()
 	select {
 	case l.slots <- struct{}{}:
@@ -82,7 +117,7 @@ func (l *limiter) acquire(ctx context.Context) (ticket, error) {
 	if now := time.Now(); at.Before(now) {
 		at = now
 	}
-	l.next = at.Add(l.gap)
+	l.next = at.Add(l.gapAfter(report))
 	l.mu.Unlock()
 	if d := time.Until(at); d > 0 {
 		timer := time.NewTimer(d)
@@ -102,7 +137,7 @@ func (l *limiter) acquire(ctx context.Context) (ticket, error) {
 	defer l.mu.Unlock()
 	l.started++
 	l.inflight++
-	return ticket{seq: l.started, alone: l.inflight == 1}, nil
+	return ticket{seq: l.started, alone: l.inflight == 1, report: report}, nil
 }
 
 func (l *limiter) release() {
@@ -122,7 +157,7 @@ func (l *limiter) learn(h http.Header, t ticket) {
 	defer l.mu.Unlock()
 	// Nothing else ran between the previous lone request and this one.
 	if errR == nil && t.alone && l.started == t.seq {
-		if l.last.ok && l.last.seq == t.seq-1 {
+		if l.last.ok && l.last.seq == t.seq-1 && !t.report {
 			if drop := l.last.remaining - remaining; drop > 0 && (limit == 0 || drop <= limit) && (!l.learned || drop > l.units) {
 				l.units, l.learned = drop, true
 			}
@@ -163,7 +198,7 @@ type limitedTransport struct {
 }
 
 func (t *limitedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	tk, err := t.limit.acquire(r.Context())
+	tk, err := t.limit.acquire(r.Context(), isReport(r))
 	if err != nil {
 		return nil, err
 	}

@@ -158,6 +158,8 @@ func NewServer(opts Options) *Server {
 	mux.HandleFunc("GET /grh/api/goods/{id}/info", s.goodInfo)
 	mux.HandleFunc("POST /grh/api/goods/eans", s.setEANs)
 	mux.HandleFunc("POST /grh/api/goods/eans/list", s.listEANs)
+	mux.HandleFunc("POST /grh/api/goods/stock", s.goodsStock)
+	mux.HandleFunc("POST /grh/api/goods/movements", s.goodMovements)
 	mux.HandleFunc("POST /grh/api/orders", s.createOrders)
 	mux.HandleFunc("POST /grh/api/orders/cancel", s.cancelOrders)
 	mux.HandleFunc("GET /grh/api/orders/{id}/info", s.orderInfo)

@@ -179,7 +179,7 @@ func (s *Server) getOutdocGoods(w http.ResponseWriter, r *http.Request) {
 	o, found := s.outdocs[id]
 	var moves []fulfillment.GoodMove
 	if found {
-		moves = movesOf(o)
+		moves = s.movesOf(o)
 	}
 	s.mu.Unlock()
 	if !found {
@@ -189,40 +189,55 @@ func (s *Server) getOutdocGoods(w http.ResponseWriter, r *http.Request) {
 	ok(w, map[string]any{"goods": append([]fulfillment.GoodMove{}, moves...)})
 }
 
-// movesOf is what an outdoc did to stock: its recorded moves, or for a
-// receipt the units it brought, useful and defective apart.
-func movesOf(o *outdoc) []fulfillment.GoodMove {
-	if o.moves != nil || o.header.OutdocType != fulfillment.OutdocSupply {
+// movesOf is what an outdoc did to stock (#doc_stocker_desc): a receipt
+// the units it brought, useful and defective apart; an orders_shipment
+// one unit per unit still shipped in it (orders the delivery service gave
+// back are excluded from it, #order_obr_desc 6, even while its body, once
+// locked, still lists them); any other document its recorded moves (nil
+// for documents that move nothing). Under s.mu.
+func (s *Server) movesOf(o *outdoc) []fulfillment.GoodMove {
+	switch {
+	case o.moves != nil:
 		return o.moves
-	}
-	var out []fulfillment.GoodMove
-	for _, g := range o.body.Goods {
-		if g.UsefulQnt != 0 {
-			out = append(out, fulfillment.GoodMove{GoodID: g.GoodID, GoodState: fulfillment.GoodStateStock, QualType: fulfillment.QualUseful, Qnt: g.UsefulQnt})
+	case o.header.OutdocType == fulfillment.OutdocSupply:
+		var out []fulfillment.GoodMove
+		for _, g := range o.body.Goods {
+			if g.UsefulQnt != 0 {
+				out = append(out, fulfillment.GoodMove{GoodID: g.GoodID, GoodState: fulfillment.GoodStateStock, QualType: fulfillment.QualUseful, Qnt: g.UsefulQnt})
+			}
+			if g.DefectiveQnt != 0 {
+				out = append(out, fulfillment.GoodMove{GoodID: g.GoodID, GoodState: fulfillment.GoodStateStock, QualType: fulfillment.QualDefective, Qnt: g.DefectiveQnt})
+			}
 		}
-		if g.DefectiveQnt != 0 {
-			out = append(out, fulfillment.GoodMove{GoodID: g.GoodID, GoodState: fulfillment.GoodStateStock, QualType: fulfillment.QualDefective, Qnt: g.DefectiveQnt})
-		}
+		return out
+	case o.header.OutdocType == fulfillment.OutdocOrdersShipment:
+		return s.ordersShipmentMoves(o)
 	}
-	return out
+	return nil
 }
 
-// shipmentStock takes from stock what the goods_shipment documents that
-// exist now took (#doc_stocker_desc: goods_shipment changes stock), so a
-// corrected shipment counts as its replacement does; under s.mu.
-func (s *Server) shipmentStock(out map[string]stockLine) {
-	for _, o := range s.outdocs {
-		if o.header.OutdocType != fulfillment.OutdocShipment {
+// ordersShipmentMoves takes one useful unit from stock per unit packed in
+// the orders an orders_shipment still carries (order_out.goods lists every
+// unit, orders ship normal goods); under s.mu.
+func (s *Server) ordersShipmentMoves(o *outdoc) []fulfillment.GoodMove {
+	body, _ := o.raw.(fulfillment.OrdersShipment)
+	units := map[string]int32{}
+	var goods []string
+	for _, so := range body.Orders {
+		rec, found := s.ord.orders[so.OrderID]
+		if !found || rec.stage != StageShipped || rec.shipment != o.header.OutdocID {
 			continue
 		}
-		for _, m := range o.moves {
-			l := out[m.GoodID]
-			if m.QualType == fulfillment.QualDefective {
-				l.defective += m.Qnt
-			} else {
-				l.useful += m.Qnt
+		for _, g := range rec.shipped {
+			if units[g.GoodID] == 0 {
+				goods = append(goods, g.GoodID)
 			}
-			out[m.GoodID] = l
+			units[g.GoodID]++
 		}
 	}
+	var out []fulfillment.GoodMove
+	for _, g := range goods {
+		out = append(out, fulfillment.GoodMove{GoodID: g, GoodState: fulfillment.GoodStateStock, QualType: fulfillment.QualUseful, Qnt: -units[g]})
+	}
+	return out
 }

@@ -33,6 +33,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("PUT "+p+"{type}/{id}", s.put)
 	mux.HandleFunc("GET "+p+"{type}/{id}/positions", s.listPositions)
 	mux.HandleFunc("GET "+p+"bundle/{id}/components", s.listComponents)
+	s.reportRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, apiError(1005, "Неизвестный адрес: '"+r.URL.Path+"'", ""))
 	})

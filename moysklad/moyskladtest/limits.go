@@ -50,7 +50,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			return
 		}
 		defer s.leave()
-		if wait, ok := s.admit(rec.Header()); !ok {
+		if wait, ok := s.admit(rec.Header(), s.weight(r.Method, path)); !ok {
 			rec.Header().Set("X-Lognex-Retry-After", strconv.FormatInt(wait.Milliseconds(), 10))
 			s.countLimited()
 			writeError(rec, http.StatusTooManyRequests, apiError(1049,
@@ -105,17 +105,27 @@ type charge struct {
 	units int
 }
 
-// admit applies the time-based limit and sets the rate-limit headers MoySklad
-// sends on every answer (times in milliseconds). Since 2026 the bucket is
-// counted in units and a request takes RequestWeight of them (moysklad.md
-// §5.3, md/_restrictions.md, whose own example calls the units "запросы" of
-// the bucket). The headers are documented as "requests" (md/_general.md);
+// weight is the units a request takes: RequestWeight, and a stock report
+// reportWeight whatever the auth (moysklad.md §5.3; report.go).
+func (s *Server) weight(method, path string) int {
+	if isReport(method, path) {
+		return reportWeight
+	}
+	return s.opts.RequestWeight
+}
+
+// admit applies the time-based limit to a request of w units and sets the
+// rate-limit headers MoySklad sends on every answer (times in
+// milliseconds). Since 2026 the bucket is counted in units and a request
+// takes RequestWeight of them, a stock report 5 (moysklad.md §5.3,
+// md/_restrictions.md, whose own example calls the units "запросы" of the
+// bucket). The headers are documented as "requests" (md/_general.md);
 // that they count the bucket's units is unconfirmed: here X-RateLimit-Limit
 // is the bucket and X-RateLimit-Remaining the units left.
-func (s *Server) admit(h http.Header) (time.Duration, bool) {
+func (s *Server) admit(h http.Header, w int) (time.Duration, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	limit, interval, w := s.opts.RateLimit, s.opts.RateInterval, s.opts.RequestWeight
+	limit, interval := s.opts.RateLimit, s.opts.RateInterval
 	if limit < 0 {
 		return 0, true
 	}

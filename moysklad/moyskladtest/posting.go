@@ -13,6 +13,9 @@ func (s *Server) checkPosting(typ string, old, next object, oldRows, rows []obje
 	if status, e := s.checkLinks(typ, old, next); e != nil {
 		return status, e
 	}
+	if status, e := s.checkPeriod(typ, old, next); e != nil { // period.go
+		return status, e
+	}
 	if posted, _ := next["applicable"].(bool); posted {
 		// moysklad.md §4.1: a demand's store is required once it is posted.
 		if typ == "demand" && !isRef(next["store"]) {

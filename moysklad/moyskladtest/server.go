@@ -183,6 +183,9 @@ type Server struct {
 	// is the account's checkShippingStock (stock.go). Under mu.
 	stockBase     map[stockKey]float64
 	checkShipping bool
+	// closedUntil closes the period before it, zero for none (period.go).
+	// Under mu.
+	closedUntil time.Time
 }
 
 type notice struct {
