@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -116,27 +118,41 @@ func (s *Server) apiStockCheck(c echo.Context) error {
 	}
 	switch format {
 	case "", "json":
-		out := make([]stockCheckJSON, 0, len(checks))
-		for _, chk := range checks {
-			out = append(out, stockCheckToJSON(chk))
+		var buf bytes.Buffer
+		if err := WriteStockChecksJSON(&buf, checks); err != nil {
+			return err
 		}
-		return c.JSON(http.StatusOK, map[string]any{"checks": out})
+		return c.JSONBlob(http.StatusOK, buf.Bytes())
 	case "csv":
-		b, err := stockCheckCSV(checks)
-		if err != nil {
+		var buf bytes.Buffer
+		if err := WriteStockChecksCSV(&buf, checks); err != nil {
 			return err
 		}
 		c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="stock-check.csv"`)
-		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", b)
+		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 	}
 	return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: "format: want json or csv"}
 }
 
-// stockCheckCSV is one row per good that did not match; a check that
-// could not be made is one row with its error.
-func stockCheckCSV(checks []storage.StockCheck) ([]byte, error) {
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+// WriteStockChecksJSON writes checks as GET /api/stock-check answers
+// them: {"checks": [...]} (the stock-check command prints the same).
+func WriteStockChecksJSON(w io.Writer, checks []storage.StockCheck) error {
+	out := make([]stockCheckJSON, 0, len(checks))
+	for _, chk := range checks {
+		out = append(out, stockCheckToJSON(chk))
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(map[string]any{"checks": out}); err != nil {
+		return fmt.Errorf("webhooks: stock check json: %w", err)
+	}
+	return nil
+}
+
+// WriteStockChecksCSV writes one row per good that did not match; a check
+// that could not be made is one row with its error.
+func WriteStockChecksCSV(out io.Writer, checks []storage.StockCheck) error {
+	w := csv.NewWriter(out)
 	rows := [][]string{{"check_id", "warehouse", "started_at", "class", "good_id", "assortment_id", "name", "expected", "actual", "difference", "documents", "note"}}
 	for _, chk := range checks {
 		head := []string{strconv.FormatInt(chk.ID, 10), chk.Warehouse, chk.StartedAt.UTC().Format(time.RFC3339)}
@@ -157,9 +173,9 @@ func stockCheckCSV(checks []storage.StockCheck) ([]byte, error) {
 		}
 	}
 	if err := w.WriteAll(rows); err != nil {
-		return nil, fmt.Errorf("webhooks: stock check csv: %w", err)
+		return fmt.Errorf("webhooks: stock check csv: %w", err)
 	}
-	return buf.Bytes(), nil
+	return nil
 }
 
 func fmtQnt(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

@@ -20,15 +20,16 @@ import (
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/metrics"
+	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/orchestrator"
 	"github.com/skladflow/skladflow/storage"
 )
 
-// StoreStock is one assortment item's stock at one MoySklad store.
-type StoreStock struct {
-	AssortmentID string
-	StoreID      string
-	Stock        float64
+// MoySklad is what the report reads of MoySklad.
+type MoySklad interface {
+	// StockByStore is the current stock at the stores, zero lines
+	// included (GET /report/stock/bystore/current).
+	StockByStore(ctx context.Context, storeIDs ...string) ([]moysklad.StoreStock, error)
 }
 
 // Alerter tells support about a problem and its end.
@@ -39,9 +40,8 @@ type Alerter interface {
 
 // Config configures the parity report.
 type Config struct {
-	// StockByStore reads MoySklad's current stock at the stores, zero
-	// lines included (GET /report/stock/bystore/current). Required.
-	StockByStore func(ctx context.Context, storeIDs ...string) ([]StoreStock, error)
+	// MoySklad reads the stock at the warehouses' stores. Required.
+	MoySklad MoySklad
 	// Interval is how often the report runs. Defaults to 2h.
 	Interval time.Duration
 	// Horizon is how long a warehouse document may take to appear in the
@@ -90,8 +90,8 @@ type Checker struct {
 // New builds the report; Attach gives it the warehouses.
 func New(cfg Config) (*Checker, error) {
 	cfg.setDefaults()
-	if cfg.StockByStore == nil {
-		return nil, errors.New("stockcheck: StockByStore is required")
+	if cfg.MoySklad == nil {
+		return nil, errors.New("stockcheck: MoySklad is required")
 	}
 	return &Checker{cfg: cfg, mirrored: map[string]bool{}}, nil
 }
@@ -218,7 +218,7 @@ func (c *Checker) sides(ctx context.Context, wh *feed.Warehouse) ([]*Good, error
 		g.Expected.add(wh.Placement.Booked(l))
 	}
 	stores := wh.Placement.Stores()
-	ms, err := c.cfg.StockByStore(ctx, stores...)
+	ms, err := c.cfg.MoySklad.StockByStore(ctx, stores...)
 	if err != nil {
 		return nil, fmt.Errorf("MoySklad stock: %w", err)
 	}
