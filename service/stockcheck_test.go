@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -256,4 +257,38 @@ func TestStockCheckCommand(t *testing.T) {
 	h.Config.MoySklad.Token = "wrong-token"
 	code, out = run("json")
 	require.Equal(t, 2, code, out)
+}
+
+// Orders another system sent to the warehouse, with no orders flow
+// configured: their shipment is explained, and the check names it.
+func TestStockCheckExplained(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	kettle := b.p.kettle.Article
+	doc, indoc := b.submitted(t, line{b.p.kettle, 5})
+	b.receive(t, indoc, fboxtest.Line{GoodID: kettle, Useful: 5})
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
+
+	fb, err := fulfillment.NewClient(fulfillment.Config{BaseURL: b.fb.URL(), PartnerID: "partner", Password: "secret"})
+	require.NoError(t, err)
+	require.NoError(t, fb.CreateOrders(b.ctx, fulfillment.Order{OrderID: "SHOP-1", DeliveryID: 3,
+		Client:  &fulfillment.OrderClient{Name: "Иванов Иван", Phone: "+79001234567"},
+		Address: &fulfillment.OrderAddress{Zip: "101000", City: "Москва", Street: "Мясницкая", House: "1"},
+		Goods:   []fulfillment.OrderGood{{GoodID: kettle, DeclaredValue: 1500}, {GoodID: kettle, DeclaredValue: 1500}}}))
+	b.fb.ProcessOrders() // its optional outdocs are off: none comes of it
+	require.NoError(t, b.fb.StartPicking("SHOP-1"))
+	ship, err := b.fb.ShipOrders(nil, "SHOP-1")
+	require.NoError(t, err)
+
+	c := b.checkNow(t)
+	require.Equal(t, 1, c.Explained, "%+v", c.Lines)
+	require.Zero(t, c.Unexplained+c.InFlight)
+	l := lineOf(t, c, kettle)
+	require.Equal(t, 3.0, l.Expected)
+	require.Equal(t, 5.0, l.Actual)
+	require.Contains(t, l.Note, fulfillment.OutdocOrdersShipment)
+	i := slices.IndexFunc(l.Documents, func(d storage.StockCheckDocument) bool { return d.OutdocID == ship })
+	require.GreaterOrEqual(t, i, 0, "the drill-down names the shipment: %+v", l.Documents)
+	require.Equal(t, -2.0, l.Documents[i].Qnt)
+	require.Equal(t, "unmirrored", l.Documents[i].Role)
 }
