@@ -1,0 +1,120 @@
+package stockcheck_test
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/skladflow/skladflow/flows/feed"
+	"github.com/skladflow/skladflow/flows/stockcheck"
+	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/metrics"
+	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/orchestrator"
+	"github.com/skladflow/skladflow/placement"
+	"github.com/skladflow/skladflow/storage"
+)
+
+// warehouse is the stock port of a warehouse holding 5 units of every
+// good, with no documents; it counts the movement requests.
+type warehouse struct {
+	fulfillment.Warehouse // the rest of the port: unused
+	mu                    sync.Mutex
+	goods                 []string
+	drilled               []string
+}
+
+func (w *warehouse) ListGoods(context.Context, fulfillment.GoodFilter) ([]fulfillment.GoodCard, error) {
+	var out []fulfillment.GoodCard
+	for _, g := range w.goods {
+		out = append(out, fulfillment.GoodCard{GoodID: g})
+	}
+	return out, nil
+}
+
+func (w *warehouse) GoodsStock(_ context.Context, ids ...string) ([]fulfillment.GoodStock, error) {
+	var out []fulfillment.GoodStock
+	for _, id := range ids {
+		out = append(out, fulfillment.GoodStock{GoodID: id, QualType: fulfillment.QualUseful, Stock: 5})
+	}
+	return out, nil
+}
+
+func (w *warehouse) GoodMovements(_ context.Context, f fulfillment.MovementFilter) ([]fulfillment.GoodMovement, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.drilled = append(w.drilled, f.GoodID+"/"+f.GoodState)
+	return nil, nil
+}
+
+// moySklad holds the stock given, by assortment id, at store W.
+type moySklad map[string]float64
+
+func (m moySklad) StockByStore(_ context.Context, stores ...string) ([]moysklad.StoreStock, error) {
+	var out []moysklad.StoreStock
+	for id, n := range m {
+		out = append(out, moysklad.StoreStock{AssortmentID: id, StoreID: "W", Stock: n})
+	}
+	out = append(out, moysklad.StoreStock{AssortmentID: "elsewhere", StoreID: "X", Stock: 9}) // not a warehouse store
+	return out, nil
+}
+
+// documents is the machinery's MoySklad port, unused by the report.
+type documents struct{ orchestrator.MoySklad }
+
+func (documents) Attributes(context.Context, string) ([]moysklad.Attribute, error) { return nil, nil }
+
+func setup(t *testing.T, ms moySklad, maxDrill int, goods ...string) (*stockcheck.Checker, *warehouse, *metrics.Set) {
+	t.Helper()
+	ctx := context.Background()
+	o, err := orchestrator.New(orchestrator.Config{RetryHorizon: time.Hour, ReconcileInterval: time.Hour}, documents{})
+	require.NoError(t, err)
+	st, err := storage.Open(ctx, storage.Config{Path: filepath.Join(t.TempDir(), "db.sqlite")})
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	o.Attach(st)
+	var bindings []storage.Good
+	for i, g := range goods {
+		bindings = append(bindings, storage.Good{Warehouse: "БетаПРО", AssortmentType: "product", AssortmentID: "a" + string(rune('0'+i)), GoodID: g})
+	}
+	require.NoError(t, st.SaveGoods(ctx, bindings...))
+	wh := &warehouse{goods: append(goods, "FOREIGN")}
+	m := metrics.NewSet()
+	c, err := stockcheck.New(stockcheck.Config{MoySklad: ms, MaxDrillDown: maxDrill, Metrics: m})
+	require.NoError(t, err)
+	c.Attach(o, []feed.Warehouse{{Name: "БетаПРО", StoreID: "W", API: wh, Placement: placement.Rules{Store: "W"}}}, []string{fulfillment.OutdocSupply})
+	return c, wh, m
+}
+
+func TestCheckDrillsOnlyIntoDifferences(t *testing.T) {
+	t.Parallel()
+	// a0..a3 are G0..G3; G0 matches, G1..G3 differ; the warehouse has a
+	// good of its own (FOREIGN) and MoySklad one the warehouse lacks.
+	c, wh, m := setup(t, moySklad{"a0": 5, "a1": 4, "a2": 0, "a3": 7, "lost": 2}, 2, "G0", "G1", "G2", "G3")
+	checks, err := c.Run(context.Background())
+	require.NoError(t, err)
+	require.Len(t, checks, 1)
+	chk := checks[0]
+	require.Equal(t, 6, chk.Goods)
+	require.Equal(t, 1, chk.Matched)
+	require.Equal(t, 5, chk.Unexplained)
+	require.Equal(t, []string{"G1/stock", "G1/long_storage", "G2/stock", "G2/long_storage"}, wh.drilled,
+		"only differing goods, at most MaxDrillDown of them, in the states MoySklad books")
+	byGood := map[string]storage.StockCheckLine{}
+	for _, l := range chk.Lines {
+		byGood[l.GoodID+l.AssortmentID] = l
+	}
+	require.Contains(t, byGood["G3a3"].Note, "не запрошены")
+	require.Contains(t, byGood["FOREIGN"].Note, "не связан")
+	require.Contains(t, byGood["lost"].Note, "не зарегистрирован")
+	require.Equal(t, []storage.StockCheckStore{{StoreID: "W", Label: "БетаПРО", Expected: 5, Actual: 4}}, byGood["G1a1"].Stores)
+	require.Equal(t, 5.0, m.StockDiscrepancies.Value(storage.StockUnexplained))
+
+	saved, err := c.Run(context.Background())
+	require.NoError(t, err)
+	require.Greater(t, saved[0].ID, chk.ID, "every run is kept")
+}
