@@ -52,6 +52,8 @@ type Config struct {
 	// MaxDrillDown bounds the goods whose movements (POST
 	// /goods/movements) one check reads. Defaults to 100.
 	MaxDrillDown int
+	// JobTimeout bounds one run of the report's job. Defaults to 30m.
+	JobTimeout time.Duration
 	// Metrics receives skladflow_stock_discrepancies. Defaults to a
 	// private set.
 	Metrics *metrics.Set
@@ -69,6 +71,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.Keep == 0 {
 		c.Keep = 30 * 24 * time.Hour
+	}
+	if c.JobTimeout == 0 {
+		c.JobTimeout = 30 * time.Minute
 	}
 	if c.MaxDrillDown == 0 {
 		c.MaxDrillDown = 100

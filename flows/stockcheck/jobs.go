@@ -2,6 +2,7 @@ package stockcheck
 
 import (
 	"context"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -10,9 +11,7 @@ import (
 
 // AddWorkers adds the job that runs the report.
 func (c *Checker) AddWorkers(w *river.Workers) {
-	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, _ *river.Job[storage.StockCheckArgs]) error {
-		return c.runAndAlert(ctx)
-	}))
+	river.AddWorker(w, &worker{c: c})
 }
 
 // PeriodicJobs run the report every Interval. The job is unique while
@@ -22,11 +21,22 @@ func (c *Checker) PeriodicJobs() []*river.PeriodicJob {
 		func() (river.JobArgs, *river.InsertOpts) { return storage.StockCheckArgs{}, nil }, nil)}
 }
 
-// runAndAlert is a scheduled or requested check: a warehouse that could
-// not be checked is recorded and logged, and waits for the next run
-// rather than being retried at once (each check costs both peers'
-// rate-limit units).
-func (c *Checker) runAndAlert(ctx context.Context) error {
+// worker runs a scheduled or requested check.
+type worker struct {
+	river.WorkerDefaults[storage.StockCheckArgs]
+	c *Checker
+}
+
+// Timeout is longer than the queue's default: a check paces its requests
+// to both peers' rate limits. River's rescuer honours it, so a long check
+// is not taken for a stuck one and run twice.
+func (w *worker) Timeout(*river.Job[storage.StockCheckArgs]) time.Duration { return w.c.cfg.JobTimeout }
+
+// Work checks; a warehouse that could not be checked is recorded and
+// logged, and waits for the next run rather than being retried at once
+// (each check costs both peers' rate-limit units).
+func (w *worker) Work(ctx context.Context, _ *river.Job[storage.StockCheckArgs]) error {
+	c := w.c
 	checks, err := c.Run(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
