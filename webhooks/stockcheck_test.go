@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -115,4 +116,19 @@ func TestStockCheckPage(t *testing.T) {
 	resp, body = a.do(t, http.DefaultClient, http.MethodGet, "/admin/stock-check?id=1", nil, nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	require.Contains(t, body, "Расхождений нет.")
+
+	// «Сверить сейчас» is a form with the CSRF token.
+	client := browser(t)
+	resp, body = a.do(t, client, http.MethodPost, "/admin/stock-check", url.Values{}, nil)
+	requireRefused(t, resp, body)
+	_, page := a.do(t, client, http.MethodGet, "/admin/stock-check", nil, nil)
+	m := tokenField.FindStringSubmatch(page)
+	require.NotNil(t, m)
+	for _, want := range []string{"queued", "running"} {
+		resp, _ = a.do(t, client, http.MethodPost, "/admin/stock-check", url.Values{"_csrf": {m[1]}}, nil)
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		require.Equal(t, "/admin/stock-check?run="+want, resp.Header.Get("Location"))
+	}
+	_, page = a.do(t, client, http.MethodGet, "/admin/stock-check?run=running", nil, nil)
+	require.Contains(t, page, "Сверка уже идёт")
 }
