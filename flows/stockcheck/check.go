@@ -149,6 +149,10 @@ func (c *Checker) check(ctx context.Context, wh *feed.Warehouse) (storage.StockC
 	if err != nil {
 		return chk, err
 	}
+	pending, err := c.pending(ctx, wh)
+	if err != nil {
+		return chk, err
+	}
 	pol := Policy{Mirrored: func(t string) bool { return c.mirrored[t] }, Now: c.o.Now(), Horizon: c.cfg.Horizon}
 	drilled := 0
 	for _, g := range goods {
@@ -164,6 +168,7 @@ func (c *Checker) check(ctx context.Context, wh *feed.Warehouse) (storage.StockC
 			}
 			g.Drilled = true
 		}
+		g.Docs = withPending(g.Docs, pending[g.GoodID])
 		r := Classify(*g, pol)
 		switch r.Class {
 		case storage.StockInFlight:

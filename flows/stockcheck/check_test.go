@@ -2,6 +2,7 @@ package stockcheck_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -44,6 +45,14 @@ func (w *warehouse) GoodsStock(_ context.Context, ids ...string) ([]fulfillment.
 	return out, nil
 }
 
+// OutdocGoods: outdoc 41 shipped 2 units of G3; any other is gone.
+func (w *warehouse) OutdocGoods(_ context.Context, id int64) ([]fulfillment.GoodMove, error) {
+	if id != 41 {
+		return nil, fmt.Errorf("outdoc %d: %w", id, fulfillment.ErrNotFound)
+	}
+	return []fulfillment.GoodMove{{GoodID: "G3", GoodState: fulfillment.GoodStateStock, QualType: fulfillment.QualUseful, Qnt: -2}}, nil
+}
+
 func (w *warehouse) GoodMovements(_ context.Context, f fulfillment.MovementFilter) ([]fulfillment.GoodMovement, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -68,7 +77,7 @@ type documents struct{ orchestrator.MoySklad }
 
 func (documents) Attributes(context.Context, string) ([]moysklad.Attribute, error) { return nil, nil }
 
-func setup(t *testing.T, ms moySklad, maxDrill int, goods ...string) (*stockcheck.Checker, *warehouse, *metrics.Set) {
+func setup(t *testing.T, ms moySklad, maxDrill int, goods ...string) (*stockcheck.Checker, *warehouse, *metrics.Set, *storage.Store) {
 	t.Helper()
 	ctx := context.Background()
 	o, err := orchestrator.New(orchestrator.Config{RetryHorizon: time.Hour, ReconcileInterval: time.Hour}, documents{})
@@ -86,33 +95,42 @@ func setup(t *testing.T, ms moySklad, maxDrill int, goods ...string) (*stockchec
 	m := metrics.NewSet()
 	c, err := stockcheck.New(stockcheck.Config{MoySklad: ms, MaxDrillDown: maxDrill, Metrics: m})
 	require.NoError(t, err)
-	c.Attach(o, []feed.Warehouse{{Name: "БетаПРО", StoreID: "W", API: wh, Placement: placement.Rules{Store: "W"}}}, []string{fulfillment.OutdocSupply})
-	return c, wh, m
+	c.Attach(o, []feed.Warehouse{{Name: "БетаПРО", StoreID: "W", API: wh, Placement: placement.Rules{Store: "W"}}}, []string{fulfillment.OutdocSupply, fulfillment.OutdocShipment})
+	return c, wh, m, st
 }
 
 func TestCheckDrillsOnlyIntoDifferences(t *testing.T) {
 	t.Parallel()
 	// a0..a3 are G0..G3; G0 matches, G1..G3 differ; the warehouse has a
 	// good of its own (FOREIGN) and MoySklad one the warehouse lacks.
-	c, wh, m := setup(t, moySklad{"a0": 5, "a1": 4, "a2": 0, "a3": 7, "lost": 2}, 2, "G0", "G1", "G2", "G3")
+	c, wh, m, st := setup(t, moySklad{"a0": 5, "a1": 4, "a2": 0, "a3": 7, "lost": 2}, 2, "G0", "G1", "G2", "G3")
+	// The feed read a shipment of G3 (41) and one the warehouse deleted
+	// since (42); neither is applied yet.
+	_, err := st.AcceptOutdocs(context.Background(), "БетаПРО", []storage.Outdoc{{OutdocID: 41, Type: fulfillment.OutdocShipment}, {OutdocID: 42, Type: fulfillment.OutdocShipment}})
+	require.NoError(t, err)
 	checks, err := c.Run(context.Background())
 	require.NoError(t, err)
 	require.Len(t, checks, 1)
 	chk := checks[0]
 	require.Equal(t, 6, chk.Goods)
 	require.Equal(t, 1, chk.Matched)
-	require.Equal(t, 5, chk.Unexplained)
+	require.Equal(t, 4, chk.Unexplained)
+	require.Equal(t, 1, chk.InFlight, "G3 is beyond the bound, but a document skladflow has not applied names it")
 	require.Equal(t, []string{"G1/stock", "G1/long_storage", "G2/stock", "G2/long_storage"}, wh.drilled,
 		"only differing goods, at most MaxDrillDown of them, in the states MoySklad books")
 	byGood := map[string]storage.StockCheckLine{}
 	for _, l := range chk.Lines {
 		byGood[l.GoodID+l.AssortmentID] = l
 	}
-	require.Contains(t, byGood["G3a3"].Note, "не запрошены")
+	require.Equal(t, storage.StockInFlight, byGood["G3a3"].Class)
+	require.Equal(t, []storage.StockCheckDocument{{OutdocID: 41, Type: fulfillment.OutdocShipment, CreatedAt: byGood["G3a3"].Documents[0].CreatedAt,
+		Qnt: -2, Status: storage.OutdocNew, Role: stockcheck.RoleInFlight}}, byGood["G3a3"].Documents)
+	require.Contains(t, byGood["G2a2"].Note, "не объясняется")
 	require.Contains(t, byGood["FOREIGN"].Note, "не связан")
 	require.Contains(t, byGood["lost"].Note, "не зарегистрирован")
 	require.Equal(t, []storage.StockCheckStore{{StoreID: "W", Label: "БетаПРО", Expected: 5, Actual: 4}}, byGood["G1a1"].Stores)
-	require.Equal(t, 5.0, m.StockDiscrepancies.Value(storage.StockUnexplained))
+	require.Equal(t, 4.0, m.StockDiscrepancies.Value(storage.StockUnexplained))
+	require.Equal(t, 1.0, m.StockDiscrepancies.Value(storage.StockInFlight))
 
 	saved, err := c.Run(context.Background())
 	require.NoError(t, err)
