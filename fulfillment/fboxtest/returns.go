@@ -104,6 +104,21 @@ func (d returnDoc) moves() []fulfillment.GoodMove {
 	return out
 }
 
+// serials are the units with a serial number taken into stock: they
+// arrive (GET /outdocs/{id}/good_sn, inout 1) with their order.
+func (d returnDoc) serials() []fulfillment.SerialMove {
+	var out []fulfillment.SerialMove
+	for _, o := range d.Orders {
+		for _, g := range o.Goods {
+			if g.GoodSN != "" && g.StockQnt > 0 {
+				out = append(out, fulfillment.SerialMove{GoodID: g.GoodID, QualType: g.QualType, GoodSN: g.GoodSN,
+					GoodSN0: g.GoodSN0, InOut: fulfillment.SerialIn, OrderID: o.OrderID})
+			}
+		}
+	}
+	return out
+}
+
 // check applies the schemas: orders_full_return and orders_part_return
 // require order_id, orders_client_return return_barcode; part and client
 // returns require goods; every good needs good_id, qual_type and

@@ -70,6 +70,11 @@ func TestFullReturnBody(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &body))
 	require.Contains(t, body.Orders[0].Goods[1], "quarantine_qnt")
 
+	sns, err := c.OutdocSerials(t.Context(), id)
+	require.NoError(t, err)
+	require.Equal(t, []fulfillment.SerialMove{{GoodID: "A", QualType: fulfillment.QualUseful, GoodSN: "SN-1",
+		InOut: fulfillment.SerialIn, OrderID: "O1"}}, sns)
+
 	moves, err := c.OutdocGoods(t.Context(), id)
 	require.NoError(t, err)
 	require.ElementsMatch(t, []fulfillment.GoodMove{

@@ -5,7 +5,9 @@
 // test play the warehouse: receive a task's goods exactly, short, with
 // surplus, a substitute, defects, nothing at all, or in parts; start
 // picking a shipment task, pick it and ship it in pallets and boxes, short
-// where told.
+// where told; take returned orders back, correct the inventory and move
+// boxes to long storage and back. The stock is the sum of the documents'
+// moves (stock.go).
 package fboxtest
 
 import (

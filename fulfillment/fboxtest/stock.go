@@ -208,7 +208,7 @@ func (s *Server) stockItems(named []string) []fulfillment.GoodStock {
 		c := cell(k.good, k.qual)
 		c.OrdersInwork, c.OrdersWait, c.ShipmentPicking, c.ShipmentReady = r.OrdersInwork, r.OrdersWait, r.ShipmentPicking, r.ShipmentReady
 	}
-	var out []fulfillment.GoodStock
+	out := []fulfillment.GoodStock{}
 	for _, c := range cells {
 		if len(named) == 0 || slices.Contains(named, c.GoodID) {
 			out = append(out, *c)

@@ -340,3 +340,16 @@ func TestGoodMovements(t *testing.T) {
 	require.Len(t, q, 1)
 	require.EqualValues(t, 1, q[0].Qnt)
 }
+
+// #doc_option_desc: the stock-changing documents are not optional; POST
+// /settings cannot turn them off.
+func TestStockDocumentsAlwaysOn(t *testing.T) {
+	t.Parallel()
+	s, _ := setupStock(t)
+	for _, typ := range fulfillment.StockOutdocTypes {
+		require.True(t, s.OutdocTypeOn(typ), typ)
+		_, _, out := post(t, s.URL()+"/settings", "partner", "secret", `{"outdoc_types":{"`+typ+`":false}}`)
+		require.Equal(t, false, out["success"], typ)
+		require.Error(t, s.SetOutdocType(typ, false), typ)
+	}
+}

@@ -31,6 +31,13 @@ type stockBody interface {
 	edit() (stockBody, any)
 }
 
+// serialBody is a body whose units carry serial numbers (a return).
+type serialBody interface {
+	// serials are the serial numbers the document moved (GET
+	// /outdocs/{id}/good_sn).
+	serials() []fulfillment.SerialMove
+}
+
 // Outdoc type descriptions as the spec's table of outgoing documents
 // gives them (#outdoc_dict), spelling included.
 var stockOutdocNames = map[string]string{
@@ -80,6 +87,12 @@ func (s *Server) putStockDoc(b stockBody, day fulfillment.Date) int64 {
 		moves = []fulfillment.GoodMove{} // non-nil: movesOf takes recorded moves as they are
 	}
 	s.outdocs[s.nextID] = &outdoc{header: h, raw: b.withCommon(c), moves: moves}
+	if sb, ok := b.(serialBody); ok && len(sb.serials()) > 0 {
+		if s.serials == nil {
+			s.serials = map[int64][]fulfillment.SerialMove{}
+		}
+		s.serials[s.nextID] = sb.serials()
+	}
 	s.push(s.nextID, typ, "")
 	return s.nextID
 }

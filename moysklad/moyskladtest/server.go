@@ -9,10 +9,11 @@
 // none after a timeout, X-Lognex-WebHook-DisableByPrefix), templates and
 // creates with syncId, stock per store moved by posted documents with the
 // account's checkShippingStock (stock.go), customer orders linked to their
-// demands (links.go), purchase returns, deletes — and its Go API lets a
-// test act as a staff member: create and post documents, set a status
-// (which fires the webhooks), set stock, read the document back, inject
-// faults.
+// demands (links.go), purchase returns, deletes, the current stock report
+// weighing 5 units (report.go), a closed period (period.go) — and its Go
+// API lets a test act as a staff member: create and post documents, set a
+// status (which fires the webhooks), set stock, close a period, read the
+// document back, inject faults.
 package moyskladtest
 
 import (
