@@ -253,6 +253,10 @@ func TestStockCheckCommand(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rows, 2)
 	require.Equal(t, []string{storage.StockUnexplained, "", h.Products[0].ID}, rows[1][3:6])
+	code, out = run("text")
+	require.Equal(t, 1, code, out)
+	require.Contains(t, out, "1 unexplained")
+	require.Contains(t, out, "product "+h.Products[0].ID+" «"+h.Products[0].Name+"»: warehouse says 0, MoySklad has 3 — товар МойСклад не зарегистрирован на складе")
 
 	h.Config.MoySklad.Token = "wrong-token"
 	code, out = run("json")

@@ -30,6 +30,9 @@ type MoySklad interface {
 	// StockByStore is the current stock at the stores, zero lines
 	// included (GET /report/stock/bystore/current).
 	StockByStore(ctx context.Context, storeIDs ...string) ([]moysklad.StoreStock, error)
+	// GetProduct and GetVariant name a good the warehouse does not know.
+	GetProduct(ctx context.Context, id string) (*moysklad.Product, error)
+	GetVariant(ctx context.Context, id string) (*moysklad.Product, error)
 }
 
 // Alerter tells support about a problem and its end.
@@ -256,6 +259,7 @@ func (c *Checker) sides(ctx context.Context, wh *feed.Warehouse) ([]*Good, error
 	slices.SortFunc(out, func(a, b *Good) int {
 		return cmp.Or(cmp.Compare(a.GoodID, b.GoodID), cmp.Compare(a.AssortmentID, b.AssortmentID))
 	})
+	c.nameUnmapped(ctx, out)
 	return out, nil
 }
 

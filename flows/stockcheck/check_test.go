@@ -77,6 +77,14 @@ type documents struct{ orchestrator.MoySklad }
 
 func (documents) Attributes(context.Context, string) ([]moysklad.Attribute, error) { return nil, nil }
 
+func (m moySklad) GetProduct(_ context.Context, id string) (*moysklad.Product, error) {
+	return nil, fmt.Errorf("product %s: %w", id, moysklad.ErrNotFound)
+}
+
+func (m moySklad) GetVariant(_ context.Context, id string) (*moysklad.Product, error) {
+	return &moysklad.Product{ID: id, Name: "Кружка (синяя)"}, nil
+}
+
 func setup(t *testing.T, ms moySklad, maxDrill int, goods ...string) (*stockcheck.Checker, *warehouse, *metrics.Set, *storage.Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -128,6 +136,8 @@ func TestCheckDrillsOnlyIntoDifferences(t *testing.T) {
 	require.Contains(t, byGood["G2a2"].Note, "не объясняется")
 	require.Contains(t, byGood["FOREIGN"].Note, "не связан")
 	require.Contains(t, byGood["lost"].Note, "не зарегистрирован")
+	require.Equal(t, "Кружка (синяя)", byGood["lost"].Name, "a good unknown to the warehouse is named")
+	require.Equal(t, moysklad.AssortmentVariant, byGood["lost"].AssortmentType)
 	require.Equal(t, []storage.StockCheckStore{{StoreID: "W", Label: "БетаПРО", Expected: 5, Actual: 4}}, byGood["G1a1"].Stores)
 	require.Equal(t, 4.0, m.StockDiscrepancies.Value(storage.StockUnexplained))
 	require.Equal(t, 1.0, m.StockDiscrepancies.Value(storage.StockInFlight))
