@@ -14,10 +14,12 @@ import (
 	"github.com/skladflow/skladflow/catalogue"
 	"github.com/skladflow/skladflow/cdek"
 	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/flows/corrections"
 	"github.com/skladflow/skladflow/flows/delivery"
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/flows/inbound"
 	"github.com/skladflow/skladflow/flows/orders"
+	"github.com/skladflow/skladflow/flows/returns"
 	"github.com/skladflow/skladflow/flows/shipment"
 	"github.com/skladflow/skladflow/flows/stockcheck"
 	"github.com/skladflow/skladflow/fsm"
@@ -101,7 +103,16 @@ func Build(ctx context.Context, cfg *config.Config, o *orchestrator.Orchestrator
 			return nil, err
 		}
 		out = append(out, or)
+		// After the orders flow: returns are written to its orders.
+		if _, err := returns.New(o, returns.Config{Feed: fd, Statuses: cfg.Statuses, Returns: cfg.Returns, Alerts: d.Alerts}); err != nil {
+			return nil, err
+		}
 	}
+	co, err := corrections.New(o, corrections.Config{Feed: fd, Alerts: d.Alerts})
+	if err != nil {
+		return nil, err
+	}
+	o.AddJobs(co)
 	if cfg.CDEK != nil && d.Courier != nil {
 		de, err := delivery.New(o, delivery.Config{API: d.Courier, CDEK: cfg.CDEK, Statuses: cfg.Statuses, WarehouseStores: stores})
 		if err != nil {
@@ -163,6 +174,8 @@ func Statuses(cfg *config.Config) map[string][]moysklad.State {
 	if cfg.Orders != nil {
 		typ := moysklad.TypeCustomerOrder
 		out[typ] = addStates(out[typ], orders.States(cfg.Statuses))
+		out[typ] = addStates(out[typ], returns.States(cfg.Statuses))
+		out[moysklad.TypeDemand] = addStates(out[moysklad.TypeDemand], returns.States(cfg.Statuses))
 	}
 	return out
 }

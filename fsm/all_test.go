@@ -11,7 +11,7 @@ import (
 func TestSettledComeFromTheTables(t *testing.T) {
 	t.Parallel()
 	require.ElementsMatch(t, []fsm.State{fsm.Received, fsm.Cancelled, fsm.NotArrived, fsm.SubmitFailed, fsm.ReceiveFailed,
-		fsm.OrderFailed, fsm.InDelivery, fsm.Delivered, fsm.NotDelivered, fsm.Shipped, fsm.Deficit, fsm.ShipmentFailed}, fsm.Settled())
+		fsm.OrderFailed, fsm.InDelivery, fsm.Delivered, fsm.NotDelivered, fsm.Shipped, fsm.Returned, fsm.Deficit, fsm.ShipmentFailed}, fsm.Settled())
 	require.False(t, fsm.IsSettled(fsm.Submitting))
 	require.False(t, fsm.IsSettled("no such state"))
 }

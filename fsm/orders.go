@@ -23,7 +23,7 @@ const (
 // shipment accepts every later one — Submitting too: a warehouse document
 // about the order proves the warehouse has it, even if a crash kept the
 // acceptance from being recorded.
-var orders = NewFlow("orders", []Transition{
+var orders = NewFlow("orders", append([]Transition{
 	// A submitted order set to the submit status again is a changed order:
 	// cancelled and sent again while the warehouse allows it.
 	{Event: Submit, From: []State{New, Submitting, SubmitFailed, Cancelled, Submitted, Deficit}, To: Submitting},
@@ -39,7 +39,7 @@ var orders = NewFlow("orders", []Transition{
 	{Event: CancelOK, From: []State{Cancelling}, To: Cancelled},
 	{Event: CancelFail, From: []State{Cancelling}, To: Submitted},
 	{Event: CancelLate, From: []State{Shipped}, To: Shipped},
-}, Shipped, Cancelled, SubmitFailed, Deficit) // a deficit waits for stock, days maybe: not stuck
+}, returnRows...), Shipped, Returned, Cancelled, SubmitFailed, Deficit) // a deficit waits for stock, days maybe: not stuck
 
 // Orders is the customer-order flow table.
 func Orders() *Flow { return orders }

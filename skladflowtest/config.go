@@ -51,6 +51,12 @@ func (h *Harness) buildConfig(addr string) (*config.Config, error) {
 			FBox: config.FBox{BaseURL: h.FBox2.URL(), PartnerID: fboxPartner, Password: fboxPassword,
 				PollInterval: config.Duration{Duration: time.Hour}}})
 	}
+	if h.opts.DefectStore {
+		c.Warehouses[0].DefectStore = DefectStoreName
+	}
+	if h.opts.LongStorageStore {
+		c.Warehouses[0].LongStorageStore = LongStorageStoreName
+	}
 	if h.opts.Push {
 		c.Warehouses[0].CallbackSecret = stdwebhooks.Secret(pushKey)
 	}

@@ -38,6 +38,10 @@ type Harness struct {
 	// Options.SecondWarehouse.
 	FBox2  *fboxtest.Server
 	Store2 moysklad.Store
+	// Defect and LongStorage are the warehouse's stores for defective
+	// units and long storage, with Options.DefectStore and
+	// Options.LongStorageStore.
+	Defect, LongStorage moysklad.Store
 	// Products are Options.Products as added to MoySklad, in order.
 	Products []moysklad.Product
 
@@ -119,6 +123,12 @@ func (h *Harness) startEmulators(addr string) {
 		h.FBox2 = fboxtest.NewServer(fboxtest.Options{})
 		h.onClose(h.FBox2.Close)
 		h.Store2 = h.MoySklad.AddStore(SecondStoreName)
+	}
+	if o.DefectStore {
+		h.Defect = h.MoySklad.AddStore(DefectStoreName)
+	}
+	if o.LongStorageStore {
+		h.LongStorage = h.MoySklad.AddStore(LongStorageStoreName)
 	}
 	for _, p := range o.Products {
 		h.Products = append(h.Products, h.MoySklad.AddProduct(p))

@@ -29,6 +29,13 @@ type Options struct {
 	// emulator (Harness.FBox2) and MoySklad store (Harness.Store2).
 	// Defaults to false: one warehouse.
 	SecondWarehouse bool
+	// DefectStore adds a MoySklad store for the warehouse's defective
+	// units (Harness.Defect, config defect_store). Defaults to false: none.
+	DefectStore bool
+	// LongStorageStore adds a MoySklad store for the warehouse's long
+	// storage (Harness.LongStorage, config long_storage_store). Defaults
+	// to false: none.
+	LongStorageStore bool
 	// Push makes the warehouse emulator sign a push to
 	// /hooks/fulfillment/{name} for every new outgoing document, and gives
 	// the configuration its key. Defaults to false: the feed is only polled.

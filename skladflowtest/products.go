@@ -12,6 +12,11 @@ const (
 	// (Options.SecondWarehouse).
 	SecondWarehouse = "Второй склад"
 	SecondStoreName = "Склад Второй"
+	// DefectStoreName and LongStorageStoreName are the warehouse's stores
+	// for defective units and long storage (Options.DefectStore,
+	// Options.LongStorageStore).
+	DefectStoreName      = "Склад БетаПРО: брак"
+	LongStorageStoreName = "Склад БетаПРО: длительное хранение"
 )
 
 // DefaultProducts are the usual goods, in this order: a kettle and a mug
