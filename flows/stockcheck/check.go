@@ -30,6 +30,9 @@ type MoySklad interface {
 	// StockByStore is the current stock at the stores, zero lines
 	// included (GET /report/stock/bystore/current).
 	StockByStore(ctx context.Context, storeIDs ...string) ([]moysklad.StoreStock, error)
+	// FindAssortment finds a warehouse good skladflow never registered by
+	// its SKU.
+	FindAssortment(ctx context.Context, f moysklad.SKUFields, value string) ([]moysklad.Product, error)
 	// GetProduct and GetVariant name a good the warehouse does not know.
 	GetProduct(ctx context.Context, id string) (*moysklad.Product, error)
 	GetVariant(ctx context.Context, id string) (*moysklad.Product, error)
@@ -55,6 +58,9 @@ type Config struct {
 	// MaxDrillDown bounds the goods whose movements (POST
 	// /goods/movements) one check reads. Defaults to 100.
 	MaxDrillDown int
+	// MaxLookups bounds the warehouse goods without a catalogue binding
+	// that one check looks up in MoySklad by SKU. Defaults to 500.
+	MaxLookups int
 	// JobTimeout bounds one run of the report's job. Defaults to 30m.
 	JobTimeout time.Duration
 	// Metrics receives skladflow_stock_discrepancies. Defaults to a
@@ -74,6 +80,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.Keep == 0 {
 		c.Keep = 30 * 24 * time.Hour
+	}
+	if c.MaxLookups == 0 {
+		c.MaxLookups = 500
 	}
 	if c.JobTimeout == 0 {
 		c.JobTimeout = 30 * time.Minute
@@ -229,6 +238,9 @@ func (c *Checker) sides(ctx context.Context, wh *feed.Warehouse) ([]*Good, error
 			byGood[l.GoodID] = g
 		}
 		g.Expected.add(wh.Placement.Booked(l))
+	}
+	if err := c.findUnmapped(ctx, wh, byGood, byItem); err != nil {
+		return nil, err
 	}
 	stores := wh.Placement.Stores()
 	ms, err := c.cfg.MoySklad.StockByStore(ctx, stores...)

@@ -77,6 +77,15 @@ type documents struct{ orchestrator.MoySklad }
 
 func (documents) Attributes(context.Context, string) ([]moysklad.Attribute, error) { return nil, nil }
 
+// FindAssortment knows one good registered at the warehouse before
+// skladflow: OLD is the product "old".
+func (m moySklad) FindAssortment(_ context.Context, _ moysklad.SKUFields, value string) ([]moysklad.Product, error) {
+	if value == "OLD" {
+		return []moysklad.Product{{ID: "old", Name: "Термос", Meta: moysklad.Meta{Type: moysklad.AssortmentProduct}}}, nil
+	}
+	return nil, nil
+}
+
 func (m moySklad) GetProduct(_ context.Context, id string) (*moysklad.Product, error) {
 	return nil, fmt.Errorf("product %s: %w", id, moysklad.ErrNotFound)
 }
@@ -99,7 +108,7 @@ func setup(t *testing.T, ms moySklad, maxDrill int, goods ...string) (*stockchec
 		bindings = append(bindings, storage.Good{Warehouse: "БетаПРО", AssortmentType: "product", AssortmentID: "a" + string(rune('0'+i)), GoodID: g})
 	}
 	require.NoError(t, st.SaveGoods(ctx, bindings...))
-	wh := &warehouse{goods: append(goods, "FOREIGN")}
+	wh := &warehouse{goods: append(goods, "FOREIGN", "OLD")}
 	m := metrics.NewSet()
 	c, err := stockcheck.New(stockcheck.Config{MoySklad: ms, MaxDrillDown: maxDrill, Metrics: m})
 	require.NoError(t, err)
@@ -110,8 +119,9 @@ func setup(t *testing.T, ms moySklad, maxDrill int, goods ...string) (*stockchec
 func TestCheckDrillsOnlyIntoDifferences(t *testing.T) {
 	t.Parallel()
 	// a0..a3 are G0..G3; G0 matches, G1..G3 differ; the warehouse has a
-	// good of its own (FOREIGN) and MoySklad one the warehouse lacks.
-	c, wh, m, st := setup(t, moySklad{"a0": 5, "a1": 4, "a2": 0, "a3": 7, "lost": 2}, 2, "G0", "G1", "G2", "G3")
+	// good of its own (FOREIGN), one registered before skladflow (OLD, found
+	// by SKU: it matches) and MoySklad one the warehouse lacks.
+	c, wh, m, st := setup(t, moySklad{"a0": 5, "a1": 4, "a2": 0, "a3": 7, "lost": 2, "old": 5}, 2, "G0", "G1", "G2", "G3")
 	// The feed read a shipment of G3 (41) and one the warehouse deleted
 	// since (42); neither is applied yet.
 	_, err := st.AcceptOutdocs(context.Background(), "БетаПРО", []storage.Outdoc{{OutdocID: 41, Type: fulfillment.OutdocShipment}, {OutdocID: 42, Type: fulfillment.OutdocShipment}})
@@ -120,8 +130,8 @@ func TestCheckDrillsOnlyIntoDifferences(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, checks, 1)
 	chk := checks[0]
-	require.Equal(t, 6, chk.Goods)
-	require.Equal(t, 1, chk.Matched)
+	require.Equal(t, 7, chk.Goods)
+	require.Equal(t, 2, chk.Matched)
 	require.Equal(t, 4, chk.Unexplained)
 	require.Equal(t, 1, chk.InFlight, "G3 is beyond the bound, but a document skladflow has not applied names it")
 	require.Equal(t, []string{"G1/stock", "G1/long_storage", "G2/stock", "G2/long_storage"}, wh.drilled,

@@ -140,7 +140,7 @@ func Classify(g Good, p Policy) Result {
 		return Result{Class: storage.StockMatched, Docs: docs}
 	case g.AssortmentID == "":
 		return Result{Class: storage.StockUnexplained, Docs: docs,
-			Note: fmt.Sprintf("товар склада %s не связан с товаром МойСклад: на складе %s ед.", g.GoodID, num(g.Expected.total()))}
+			Note: fmt.Sprintf("товар склада %s не связан с товаром МойСклад (ни среди зарегистрированных skladflow, ни по артикулу или коду; skladflow goods sync регистрирует товары МойСклад на складе): на складе %s ед.", g.GoodID, num(g.Expected.total()))}
 	case g.GoodID == "":
 		return Result{Class: storage.StockUnexplained, Docs: docs,
 			Note: fmt.Sprintf("товар МойСклад не зарегистрирован на складе, а в МойСклад на складе %s ед.", num(g.Actual.total()))}
@@ -259,6 +259,9 @@ func appendOnce(s []string, v string) []string {
 	}
 	return append(s, v)
 }
+
+// sortedKeys lists a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // sortedStores lists the stores of the units in order.
 func sortedStores(us ...Units) []string {
