@@ -204,6 +204,14 @@ func (c *Checker) sides(ctx context.Context, wh *feed.Warehouse) ([]*Good, error
 	if err != nil {
 		return nil, err
 	}
+	// MoySklad first: a document the warehouse adds while the check reads
+	// is then on the warehouse's side only, where a young document
+	// explains it (in flight), never on MoySklad's alone.
+	stores := wh.Placement.Stores()
+	ms, err := c.cfg.MoySklad.StockByStore(ctx, stores...)
+	if err != nil {
+		return nil, fmt.Errorf("MoySklad stock: %w", err)
+	}
 	byGood := map[string]*Good{}
 	byItem := map[string]*Good{}
 	var ids []string
@@ -241,11 +249,6 @@ func (c *Checker) sides(ctx context.Context, wh *feed.Warehouse) ([]*Good, error
 	}
 	if err := c.findUnmapped(ctx, wh, byGood, byItem); err != nil {
 		return nil, err
-	}
-	stores := wh.Placement.Stores()
-	ms, err := c.cfg.MoySklad.StockByStore(ctx, stores...)
-	if err != nil {
-		return nil, fmt.Errorf("MoySklad stock: %w", err)
 	}
 	for _, s := range ms {
 		if !slices.Contains(stores, s.StoreID) {
