@@ -21,6 +21,7 @@ import (
 	"github.com/skladflow/skladflow/flows/orders"
 	"github.com/skladflow/skladflow/flows/returns"
 	"github.com/skladflow/skladflow/flows/shipment"
+	"github.com/skladflow/skladflow/flows/stockcheck"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/moysklad"
@@ -47,6 +48,9 @@ type Deps struct {
 	Assortment catalogue.MoySklad
 	// Alerts is told about edited articles. Optional.
 	Alerts catalogue.Alerter
+	// Parity is the stock check: Build gives it the warehouses and the
+	// outdoc types the flows mirror, and adds its jobs. Optional.
+	Parity *stockcheck.Checker
 }
 
 // Build builds the configured flows on the machinery.
@@ -115,6 +119,10 @@ func Build(ctx context.Context, cfg *config.Config, o *orchestrator.Orchestrator
 			return nil, err
 		}
 		out = append(out, de)
+	}
+	if d.Parity != nil {
+		d.Parity.Attach(o, fd.Warehouses(), fd.OutdocTypes())
+		o.AddJobs(d.Parity)
 	}
 	return out, nil
 }

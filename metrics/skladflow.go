@@ -13,6 +13,7 @@ type Set struct {
 	Jobs                 *Vec // state
 	StuckDocuments       *Vec
 	DisabledWebhooks     *Vec
+	StockDiscrepancies   *Vec // class
 }
 
 // NewSet registers skladflow's series.
@@ -29,5 +30,6 @@ func NewSet() *Set {
 		Jobs:                 r.Gauge("skladflow_jobs", "Jobs by state.", "state"),
 		StuckDocuments:       r.Gauge("skladflow_stuck_documents", "Documents in a non-final state longer than the stuck threshold."),
 		DisabledWebhooks:     r.Gauge("skladflow_disabled_webhooks", "MoySklad webhooks found disabled by the last reconciliation."),
+		StockDiscrepancies:   r.Gauge("skladflow_stock_discrepancies", "Goods whose MoySklad stock differs from the warehouse's in the last stock check of each warehouse, by class (in_flight, explained, unexplained).", "class"),
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/skladflow/skladflow/cdek"
 	"github.com/skladflow/skladflow/config"
 	"github.com/skladflow/skladflow/flows"
+	"github.com/skladflow/skladflow/flows/stockcheck"
 	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/metrics"
@@ -58,6 +59,7 @@ type Service struct {
 	Store    *storage.Store
 	edge     *webhooks.Server
 	http     *http.Server
+	parity   *stockcheck.Checker
 }
 
 // New builds the service: it resolves the warehouses' stores in MoySklad,
@@ -100,6 +102,11 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 	if err != nil {
 		return nil, err
 	}
+	parity, err := stockcheck.New(stockcheck.Config{MoySklad: ms, Interval: cfg.Stock.CheckInterval.Duration,
+		Horizon: cfg.Stock.Horizon.Duration, Metrics: m, Alerts: alerter})
+	if err != nil {
+		return nil, err
+	}
 	fl, err := flows.Build(ctx, cfg, orch, flows.Deps{
 		Stores: ms,
 		Warehouse: func(w config.Warehouse) (fulfillment.Warehouse, error) {
@@ -115,6 +122,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		Courier:    courier(cd),
 		Assortment: ms,
 		Alerts:     alerter,
+		Parity:     parity,
 	})
 	if err != nil {
 		return nil, err
@@ -150,6 +158,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		AssortmentTypes: flows.AssortmentTypes(cfg),
 		CDEKSecret:      cdekSecret(cfg),
 		Orders:          store,
+		StockChecks:     store,
 		Ready:           store.Ping,
 		AdminUser:       cfg.Admin.User,
 		AdminPassword:   cfg.Admin.Password,
@@ -162,7 +171,13 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		return nil, err
 	}
 	m.Registry.OnScrape(func() { scrape(context.Background(), m, ms, store, cfg.Admin.StuckAfter.Duration, log) })
-	return &Service{cfg: cfg, log: log, metrics: m, watcher: alerts.NewWatcher(alerter), MoySklad: ms, CDEK: cd, Store: store, edge: edge}, nil
+	m.Registry.OnScrape(func() {
+		if err := parity.Scrape(context.Background()); err != nil {
+			log.Warn("metrics: stock discrepancies", "err", err)
+		}
+	})
+	return &Service{cfg: cfg, log: log, metrics: m, watcher: alerts.NewWatcher(alerter), MoySklad: ms, CDEK: cd, Store: store, edge: edge,
+		parity: parity}, nil
 }
 
 // courier is the CDEK client as the delivery flow's port: nil (no flow)
@@ -306,4 +321,11 @@ func (s *Service) PollNow(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// StockCheck compares every warehouse's stock with MoySklad's now and
+// records the checks (the stock-check command; the service runs it every
+// stock.check_interval). It raises no alert: its caller reads the result.
+func (s *Service) StockCheck(ctx context.Context) ([]storage.StockCheck, error) {
+	return s.parity.Run(ctx)
 }

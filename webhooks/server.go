@@ -58,6 +58,9 @@ type Config struct {
 	CDEKSecret string
 	// Orders finds the document of a CDEK order. Required with CDEKSecret.
 	Orders Orders
+	// StockChecks is the parity report, shown under /admin/stock-check and
+	// /api/stock-check. Optional: without it those routes answer 404.
+	StockChecks StockChecks
 	// StoreTimeout bounds the durable write of a notification, so the answer
 	// comes within MoySklad's 1500 ms. Defaults to 1s.
 	StoreTimeout time.Duration
@@ -152,6 +155,9 @@ func New(cfg Config, inbox Inbox, admin Admin) (*Server, error) {
 		ui.POST("/documents/:type/:id/:action", s.uiAction)
 		ui.GET("/health", s.uiHealth)
 		ui.GET("/static/*", echo.WrapHandler(staticFiles()))
+		if cfg.StockChecks != nil {
+			s.stockCheckRoutes(api, ui)
+		}
 	}
 	e.GET("/readyz", s.readyz)
 	return s, nil

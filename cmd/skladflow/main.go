@@ -29,6 +29,7 @@ Usage:
   skladflow demo [--keep-running]             run the whole inbound flow against built-in emulators
   skladflow retry [--config …] <type> <id>    re-run a document's flow (after an outage or a fix)
   skladflow goods sync [--config …] [--dry-run]  register the account's goods at the warehouses
+  skladflow stock-check [--config …] [--format text|json|csv]  compare the warehouses' stock with MoySklad's
 
 skladflow <command> --help tells more of a command.
 `
@@ -38,9 +39,13 @@ func main() {
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	var bad *usageError
+	var code *exitCode
 	switch {
 	case errors.As(err, &bad):
 		os.Exit(2) // the problem and the usage are printed already
+	case errors.As(err, &code):
+		fmt.Fprintln(os.Stderr, "skladflow:", err)
+		os.Exit(code.code)
 	case err != nil:
 		fmt.Fprintln(os.Stderr, "skladflow:", err)
 		os.Exit(1)
@@ -73,6 +78,8 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return retry(ctx, args[1:], stdout, stderr)
 	case "goods":
 		return goods(ctx, args[1:], stdout, stderr)
+	case "stock-check":
+		return stockCheck(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

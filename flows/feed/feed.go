@@ -143,6 +143,10 @@ func (f *Feed) takes(outdocType string) bool {
 	return ok
 }
 
+// OutdocTypes are the outdoc types some flow applies, sorted (the parity
+// report tells the others apart).
+func (f *Feed) OutdocTypes() []string { return f.types() }
+
 // types are the outdoc types some flow applies, sorted.
 func (f *Feed) types() []string {
 	var out []string
