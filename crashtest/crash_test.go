@@ -80,7 +80,9 @@ type harness struct {
 	running *exec.Cmd
 }
 
-func setup(t *testing.T) *harness {
+// setup starts the emulators; more, when given, adds to them and the
+// configuration before the binary's configuration file is written.
+func setup(t *testing.T, more func(h *harness)) *harness {
 	t.Helper()
 	h := &harness{t: t, bin: binary(t), dir: t.TempDir()}
 	h.sf = skladflowtest.Start(t, skladflowtest.Options{
@@ -105,6 +107,9 @@ func setup(t *testing.T) *harness {
 	})
 	h.ms, h.fb, h.cd = h.sf.MoySklad, h.sf.FBox, h.sf.CDEK
 	h.url, h.db = h.sf.Config.PublicURL, h.sf.Config.Database
+	if more != nil {
+		more(h)
+	}
 	h.cfg = filepath.Join(h.dir, "skladflow.yaml")
 	var err error
 	h.env, err = h.sf.WriteConfig(h.cfg, map[string]string{"CRASH_MS_TOKEN": token, "CRASH_WEBHOOK_SECRET": webhookSecret,
@@ -186,7 +191,7 @@ func TestCrashSafety(t *testing.T) {
 		require.NoError(t, err)
 		kills = n
 	}
-	h := setup(t)
+	h := setup(t, nil)
 	store, kettle, mug := h.sf.Store, h.sf.Products[0], h.sf.Products[1]
 
 	docs := make([]*doc, max(6, kills/4))
