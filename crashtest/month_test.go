@@ -73,10 +73,10 @@ type monthOrder struct {
 }
 
 type monthShipment struct {
-	id       string
-	units    map[string]int32
-	sent     bool
-	shipped  bool
+	id      string
+	units   map[string]int32
+	sent    bool
+	shipped bool
 }
 
 var goods = []string{"KT-1", "MG-1", "TH-1"}
