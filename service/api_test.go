@@ -150,3 +150,18 @@ func TestAlertWhenTheWarehouseIsDown(t *testing.T) {
 	require.Eventually(t, func() bool { return len(got()) == 2 }, 10*time.Second, 20*time.Millisecond)
 	require.Equal(t, "✅ склад (FBox) снова отвечает", got()[1])
 }
+
+// page reads an admin page as the operator's browser would.
+func (b *bundle) page(t *testing.T, path, user, pass string) string {
+	t.Helper()
+	req, err := http.NewRequest("GET", b.cfg.PublicURL+path, nil)
+	require.NoError(t, err)
+	req.SetBasicAuth(user, pass)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return string(body)
+}

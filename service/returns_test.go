@@ -212,6 +212,7 @@ func TestReturnWithoutOrderIsUnlinked(t *testing.T) {
 	b := setupOrders(t, 10, func(c *config.Config) {
 		c.Returns.Counterparty = "Возвраты без заказа"
 		c.Alerts = config.Alerts{URL: url}
+		c.Admin.Password = "admin-pass-1"
 	})
 	cp := b.ms.AddCounterparty(moyskladtest.CounterpartySpec{Name: "Возвраты без заказа"})
 	before := b.stock(b.store, b.p.mug)
@@ -253,6 +254,18 @@ func TestReturnWithoutOrderIsUnlinked(t *testing.T) {
 	require.Equal(t, storage.PartApplied, list[0].Status)
 	require.Equal(t, d.ID, list[0].SalesReturns[0].ID)
 	require.Equal(t, []string{"ZZ-9 1 шт."}, list[0].Unknown)
+
+	// The operator sees it too: the API and the «Сверка остатков» page.
+	status, body := b.api(t, "GET", "/api/unlinked-returns", "admin", "admin-pass-1")
+	require.Equal(t, 200, status)
+	got := body["returns"].([]any)
+	require.Len(t, got, 1)
+	require.Equal(t, "RB-0001", got[0].(map[string]any)["return_barcode"])
+	require.Equal(t, []any{d.Name}, got[0].(map[string]any)["sales_returns"])
+	page := b.page(t, "/admin/stock-check", "admin", "admin-pass-1")
+	require.Contains(t, page, "Возвраты без заказа")
+	require.Contains(t, page, "RB-0001 / P-77")
+	require.Contains(t, page, d.Name)
 }
 
 // Without a counterparty for such returns nothing is booked: the share

@@ -159,6 +159,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		CDEKSecret:      cdekSecret(cfg),
 		Orders:          store,
 		StockChecks:     store,
+		UnlinkedReturns: unlinkedReturns(store),
 		Ready:           store.Ping,
 		AdminUser:       cfg.Admin.User,
 		AdminPassword:   cfg.Admin.Password,

@@ -61,6 +61,9 @@ type Config struct {
 	// StockChecks is the parity report, shown under /admin/stock-check and
 	// /api/stock-check. Optional: without it those routes answer 404.
 	StockChecks StockChecks
+	// UnlinkedReturns lists returns booked without an order, shown on the
+	// stock check page and under /api/unlinked-returns. Optional.
+	UnlinkedReturns UnlinkedReturns
 	// StoreTimeout bounds the durable write of a notification, so the answer
 	// comes within MoySklad's 1500 ms. Defaults to 1s.
 	StoreTimeout time.Duration
@@ -158,6 +161,7 @@ func New(cfg Config, inbox Inbox, admin Admin) (*Server, error) {
 		if cfg.StockChecks != nil {
 			s.stockCheckRoutes(api, ui)
 		}
+		api.GET("/unlinked-returns", s.apiUnlinkedReturns)
 	}
 	e.GET("/readyz", s.readyz)
 	return s, nil

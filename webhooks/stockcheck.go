@@ -253,9 +253,14 @@ func (s *Server) uiStockCheck(c echo.Context) error {
 	for _, chk := range list {
 		history = append(history, stockViewOf(chk))
 	}
+	unlinked, err := s.unlinked(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	flash := map[string]string{"queued": "Сверка поставлена в очередь: обновите страницу через минуту.",
 		"running": "Сверка уже идёт: обновите страницу через минуту."}[c.QueryParam("run")]
-	return s.render(c, "stockcheck.html", map[string]any{"Title": "Сверка остатков", "Checks": views, "History": history, "Flash": flash})
+	return s.render(c, "stockcheck.html", map[string]any{"Title": "Сверка остатков", "Checks": views, "History": history, "Flash": flash,
+		"Unlinked": unlinkedViews(unlinked)})
 }
 
 func (s *Server) uiRunStockCheck(c echo.Context) error {
