@@ -19,6 +19,9 @@ import (
 // it; then unlocks it. The replacement comes later as a new document and is
 // applied as usual.
 func (f *Flow) revert(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, s *fulfillment.Supply) error {
+	if err := f.undoDefect(ctx, r, wh, od); err != nil {
+		return err
+	}
 	if !minilog.Written(r.Doc.Description, wh.Name, minilog.RevertMark(od.OutdocID)) {
 		if err := f.withdrawReceipt(ctx, r, wh, od, s); err != nil {
 			return err
