@@ -167,3 +167,31 @@ func TestNoDefectStoreNoMove(t *testing.T) {
 	require.Empty(t, b.defectMoveOf(t, outdoc))
 	require.Equal(t, [2]float64{kettle[0] + 10, kettle[1]}, b.stocks(b.p.kettle))
 }
+
+// A part counted into the final receipt, corrected after it: the part's
+// defective units come out of the final's move, the replacement (applied
+// as late) moves its own.
+func TestCorrectedPartLeavesTheFinalsMove(t *testing.T) {
+	t.Parallel()
+	b := setupDefect(t)
+	doc, indoc := b.submitted(t, line{b.p.kettle, 10})
+	kettle := b.stocks(b.p.kettle)
+
+	part, err := b.fb.ReceivePart(indoc, 1, fboxtest.Line{GoodID: "KT-1700", Useful: 3, Defective: 2})
+	require.NoError(t, err)
+	require.NoError(t, b.svc.PollNow(b.ctx))
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Принимается")
+	final := b.receive(t, indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 4, Defective: 1})
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
+	var moveID string
+	require.Eventually(t, func() bool { moveID = b.defectMoveOf(t, final); return moveID != "" }, 10*time.Second, 20*time.Millisecond)
+	require.Equal(t, [2]float64{kettle[0] + 7, kettle[1] + 3}, b.stocks(b.p.kettle))
+
+	d := b.correct(t, doc.ID, part, fboxtest.Line{GoodID: "KT-1700", Useful: 4, Defective: 1})
+	require.Equal(t, map[string]float64{"KT-1700": 10}, quantities(d))
+	mv, err := b.ms.Document(moysklad.TypeMove, moveID)
+	require.NoError(t, err)
+	require.InDelta(t, 1, mv.Rows()[0].Quantity, 0, "the final's move keeps the final's own defective unit")
+	require.Eventually(t, func() bool { return b.defectMoveOf(t, b.fb.LastOutdoc()) != "" }, 10*time.Second, 20*time.Millisecond)
+	require.Equal(t, [2]float64{kettle[0] + 8, kettle[1] + 2}, b.stocks(b.p.kettle))
+}

@@ -2,11 +2,13 @@ package inbound
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 
 	"github.com/skladflow/skladflow/flows/feed"
+	"github.com/skladflow/skladflow/fsm"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/minilog"
 	"github.com/skladflow/skladflow/moysklad"
@@ -207,4 +209,82 @@ func (f *Flow) defectDocuments() (defectDocuments, error) {
 
 func storeRef(s *moysklad.Store) *moysklad.Ref {
 	return &moysklad.Ref{Meta: moysklad.Meta{Href: s.Meta.Href, Type: s.Meta.Type, MediaType: "application/json"}}
+}
+
+// undoCountedDefect takes a withdrawn part's defective units out of the
+// move of the final receipt that counted it in. The move is set to what
+// the final and the parts it still counts in booked, not reduced, so a
+// retry changes nothing more; a move left empty is deleted.
+func (f *Flow) undoCountedDefect(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, s *fulfillment.Supply) error {
+	c, err := changeOf(od)
+	if err != nil || c.CountedIn == 0 || kindOf(od, s) != kindPart || r.State() != fsm.Received {
+		return err
+	}
+	store := f.o.Store()
+	final, err := store.Outdoc(ctx, wh.Name, c.CountedIn)
+	if err != nil {
+		return err
+	}
+	fc, err := changeOf(final)
+	if err != nil || fc.DefectMove == nil {
+		return err
+	}
+	all, err := store.OutdocsByIndoc(ctx, od.IndocID)
+	if err != nil {
+		return err
+	}
+	var booked []*fulfillment.Supply
+	for _, x := range all {
+		if x.OutdocID != final.OutdocID {
+			xc, err := changeOf(x)
+			if err != nil {
+				return err
+			}
+			if x.OutdocID == od.OutdocID || xc.CountedIn != final.OutdocID ||
+				(x.Status != storage.OutdocApplied && x.Status != storage.OutdocLocked) {
+				continue
+			}
+		}
+		var b fulfillment.Supply
+		if err := json.Unmarshal(x.Body, &b); err != nil {
+			return fmt.Errorf("stored outdoc %d: %w", x.OutdocID, err)
+		}
+		booked = append(booked, &b)
+	}
+	skus, err := wh.Catalogue.Keys(ctx, r.Doc.Rows())
+	if err != nil {
+		return err
+	}
+	p, err := f.planDefect(ctx, wh, r.Doc.Rows(), skus, nil, sumReceipt(booked...))
+	if err != nil {
+		return err
+	}
+	m := *fc.DefectMove
+	if p.units == m.Units {
+		return nil // set already
+	}
+	docs, err := f.defectDocuments()
+	if err != nil {
+		return err
+	}
+	what := "удалено"
+	next := &m
+	if p.to == nil {
+		if err := docs.DeleteDocument(ctx, moysklad.TypeMove, m.ID); err != nil {
+			return fmt.Errorf("delete move %s of defective units: %w", m.ID, err)
+		}
+		next = nil
+	} else {
+		if _, err := f.o.MoySklad().UpdateDocument(ctx, moysklad.TypeMove, m.ID, moysklad.DocumentUpdate{Positions: &p.rows}); err != nil {
+			return fmt.Errorf("update move %s of defective units: %w", m.ID, err)
+		}
+		what = fmt.Sprintf("теперь %d шт.", p.units)
+		m.Units = p.units
+	}
+	if err := f.recordDefect(ctx, wh, final.OutdocID, next); err != nil {
+		return err
+	}
+	return r.Note(ctx, storage.TimelineEntry{Kind: storage.KindEvent,
+		Message: fmt.Sprintf("Склад %s исправляет документ %d %s: перемещение брака %s по документу %d %s",
+			wh.Name, od.OutdocID, minilog.RevertMark(od.OutdocID), m.Name, final.OutdocID, what)})
 }
