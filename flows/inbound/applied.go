@@ -36,6 +36,9 @@ type change struct {
 	Units []unit `json:"units,omitempty"`
 	// CountedIn is the final receipt that counted a part in.
 	CountedIn int64 `json:"counted_in,omitempty"`
+	// DefectMove is the move of the defective units it booked to the
+	// defect store, while it stands.
+	DefectMove *defectMove `json:"defect_move,omitempty"`
 }
 
 type unit struct {

@@ -84,18 +84,28 @@ func (f *Flow) applyFinal(ctx context.Context, r *orchestrator.Run, wh *feed.War
 		return err
 	}
 	adj := adjust(r.Doc.Rows(), got, skus, f.cfg.Receipt, found, reported)
+	defect, err := f.planDefect(ctx, wh, r.Doc.Rows(), skus, found, got)
+	if err != nil {
+		return err
+	}
 	line := fmt.Sprintf("Оприходовано на складе %s %s: принято %d из %d шт.", wh.Name, mark, adj.Accepted, adj.Expected)
 	if len(adj.Differences) == 0 {
 		line += ", без расхождений"
 	} else {
 		line += "; расхождения: " + strings.Join(adj.Differences, "; ")
 	}
+	line += defect.phrase()
 	posted := true
 	entry, err := r.WriteBack(ctx, f.cfg.Statuses.Received, moysklad.DocumentUpdate{Positions: &adj.Positions, Applicable: &posted}, line)
 	if err != nil {
 		return err
 	}
-	return f.finishReceipt(ctx, r, wh, od, fsm.ReceiptApplied, "", counted, entry)
+	// After the write: a crash in between is finished by recordApplied.
+	moved, err := f.moveDefect(ctx, wh, od, defect)
+	if err != nil {
+		return err
+	}
+	return f.finishReceipt(ctx, r, wh, od, fsm.ReceiptApplied, "", counted, append([]storage.TimelineEntry{entry}, moved...)...)
 }
 
 func nothingArrived(got []received) bool {
@@ -149,13 +159,22 @@ func (f *Flow) applyLate(ctx context.Context, r *orchestrator.Run, wh *feed.Ware
 	}
 	reported = withCurrentSerials(r.Doc.Rows(), skus, reported)
 	adj := adjust(r.Doc.Rows(), withCurrent(r.Doc.Rows(), late, skus), skus, f.cfg.Receipt, found, reported)
+	defect, err := f.planDefect(ctx, wh, r.Doc.Rows(), skus, found, late)
+	if err != nil {
+		return err
+	}
 	line := fmt.Sprintf("%s на складе %s %s: добавлено %d шт.; %s", what, wh.Name, mark, adj.Accepted-adj.Expected, strings.Join(adj.Differences, "; "))
+	line += defect.phrase()
 	posted := true
 	entry, err := r.WriteBack(ctx, f.cfg.Statuses.Received, moysklad.DocumentUpdate{Positions: &adj.Positions, Applicable: &posted}, line)
 	if err != nil {
 		return err
 	}
-	return f.finishReceipt(ctx, r, wh, od, fsm.SurplusApplied, "", nil, entry)
+	moved, err := f.moveDefect(ctx, wh, od, defect)
+	if err != nil {
+		return err
+	}
+	return f.finishReceipt(ctx, r, wh, od, fsm.SurplusApplied, "", nil, append([]storage.TimelineEntry{entry}, moved...)...)
 }
 
 // findUnplanned looks up the goods a receipt has that no line of the
@@ -284,14 +303,16 @@ func (f *Flow) countIn(tx *storage.Tx, wh *feed.Warehouse, parts []int64, final 
 func (f *Flow) recordApplied(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, s *fulfillment.Supply, entry storage.TimelineEntry) error {
 	var counted []int64
 	ev := fsm.ReceiptApplied
-	switch kindOf(od, s) {
+	kind := kindOf(od, s)
+	switch kind {
 	case kindPart:
 		ev = fsm.ReceiptPartial
 	case kindLate:
 		ev = fsm.SurplusApplied
 	default:
 		if r.State() == fsm.Received {
-			// The transition was saved too; only the lock is missing.
+			// The transition was saved too (after the defect move); only
+			// the lock is missing.
 			return f.lock(ctx, wh, od)
 		}
 		var err error
@@ -299,5 +320,13 @@ func (f *Flow) recordApplied(ctx context.Context, r *orchestrator.Run, wh *feed.
 			return err
 		}
 	}
-	return f.finishReceipt(ctx, r, wh, od, ev, "", counted, entry)
+	entries := []storage.TimelineEntry{entry}
+	if kind != kindPart {
+		moved, err := f.recoverDefect(ctx, r, wh, od, s, kind)
+		if err != nil {
+			return err
+		}
+		entries = append(entries, moved...)
+	}
+	return f.finishReceipt(ctx, r, wh, od, ev, "", counted, entries...)
 }

@@ -19,6 +19,14 @@ import (
 // it; then unlocks it. The replacement comes later as a new document and is
 // applied as usual.
 func (f *Flow) revert(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, s *fulfillment.Supply) error {
+	// The moves of defective units first: undoDefect deletes the one this
+	// document made; a part the final counted in comes out of the final's.
+	if err := f.undoDefect(ctx, r, wh, od); err != nil {
+		return err
+	}
+	if err := f.undoCountedDefect(ctx, r, wh, od, s); err != nil {
+		return err
+	}
 	if !minilog.Written(r.Doc.Description, wh.Name, minilog.RevertMark(od.OutdocID)) {
 		if err := f.withdrawReceipt(ctx, r, wh, od, s); err != nil {
 			return err
