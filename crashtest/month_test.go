@@ -93,7 +93,7 @@ func TestMonthAtTheWarehouse(t *testing.T) {
 		long = h.ms.AddStore("Длительное хранение БетаПРО")
 		h.ms.AddCounterparty(moyskladtest.CounterpartySpec{Name: "Возвраты без заказа"})
 		c := h.sf.Config
-		_ = defect // TODO c.Warehouses[0].DefectStore = defect.Name
+		c.Warehouses[0].DefectStore = defect.Name
 		c.Warehouses[0].LongStorageStore = long.Name
 		c.Returns.Counterparty = "Возвраты без заказа"
 		if seed%2 == 1 {
