@@ -18,6 +18,7 @@ type MoySklad interface {
 	GetProduct(ctx context.Context, id string) (*moysklad.Product, error)
 	GetVariant(ctx context.Context, id string) (*moysklad.Product, error)
 	BundleComponents(ctx context.Context, bundleID string) ([]moysklad.BundleComponent, error)
+	FindAssortment(ctx context.Context, f moysklad.SKUFields, value string) ([]moysklad.Product, error)
 }
 
 // Assortment lists a whole MoySklad account's goods, for Sync. The client

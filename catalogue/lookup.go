@@ -34,6 +34,26 @@ func (c *Catalogue) Keys(ctx context.Context, positions []moysklad.Position) (mo
 	return keys, nil
 }
 
+// Item is the product or variant of a good_id the warehouse reports: the
+// one skladflow registered it for (a good keeps its good_id after an
+// edited article), else the only one whose SKU field says it, as receipts
+// find goods the warehouse registered otherwise. nil when MoySklad has
+// none, or several.
+func (c *Catalogue) Item(ctx context.Context, goodID string) (*moysklad.Product, error) {
+	known, err := c.Find(ctx, goodID)
+	if err != nil || known != nil {
+		return known, err
+	}
+	ps, err := c.cfg.MoySklad.FindAssortment(ctx, c.cfg.SKUs, goodID)
+	if err != nil {
+		return nil, fmt.Errorf("catalogue: find product or variant %s: %w", goodID, err)
+	}
+	if len(ps) != 1 {
+		return nil, nil
+	}
+	return &ps[0], nil
+}
+
 // Find returns the product or variant a good_id was registered for, or
 // nil when skladflow never registered it.
 func (c *Catalogue) Find(ctx context.Context, goodID string) (*moysklad.Product, error) {

@@ -85,7 +85,7 @@ func (f *Flow) book(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc, 
 	var rows []moysklad.Position
 	var unknown []Line
 	for _, l := range d.Lines {
-		it, err := f.item(ctx, wh, l.GoodID)
+		it, err := wh.Catalogue.Item(ctx, l.GoodID)
 		if err != nil {
 			return err
 		}

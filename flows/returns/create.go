@@ -70,24 +70,6 @@ func refLike(like moysklad.Meta, typ, id string) *moysklad.Ref {
 	return moysklad.NewRef(base, "entity/"+typ+"/"+id, typ)
 }
 
-// assortment finds the MoySklad item of a good_id: the one skladflow
-// registered it for, else the only one whose SKU field says it. nil when
-// there is none (or several).
-func (f *Flow) assortment(ctx context.Context, wh *feed.Warehouse, goodID string) (*moysklad.Product, error) {
-	a, err := wh.Catalogue.Find(ctx, goodID)
-	if err != nil || a != nil {
-		return a, err
-	}
-	ps, err := f.o.MoySklad().FindAssortment(ctx, wh.SKUs(), goodID)
-	if err != nil {
-		return nil, fmt.Errorf("find product or variant %s: %w", goodID, err)
-	}
-	if len(ps) != 1 {
-		return nil, nil
-	}
-	return &ps[0], nil
-}
-
 // extraRows are lines for goods no demand line gives: found through the
 // catalogue at price 0; unknown goods are named, the rest still booked.
 func (f *Flow) extraRows(ctx context.Context, wh *feed.Warehouse, units map[string]int64, rec *record) ([]moysklad.Position, error) {
@@ -96,7 +78,7 @@ func (f *Flow) extraRows(ctx context.Context, wh *feed.Warehouse, units map[stri
 		if units[g] <= 0 {
 			continue
 		}
-		a, err := f.assortment(ctx, wh, g)
+		a, err := wh.Catalogue.Item(ctx, g)
 		if err != nil {
 			return nil, err
 		}
