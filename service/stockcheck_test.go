@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/flows/stockcheck"
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/fulfillment/fboxtest"
 	"github.com/skladflow/skladflow/moysklad"
@@ -325,4 +326,33 @@ func TestStockCheckAfterStockDocuments(t *testing.T) {
 			require.Contains(t, c.Lines[0].Note, "не связан с товаром МойСклад")
 		})
 	}
+}
+
+// A partial receipt: its first part is read and locked, but MoySklad books
+// the goods only with the final receipt. Meanwhile the part is in flight,
+// not a discrepancy; after the final receipt everything matches.
+func TestStockCheckPartialReceiptInFlight(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	kettle := b.p.kettle.Article
+	doc, indoc := b.submitted(t, line{b.p.kettle, 10})
+	part, err := b.fb.ReceivePart(indoc, 1, fboxtest.Line{GoodID: kettle, Useful: 6})
+	require.NoError(t, err)
+	b.pollNow(t)
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Принимается")
+	b.outdocLocked(t, part)
+
+	c := b.checkNow(t)
+	require.Zero(t, c.Unexplained, "%+v", c.Lines)
+	require.Equal(t, 1, c.InFlight)
+	l := lineOf(t, c, kettle)
+	require.Equal(t, storage.StockInFlight, l.Class)
+	i := slices.IndexFunc(l.Documents, func(d storage.StockCheckDocument) bool { return d.OutdocID == part })
+	require.GreaterOrEqual(t, i, 0, "the drill-down names the part: %+v", l.Documents)
+	require.Equal(t, stockcheck.StatusAwaitingFinal, l.Documents[i].Status)
+
+	b.receive(t, indoc, fboxtest.Line{GoodID: kettle, Useful: 4})
+	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
+	c = b.checkNow(t)
+	require.Zero(t, c.InFlight+c.Explained+c.Unexplained, "%+v", c.Lines)
 }

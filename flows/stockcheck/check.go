@@ -311,7 +311,10 @@ func (c *Checker) movements(ctx context.Context, wh *feed.Warehouse, goodID stri
 		od, err := c.o.Store().Outdoc(ctx, wh.Name, d.OutdocID)
 		switch {
 		case err == nil:
-			d.Status = od.Status
+			d.Status, err = c.statusOf(ctx, od)
+			if err != nil {
+				return nil, err
+			}
 		case !errors.Is(err, storage.ErrNotFound):
 			return nil, err
 		}

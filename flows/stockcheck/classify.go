@@ -193,7 +193,8 @@ func describe(docs []Doc, p Policy) []storage.StockCheckDocument {
 			role = RoleUnmirrored
 		case d.Status == storage.OutdocFailed:
 			role = RoleFailed
-		case d.Status == "" || d.Status == storage.OutdocNew || d.Status == storage.OutdocApplied || d.Status == storage.OutdocRevert || young:
+		case d.Status == "" || d.Status == storage.OutdocNew || d.Status == storage.OutdocApplied || d.Status == storage.OutdocRevert ||
+			d.Status == StatusAwaitingFinal || young:
 			role = RoleInFlight
 		}
 		out[i] = storage.StockCheckDocument{OutdocID: d.OutdocID, Type: d.Type, TypeName: d.TypeName, CreatedAt: d.CreatedAt,
