@@ -12,6 +12,7 @@ import (
 
 	"github.com/skladflow/skladflow/cdek/cdektest"
 	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/fulfillment/fboxtest"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/moysklad/moyskladtest"
@@ -146,6 +147,10 @@ func runDemo(ctx context.Context, o demoOptions) error {
 	if err != nil {
 		return err
 	}
+	say("")
+	if err := demoStock(ctx, o, h, order); err != nil {
+		return err
+	}
 
 	if o.KeepRunning {
 		say("")
@@ -157,6 +162,7 @@ func runDemo(ctx context.Context, o demoOptions) error {
 		say("  admin (admin/demo): %s/admin/documents/supply/%s", cfg.PublicURL, doc.ID)
 		say("                      %s/admin/documents/demand/%s", cfg.PublicURL, demand)
 		say("                      %s/admin/documents/customerorder/%s", cfg.PublicURL, order)
+		say("                      %s/admin/stock-check", cfg.PublicURL)
 		say("  document:          curl -s --compressed -H 'Authorization: Bearer %s' '%s/entity/supply/%s?expand=state,positions.assortment'", ms.Token(), ms.URL(), doc.ID)
 		<-ctx.Done()
 	}
@@ -270,6 +276,67 @@ func demoOrder(ctx context.Context, o demoOptions, h *skladflowtest.Harness) (st
 	return doc.ID, nil
 }
 
+// demoStock plays what the warehouse does on its own: a buyer sends a mug
+// of order 00212 back, a kettle is not found at its place; then the parity
+// report compares both sides.
+func demoStock(ctx context.Context, o demoOptions, h *skladflowtest.Harness, orderID string) error {
+	cfg, fb, ms := h.Config, h.FBox, h.MoySklad
+	say := func(format string, args ...any) { fmt.Fprintf(o.Out, format+"\n", args...) }
+	row, err := h.Service.Store.Document(ctx, moysklad.TypeCustomerOrder, orderID)
+	if err != nil {
+		return err
+	}
+	say("7. Покупатель вернул одну кружку из заказа 00212: склад оформляет частичный возврат.")
+	if _, err := fb.PartReturn(row.IndocID, fboxtest.ReturnLine{GoodID: "MG-350", Stock: 1}); err != nil {
+		return err
+	}
+	if err := h.Service.PollNow(ctx); err != nil {
+		return err
+	}
+	order, err := h.WaitStatus(ctx, moysklad.TypeCustomerOrder, orderID, cfg.Statuses.ReturnedPartly)
+	if err != nil {
+		return err
+	}
+	say("   → статус «%s»; создан и проведён возврат покупателя на «Склад БетаПРО».", cfg.Statuses.ReturnedPartly)
+	say("")
+	say("Заказ в МойСклад:")
+	printDocument(o.Out, &order)
+	say("")
+
+	say("8. При пересчёте склад не нашёл на месте один чайник: документ инвентаризации, чайник в карантине.")
+	kettle := h.Products[0]
+	before := ms.Stock(h.Store.ID, kettle.ID)
+	if _, err := fb.Correction(fulfillment.CorrectionManual, fboxtest.CorrectionLine{GoodID: "KT-1700", Stock: -1, Quarantine: 1}); err != nil {
+		return err
+	}
+	if err := h.Service.PollNow(ctx); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(o.Timeout)
+	for ms.Stock(h.Store.ID, kettle.ID) != before-1 {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("demo: the correction was not booked within %s", o.Timeout)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	say("   → создано и проведено списание одного чайника (политика карантина «%s»): в МойСклад на складе %v шт.", cfg.Stock.Quarantine, before-1)
+	say("")
+
+	say("9. Сверка остатков: склад против МойСклад.")
+	checks, err := h.Service.StockCheck(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range checks {
+		say("   → склад %s: товаров %d, совпадает %d, в пути %d, объяснено %d, не объяснено %d.",
+			c.Warehouse, c.Goods, c.Matched, c.InFlight, c.Explained, c.Unexplained)
+		for _, l := range c.Lines {
+			say("     %s %s: склад %v, МойСклад %v — %s", l.GoodID, l.Name, l.Expected, l.Actual, l.Note)
+		}
+	}
+	return nil
+}
+
 func printTimeline(w io.Writer, tl []storage.TimelineEntry) {
 	for _, e := range tl {
 		fmt.Fprintf(w, "  %s  %-10s %s\n", e.At.In(moysklad.Moscow).Format("15:04:05.000"), e.Kind, e.Message)
@@ -281,7 +348,8 @@ func printDocument(w io.Writer, d *moysklad.Document) {
 	if d.Applicable {
 		posted = "да"
 	}
-	kind := map[string]string{moysklad.TypeSupply: "Приёмка", moysklad.TypeDemand: "Отгрузка", moysklad.TypeCustomerOrder: "Заказ покупателя"}[d.Type()]
+	kind := map[string]string{moysklad.TypeSupply: "Приёмка", moysklad.TypeDemand: "Отгрузка", moysklad.TypeCustomerOrder: "Заказ покупателя",
+		moysklad.TypeSalesReturn: "Возврат покупателя"}[d.Type()]
 	status := ""
 	if d.StateName() != "" {
 		status = fmt.Sprintf(", статус «%s»", d.StateName())

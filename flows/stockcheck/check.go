@@ -233,6 +233,11 @@ func (c *Checker) sides(ctx context.Context, wh *feed.Warehouse) ([]*Good, error
 			ids = append(ids, card.GoodID)
 		}
 	}
+	more, err := c.keyUnmapped(ctx, wh, ms, byGood, byItem)
+	if err != nil {
+		return nil, err
+	}
+	ids = append(ids, more...)
 	var lines []fulfillment.GoodStock
 	if len(ids) > 0 {
 		if lines, err = wh.API.GoodsStock(ctx, ids...); err != nil {

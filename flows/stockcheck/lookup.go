@@ -2,7 +2,9 @@ package stockcheck
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/moysklad"
@@ -42,4 +44,41 @@ func (c *Checker) findUnmapped(ctx context.Context, wh *feed.Warehouse, goods ma
 		byItem[p.ID] = g
 	}
 	return nil
+}
+
+// keyUnmapped joins MoySklad goods held at the warehouse's stores that
+// skladflow never registered (a substitute received unplanned, goods on the
+// books before skladflow) to the warehouse by their SKU, the good_id the
+// flows would give them, so the warehouse is asked for their stock too. At
+// most maxNames are read a check; it returns the good_ids added.
+func (c *Checker) keyUnmapped(ctx context.Context, wh *feed.Warehouse, ms []moysklad.StoreStock, byGood, byItem map[string]*Good) ([]string, error) {
+	stores := wh.Placement.Stores()
+	var ids []string
+	read := map[string]bool{}
+	for _, s := range ms {
+		if s.Stock == 0 || !slices.Contains(stores, s.StoreID) || byItem[s.AssortmentID] != nil || read[s.AssortmentID] {
+			continue
+		}
+		if len(read) == maxNames {
+			break
+		}
+		read[s.AssortmentID] = true
+		typ := moysklad.AssortmentProduct
+		p, err := c.cfg.MoySklad.GetProduct(ctx, s.AssortmentID)
+		if errors.Is(err, moysklad.ErrNotFound) {
+			typ = moysklad.AssortmentVariant
+			p, err = c.cfg.MoySklad.GetVariant(ctx, s.AssortmentID)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read MoySklad good %s: %w", s.AssortmentID, err)
+		}
+		key := wh.SKUs().Of(p)
+		if key == "" || byGood[key] != nil {
+			continue // no SKU, or the SKU is another good's: named as it is
+		}
+		g := &Good{GoodID: key, AssortmentID: s.AssortmentID, AssortmentType: typ, Name: p.Name, Expected: Units{}, Actual: Units{}}
+		byGood[key], byItem[s.AssortmentID] = g, g
+		ids = append(ids, key)
+	}
+	return ids, nil
 }
