@@ -417,7 +417,7 @@ func TestMonthAtTheWarehouse(t *testing.T) {
 
 	h.start()
 	for k := 0; k < kills; k++ {
-		time.Sleep(time.Duration(500+w.rng.IntN(3000)) * time.Millisecond)
+		time.Sleep(time.Duration(500+rand.IntN(3000)) * time.Millisecond) // not w.rng: the driver holds it
 		h.stop(syscall.SIGKILL)
 		h.start()
 	}

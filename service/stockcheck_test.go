@@ -258,11 +258,12 @@ func TestStockCheckCommand(t *testing.T) {
 	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	require.NoError(t, err)
 	require.Len(t, rows, 2)
-	require.Equal(t, []string{storage.StockUnexplained, "", h.Products[0].ID}, rows[1][3:6])
+	// Keyed by its SKU, as the flows would key it: the warehouse has none.
+	require.Equal(t, []string{storage.StockUnexplained, h.Products[0].Article, h.Products[0].ID}, rows[1][3:6])
 	code, out = run("text")
 	require.Equal(t, 1, code, out)
 	require.Contains(t, out, "1 unexplained")
-	require.Contains(t, out, "product "+h.Products[0].ID+" «"+h.Products[0].Name+"»: warehouse says 0, MoySklad has 3 — товар МойСклад не зарегистрирован на складе")
+	require.Contains(t, out, "unexplained "+h.Products[0].Article+" «"+h.Products[0].Name+"»: warehouse says 0, MoySklad has 3 — разница не объясняется документами склада: в МойСклад на 3 ед. больше")
 
 	h.Config.MoySklad.Token = "wrong-token"
 	code, out = run("json")
