@@ -2,7 +2,6 @@ package stockcheck
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -63,12 +62,7 @@ func (c *Checker) keyUnmapped(ctx context.Context, wh *feed.Warehouse, ms []moys
 			break
 		}
 		read[s.AssortmentID] = true
-		typ := moysklad.AssortmentProduct
-		p, err := c.cfg.MoySklad.GetProduct(ctx, s.AssortmentID)
-		if errors.Is(err, moysklad.ErrNotFound) {
-			typ = moysklad.AssortmentVariant
-			p, err = c.cfg.MoySklad.GetVariant(ctx, s.AssortmentID)
-		}
+		p, typ, err := c.item(ctx, s.AssortmentID)
 		if err != nil {
 			return nil, fmt.Errorf("read MoySklad good %s: %w", s.AssortmentID, err)
 		}

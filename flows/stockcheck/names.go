@@ -24,16 +24,22 @@ func (c *Checker) nameUnmapped(ctx context.Context, goods []*Good) {
 			return
 		}
 		n++
-		typ := moysklad.AssortmentProduct
-		p, err := c.cfg.MoySklad.GetProduct(ctx, g.AssortmentID)
-		if errors.Is(err, moysklad.ErrNotFound) {
-			typ = moysklad.AssortmentVariant
-			p, err = c.cfg.MoySklad.GetVariant(ctx, g.AssortmentID)
-		}
+		p, typ, err := c.item(ctx, g.AssortmentID)
 		if err != nil {
 			c.log().Warn("stock check: name of a MoySklad good", "assortment_id", g.AssortmentID, "err", err)
 			continue
 		}
 		g.AssortmentType, g.Name = typ, p.Name
 	}
+}
+
+// item reads a MoySklad good the stock report names by id only: a
+// product, else a variant.
+func (c *Checker) item(ctx context.Context, id string) (*moysklad.Product, string, error) {
+	p, err := c.cfg.MoySklad.GetProduct(ctx, id)
+	if errors.Is(err, moysklad.ErrNotFound) {
+		p, err = c.cfg.MoySklad.GetVariant(ctx, id)
+		return p, moysklad.AssortmentVariant, err
+	}
+	return p, moysklad.AssortmentProduct, err
 }
