@@ -121,9 +121,16 @@ func (b *bundle) demands(t *testing.T) int {
 }
 
 // outdocLocked waits until skladflow marked the warehouse document imported.
+// outdocLocked waits until the document is locked at the warehouse and
+// skladflow has recorded that it is: the feed asks for a revert only of
+// documents it knows are done, so a test must not race that record.
 func (b *bundle) outdocLocked(t *testing.T, id int64) {
 	t.Helper()
-	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(id); return h.Locked }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool {
+		h, _ := b.fb.Outdoc(id)
+		od, err := b.svc.Store.Outdoc(b.ctx, skladflowtest.Warehouse, id)
+		return h.Locked && err == nil && od.Status == storage.OutdocLocked
+	}, 10*time.Second, 20*time.Millisecond)
 }
 
 // setField sets a text custom field of a document (setup made the field).
