@@ -398,6 +398,14 @@ type Queue struct {
 	// RetryHorizon is how long a failing document is retried before it gets
 	// its error status. Defaults to 1h.
 	RetryHorizon Duration `yaml:"retry_horizon"`
+	// IngestQueue is how many webhook deliveries may wait for the one
+	// database writer; beyond it they are answered 503 at once (MoySklad
+	// resends). Defaults to 4096.
+	IngestQueue int `yaml:"ingest_queue"`
+	// IngestWindow is how long the writer waits for more deliveries before
+	// it commits them together. Defaults to 0: a batch is what arrived while
+	// the previous one was committed.
+	IngestWindow Duration `yaml:"ingest_window"`
 }
 
 // Duration is a time.Duration written as "5m", "90s".

@@ -121,6 +121,9 @@ func (c *Config) SetDefaults() {
 		c.Queue.Workers = storage.DefaultMaxWorkers
 	}
 	defDur(&c.Queue.RetryHorizon, time.Hour)
+	if c.Queue.IngestQueue == 0 {
+		c.Queue.IngestQueue = 4096
+	}
 }
 
 // Validate checks the configuration; every problem names its key.
@@ -266,6 +269,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Queue.Workers < 1 {
 		bad("queue.workers", "must be at least 1")
+	}
+	if c.Queue.IngestQueue < 1 {
+		bad("queue.ingest_queue", "must be at least 1")
+	}
+	if c.Queue.IngestWindow.Duration < 0 || c.Queue.IngestWindow.Duration > time.Second {
+		bad("queue.ingest_window", "must be between 0 and 1s (MoySklad waits 1.5 s for the answer), got %s", c.Queue.IngestWindow)
 	}
 	return errors.Join(errs...)
 }

@@ -136,6 +136,8 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		PeriodicJobs:      orch.PeriodicJobs(),
 		Middleware:        orch.Middleware(),
 		MaxWorkers:        cfg.Queue.Workers,
+		IngestQueue:       cfg.Queue.IngestQueue,
+		IngestWindow:      cfg.Queue.IngestWindow.Duration,
 		FetchPollInterval: opts.FetchPollInterval,
 		RetryPolicy:       opts.RetryPolicy,
 		Logger:            log.With("component", "storage"),

@@ -50,6 +50,18 @@ type Config struct {
 	JobTimeout time.Duration
 	// RescueStuckJobsAfter puts back a job whose process died. Defaults to 5m.
 	RescueStuckJobsAfter time.Duration
+	// IngestQueue is how many notifications may wait for the writer; when
+	// it is full, Accept answers ErrOverloaded at once. Defaults to 4096.
+	IngestQueue int
+	// IngestWindow is how long the writer waits for more notifications
+	// before it commits a batch. Defaults to 0: a batch is what queued
+	// while the previous one was being committed.
+	IngestWindow time.Duration
+	// IngestBatchRows closes a batch at about this many rows. Defaults to 4096.
+	IngestBatchRows int
+	// FanOutAbove is the number of events above which a notification is
+	// stored as one row and fanned out after the answer. Defaults to 16.
+	FanOutAbove int
 	// Logger defaults to discarding.
 	Logger *slog.Logger
 }
@@ -73,6 +85,15 @@ func (c *Config) setDefaults() {
 	if c.RescueStuckJobsAfter == 0 {
 		c.RescueStuckJobsAfter = 5 * time.Minute
 	}
+	if c.IngestQueue == 0 {
+		c.IngestQueue = 4096
+	}
+	if c.IngestBatchRows == 0 {
+		c.IngestBatchRows = 4096
+	}
+	if c.FanOutAbove == 0 {
+		c.FanOutAbove = 16
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -81,6 +102,9 @@ func (c *Config) setDefaults() {
 func (c *Config) validate() error {
 	if c.Path == "" {
 		return errors.New("storage: Path is required")
+	}
+	if c.IngestQueue < 0 || c.IngestBatchRows < 0 || c.FanOutAbove < 0 || c.IngestWindow < 0 {
+		return errors.New("storage: ingest settings must not be negative")
 	}
 	if c.RescueStuckJobsAfter <= c.JobTimeout {
 		return errors.New("storage: RescueStuckJobsAfter must be longer than JobTimeout")
@@ -102,9 +126,10 @@ func (p *BackoffPolicy) NextRetry(job *rivertype.JobRow) time.Time {
 
 // Store is skladflow's database and job queue.
 type Store struct {
-	db    *sql.DB
-	river *river.Client[*sql.Tx]
-	cfg   Config
+	db     *sql.DB
+	river  *river.Client[*sql.Tx]
+	ingest *ingester
+	cfg    Config
 }
 
 //go:embed migrations/*.sql
@@ -141,7 +166,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		RetryPolicy:          cfg.RetryPolicy,
 	}
 	if cfg.Workers != nil {
-		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}}
+		if err := river.AddWorkerSafely(cfg.Workers, &fanOutWorker{store: s}); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("storage: %w", err)
+		}
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}, QueueIngest: {MaxWorkers: 1}}
 		rc.Workers = cfg.Workers
 	}
 	s.river, err = river.NewClient(riversqlite.New(db), rc)
@@ -149,6 +178,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("storage: river: %w", err)
 	}
+	s.ingest = newIngester(s, cfg.IngestQueue, cfg.IngestWindow, cfg.IngestBatchRows)
 	return s, nil
 }
 
@@ -220,7 +250,11 @@ func (s *Store) Stop(ctx context.Context) error {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close commits the notifications already queued and closes the database.
+func (s *Store) Close() error {
+	s.ingest.close()
+	return s.db.Close()
+}
 
 // River is the job client, for inserting jobs.
 func (s *Store) River() *river.Client[*sql.Tx] { return s.river }

@@ -38,7 +38,7 @@ func setup(t *testing.T, cfg ...storage.Config) *bundle {
 }
 
 func event(key, id string) storage.InboxEvent {
-	return storage.InboxEvent{EventKey: key, DocType: "supply", DocID: id, Payload: []byte(`{"events":[]}`)}
+	return storage.InboxEvent{EventKey: key, DocType: "supply", DocID: id}
 }
 
 // jobs lists the jobs of a kind, any state.

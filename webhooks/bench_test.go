@@ -82,3 +82,54 @@ func report(b *testing.B, lat []time.Duration) {
 	b.ReportMetric(float64(q(0.99).Microseconds()), "p99-µs")
 	b.ReportMetric(float64(q(0.99))/float64(1500*time.Millisecond)*100, "p99-%-of-1500ms")
 }
+
+// BenchmarkBulkNotification is the ack time of one notification of a bulk
+// status change (moysklad.md §2.2: several events per POST), by its number
+// of events: it should grow far slower than the events do.
+func BenchmarkBulkNotification(b *testing.B) {
+	for _, events := range []int{100, 1000, 10000} {
+		b.Run(fmt.Sprintf("events=%d", events), func(b *testing.B) {
+			store, err := storage.Open(context.Background(), storage.Config{Path: filepath.Join(b.TempDir(), "db.sqlite")})
+			require.NoError(b, err)
+			defer store.Close()
+			edge, err := webhooks.New(webhooks.Config{MoySkladSecret: secret}, store, nil)
+			require.NoError(b, err)
+			srv := httptest.NewServer(edge.Handler())
+			defer srv.Close()
+			bodies := make([]string, b.N)
+			for i := range bodies {
+				bodies[i] = bulk(i, events)
+			}
+			lat := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				resp, err := http.Post(fmt.Sprintf("%s/hooks/moysklad/%s?requestId=bulk-%d", srv.URL, secret, i), "application/json", strings.NewReader(bodies[i]))
+				if err != nil {
+					b.Fatal(err)
+				}
+				resp.Body.Close()
+				lat = append(lat, time.Since(t0))
+				if resp.StatusCode != http.StatusNoContent {
+					b.Fatalf("status %d", resp.StatusCode)
+				}
+			}
+			b.StopTimer()
+			report(b, lat)
+		})
+	}
+}
+
+// bulk is notification i of a bulk status change of n supplies.
+func bulk(i, n int) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, `{"auditContext":{"meta":{"type":"audit","href":"https://api.moysklad.ru/api/remap/1.2/audit/00000000-0000-0000-0000-%012d"},"uid":"staff@acme","moment":"2026-01-23 10:44:23"},"events":[`, i)
+	for j := range n {
+		if j > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `{"meta":{"type":"supply","href":"https://api.moysklad.ru/api/remap/1.2/entity/supply/%08d-0000-0000-0000-%012d"},"updatedFields":["state"],"action":"UPDATE","accountId":"021a4ccc-ee91-11ea-0a80-09f000002b18"}`, i, j)
+	}
+	sb.WriteString(`]}`)
+	return sb.String()
+}

@@ -49,17 +49,16 @@ func (s *Server) cdek(c echo.Context) error {
 		return c.String(http.StatusOK, "OK")
 	}
 	if err != nil {
-		return &Error{Status: http.StatusServiceUnavailable, Code: "store_failed", Message: "event not stored", cause: err}
+		return storeFailed(err)
 	}
 	key := "status/" + p.UUID + "/" + p.Attributes.Code + "/" + p.Attributes.StatusDateTime.UTC().Format(time.RFC3339)
-	stored, err := s.inbox.AcceptEvents(ctx, "", SourceCDEK, []storage.InboxEvent{{
-		EventKey: key, DocType: doc.Type, DocID: doc.ID, Payload: body, ReceivedAt: time.Now(),
-	}})
+	a, err := s.inbox.Accept(ctx, storage.Notification{Source: SourceCDEK, Payload: body,
+		Events: []storage.InboxEvent{{EventKey: key, DocType: doc.Type, DocID: doc.ID}}})
 	if err != nil {
-		return &Error{Status: http.StatusServiceUnavailable, Code: "store_failed", Message: "event not stored", cause: err}
+		return storeFailed(err)
 	}
-	s.cfg.Logger.Debug("CDEK push stored", "order_uuid", p.UUID, "code", p.Attributes.Code, "doc_type", doc.Type, "doc_id", doc.ID, "stored", stored)
-	s.cfg.Metrics.WebhooksReceived.Add(float64(stored), SourceCDEK)
-	s.cfg.Metrics.WebhooksDeduplicated.Add(float64(1-stored), SourceCDEK)
+	s.cfg.Logger.Debug("CDEK push stored", "order_uuid", p.UUID, "code", p.Attributes.Code, "doc_type", doc.Type, "doc_id", doc.ID, "new", a.New())
+	s.cfg.Metrics.WebhooksReceived.Add(float64(a.New()), SourceCDEK)
+	s.cfg.Metrics.WebhooksDeduplicated.Add(float64(a.Duplicate), SourceCDEK)
 	return c.String(http.StatusOK, "OK")
 }

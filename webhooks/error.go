@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/skladflow/skladflow/storage"
 )
 
 // Error is an answer the edge gives on purpose: a status and a JSON body
@@ -25,6 +27,15 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.cause }
+
+// storeFailed is the answer when a notification could not be stored: 503,
+// so the sender resends. A full ingest queue answers so at once.
+func storeFailed(err error) *Error {
+	if errors.Is(err, storage.ErrOverloaded) {
+		return &Error{Status: http.StatusServiceUnavailable, Code: "overloaded", Message: "too many notifications at once, send again", cause: err}
+	}
+	return &Error{Status: http.StatusServiceUnavailable, Code: "store_failed", Message: "event not stored, send again", cause: err}
+}
 
 // errorBody is the JSON every error answer carries.
 type errorBody struct {
@@ -50,7 +61,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 			body.Message = m
 		}
 	}
-	if status >= 400 && status < 500 && strings.HasPrefix(c.Path(), "/hooks/") {
+	if status >= 400 && strings.HasPrefix(c.Path(), "/hooks/") {
 		source := strings.TrimSuffix(strings.TrimPrefix(c.Path(), "/hooks/"), "/:secret")
 		source = strings.TrimSuffix(source, "/:warehouse")
 		s.cfg.Metrics.WebhooksRejected.Inc(source, body.Error)

@@ -56,14 +56,13 @@ func (s *Server) fulfillment(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.StoreTimeout)
 	defer cancel()
 	// The webhook-id is stable across the sender's retries: a replay stores nothing.
-	stored, err := s.inbox.AcceptEvents(ctx, id, SourceFulfillment+":"+name, []storage.InboxEvent{{
-		EventKey: "push/" + id, DocType: storage.DocTypeWarehouse, DocID: name, Payload: body, ReceivedAt: time.Now(),
-	}})
+	a, err := s.inbox.Accept(ctx, storage.Notification{Source: SourceFulfillment + ":" + name, RequestID: id, Payload: body,
+		Events: []storage.InboxEvent{{EventKey: "push/" + id, DocType: storage.DocTypeWarehouse, DocID: name}}})
 	if err != nil {
-		return &Error{Status: http.StatusServiceUnavailable, Code: "store_failed", Message: "event not stored, send again", cause: err}
+		return storeFailed(err)
 	}
-	s.cfg.Metrics.WebhooksReceived.Add(float64(stored), SourceFulfillment)
-	s.cfg.Metrics.WebhooksDeduplicated.Add(float64(1-stored), SourceFulfillment)
+	s.cfg.Metrics.WebhooksReceived.Add(float64(a.New()), SourceFulfillment)
+	s.cfg.Metrics.WebhooksDeduplicated.Add(float64(a.Duplicate), SourceFulfillment)
 	return c.NoContent(http.StatusNoContent)
 }
 

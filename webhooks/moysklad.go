@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -33,20 +32,20 @@ func (s *Server) moysklad(c echo.Context) error {
 		return &Error{Status: http.StatusBadRequest, Code: "bad_notification", Message: err.Error(), cause: err}
 	}
 	requestID := c.QueryParam("requestId")
-	events := s.inboxEvents(requestID, n, body)
+	events := s.inboxEvents(requestID, n)
 	if len(events) > 0 {
 		// Answer before MoySklad's 1500 ms even if the database stalls: a
 		// non-2xx answer is resent at once, a timeout is lost for good.
 		ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.StoreTimeout)
 		defer cancel()
-		stored, err := s.inbox.AcceptEvents(ctx, requestID, SourceMoySklad, events)
+		a, err := s.inbox.Accept(ctx, storage.Notification{Source: SourceMoySklad, RequestID: requestID, Payload: body, Events: events})
 		if err != nil {
-			return &Error{Status: http.StatusServiceUnavailable, Code: "store_failed", Message: "event not stored, send again", cause: err}
+			return storeFailed(err)
 		}
-		s.cfg.Logger.Debug("notification stored", "request_id", requestID, "events", len(events), "stored", stored,
+		s.cfg.Logger.Debug("notification stored", "request_id", requestID, "events", len(events), "new", a.New(),
 			"doc_type", events[0].DocType, "doc_id", events[0].DocID)
-		s.cfg.Metrics.WebhooksReceived.Add(float64(stored), SourceMoySklad)
-		s.cfg.Metrics.WebhooksDeduplicated.Add(float64(len(events)-stored), SourceMoySklad)
+		s.cfg.Metrics.WebhooksReceived.Add(float64(a.New()), SourceMoySklad)
+		s.cfg.Metrics.WebhooksDeduplicated.Add(float64(a.Duplicate), SourceMoySklad)
 	}
 	return c.NoContent(http.StatusNoContent)
 }
@@ -59,9 +58,8 @@ var cardFields = []string{"name", "article", "code", "externalCode", "barcodes",
 // inboxEvents keeps the events worth work: watched document types, not
 // caused by skladflow itself, and (when MoySklad says what changed) a status
 // change or a creation; and changes of goods that alter their cards.
-func (s *Server) inboxEvents(requestID string, n *moysklad.Notification, raw []byte) []storage.InboxEvent {
-	var out []storage.InboxEvent
-	now := time.Now()
+func (s *Server) inboxEvents(requestID string, n *moysklad.Notification) []storage.InboxEvent {
+	out := make([]storage.InboxEvent, 0, len(n.Events))
 	for i, ev := range n.Events {
 		if n.AuditContext != nil && s.cfg.IntegrationUID != "" && n.AuditContext.UID == s.cfg.IntegrationUID {
 			continue
@@ -71,9 +69,7 @@ func (s *Server) inboxEvents(requestID string, n *moysklad.Notification, raw []b
 				!slices.ContainsFunc(ev.UpdatedFields, func(f string) bool { return slices.Contains(cardFields, f) }) {
 				continue
 			}
-			out = append(out, storage.InboxEvent{Source: SourceMoySklad, RequestID: requestID,
-				EventKey: eventKey(requestID, i, n.AuditContext, ev), DocType: ev.Meta.Type, DocID: ev.Meta.ID(),
-				Payload: raw, ReceivedAt: now})
+			out = append(out, storage.InboxEvent{EventKey: eventKey(requestID, i, n.AuditContext, ev), DocType: ev.Meta.Type, DocID: ev.Meta.ID()})
 			continue
 		}
 		if !s.types[ev.Meta.Type] {
@@ -88,15 +84,7 @@ func (s *Server) inboxEvents(requestID string, n *moysklad.Notification, raw []b
 		default:
 			continue
 		}
-		out = append(out, storage.InboxEvent{
-			Source:     SourceMoySklad,
-			RequestID:  requestID,
-			EventKey:   eventKey(requestID, i, n.AuditContext, ev),
-			DocType:    ev.Meta.Type,
-			DocID:      ev.Meta.ID(),
-			Payload:    raw,
-			ReceivedAt: now,
-		})
+		out = append(out, storage.InboxEvent{EventKey: eventKey(requestID, i, n.AuditContext, ev), DocType: ev.Meta.Type, DocID: ev.Meta.ID()})
 	}
 	return out
 }

@@ -109,7 +109,7 @@ func TestMoySkladMalformedIs400AndStoresNothing(t *testing.T) {
 func TestMoySkladBodyLimit(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	resp, got := b.post(t, "/hooks/moysklad/"+secret, `{"events":[`+strings.Repeat(" ", 2<<20)+`]}`)
+	resp, got := b.post(t, "/hooks/moysklad/"+secret, `{"events":[`+strings.Repeat(" ", 17<<20)+`]}`) // over the 16 MiB default
 	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
 	require.Contains(t, got, `"error":"too_large"`)
 	require.Zero(t, b.inbox(t))

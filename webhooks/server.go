@@ -19,9 +19,9 @@ import (
 	"github.com/skladflow/skladflow/storage"
 )
 
-// Inbox is where accepted events go: durably, with their jobs.
+// Inbox is where notifications go: durably, with their jobs.
 type Inbox interface {
-	AcceptEvents(ctx context.Context, requestID, source string, events []storage.InboxEvent) (int, error)
+	Accept(ctx context.Context, n storage.Notification) (storage.Accepted, error)
 }
 
 // Config configures the edge.
@@ -38,7 +38,9 @@ type Config struct {
 	// AssortmentTypes are the MoySklad goods types (product, variant) whose
 	// changes keep the warehouses' cards current. Defaults to none.
 	AssortmentTypes []string
-	// BodyLimit is the largest accepted body, in bytes. Defaults to 1 MiB.
+	// BodyLimit is the largest accepted body, in bytes. MoySklad does not
+	// say how many events one notification carries (moysklad.md §2.2): a
+	// bulk status change of thousands of documents fits. Defaults to 16 MiB.
 	BodyLimit int64
 	// AdminUser and AdminPassword guard the operator's API under /api.
 	// Without a password the API is off. AdminUser defaults to "admin".
@@ -79,7 +81,7 @@ func (c *Config) setDefaults() {
 		c.DocumentTypes = []string{"supply", "move"}
 	}
 	if c.BodyLimit == 0 {
-		c.BodyLimit = 1 << 20
+		c.BodyLimit = 16 << 20
 	}
 	if c.Metrics == nil {
 		c.Metrics = metrics.NewSet()
