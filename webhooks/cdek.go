@@ -38,7 +38,7 @@ func (s *Server) cdek(c echo.Context) error {
 	if err != nil {
 		return &Error{Status: http.StatusBadRequest, Code: "bad_notification", Message: err.Error(), cause: err}
 	}
-	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.StoreTimeout)
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.PushStoreTimeout)
 	defer cancel()
 	doc, err := s.cfg.Orders.DocumentByOrder(ctx, p.UUID)
 	if errors.Is(err, storage.ErrNotFound) {

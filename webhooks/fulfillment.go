@@ -53,7 +53,7 @@ func (s *Server) fulfillment(c echo.Context) error {
 		}
 		return &Error{Status: http.StatusBadRequest, Code: "bad_notification", Message: msg}
 	}
-	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.StoreTimeout)
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.PushStoreTimeout)
 	defer cancel()
 	// The webhook-id is stable across the sender's retries: a replay stores nothing.
 	a, err := s.inbox.Accept(ctx, storage.Notification{Source: SourceFulfillment + ":" + name, RequestID: id, Payload: body,

@@ -69,6 +69,10 @@ type Config struct {
 	// StoreTimeout bounds the durable write of a notification, so the answer
 	// comes within MoySklad's 1500 ms. Defaults to 1s.
 	StoreTimeout time.Duration
+	// PushStoreTimeout does the same for CDEK's and the warehouses' pushes,
+	// whose senders wait longer: CDEK 15 s (3 s in its older docs, cdek.md
+	// §6.3), Standard Webhooks 15–30 s (fbox.md §10). Defaults to 2.5s.
+	PushStoreTimeout time.Duration
 	// Ready reports whether the service can take work (database reachable).
 	// Defaults to always ready.
 	Ready func(context.Context) error
@@ -94,6 +98,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.StoreTimeout == 0 {
 		c.StoreTimeout = time.Second
+	}
+	if c.PushStoreTimeout == 0 {
+		c.PushStoreTimeout = 2500 * time.Millisecond
 	}
 	if c.Ready == nil {
 		c.Ready = func(context.Context) error { return nil }
