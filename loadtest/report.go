@@ -1,0 +1,197 @@
+package loadtest
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// moyskladBudget is how long MoySklad waits for an answer (moysklad.md §2.3).
+const moyskladBudget = 1500 * time.Millisecond
+
+// Report is one run's figures; each is read against the raw baseline, the
+// 1,500 ms budget or another figure of the same run.
+type Report struct {
+	Baseline      Baseline
+	Notifications []Notification
+	Burst         Deliveries
+	BurstSize     int
+	Rates         []Rate
+	// PeakRSSFanOut is the peak RSS (VmHWM, bytes) once the largest single
+	// notification has been fanned out; 0 when unknown.
+	PeakRSSFanOut int64
+	// PeakRSSInFlight is the peak RSS with InFlight documents waiting for
+	// their jobs; 0 when unknown.
+	PeakRSSInFlight int64
+	InFlight        int
+	Verification    Verification
+	// Notes are what could not be measured, and why.
+	Notes []string
+}
+
+// Write prints the report as a table.
+func (r Report) Write(w io.Writer) error {
+	p := &printer{w: w}
+	raw := r.Baseline.RowsPerSecond()
+	p.f("raw SQLite durable single-row inserts: %s rows/s (%s rows in %s)\n", num(raw), count(r.Baseline.Rows), dur(r.Baseline.Elapsed))
+	for _, n := range r.Notifications {
+		p.f("notification %7s events: %s\n", count(n.Events), n.summary())
+	}
+	if g := growth(r.Notifications); g != "" {
+		p.f("ack growth: %s\n", g)
+	}
+	if r.BurstSize > 0 {
+		p.f("burst %s deliveries: %s\n", count(r.BurstSize), r.Burst.summary(raw))
+	}
+	for _, rt := range r.Rates {
+		p.f("rate %s/s for %s: %s  achieved %s/s", count(rt.PerSecond), dur(rt.Duration), rt.summary(raw), num(rt.AckedPerSecond()))
+		if rt.Sent < rt.Planned {
+			p.f("  (started %s of %s within the time bound)", count(rt.Sent), count(rt.Planned))
+		}
+		if rt.MaxLag > 50*time.Millisecond {
+			p.f("  (generator up to %s late)", dur(rt.MaxLag))
+		}
+		p.f("\n")
+	}
+	if line := r.ingest(raw); line != "" {
+		p.f("ingest: %s\n", line)
+	}
+	p.f("peak RSS %s (largest notification fanned out), %s (%s documents in flight)\n",
+		mb(r.PeakRSSFanOut), mb(r.PeakRSSInFlight), count(r.InFlight))
+	v := r.Verification
+	p.f("processed: %s documents (%s acknowledged of %s sent) in %s, lost %d, doubled %d",
+		count(v.Processed), count(v.Acknowledged), count(v.Documents), dur(v.Waited), len(v.Lost), len(v.Doubled))
+	if len(v.Unknown) > 0 {
+		p.f(", never sent %d", len(v.Unknown))
+	}
+	if v.Pending > 0 {
+		p.f(", %d jobs unfinished", v.Pending)
+	}
+	p.f("\n")
+	for _, n := range r.Notes {
+		p.f("note: %s\n", n)
+	}
+	return p.err
+}
+
+func (n Notification) summary() string {
+	runs := n.Acked + n.Refused + n.Failed
+	if runs == 0 {
+		return "not sent"
+	}
+	s := "ack " + dur(n.Median())
+	if n.Acked < runs {
+		s = "answered in " + dur(n.Median())
+	}
+	if runs > 1 {
+		s += fmt.Sprintf(" (median of %d)", runs)
+	}
+	return s + outcomes(n.Acked, runs, n.Refused, n.Failed)
+}
+
+func (d Deliveries) summary(raw float64) string {
+	return fmt.Sprintf("p50 %s  p99 %s  max %s  (p99 %s of MoySklad's 1,500 ms)%s  ingest %s ev/s = %s raw",
+		dur(d.P50), dur(d.P99), dur(d.Max), pct(float64(d.P99)/float64(moyskladBudget)),
+		outcomes(d.Acked, d.Sent, d.Refused, d.Failed), num(d.EventsPerSecond()), ratio(d.EventsPerSecond(), raw))
+}
+
+// outcomes says how many were acknowledged, refused and left unanswered.
+func outcomes(acked, sent, refused, failed int) string {
+	s := fmt.Sprintf("  acked %s/%s", count(acked), count(sent))
+	if refused > 0 {
+		s += " refused " + count(refused)
+	}
+	if failed > 0 {
+		s += " unanswered " + count(failed)
+	}
+	return s
+}
+
+// growth is how ack time grows from one notification size to the next.
+func growth(ns []Notification) string {
+	var parts []string
+	for i := 1; i < len(ns); i++ {
+		a, b := ns[i-1], ns[i]
+		if a.Acked == 0 || b.Acked == 0 || a.Median() <= 0 {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s/%s events = %s for %s events",
+			count(b.Events), count(a.Events), ratio(float64(b.Median()), float64(a.Median())),
+			ratio(float64(b.Events), float64(a.Events))))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ingest is scenario 5: acknowledged events per second in the burst and at
+// the highest rate, against the raw baseline.
+func (r Report) ingest(raw float64) string {
+	var parts []string
+	if r.BurstSize > 0 {
+		parts = append(parts, fmt.Sprintf("burst %s ev/s = %s raw", num(r.Burst.EventsPerSecond()), ratio(r.Burst.EventsPerSecond(), raw)))
+	}
+	if len(r.Rates) > 0 {
+		top := r.Rates[0]
+		for _, rt := range r.Rates {
+			if rt.PerSecond > top.PerSecond {
+				top = rt
+			}
+		}
+		parts = append(parts, fmt.Sprintf("rate %s/s %s ev/s = %s raw", count(top.PerSecond), num(top.EventsPerSecond()), ratio(top.EventsPerSecond(), raw)))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// printer writes until the first error.
+type printer struct {
+	w   io.Writer
+	err error
+}
+
+func (p *printer) f(format string, args ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintf(p.w, format, args...)
+	}
+}
+
+func dur(d time.Duration) string {
+	switch {
+	case d < 10*time.Millisecond:
+		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + " ms"
+	case d < 10*time.Second:
+		return strconv.FormatInt(d.Milliseconds(), 10) + " ms"
+	default:
+		return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + " s"
+	}
+}
+
+func mb(b int64) string {
+	if b <= 0 {
+		return "n/a"
+	}
+	return count(int(b>>20)) + " MB"
+}
+
+func pct(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" }
+
+func ratio(a, b float64) string {
+	if b <= 0 {
+		return "n/a"
+	}
+	return strconv.FormatFloat(a/b, 'f', 1, 64) + "x"
+}
+
+func num(f float64) string { return count(int(f + 0.5)) }
+
+// count writes n with thousands separated by commas.
+func count(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + count(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
