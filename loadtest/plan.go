@@ -7,6 +7,7 @@ type delivery struct {
 	requestID string
 	body      []byte
 	docs      []string // the documents it carries, as docKey
+	duplicate bool     // repeats the delivery before it
 }
 
 // Duplicates as MoySklad produces them, in every 6 deliveries: the 2nd is
@@ -26,9 +27,10 @@ func plan(n int) []delivery {
 		switch i % dupCycle {
 		case dupNewRequest:
 			out[i] = out[i-1]
-			out[i].requestID = newRequestID()
+			out[i].requestID, out[i].duplicate = newRequestID(), true
 		case dupSameRequest:
 			out[i] = out[i-1]
+			out[i].duplicate = true
 		default:
 			body, docs := statusChanges(1)
 			out[i] = delivery{requestID: newRequestID(), body: body, docs: docs}

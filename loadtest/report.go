@@ -43,10 +43,10 @@ func (r Report) Write(w io.Writer) error {
 		p.f("ack growth: %s\n", g)
 	}
 	if r.BurstSize > 0 {
-		p.f("burst %s deliveries: %s\n", count(r.BurstSize), r.Burst.summary(raw))
+		p.f("burst %s deliveries%s: %s\n", count(r.BurstSize), dups(r.Burst.Duplicates), r.Burst.summary(raw))
 	}
 	for _, rt := range r.Rates {
-		p.f("rate %s/s for %s: %s  achieved %s/s", count(rt.PerSecond), dur(rt.Duration), rt.summary(raw), num(rt.AckedPerSecond()))
+		p.f("rate %s/s for %s%s: %s  achieved %s/s", count(rt.PerSecond), rt.Duration, dups(rt.Duplicates), rt.summary(raw), num(rt.AckedPerSecond()))
 		if rt.Sent < rt.Planned {
 			p.f("  (started %s of %s within the time bound)", count(rt.Sent), count(rt.Planned))
 		}
@@ -109,6 +109,14 @@ func outcomes(acked, sent, refused, failed int) string {
 	return s
 }
 
+// dups says how many deliveries were MoySklad's duplicates.
+func dups(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return " (" + count(n) + " duplicates)"
+}
+
 // growth is how ack time grows from one notification size to the next.
 func growth(ns []Notification) string {
 	var parts []string
@@ -159,10 +167,10 @@ func dur(d time.Duration) string {
 	switch {
 	case d < 10*time.Millisecond:
 		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + " ms"
-	case d < 10*time.Second:
+	case d < time.Second:
 		return strconv.FormatInt(d.Milliseconds(), 10) + " ms"
 	default:
-		return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + " s"
+		return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + " s"
 	}
 }
 
@@ -179,7 +187,11 @@ func ratio(a, b float64) string {
 	if b <= 0 {
 		return "n/a"
 	}
-	return strconv.FormatFloat(a/b, 'f', 1, 64) + "x"
+	digits := 1
+	if a/b < 1 {
+		digits = 2
+	}
+	return strconv.FormatFloat(a/b, 'f', digits, 64) + "x"
 }
 
 func num(f float64) string { return count(int(f + 0.5)) }

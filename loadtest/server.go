@@ -82,22 +82,42 @@ func startTarget(ctx context.Context, dir string, maxWorkers int, log *slog.Logg
 	return t, nil
 }
 
-// pause stops the document queue. River creates the queue's row when its
-// producer starts, shortly after Start: until then pausing finds nothing.
+// pause stops the document queue and waits until its producer has
+// stopped fetching: River applies a pause asynchronously (over a second
+// after the call on a busy start), and a fetch in between would run
+// documents the scenarios mean to keep in flight. River creates the
+// queue's row when its producer starts, shortly after Start: until then
+// pausing finds nothing.
 func (t *target) pause(ctx context.Context) error {
-	deadline := time.Now().Add(30 * time.Second)
+	events, cancel := t.store.River().Subscribe(river.EventKindQueuePaused)
+	defer cancel()
+	deadline := time.After(30 * time.Second)
 	for {
 		err := t.store.River().QueuePause(ctx, river.QueueDefault, nil)
-		if !errors.Is(err, rivertype.ErrNotFound) || time.Now().After(deadline) {
-			if err != nil {
-				return fmt.Errorf("loadtest: pause the document queue: %w", err)
-			}
-			return nil
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, rivertype.ErrNotFound) {
+			return fmt.Errorf("loadtest: pause the document queue: %w", err)
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-deadline:
+			return fmt.Errorf("loadtest: pause the document queue: %w", err)
 		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-deadline:
+			return errors.New("loadtest: the document queue did not pause within 30s")
+		case e := <-events:
+			if e.Queue != nil && e.Queue.Name == river.QueueDefault {
+				return nil
+			}
 		}
 	}
 }

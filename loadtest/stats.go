@@ -13,6 +13,9 @@ type Deliveries struct {
 	Refused int // still refused after MoySklad's 3 resends: not acknowledged, not a loss
 	Failed  int // no answer (timeout, connection): MoySklad drops these
 	Resends int // POSTs beyond the first of each delivery
+	// Duplicates are the deliveries that repeat another (new or same
+	// request id), counted in Sent.
+	Duplicates int
 	// Events is the number of events in acknowledged deliveries,
 	// duplicates included: what the edge had to take.
 	Events int
@@ -40,6 +43,9 @@ func tally(ds []delivery, out []outcome, elapsed time.Duration) Deliveries {
 			continue
 		}
 		r.Resends += o.attempts - 1
+		if ds[i].duplicate {
+			r.Duplicates++
+		}
 		switch {
 		case o.acked:
 			r.Acked++
