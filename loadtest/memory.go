@@ -3,17 +3,40 @@ package loadtest
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 )
 
 // errNoProcStatus is a system without /proc/self/status (not Linux).
-var errNoProcStatus = errors.New("loadtest: no VmHWM in /proc/self/status")
+var errNoProcStatus = errors.New("loadtest: no memory figures in /proc/self/status")
 
-// peakRSS is the process's peak resident set so far (VmHWM), in bytes:
-// the edge, the store and the generator's own bodies and goroutines.
-func peakRSS() (int64, error) {
+// peakRSS is the process's peak resident set (VmHWM) since the start or
+// the last resetPeakRSS, in bytes: the edge, the store, and the
+// generator's own bodies, connections and goroutines.
+func peakRSS() (int64, error) { return procStatus("VmHWM") }
+
+// settledRSS is the resident set now (VmRSS), in bytes, once the garbage
+// is collected and returned to the system: what the process holds, not
+// what it held at its busiest.
+func settledRSS() (int64, error) {
+	debug.FreeOSMemory()
+	return procStatus("VmRSS")
+}
+
+// resetPeakRSS starts a new VmHWM (Linux: "5" to clear_refs), so that a
+// peak belongs to one phase of the run.
+func resetPeakRSS() error {
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+		return fmt.Errorf("loadtest: reset the peak RSS: %w", err)
+	}
+	return nil
+}
+
+// procStatus reads a "kB" field of /proc/self/status, in bytes.
+func procStatus(field string) (int64, error) {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
 		return 0, errors.Join(errNoProcStatus, err)
@@ -21,7 +44,7 @@ func peakRSS() (int64, error) {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:")
+		rest, ok := strings.CutPrefix(sc.Text(), field+":")
 		if !ok {
 			continue
 		}

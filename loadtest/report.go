@@ -19,14 +19,19 @@ type Report struct {
 	Burst         Deliveries
 	BurstSize     int
 	Rates         []Rate
-	// PeakRSSFanOut is the peak RSS (VmHWM, bytes) once the largest single
-	// notification has been fanned out; 0 when unknown.
+	// PeakRSSFanOut is the peak RSS (VmHWM, bytes) of the single
+	// notifications, their fan-out included; 0 when unknown.
 	PeakRSSFanOut int64
-	// PeakRSSInFlight is the peak RSS with InFlight documents waiting for
-	// their jobs; 0 when unknown.
-	PeakRSSInFlight int64
-	InFlight        int
-	Verification    Verification
+	// PeakRSSLoad is the peak RSS of the burst and the rates: it grows
+	// with the deliveries in flight at once (MostInFlight), generator's
+	// side included; 0 when unknown.
+	PeakRSSLoad  int64
+	MostInFlight int
+	// RSSInFlight is the RSS once every delivery is answered, with InFlight
+	// documents waiting for their jobs; 0 when unknown.
+	RSSInFlight  int64
+	InFlight     int
+	Verification Verification
 	// Notes are what could not be measured, and why.
 	Notes []string
 }
@@ -58,8 +63,8 @@ func (r Report) Write(w io.Writer) error {
 	if line := r.ingest(raw); line != "" {
 		p.f("ingest: %s\n", line)
 	}
-	p.f("peak RSS %s (largest notification fanned out), %s (%s documents in flight)\n",
-		mb(r.PeakRSSFanOut), mb(r.PeakRSSInFlight), count(r.InFlight))
+	p.f("peak RSS %s (single notifications and their fan-out), %s (burst and rates, up to %s deliveries in flight at once); RSS %s with %s documents in flight\n",
+		mb(r.PeakRSSFanOut), mb(r.PeakRSSLoad), count(r.MostInFlight), mb(r.RSSInFlight), count(r.InFlight))
 	v := r.Verification
 	p.f("processed: %s documents (%s acknowledged of %s sent) in %s, lost %d, doubled %d",
 		count(v.Processed), count(v.Acknowledged), count(v.Documents), dur(v.Waited), len(v.Lost), len(v.Doubled))

@@ -44,25 +44,40 @@ func Run(ctx context.Context, cfg Config) (rep Report, err error) {
 	defer c.close()
 	r := &runner{client: c, ledger: newLedger()}
 
+	rep.note("peak RSS", resetPeakRSS())
 	progress("single notifications of %v events, %d time(s) each", cfg.NotificationSizes, cfg.Repeats)
 	rep.Notifications = r.notifications(ctx, cfg.NotificationSizes, cfg.Repeats)
-	rep.PeakRSSFanOut, _ = rep.memory(ctx, t, "after the single notifications")
+	rep.note("after the single notifications", t.fannedOut(ctx, fanOutWait))
+	rep.PeakRSSFanOut, err = peakRSS()
+	rep.note("peak RSS", err)
 
+	rep.note("peak RSS", resetPeakRSS())
 	if cfg.Burst > 0 {
 		progress("burst of %d deliveries", cfg.Burst)
 		rep.BurstSize, rep.Burst = cfg.Burst, r.burst(ctx, cfg.Burst)
+		rep.MostInFlight = rep.Burst.MostInFlight
 	}
 	for _, perSecond := range cfg.Rates {
 		if cfg.RateDuration <= 0 {
 			break
 		}
 		progress("%d deliveries/s for %s", perSecond, cfg.RateDuration)
-		rep.Rates = append(rep.Rates, r.rate(ctx, perSecond, cfg.RateDuration))
+		rt := r.rate(ctx, perSecond, cfg.RateDuration)
+		rep.Rates = append(rep.Rates, rt)
+		rep.MostInFlight = max(rep.MostInFlight, rt.MostInFlight)
 	}
-	rep.PeakRSSInFlight, rep.InFlight = rep.memory(ctx, t, "with the documents in flight")
+	rep.PeakRSSLoad, err = peakRSS()
+	rep.note("peak RSS", err)
 	if err := ctx.Err(); err != nil {
 		return rep, err
 	}
+
+	c.close()
+	rep.note("with the documents in flight", t.fannedOut(ctx, fanOutWait))
+	rep.InFlight, err = t.available(ctx)
+	rep.note("documents in flight", err)
+	rep.RSSInFlight, err = settledRSS()
+	rep.note("RSS", err)
 
 	progress("processing %d acknowledged documents", r.ledger.ackedCount())
 	if rep.Verification, err = drain(ctx, t, r.ledger, cfg.VerifyTimeout); err != nil {
@@ -71,19 +86,9 @@ func Run(ctx context.Context, cfg Config) (rep Report, err error) {
 	return rep, rep.Verification.Err()
 }
 
-// memory waits for the fan-out to finish, then reads the peak RSS and the
-// jobs in flight. What it cannot read becomes a note.
-func (rep *Report) memory(ctx context.Context, t *target, when string) (int64, int) {
-	if err := t.fannedOut(ctx, fanOutWait); err != nil {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("%s: %v", when, err))
-	}
-	rss, err := peakRSS()
+// note keeps what could not be measured: it is reported, never fatal.
+func (rep *Report) note(what string, err error) {
 	if err != nil {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("%s: peak RSS: %v", when, err))
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%s: %v", what, err))
 	}
-	n, err := t.available(ctx)
-	if err != nil {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("%s: jobs in flight: %v", when, err))
-	}
-	return rss, n
 }

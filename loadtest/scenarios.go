@@ -3,6 +3,7 @@ package loadtest
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -11,14 +12,25 @@ import (
 type runner struct {
 	client *client
 	ledger *ledger
+	// inFlight counts deliveries awaiting their answer; mostInFlight is
+	// its high mark since the last takeMostInFlight.
+	inFlight, mostInFlight atomic.Int64
 }
 
 // send delivers d and notes it.
 func (r *runner) send(ctx context.Context, d delivery) outcome {
+	n := r.inFlight.Add(1)
+	for m := r.mostInFlight.Load(); n > m && !r.mostInFlight.CompareAndSwap(m, n); m = r.mostInFlight.Load() {
+	}
 	o := r.client.deliver(ctx, d)
+	r.inFlight.Add(-1)
 	r.ledger.record(d, o)
 	return o
 }
+
+// takeMostInFlight is the most deliveries in flight at once since the last
+// call.
+func (r *runner) takeMostInFlight() int { return int(r.mostInFlight.Swap(0)) }
 
 // Notification is the answers to single notifications of one size.
 type Notification struct {
@@ -72,10 +84,13 @@ func (r *runner) burst(ctx context.Context, n int) Deliveries {
 			out[i] = r.send(ctx, ds[i])
 		})
 	}
+	r.takeMostInFlight()
 	start := time.Now()
 	close(gate)
 	wg.Wait()
-	return tally(ds, out, time.Since(start))
+	res := tally(ds, out, time.Since(start))
+	res.MostInFlight = r.takeMostInFlight()
+	return res
 }
 
 // Rate is a fixed-rate scenario's result.
@@ -101,6 +116,7 @@ func (r *runner) rate(ctx context.Context, perSecond int, d time.Duration) Rate 
 	interval := time.Second / time.Duration(perSecond)
 	res := Rate{PerSecond: perSecond, Duration: d, Planned: n}
 	var wg sync.WaitGroup
+	r.takeMostInFlight()
 	start := time.Now()
 	stopAt := start.Add(d + time.Second)
 	for i := range ds {
@@ -120,5 +136,6 @@ func (r *runner) rate(ctx context.Context, perSecond int, d time.Duration) Rate 
 	}
 	wg.Wait()
 	res.Deliveries = tally(ds, out, time.Since(start))
+	res.MostInFlight = r.takeMostInFlight()
 	return res
 }

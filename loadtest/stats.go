@@ -24,6 +24,9 @@ type Deliveries struct {
 	P50, P99, Max time.Duration
 	// Elapsed runs from the first POST to the last answer.
 	Elapsed time.Duration
+	// MostInFlight is the most deliveries awaiting an answer at once: each
+	// holds a connection and its buffers on both sides.
+	MostInFlight int
 }
 
 // EventsPerSecond is the ingest rate: acknowledged events over the
