@@ -73,6 +73,7 @@ func Run(ctx context.Context, cfg Config) (rep Report, err error) {
 	}
 
 	c.close()
+	rep.note("with the documents in flight", t.connsClosed(ctx, 30*time.Second))
 	rep.note("with the documents in flight", t.fannedOut(ctx, fanOutWait))
 	rep.InFlight, err = t.available(ctx)
 	rep.note("documents in flight", err)

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -34,6 +35,7 @@ type target struct {
 	url    string // the MoySklad hook, secret included
 	counts *counter
 	served chan error
+	conns  atomic.Int64 // connections open on the server side
 }
 
 // startTarget opens the store in dir, starts its workers with the
@@ -77,7 +79,7 @@ func startTarget(ctx context.Context, dir string, maxWorkers int, log *slog.Logg
 		return nil, err
 	}
 	t.url = "http://" + ln.Addr().String() + "/hooks/moysklad/" + secret
-	t.http = &http.Server{Handler: edge.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	t.http = &http.Server{Handler: edge.Handler(), ReadHeaderTimeout: 10 * time.Second, ConnState: t.connState}
 	go func() { t.served <- t.http.Serve(ln) }()
 	return t, nil
 }
@@ -175,6 +177,32 @@ func (t *target) fannedOut(ctx context.Context, limit time.Duration) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+func (t *target) connState(_ net.Conn, s http.ConnState) {
+	switch s {
+	case http.StateNew:
+		t.conns.Add(1)
+	case http.StateClosed, http.StateHijacked:
+		t.conns.Add(-1)
+	}
+}
+
+// connsClosed waits (bounded) until the server has closed every
+// connection, so that what they held is not counted as the documents'.
+func (t *target) connsClosed(ctx context.Context, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for t.conns.Load() > 0 {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("loadtest: %d connections still open after %s", t.conns.Load(), limit)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return nil
 }
 
 // stop shuts the edge, then the workers, then the database, as
