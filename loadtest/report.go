@@ -51,7 +51,7 @@ func (r Report) Write(w io.Writer) error {
 		p.f("burst %s deliveries%s: %s\n", count(r.BurstSize), dups(r.Burst.Duplicates), r.Burst.summary(raw))
 	}
 	for _, rt := range r.Rates {
-		p.f("rate %s/s for %s%s: %s  achieved %s/s", count(rt.PerSecond), rt.Duration, dups(rt.Duplicates), rt.summary(raw), num(rt.AckedPerSecond()))
+		p.f("rate %s/s for %s%s: %s  answered %s/s", count(rt.PerSecond), rt.Duration, dups(rt.Duplicates), rt.summary(raw), num(rt.AnsweredPerSecond()))
 		if rt.Sent < rt.Planned {
 			p.f("  (started %s of %s within the time bound)", count(rt.Sent), count(rt.Planned))
 		}

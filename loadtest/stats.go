@@ -33,8 +33,11 @@ type Deliveries struct {
 // scenario's wall time.
 func (d Deliveries) EventsPerSecond() float64 { return perSecond(d.Events, d.Elapsed) }
 
-// AckedPerSecond is the achieved rate of acknowledged deliveries.
-func (d Deliveries) AckedPerSecond() float64 { return perSecond(d.Acked, d.Elapsed) }
+// AnsweredPerSecond is the achieved rate: deliveries answered (acknowledged
+// or finally refused) over the scenario's wall time.
+func (d Deliveries) AnsweredPerSecond() float64 {
+	return perSecond(d.Acked+d.Refused, d.Elapsed)
+}
 
 // tally sums outcomes up; out[i] is the outcome of ds[i].
 func tally(ds []delivery, out []outcome, elapsed time.Duration) Deliveries {
