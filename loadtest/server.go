@@ -19,13 +19,8 @@ import (
 	"github.com/skladflow/skladflow/webhooks"
 )
 
-const (
-	// bodyLimit lets a 10,000-event notification (a few MB) in.
-	bodyLimit = 32 << 20
-	// ingestQueue is where storage fans a stored notification out to its
-	// documents' jobs; document jobs stay on river.QueueDefault.
-	ingestQueue = "ingest"
-)
+// bodyLimit lets a 10,000-event notification (a few MB) in.
+const bodyLimit = 32 << 20
 
 // target is the edge under load, wired as `skladflow serve` wires it
 // (service.New, service.Start), with counting workers for the flows.
@@ -154,11 +149,11 @@ func (t *target) available(ctx context.Context) (int, error) {
 }
 
 // fannedOut waits (bounded) until no fan-out job is left on the ingest
-// queue: every acknowledged notification has become its documents' jobs.
-// Without such a queue (the ingest of one job per event) it returns at once.
+// queue: every acknowledged notification has become its documents' jobs
+// (which stay on river.QueueDefault, paused).
 func (t *target) fannedOut(ctx context.Context, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
-	params := river.NewJobListParams().Queues(ingestQueue).First(1).States(rivertype.JobStateAvailable,
+	params := river.NewJobListParams().Queues(storage.QueueIngest).First(1).States(rivertype.JobStateAvailable,
 		rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled, rivertype.JobStatePending)
 	for {
 		res, err := t.store.River().JobList(ctx, params)
