@@ -16,9 +16,12 @@ const moyskladBudget = 1500 * time.Millisecond
 type Report struct {
 	Baseline      Baseline
 	Notifications []Notification
-	Burst         Deliveries
-	BurstSize     int
-	Rates         []Rate
+	// Burst is on new connections, as after an idle spell; WarmBurst is the
+	// same burst again on the connections the first left open.
+	Burst, WarmBurst Deliveries
+	BurstSize        int
+	HTTPBaseline     HTTPBaseline
+	Rates            []Rate
 	// PeakRSSFanOut is the peak RSS (VmHWM, bytes) of the single
 	// notifications, their fan-out included; 0 when unknown.
 	PeakRSSFanOut int64
@@ -48,7 +51,11 @@ func (r Report) Write(w io.Writer) error {
 		p.f("ack growth: %s\n", g)
 	}
 	if r.BurstSize > 0 {
-		p.f("burst %s deliveries%s: %s\n", count(r.BurstSize), dups(r.Burst.Duplicates), r.Burst.summary(raw))
+		h := r.HTTPBaseline
+		p.f("burst %s deliveries%s, new connections: %s\n", count(r.BurstSize), dups(r.Burst.Duplicates), r.Burst.summary(raw))
+		p.f("  bare HTTP burst, new connections: p50 %s  p99 %s  → the burst's p99 is %s of it\n", dur(h.Cold.P50), dur(h.Cold.P99), ratio(float64(r.Burst.P99), float64(h.Cold.P99)))
+		p.f("burst %s deliveries%s, open connections: %s\n", count(r.BurstSize), dups(r.WarmBurst.Duplicates), r.WarmBurst.summary(raw))
+		p.f("  bare HTTP burst, open connections: p50 %s  p99 %s  → the burst's p99 is %s of it\n", dur(h.Warm.P50), dur(h.Warm.P99), ratio(float64(r.WarmBurst.P99), float64(h.Warm.P99)))
 	}
 	for _, rt := range r.Rates {
 		p.f("rate %s/s for %s%s: %s  answered %s/s", count(rt.PerSecond), rt.Duration, dups(rt.Duplicates), rt.summary(raw), num(rt.AnsweredPerSecond()))
@@ -142,7 +149,8 @@ func growth(ns []Notification) string {
 func (r Report) ingest(raw float64) string {
 	var parts []string
 	if r.BurstSize > 0 {
-		parts = append(parts, fmt.Sprintf("burst %s ev/s = %s raw", num(r.Burst.EventsPerSecond()), ratio(r.Burst.EventsPerSecond(), raw)))
+		parts = append(parts, fmt.Sprintf("burst %s ev/s = %s raw (open connections: %s ev/s = %s raw)", num(r.Burst.EventsPerSecond()), ratio(r.Burst.EventsPerSecond(), raw),
+			num(r.WarmBurst.EventsPerSecond()), ratio(r.WarmBurst.EventsPerSecond(), raw)))
 	}
 	if len(r.Rates) > 0 {
 		top := r.Rates[0]

@@ -35,6 +35,12 @@ func Run(ctx context.Context, cfg Config) (rep Report, err error) {
 	if rep.Baseline, err = rawInsertRate(ctx, filepath.Join(dir, "raw.sqlite"), cfg.BaselineDuration); err != nil {
 		return rep, err
 	}
+	if cfg.Burst > 0 {
+		progress("bare HTTP bursts of %d (a handler that does nothing)", cfg.Burst)
+		if rep.HTTPBaseline, err = httpBaseline(ctx, cfg.Burst); err != nil {
+			return rep, err
+		}
+	}
 	t, err := startTarget(ctx, dir, cfg.MaxWorkers, cfg.Logger)
 	if err != nil {
 		return rep, err
@@ -55,7 +61,9 @@ func Run(ctx context.Context, cfg Config) (rep Report, err error) {
 	if cfg.Burst > 0 {
 		progress("burst of %d deliveries", cfg.Burst)
 		rep.BurstSize, rep.Burst = cfg.Burst, r.burst(ctx, cfg.Burst)
-		rep.MostInFlight = rep.Burst.MostInFlight
+		progress("the same burst again, on the connections it left open")
+		rep.WarmBurst = r.burst(ctx, cfg.Burst)
+		rep.MostInFlight = max(rep.Burst.MostInFlight, rep.WarmBurst.MostInFlight)
 	}
 	for _, perSecond := range cfg.Rates {
 		if cfg.RateDuration <= 0 {

@@ -83,22 +83,28 @@ func (s *Store) FanOut(ctx context.Context, notificationID int64) error {
 	for len(events) > 0 {
 		chunk := events[:min(fanOutChunk, len(events))]
 		events = events[len(chunk):]
-		in := make([]InboxEvent, len(chunk))
+		rows := make([]inboxRow, len(chunk))
 		for i, e := range chunk {
-			in[i] = InboxEvent{EventKey: e.Key, DocType: e.Type, DocID: e.ID}
+			rows[i] = inboxRow{source: n.Source, requestID: n.RequestID, notification: id, at: n.ReceivedAt,
+				event: InboxEvent{EventKey: e.Key, DocType: e.Type, DocID: e.ID}}
 		}
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
-			b, err := s.newBatchTx(ctx, tx)
+			ok, err := insertInbox(ctx, tx, rows)
 			if err != nil {
 				return err
 			}
-			defer b.close()
-			k, err := insertEvents(ctx, b, n.Source, n.RequestID, id, in, n.ReceivedAt)
-			if err != nil {
-				return err
+			var jobs []river.InsertManyParams
+			for i, r := range rows {
+				if ok[i] {
+					jobs = append(jobs, river.InsertManyParams{Args: jobOf(r.event)})
+				}
 			}
-			stored += k
-			return s.flush(ctx, b)
+			if len(jobs) == 0 {
+				return nil
+			}
+			stored += len(jobs)
+			_, err = s.river.InsertManyFastTx(ctx, tx, jobs)
+			return err
 		})
 		if err != nil {
 			return err

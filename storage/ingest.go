@@ -219,45 +219,42 @@ take:
 	return batch
 }
 
-// commit writes a batch in one transaction, each delivery inside its own
-// savepoint so that one that fails does not fail the others.
+// commit writes a batch in one transaction. If it fails, each delivery
+// is written alone, so that one bad delivery fails only itself.
 func (in *ingester) commit(batch []*delivery) {
 	// Not a caller's context: one that gave up must not abort the others.
 	ctx := context.Background()
-	results := make([]result, len(batch))
-	err := in.store.inTx(ctx, func(tx *sql.Tx) error {
-		b, err := in.store.newBatchTx(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer b.close()
-		for i, d := range batch {
-			if _, err := tx.ExecContext(ctx, `SAVEPOINT delivery`); err != nil {
-				return err
-			}
-			jobs := len(b.jobs)
-			a, err := in.store.storeNotification(ctx, b, d)
-			if err != nil {
-				if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO delivery`); rerr != nil {
-					return rerr
-				}
-				b.jobs = b.jobs[:jobs]
-				results[i].err = err
-			}
-			results[i].accepted = a
-			if _, err := tx.ExecContext(ctx, `RELEASE delivery`); err != nil {
-				return err
-			}
-		}
-		return in.store.flush(ctx, b)
-	})
 	in.batches.Add(1)
 	in.deliveries.Add(int64(len(batch)))
+	defer in.pending.Add(-int64(len(batch)))
+	if in.answer(ctx, batch) == nil || len(batch) == 1 {
+		return
+	}
+	for _, d := range batch {
+		_ = in.answer(ctx, []*delivery{d})
+	}
+}
+
+// answer writes deliveries together and, once that is durable or has
+// failed for good, answers them. The error is returned unanswered when a
+// smaller batch may still succeed.
+func (in *ingester) answer(ctx context.Context, batch []*delivery) error {
+	var accepted []Accepted
+	err := in.store.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		accepted, err = in.store.writeBatch(ctx, tx, batch)
+		return err
+	})
+	if err != nil && len(batch) > 1 {
+		in.store.cfg.Logger.Warn("ingest batch failed, writing its deliveries one by one", "deliveries", len(batch), "err", err)
+		return err
+	}
 	for i, d := range batch {
 		if err != nil {
-			results[i] = result{err: err}
+			d.done <- result{err: err}
+		} else {
+			d.done <- result{accepted: accepted[i]}
 		}
-		d.done <- results[i]
 	}
-	in.pending.Add(-int64(len(batch)))
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -198,4 +199,28 @@ func TestFanOutRunsAfterTheAnswer(t *testing.T) {
 	for doc, n := range seen {
 		require.Equal(t, 1, n, doc)
 	}
+}
+
+// BenchmarkAcceptBurst is 1,000 deliveries handed to the writer at once,
+// without HTTP: the writer's share of a burst's ack time.
+func BenchmarkAcceptBurst(b *testing.B) {
+	s, err := storage.Open(context.Background(), storage.Config{Path: filepath.Join(b.TempDir(), "db.sqlite")})
+	require.NoError(b, err)
+	defer s.Close()
+	for i := 0; i < b.N; i++ {
+		var wg sync.WaitGroup
+		for j := range 1000 {
+			wg.Go(func() {
+				id := fmt.Sprintf("%d-%d", i, j)
+				_, err := s.Accept(context.Background(), storage.Notification{Source: "moysklad", RequestID: id, Payload: make([]byte, 300),
+					Events: []storage.InboxEvent{{EventKey: "audit/" + id, DocType: "supply", DocID: id}}})
+				if err != nil {
+					b.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	st := s.IngestStats()
+	b.ReportMetric(float64(st.Deliveries)/float64(st.Batches), "deliveries/batch")
 }
