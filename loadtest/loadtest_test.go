@@ -41,8 +41,9 @@ func TestRunLosesNothing(t *testing.T) {
 	require.Empty(t, v.Unknown)
 	require.Zero(t, v.Pending)
 	// 200 documents in the notification; 50 deliveries hold 33 documents
-	// each time (two in every six are duplicates).
-	require.Equal(t, 200+33+33, v.Documents)
+	// each time (two in every six are duplicates): the burst twice (on new
+	// connections, then on open ones) and the rate once.
+	require.Equal(t, 200+33+33+33, v.Documents)
 	require.Positive(t, v.Acknowledged)
 	require.GreaterOrEqual(t, v.Processed, v.Acknowledged)
 	require.Equal(t, v.Processed, v.Runs, "each document ran once")
@@ -53,6 +54,8 @@ func TestRunLosesNothing(t *testing.T) {
 	require.Equal(t, 50, rep.Burst.Sent)
 	require.Equal(t, rep.Burst.Sent, rep.Burst.Acked+rep.Burst.Refused+rep.Burst.Failed)
 	require.Equal(t, 17, rep.Burst.Duplicates)
+	require.Equal(t, 50, rep.WarmBurst.Sent)
+	require.Equal(t, rep.WarmBurst.Sent, rep.WarmBurst.Acked+rep.WarmBurst.Refused+rep.WarmBurst.Failed)
 	require.Len(t, rep.Rates, 1)
 	rt := rep.Rates[0]
 	require.Equal(t, 50, rt.Planned)
