@@ -66,7 +66,8 @@ func TestRunLosesNothing(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, rep.Write(&out))
 	require.Contains(t, out.String(), "raw SQLite durable single-row inserts: ")
-	require.Contains(t, out.String(), "burst 50 deliveries (17 duplicates): p50 ")
+	require.Contains(t, out.String(), "burst 50 deliveries (17 duplicates), new connections: p50 ")
+	require.Contains(t, out.String(), "bare HTTP burst, open connections: p50 ")
 	require.Contains(t, out.String(), "lost 0, doubled 0")
 }
 
