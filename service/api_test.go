@@ -90,7 +90,7 @@ func TestOperatorAPI(t *testing.T) {
 	require.Eventually(t, func() bool {
 		_, body := b.api(t, "GET", "/api/documents/supply/"+doc.ID, "admin", "admin-pass-1")
 		return body["document"].(map[string]any)["state"] == "submitted"
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 }
 
 func TestMetricsAfterAFlow(t *testing.T) {
@@ -147,7 +147,7 @@ func TestAlertWhenTheWarehouseIsDown(t *testing.T) {
 
 	b.fb.ClearFaults()
 	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Передан")
-	require.Eventually(t, func() bool { return len(got()) == 2 }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { return len(got()) == 2 }, patience, 20*time.Millisecond)
 	require.Equal(t, "✅ склад (FBox) снова отвечает", got()[1])
 }
 

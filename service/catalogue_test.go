@@ -56,7 +56,7 @@ func TestEditedArticleKeepsTheWarehouseGood(t *testing.T) {
 	require.Equal(t, []fulfillment.TaskItem{{GoodID: old, PlanQnt: 5}, {GoodID: b.p.mug.Article, PlanQnt: 2}}, task.Items, "the task names the old good_id")
 	_, renamed := b.fb.Good(old + "-NEW")
 	require.False(t, renamed)
-	require.Eventually(t, func() bool { return len(alerts()) == 1 }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { return len(alerts()) == 1 }, patience, 20*time.Millisecond)
 	require.Contains(t, alerts()[0], "у «Чайник» артикул изменён с "+old+" на "+old+"-NEW")
 
 	b.receive(t, indoc, fboxtest.Line{GoodID: old, Useful: 4}, fboxtest.Line{GoodID: b.p.mug.Article, Useful: 2})
@@ -103,7 +103,7 @@ func TestBarcodeStaffAddIdentifiesTheUnknownItem(t *testing.T) {
 	}
 	barcodes = append(barcodes, map[string]any{"ean13": "2000000000123"})
 	require.NoError(t, b.ms.EditAssortment(b.p.kettle.ID, map[string]any{"barcodes": barcodes}))
-	require.Eventually(t, func() bool { return len(b.fb.Unknown()) == 0 }, 10*time.Second, 20*time.Millisecond,
+	require.Eventually(t, func() bool { return len(b.fb.Unknown()) == 0 }, patience, 20*time.Millisecond,
 		"the barcode reaches the warehouse, which identifies the item")
 	card, ok := b.fb.Good(b.p.kettle.Article)
 	require.True(t, ok)
@@ -124,7 +124,7 @@ func TestBarcodeStaffAddIdentifiesTheUnknownItem(t *testing.T) {
 		c, _ := b.fb.Good(b.p.kettle.Article)
 		return c.GoodName == "Чайник электрический"
 	},
-		10*time.Second, 20*time.Millisecond, "a renamed product's card follows")
+		patience, 20*time.Millisecond, "a renamed product's card follows")
 	posts := 0
 	for _, r := range b.fb.Requests()[before:] {
 		if r.Method == "POST" && r.Path == "/goods" {
@@ -143,7 +143,7 @@ func TestUnknownItemGivenToAProductNeverRegistered(t *testing.T) {
 	require.False(t, registered)
 
 	require.NoError(t, b.ms.EditAssortment(b.p.flask.ID, map[string]any{"barcodes": []any{map[string]any{"ean13": "2000000000456"}}}))
-	require.Eventually(t, func() bool { return len(b.fb.Unknown()) == 0 }, 10*time.Second, 20*time.Millisecond,
+	require.Eventually(t, func() bool { return len(b.fb.Unknown()) == 0 }, patience, 20*time.Millisecond,
 		"the product is registered with the barcode, and the warehouse identifies the item")
 	card, ok := b.fb.Good(b.p.flask.Article)
 	require.True(t, ok)
@@ -161,5 +161,5 @@ func (b *bundle) waitJobsDone(t *testing.T, kind string) {
 		res, err := b.svc.Store.River().JobList(b.ctx, river.NewJobListParams().Kinds(kind).States(rivertype.JobStateAvailable,
 			rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled, rivertype.JobStatePending))
 		return err == nil && len(res.Jobs) == 0
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 }

@@ -47,7 +47,7 @@ func (b *bundle) advance(t *testing.T, uuid, code, name string) {
 // waitOrder waits until skladflow has saved the CDEK order's id.
 func (b *bundle) waitOrder(t *testing.T, id string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, patience)
 	defer cancel()
 	_, err := b.h.WaitDocument(ctx, moysklad.TypeDemand, id, func(r storage.Document) bool { return r.Delivery.OrderUUID != "" })
 	require.NoError(t, err)
@@ -251,7 +251,7 @@ func TestCDEKDuplicatePushesOneTransition(t *testing.T) {
 	require.Equal(t, 2, pushes)
 	// The status is written before the transition is saved: wait for it,
 	// then give a second job time to run, if there were one.
-	require.Eventually(t, func() bool { return b.transitions(t, moysklad.TypeDemand, doc.ID, "track") >= 1 }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { return b.transitions(t, moysklad.TypeDemand, doc.ID, "track") >= 1 }, patience, 20*time.Millisecond)
 	require.Never(t, func() bool { return b.transitions(t, moysklad.TypeDemand, doc.ID, "track") > 1 }, 300*time.Millisecond, 20*time.Millisecond)
 	n := 0
 	for _, l := range logLines(d) {
@@ -379,7 +379,7 @@ func TestCDEKWriteBeforeCrashIsNotRepeated(t *testing.T) {
 // waitEntry waits until the document's timeline has an entry with msg.
 func (b *bundle) waitEntry(t *testing.T, typ, id, msg string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, patience)
 	defer cancel()
 	_, err := b.h.WaitTimeline(ctx, typ, id, func(tl []storage.TimelineEntry) bool { return hasEntry(tl, msg) })
 	require.NoError(t, err)
@@ -514,5 +514,5 @@ func TestCDEKRefusedForGoodsAtTheWarehouse(t *testing.T) {
 	require.Eventually(t, func() bool {
 		tl, err := b.svc.Store.Timeline(context.Background(), moysklad.TypeDemand, doc.ID)
 		return err == nil && len(tl) > 0 && tl[0].Kind == storage.KindRefused
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 }

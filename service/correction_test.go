@@ -17,10 +17,10 @@ import (
 // the mini-log then names the withdrawn document and the new one.
 func (b *bundle) correct(t *testing.T, docID string, outdoc int64, lines ...fboxtest.Line) moysklad.Document {
 	t.Helper()
-	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(outdoc); return h.Locked }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(outdoc); return h.Locked }, patience, 20*time.Millisecond)
 	require.NoError(t, b.fb.Correct(outdoc, lines...))
 	require.NoError(t, b.svc.PollNow(b.ctx))
-	require.Eventually(t, func() bool { _, exists := b.fb.Outdoc(outdoc); return !exists }, 10*time.Second, 20*time.Millisecond,
+	require.Eventually(t, func() bool { _, exists := b.fb.Outdoc(outdoc); return !exists }, patience, 20*time.Millisecond,
 		"skladflow reverted and unlocked it, so the warehouse replaced it")
 	replacement := b.fb.LastOutdoc()
 	require.NoError(t, b.svc.PollNow(b.ctx))
@@ -29,7 +29,7 @@ func (b *bundle) correct(t *testing.T, docID string, outdoc int64, lines ...fbox
 		d, _ = b.ms.Document(moysklad.TypeSupply, docID)
 		h, _ := b.fb.Outdoc(replacement)
 		return h.Locked && strings.Contains(d.Description, "(док. склада "+itoa(replacement)+")")
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 	return d
 }
 

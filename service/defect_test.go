@@ -65,7 +65,7 @@ func TestReceiptMovesDefectiveUnitsToTheDefectStore(t *testing.T) {
 	b.waitRow(t, moysklad.TypeSupply, doc.ID, "received")
 
 	var moveID string
-	require.Eventually(t, func() bool { moveID = b.defectMoveOf(t, outdoc); return moveID != "" }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { moveID = b.defectMoveOf(t, outdoc); return moveID != "" }, patience, 20*time.Millisecond)
 	mv, err := b.ms.Document(moysklad.TypeMove, moveID)
 	require.NoError(t, err)
 	require.True(t, mv.Applicable)
@@ -87,7 +87,7 @@ func TestReceiptMovesDefectiveUnitsToTheDefectStore(t *testing.T) {
 	require.Error(t, err, "the corrected receipt's move is deleted")
 	replacement := b.fb.LastOutdoc()
 	var again string
-	require.Eventually(t, func() bool { again = b.defectMoveOf(t, replacement); return again != "" }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { again = b.defectMoveOf(t, replacement); return again != "" }, patience, 20*time.Millisecond)
 	require.NotEqual(t, moveID, again)
 	require.Equal(t, [2]float64{kettle[0] + 9, kettle[1] + 1}, b.stocks(b.p.kettle), "the replacement's defective unit moved once")
 	require.Equal(t, [2]float64{mug[0] + 5, mug[1]}, b.stocks(b.p.mug))
@@ -110,7 +110,7 @@ func TestFinalAndLateReceiptsMoveTheirDefectiveUnits(t *testing.T) {
 	require.Equal(t, map[string]float64{"KT-1700": 10}, quantities(d))
 	require.Contains(t, lastLine(t, d), "брак 3 шт. перемещён")
 	b.waitRow(t, moysklad.TypeSupply, doc.ID, "received")
-	require.Eventually(t, func() bool { return b.defectMoveOf(t, final) != "" }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { return b.defectMoveOf(t, final) != "" }, patience, 20*time.Millisecond)
 	require.Equal(t, [2]float64{kettle[0] + 7, kettle[1] + 3}, b.stocks(b.p.kettle))
 
 	surplus, err := b.fb.ReceiveSurplus(indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 1, Defective: 1})
@@ -119,10 +119,10 @@ func TestFinalAndLateReceiptsMoveTheirDefectiveUnits(t *testing.T) {
 	require.Eventually(t, func() bool {
 		d, _ = b.ms.Document(moysklad.TypeSupply, doc.ID)
 		return strings.Contains(d.Description, "(док. склада "+itoa(surplus)+")")
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 	require.Equal(t, map[string]float64{"KT-1700": 12}, quantities(d))
 	require.Contains(t, lastLine(t, d), "брак 1 шт. перемещён")
-	require.Eventually(t, func() bool { return b.defectMoveOf(t, surplus) != "" }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { return b.defectMoveOf(t, surplus) != "" }, patience, 20*time.Millisecond)
 	require.Equal(t, [2]float64{kettle[0] + 8, kettle[1] + 4}, b.stocks(b.p.kettle))
 }
 
@@ -184,7 +184,7 @@ func TestCorrectedPartLeavesTheFinalsMove(t *testing.T) {
 	final := b.receive(t, indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 4, Defective: 1})
 	b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
 	var moveID string
-	require.Eventually(t, func() bool { moveID = b.defectMoveOf(t, final); return moveID != "" }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { moveID = b.defectMoveOf(t, final); return moveID != "" }, patience, 20*time.Millisecond)
 	require.Equal(t, [2]float64{kettle[0] + 7, kettle[1] + 3}, b.stocks(b.p.kettle))
 
 	d := b.correct(t, doc.ID, part, fboxtest.Line{GoodID: "KT-1700", Useful: 4, Defective: 1})
@@ -192,6 +192,6 @@ func TestCorrectedPartLeavesTheFinalsMove(t *testing.T) {
 	mv, err := b.ms.Document(moysklad.TypeMove, moveID)
 	require.NoError(t, err)
 	require.InDelta(t, 1, mv.Rows()[0].Quantity, 0, "the final's move keeps the final's own defective unit")
-	require.Eventually(t, func() bool { return b.defectMoveOf(t, b.fb.LastOutdoc()) != "" }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { return b.defectMoveOf(t, b.fb.LastOutdoc()) != "" }, patience, 20*time.Millisecond)
 	require.Equal(t, [2]float64{kettle[0] + 8, kettle[1] + 2}, b.stocks(b.p.kettle))
 }

@@ -21,6 +21,11 @@ import (
 	"github.com/skladflow/skladflow/storage"
 )
 
+// patience is how long a test waits for a state it expects: a failure
+// only ever costs it, and a loaded CI machine (2 cores, -race, the whole
+// suite in parallel) has taken more than 10 s to show a correct state.
+const patience = 30 * time.Second
+
 type products struct{ kettle, mug, flask, bigFlask, noArticle moysklad.Product }
 
 // bundle is what a test here works with: the installation skladflowtest
@@ -101,7 +106,7 @@ func (b *bundle) setStatus(t testing.TB, typ, id, status string) {
 // waitStatus waits until MoySklad shows the status and returns the document.
 func (b *bundle) waitStatus(t testing.TB, typ, id, status string) moysklad.Document {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, patience)
 	defer cancel()
 	d, err := b.h.WaitStatus(ctx, typ, id, status)
 	require.NoError(t, err)
@@ -112,7 +117,7 @@ func (b *bundle) waitStatus(t testing.TB, typ, id, status string) moysklad.Docum
 // committed just after the MoySklad write.
 func (b *bundle) waitRow(t testing.TB, typ, id, state string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, patience)
 	defer cancel()
 	_, err := b.h.WaitState(ctx, typ, id, state)
 	require.NoError(t, err)
@@ -173,7 +178,7 @@ func TestHappyPath(t *testing.T) {
 	require.Equal(t, map[string]float64{"KT-1700": 12, "MG-350": 24}, quantities(d))
 	require.Contains(t, lastLine(t, d), "Оприходовано на складе БетаПРО (док. склада")
 	require.Contains(t, lastLine(t, d), "принято 36 из 36 шт., без расхождений")
-	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(outdoc); return h.Locked }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(outdoc); return h.Locked }, patience, 20*time.Millisecond)
 	b.waitRow(t, moysklad.TypeSupply, doc.ID, "received")
 
 	tl, err := b.svc.Store.Timeline(b.ctx, moysklad.TypeSupply, doc.ID)

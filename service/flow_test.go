@@ -119,7 +119,7 @@ func TestUnknownGoodThenFixedAndRetried(t *testing.T) {
 	b.setStatus(t, moysklad.TypeSupply, doc.ID, "Передать")
 	d = b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
 	require.Equal(t, map[string]float64{"KT-1700": 10, "NEW-1": 2}, quantities(d))
-	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(outdoc); return h.Locked }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(outdoc); return h.Locked }, patience, 20*time.Millisecond)
 }
 
 func TestDuplicateNotificationsMakeOneTask(t *testing.T) {
@@ -214,7 +214,7 @@ func TestResubmitOfSubmittedDocumentIsRefused(t *testing.T) {
 	require.Eventually(t, func() bool {
 		d, _ := b.ms.Document(moysklad.TypeSupply, doc.ID)
 		return d.StateName() == "Передан" && strings.Contains(d.Description, "Повторная передача не выполнена")
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 	require.Len(t, b.fb.SupplyTasks(), 1)
 }
 
@@ -338,7 +338,7 @@ func TestPartialReceipts(t *testing.T) {
 	require.Eventually(t, func() bool {
 		d, _ := b.ms.Document(moysklad.TypeSupply, doc.ID)
 		return strings.Contains(d.Description, "часть 2")
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 
 	// The last part has no part_num: positions = the sum of all parts.
 	b.receive(t, indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 3}, fboxtest.Line{GoodID: "MG-350", Useful: 4})
@@ -359,7 +359,7 @@ func TestSurplusInASeparateDocument(t *testing.T) {
 	surplus, err := b.fb.ReceiveSurplus(indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 2}, fboxtest.Line{GoodID: "MG-350", Useful: 3})
 	require.NoError(t, err)
 	require.NoError(t, b.svc.PollNow(b.ctx))
-	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(surplus); return h.Locked }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(surplus); return h.Locked }, patience, 20*time.Millisecond)
 	d, err := b.ms.Document(moysklad.TypeSupply, doc.ID)
 	require.NoError(t, err)
 	require.Equal(t, "Проведён", d.StateName())
@@ -380,7 +380,7 @@ func TestWarehousePushAppliesAtOnce(t *testing.T) {
 	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
 	require.Equal(t, 1, strings.Count(d.Description, "Оприходовано"))
 	require.Equal(t, 204, b.fb.Pushes()[0].Status)
-	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(outdoc); return h.Locked }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(outdoc); return h.Locked }, patience, 20*time.Millisecond)
 
 	// The periodic poll finds the same document again later: nothing twice.
 	require.NoError(t, b.svc.PollNow(b.ctx))
@@ -397,23 +397,23 @@ func TestWarehouseCorrectsAnAppliedReceipt(t *testing.T) {
 	first := b.receive(t, indoc, fboxtest.Line{GoodID: "KT-1700", Useful: 7}, fboxtest.Line{GoodID: "TH-750", Useful: 1})
 	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
 	require.Equal(t, map[string]float64{"KT-1700": 7, "TH-750": 1}, quantities(d))
-	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(first); return h.Locked }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(first); return h.Locked }, patience, 20*time.Millisecond)
 
 	// The warehouse miscounted: it asks to unlock the document and will
 	// replace it with the right one.
 	require.NoError(t, b.fb.Correct(first, fboxtest.Line{GoodID: "KT-1700", Useful: 10}, fboxtest.Line{GoodID: "MG-350", Useful: 4}))
 	require.NoError(t, b.svc.PollNow(b.ctx))
-	require.Eventually(t, func() bool { _, exists := b.fb.Outdoc(first); return !exists }, 10*time.Second, 20*time.Millisecond,
+	require.Eventually(t, func() bool { _, exists := b.fb.Outdoc(first); return !exists }, patience, 20*time.Millisecond,
 		"skladflow reverted and unlocked it, so the warehouse replaced it")
 	require.NoError(t, b.svc.PollNow(b.ctx))
 	require.Eventually(t, func() bool {
 		d, _ = b.ms.Document(moysklad.TypeSupply, doc.ID)
 		return d.StateName() == "Проведён" && strings.Contains(d.Description, "исправляет")
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 	require.Eventually(t, func() bool {
 		d, _ = b.ms.Document(moysklad.TypeSupply, doc.ID)
 		return strings.Count(d.Description, "Оприходовано") == 2
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 	require.Equal(t, map[string]float64{"KT-1700": 10, "MG-350": 4}, quantities(d), "the first receipt reverted exactly, the replacement applied")
 	require.True(t, d.Applicable)
 	require.Contains(t, d.Description, "Склад БетаПРО исправляет документ")
@@ -430,7 +430,7 @@ func TestUnrecognizedGoodsAreToldOnce(t *testing.T) {
 	require.Eventually(t, func() bool {
 		d, _ = b.ms.Document(moysklad.TypeSupply, doc.ID)
 		return strings.Contains(d.Description, "ШК 2000000000123")
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 	require.Contains(t, lastLine(t, d), "Склад БетаПРО принял неопознанный товар по заданию "+indoc+
 		": ШК 2000000000123 «Чайник красный без этикетки», 200×150×100 мм, 800 г — 3 шт.")
 	require.Equal(t, "Передан", d.StateName(), "the document keeps waiting")

@@ -106,7 +106,7 @@ func (b *bundle) demandOf(t *testing.T, outdoc int64, orderID string) moysklad.D
 	require.Eventually(t, func() bool {
 		p, err := b.svc.Store.OutdocPart(context.Background(), skladflowtest.Warehouse, outdoc, orderID)
 		return err == nil && json.Unmarshal(p.Change, &part) == nil && part.DemandID != ""
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 	d, err := b.ms.Document(moysklad.TypeDemand, part.DemandID)
 	require.NoError(t, err)
 	return d
@@ -130,7 +130,7 @@ func (b *bundle) outdocLocked(t *testing.T, id int64) {
 		h, _ := b.fb.Outdoc(id)
 		od, err := b.svc.Store.Outdoc(b.ctx, skladflowtest.Warehouse, id)
 		return h.Locked && err == nil && od.Status == storage.OutdocLocked
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 }
 
 // setField sets a text custom field of a document (setup made the field).
@@ -341,7 +341,7 @@ func TestOrderShipmentOfSeveralOrders(t *testing.T) {
 			}
 		}
 		return n == 2
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 	require.NoError(t, b.h.WaitProcessed(b.ctx, co, docs[0].ID))
 	h, _ := b.fb.Outdoc(ship)
 	require.False(t, h.Locked, "not every order of it is applied")
@@ -453,7 +453,7 @@ func TestOrderChangedIsResentUntilPickingStarts(t *testing.T) {
 	require.Eventually(t, func() bool {
 		x, err := b.ms.Document(co, doc.ID)
 		return err == nil && x.StateName() == "Собирается" && strings.Contains(skladflowtest.LastLine(x), "Изменения не переданы")
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 	d, err = b.ms.Document(co, doc.ID)
 	require.NoError(t, err)
 	require.Contains(t, lastLine(t, d), "Изменения не переданы: склад БетаПРО уже собирает заказ 00081-2, изменить его нельзя")
@@ -690,7 +690,7 @@ func TestOrderShipmentWithdrawnForCorrection(t *testing.T) {
 	x, err := b.ms.Document(moysklad.TypeDemand, dm.ID)
 	require.NoError(t, err)
 	require.False(t, x.Applicable)
-	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(ship); return !h.Locked }, 10*time.Second, 20*time.Millisecond, "unlocked for the replacement")
+	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(ship); return !h.Locked }, patience, 20*time.Millisecond, "unlocked for the replacement")
 	p, err := b.svc.Store.OutdocPart(b.ctx, skladflowtest.Warehouse, ship, id)
 	require.NoError(t, err)
 	require.Equal(t, storage.PartReverted, p.Status)

@@ -41,7 +41,7 @@ func TestReconciliationFindsLostNotifications(t *testing.T) {
 			}
 		}
 		return len(hooks) == 2*len(flows.DocumentTypes(b.cfg))+2 // UPDATE and CREATE of every type a flow watches, UPDATE of product and variant
-	}, 10*time.Second, 20*time.Millisecond, "reconciliation turns disabled webhooks back on")
+	}, patience, 20*time.Millisecond, "reconciliation turns disabled webhooks back on")
 }
 
 func TestOneWriterPerDocument(t *testing.T) {
@@ -78,7 +78,7 @@ func TestOneWriterPerDocument(t *testing.T) {
 	require.Eventually(t, func() bool {
 		left, err := b.svc.Store.Unprocessed(b.ctx, 100)
 		return err == nil && len(left) == 0
-	}, 10*time.Second, 20*time.Millisecond, "every event is processed")
+	}, patience, 20*time.Millisecond, "every event is processed")
 	require.Equal(t, 1, b.ms.PutCount(moysklad.TypeSupply, doc.ID))
 	require.Equal(t, 1, b.fb.CreateCalls(indoc))
 	require.Len(t, logLines(d), 1, "the effect of one serial run")
@@ -109,5 +109,5 @@ func TestReconciliationNoticesDeletedWarehouseDocuments(t *testing.T) {
 			}
 		}
 		return false
-	}, 10*time.Second, 20*time.Millisecond, "the deletion is noticed and put in the timeline")
+	}, patience, 20*time.Millisecond, "the deletion is noticed and put in the timeline")
 }

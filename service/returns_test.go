@@ -240,7 +240,7 @@ func TestReturnWithoutOrderIsUnlinked(t *testing.T) {
 		return slices.ContainsFunc(alerts(), func(s string) bool {
 			return strings.Contains(s, "вернул товар ZZ-9, которого нет в МоёмСкладе")
 		})
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 	tl, err := b.svc.Store.Timeline(b.ctx, sr, d.ID)
 	require.NoError(t, err)
 	require.True(t, slices.ContainsFunc(tl, func(e storage.TimelineEntry) bool {
@@ -315,7 +315,7 @@ func TestReturnCorrected(t *testing.T) {
 	_, err = b.ms.Document(sr, old[0].ID)
 	require.Error(t, err, "the old salesreturn is deleted")
 	require.Equal(t, before, b.stock(b.store, b.p.kettle))
-	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(ret); return !h.Locked }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(ret); return !h.Locked }, patience, 20*time.Millisecond)
 
 	var next int64
 	require.Eventually(t, func() bool {
@@ -328,7 +328,7 @@ func TestReturnCorrected(t *testing.T) {
 			}
 		}
 		return next != 0
-	}, 10*time.Second, 50*time.Millisecond, "the replacement is applied")
+	}, patience, 50*time.Millisecond, "the replacement is applied")
 	_, docs := b.returned(t, next, id)
 	require.Len(t, docs, 1)
 	require.Equal(t, map[string]float64{"KT-1700": 1}, quantities(docs[0]))
@@ -374,7 +374,7 @@ func TestReturnRefusedByMoySklad(t *testing.T) {
 		d, err := b.ms.Document(co, doc.ID)
 		return err == nil && strings.Contains(skladflowtest.LastLine(d), "Ошибка возврата: склад БетаПРО (док. склада "+strconv.FormatInt(ret, 10)+
 			"), полный возврат: МойСклад отказал: ошибка 3000: Ошибка сохранения объекта")
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 	d, err := b.ms.Document(co, doc.ID)
 	require.NoError(t, err)
 	require.Equal(t, "Отгружен", d.StateName())
@@ -399,7 +399,7 @@ func TestReturnInAClosedPeriodWaits(t *testing.T) {
 	b.pollNow(t)
 	require.Eventually(t, func() bool {
 		return slices.ContainsFunc(alerts(), func(s string) bool { return strings.Contains(s, "период закрыт (ошибка 17009)") })
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 	_, err = b.svc.Store.OutdocPart(b.ctx, skladflowtest.Warehouse, ret, id)
 	require.ErrorIs(t, err, storage.ErrNotFound, "not recorded: it waits")
 	h, _ := b.fb.Outdoc(ret)

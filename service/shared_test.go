@@ -33,13 +33,13 @@ func TestSharedReading(t *testing.T) {
 		_ = b.svc.PollNow(b.ctx)
 		d, _ = b.ms.Document(moysklad.TypeSupply, doc.ID)
 		return d.StateName() == "Проведён"
-	}, 10*time.Second, 100*time.Millisecond)
+	}, patience, 100*time.Millisecond)
 	require.Equal(t, map[string]float64{"KT-1700": 10, "MG-350": 4}, quantities(d))
 	require.Eventually(t, func() bool {
 		v, ok := b.fb.OutdocAttribute(outdoc, fulfillment.AttrCoordination)
 		s, _ := v.(string)
 		return ok && strings.HasPrefix(s, "skladflow: записан в МойСклад")
-	}, 10*time.Second, 20*time.Millisecond, "the other systems are told in attribute 657")
+	}, patience, 20*time.Millisecond, "the other systems are told in attribute 657")
 	h, _ := b.fb.Outdoc(outdoc)
 	require.False(t, h.Locked, "never locked in shared reading")
 	require.Zero(t, b.fb.LockCalls())

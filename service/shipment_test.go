@@ -61,7 +61,7 @@ func (b *bundle) waitLocked(t *testing.T, ids ...int64) {
 			}
 		}
 		return true
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 }
 
 func TestShipmentHandover(t *testing.T) {
@@ -258,14 +258,14 @@ func TestShipmentCorrection(t *testing.T) {
 
 	require.NoError(t, b.fb.CorrectShipment(shipped, map[string]int32{"KT-1700": 1}))
 	require.NoError(t, b.svc.PollNow(b.ctx))
-	require.Eventually(t, func() bool { _, exists := b.fb.Outdoc(shipped); return !exists }, 10*time.Second, 20*time.Millisecond,
+	require.Eventually(t, func() bool { _, exists := b.fb.Outdoc(shipped); return !exists }, patience, 20*time.Millisecond,
 		"skladflow reverted and unlocked it, so the warehouse replaced it")
 	replacement := b.fb.LastOutdoc()
 	require.NoError(t, b.svc.PollNow(b.ctx))
 	require.Eventually(t, func() bool {
 		d, _ = b.ms.Document(moysklad.TypeDemand, doc.ID)
 		return strings.Contains(d.Description, "(док. склада "+itoa(replacement)+")") && d.StateName() == "Отгружен"
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 	require.Equal(t, map[string]float64{"KT-1700": 4, "MG-350": 2}, quantities(d), "the mug line the first shipment removed is back")
 	require.True(t, d.Applicable)
 	require.Contains(t, d.Description, "Склад БетаПРО исправляет отгрузку "+itoa(shipped)+": отгрузка отменена (отмена док. склада "+itoa(shipped)+
@@ -381,7 +381,7 @@ func TestShipmentSharedReadingCorrection(t *testing.T) {
 		_ = b.svc.PollNow(b.ctx)
 		d, _ = b.ms.Document(moysklad.TypeDemand, doc.ID)
 		return d.StateName() == "Отгружен"
-	}, 10*time.Second, 100*time.Millisecond)
+	}, patience, 100*time.Millisecond)
 	require.Equal(t, map[string]float64{"KT-1700": 4, "MG-350": 2}, quantities(d))
 
 	require.NoError(t, b.fb.CorrectShipment(shipped, map[string]int32{"MG-350": 1}))

@@ -67,7 +67,7 @@ func (b *bundle) checkByAPI(t *testing.T) storage.StockCheck {
 		status, body := b.api(t, http.MethodPost, "/api/stock-check", "admin", stockAdminPass)
 		require.Equal(t, http.StatusAccepted, status, body)
 		return body["status"] == "queued"
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 	var c storage.StockCheck
 	require.Eventually(t, func() bool {
 		list, err := b.svc.Store.StockChecks(b.ctx, "", 1)
@@ -189,7 +189,7 @@ func TestStockCheck(t *testing.T) {
 
 	require.Empty(t, stockAlerts(alerts()), "one check is not yet a persisting difference")
 	b.checkByAPI(t)
-	require.Eventually(t, func() bool { return len(stockAlerts(alerts())) == 1 }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { return len(stockAlerts(alerts())) == 1 }, patience, 20*time.Millisecond)
 	require.Contains(t, stockAlerts(alerts())[0], "«Кружка» ("+mug+")")
 }
 

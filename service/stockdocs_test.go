@@ -293,7 +293,7 @@ func TestReplacedCorrectionIsBookedOnce(t *testing.T) {
 		return nil
 	}))
 	require.NoError(t, b.svc.PollNow(b.ctx))
-	require.Eventually(t, func() bool { _, exists := b.fb.Outdoc(id); return !exists }, 10*time.Second, 20*time.Millisecond,
+	require.Eventually(t, func() bool { _, exists := b.fb.Outdoc(id); return !exists }, patience, 20*time.Millisecond,
 		"skladflow deleted what it booked and unlocked it, so the warehouse replaced it")
 	_, err = b.ms.Document("loss", first)
 	require.Error(t, err, "the loss of the replaced correction is deleted")
@@ -327,7 +327,7 @@ func TestUnknownGoodLeavesTheRestBooked(t *testing.T) {
 	require.Contains(t, d.Description, "не учтены товары, которых нет в МойСклад: XX-1 1 шт.")
 	require.Eventually(t, func() bool {
 		return strings.Contains(strings.Join(b.alerts(), "\n"), "товара XX-1 нет в МойСклад")
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 
 	// A regrade into the unknown good: the loss is booked, the enter of
 	// nothing known is not created.
@@ -365,7 +365,7 @@ func TestClosedPeriodThenReopened(t *testing.T) {
 	require.NoError(t, b.svc.PollNow(b.ctx))
 	require.Eventually(t, func() bool {
 		return strings.Contains(strings.Join(b.alerts(), "\n"), "период закрыт (код 17009)")
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 	h, _ := b.fb.Outdoc(id)
 	require.False(t, h.Locked, "not imported while MoySklad refuses it")
 	parts, err := b.svc.Store.OutdocParts(context.Background(), skladflowtest.Warehouse, id)
@@ -375,7 +375,7 @@ func TestClosedPeriodThenReopened(t *testing.T) {
 	// comes after the last try finished (one worker per document).
 	for tries := 2; tries <= 3; tries++ {
 		require.NoError(t, b.svc.PollNow(b.ctx))
-		require.Eventually(t, func() bool { return b.posts("entity/loss") >= tries }, 10*time.Second, 20*time.Millisecond)
+		require.Eventually(t, func() bool { return b.posts("entity/loss") >= tries }, patience, 20*time.Millisecond)
 	}
 	tl, err := b.svc.Store.Timeline(b.ctx, "outdoc", skladflowtest.Warehouse+"/"+itoa(id))
 	require.NoError(t, err)
@@ -428,7 +428,7 @@ func TestPartlyBookedCorrectionDeletedByTheWarehouse(t *testing.T) {
 		p, err := b.svc.Store.OutdocPart(b.ctx, skladflowtest.Warehouse, id, "enter:"+b.rules.Store)
 		enter = p.DocID
 		return err == nil
-	}, 10*time.Second, 20*time.Millisecond, "the enter is booked, the loss keeps failing")
+	}, patience, 20*time.Millisecond, "the enter is booked, the loss keeps failing")
 
 	require.NoError(t, b.fb.ReplaceOutdoc(id, func(body any) error {
 		c := body.(*fulfillment.GoodsCorrection)
@@ -444,7 +444,7 @@ func TestPartlyBookedCorrectionDeletedByTheWarehouse(t *testing.T) {
 		// before reading (a revert) or the flow's retry (deleted).
 		od, err := b.svc.Store.Outdoc(b.ctx, skladflowtest.Warehouse, id)
 		return err == nil && (od.Status == storage.OutdocDeleted || od.Status == storage.OutdocUndone)
-	}, 10*time.Second, 20*time.Millisecond)
+	}, patience, 20*time.Millisecond)
 	_, err = b.ms.Document(moysklad.TypeEnter, enter)
 	require.Error(t, err, "the enter of the deleted correction is deleted")
 
