@@ -154,10 +154,14 @@ func TestUnknownItemGivenToAProductNeverRegistered(t *testing.T) {
 		"an ordinary change of a product never registered registers nothing")
 }
 
-// waitJobsDone waits until no job of the kind is left to run.
+// waitJobsDone waits until no job of the kind is left to run, nor any
+// event waiting for its job.
 func (b *bundle) waitJobsDone(t *testing.T, kind string) {
 	t.Helper()
 	require.Eventually(t, func() bool {
+		if n, err := b.svc.Store.Undispatched(b.ctx); err != nil || n > 0 {
+			return false
+		}
 		res, err := b.svc.Store.River().JobList(b.ctx, river.NewJobListParams().Kinds(kind).States(rivertype.JobStateAvailable,
 			rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled, rivertype.JobStatePending))
 		return err == nil && len(res.Jobs) == 0

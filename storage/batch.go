@@ -9,7 +9,7 @@ import (
 	"github.com/riverqueue/river"
 )
 
-// rowsPerStatement bounds a multi-row INSERT: 7 columns × 500 rows stays
+// rowsPerStatement bounds a multi-row INSERT: 9 columns × 500 rows stays
 // far below SQLite's 32,766 parameters.
 const rowsPerStatement = 500
 
@@ -61,8 +61,7 @@ func (s *Store) writeBatch(ctx context.Context, tx *sql.Tx, batch []*delivery) (
 	}
 	for k, r := range rows {
 		if stored[k] {
-			out[r.delivery].Stored++
-			jobs = append(jobs, river.InsertManyParams{Args: jobOf(r.event)})
+			out[r.delivery].Stored++ // its job is the dispatcher's
 		} else {
 			out[r.delivery].Duplicate++
 		}
@@ -121,19 +120,20 @@ type inboxRow struct {
 	at           time.Time
 }
 
-// insertInbox stores the events whose key is new and reports which.
+// insertInbox stores the events whose key is new, for the dispatcher to
+// make their jobs, and reports which.
 func insertInbox(ctx context.Context, tx *sql.Tx, rows []inboxRow) ([]bool, error) {
-	args := make([]any, 0, 8*len(rows))
+	args := make([]any, 0, 9*len(rows))
 	for _, r := range rows {
 		at := r.event.ReceivedAt
 		if at.IsZero() {
 			at = r.at
 		}
-		args = append(args, r.source, r.requestID, r.event.EventKey, r.event.DocType, r.event.DocID, r.notification, r.payload, fmtTime(at))
+		args = append(args, r.source, r.requestID, r.event.EventKey, r.event.DocType, r.event.DocID, r.notification, r.payload, fmtTime(at), 0)
 	}
 	inserted := map[[2]string]bool{}
-	err := insertReturning(ctx, tx, `INSERT INTO inbox (source, request_id, event_key, doc_type, doc_id, notification_id, payload, received_at) VALUES `,
-		8, args, ` ON CONFLICT (source, event_key) DO NOTHING RETURNING source, event_key`, func(r *sql.Rows) error {
+	err := insertReturning(ctx, tx, `INSERT INTO inbox (source, request_id, event_key, doc_type, doc_id, notification_id, payload, received_at, dispatched) VALUES `,
+		9, args, ` ON CONFLICT (source, event_key) DO NOTHING RETURNING source, event_key`, func(r *sql.Rows) error {
 			var k [2]string
 			if err := r.Scan(&k[0], &k[1]); err != nil {
 				return err

@@ -54,10 +54,10 @@ func encodeEvents(events []InboxEvent) ([]byte, error) {
 	return json.Marshal(out)
 }
 
-// FanOut stores a notification's events as inbox rows with their jobs,
-// chunk by chunk. It is idempotent: a run cut short is run again, and the
-// events a chunk already stored are skipped by their keys, so every event
-// gets exactly one job.
+// FanOut stores a notification's events as inbox rows, chunk by chunk;
+// the dispatcher makes their jobs. It is idempotent: a run cut short is run
+// again, and the events a chunk already stored are skipped by their keys,
+// so every event is stored once.
 func (s *Store) FanOut(ctx context.Context, notificationID int64) error {
 	var n Notification
 	var encoded []byte
@@ -90,25 +90,17 @@ func (s *Store) FanOut(ctx context.Context, notificationID int64) error {
 		}
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
 			ok, err := insertInbox(ctx, tx, rows)
-			if err != nil {
-				return err
-			}
-			var jobs []river.InsertManyParams
-			for i, r := range rows {
-				if ok[i] {
-					jobs = append(jobs, river.InsertManyParams{Args: jobOf(r.event)})
+			for _, k := range ok {
+				if k {
+					stored++
 				}
 			}
-			if len(jobs) == 0 {
-				return nil
-			}
-			stored += len(jobs)
-			_, err = s.river.InsertManyFastTx(ctx, tx, jobs)
 			return err
 		})
 		if err != nil {
 			return err
 		}
+		s.dispatch.Load().poke()
 	}
 	if _, err := s.db.ExecContext(ctx, `UPDATE notifications SET events = NULL WHERE id = ?`, notificationID); err != nil {
 		return err

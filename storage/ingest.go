@@ -256,5 +256,8 @@ func (in *ingester) answer(ctx context.Context, batch []*delivery) error {
 			d.done <- result{accepted: accepted[i]}
 		}
 	}
+	if err == nil {
+		in.store.dispatch.Load().poke()
+	}
 	return nil
 }

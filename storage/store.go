@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -126,10 +127,11 @@ func (p *BackoffPolicy) NextRetry(job *rivertype.JobRow) time.Time {
 
 // Store is skladflow's database and job queue.
 type Store struct {
-	db     *sql.DB
-	river  *river.Client[*sql.Tx]
-	ingest *ingester
-	cfg    Config
+	db       *sql.DB
+	river    *river.Client[*sql.Tx]
+	ingest   *ingester
+	dispatch atomic.Pointer[dispatcher] // nil in an insert-only store: the serving process dispatches
+	cfg      Config
 }
 
 //go:embed migrations/*.sql
@@ -238,6 +240,7 @@ func (s *Store) Start(ctx context.Context) error {
 	if n > 0 {
 		s.cfg.Logger.Warn("jobs interrupted by the last stop queued again", "count", n)
 	}
+	s.startDispatcher() // and dispatches at once what a crash left without its job
 	return s.river.Start(ctx)
 }
 
@@ -246,10 +249,10 @@ func (s *Store) Stop(ctx context.Context) error {
 	if s.cfg.Workers == nil {
 		return nil
 	}
+	s.dispatch.Swap(nil).close()
 	return s.river.Stop(ctx)
 }
 
-// Close closes the database.
 // Close commits the notifications already queued and closes the database.
 func (s *Store) Close() error {
 	s.ingest.close()

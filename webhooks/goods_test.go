@@ -42,8 +42,11 @@ func TestProductChangesOfCardFieldsAreStored(t *testing.T) {
 	resp, _ := b.post(t, "/hooks/moysklad/"+secret+"?requestId=keep", strings.Replace(product, `["state"]`, `["description","barcodes"]`, 1))
 	require.Equal(t, http.StatusNoContent, resp.StatusCode)
 	require.Equal(t, 1, b.inbox(t))
+	n, err := store.Dispatch(ctx, 10) // as the serving process does after the answer
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
 	jobs, err := store.River().JobList(ctx, river.NewJobListParams().Kinds("refresh_good"))
 	require.NoError(t, err)
-	require.Len(t, jobs.Jobs, 1, "a refresh job in the same transaction")
+	require.Len(t, jobs.Jobs, 1, "a refresh job")
 	require.Contains(t, string(jobs.Jobs[0].EncodedArgs), `"assortment_id":"4081cebb-f82b-11f0-0a80-0472000f6157"`)
 }

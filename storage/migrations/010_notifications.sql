@@ -13,3 +13,9 @@ CREATE TABLE notifications (
 );
 
 ALTER TABLE inbox ADD COLUMN notification_id INTEGER REFERENCES notifications (id);
+
+-- An event is answered once its row is durable; its job is made after the
+-- answer by the dispatcher (storage/dispatch.go), which marks the row.
+-- Rows from before are dispatched: their jobs exist.
+ALTER TABLE inbox ADD COLUMN dispatched INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX inbox_undispatched ON inbox (id) WHERE dispatched = 0;

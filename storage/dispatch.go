@@ -1,0 +1,136 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// dispatchChunk is how many events one dispatch transaction turns into
+// jobs: a few milliseconds of the one connection, so a delivery arriving
+// meanwhile waits little.
+const dispatchChunk = 200
+
+// dispatchSweep is how often the dispatcher looks for events without a
+// job even when nothing woke it: those an insert-only process (a command)
+// stored, or a crash left.
+const dispatchSweep = time.Second
+
+// dispatcher turns stored events into their jobs after the answer: the
+// answer waits only for the events to be durable, and River's insert — the
+// larger part of a write — is paid outside it, in chunks, giving way to
+// the writer whenever deliveries wait.
+type dispatcher struct {
+	store  *Store
+	wake   chan struct{}
+	stop   chan struct{}
+	exited chan struct{}
+}
+
+func (s *Store) startDispatcher() {
+	d := &dispatcher{store: s, wake: make(chan struct{}, 1), stop: make(chan struct{}), exited: make(chan struct{})}
+	s.dispatch.Swap(d).close()
+	d.poke()
+	go d.run()
+}
+
+// poke makes the dispatcher look now.
+func (d *dispatcher) poke() {
+	if d == nil {
+		return
+	}
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (d *dispatcher) close() {
+	if d == nil {
+		return
+	}
+	close(d.stop)
+	<-d.exited
+}
+
+func (d *dispatcher) run() {
+	defer close(d.exited)
+	t := time.NewTicker(dispatchSweep)
+	defer t.Stop()
+	for {
+		select {
+		case <-d.wake:
+		case <-t.C:
+		case <-d.stop:
+			return
+		}
+		for {
+			// Deliveries first: their answers wait, the jobs do not (for
+			// a while: under endless load the jobs must come too).
+			for waited := 0; d.store.ingest.pending.Load() > 0 && waited < 50; waited++ {
+				select {
+				case <-d.stop:
+					return
+				case <-time.After(time.Millisecond):
+				}
+			}
+			n, err := d.store.Dispatch(context.Background(), dispatchChunk)
+			if err != nil {
+				d.store.cfg.Logger.Warn("events not dispatched to jobs yet", "err", err)
+				break
+			}
+			if n < dispatchChunk {
+				break
+			}
+		}
+	}
+}
+
+// Dispatch makes the jobs of up to limit stored events that have none yet,
+// oldest first, and marks them in the same transaction: each event gets
+// exactly one job. It says how many it made.
+func (s *Store) Dispatch(ctx context.Context, limit int) (int, error) {
+	n := 0
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, doc_type, doc_id FROM inbox WHERE dispatched = 0 ORDER BY id LIMIT ?`, limit)
+		if err != nil {
+			return err
+		}
+		var last int64
+		var jobs []river.InsertManyParams
+		for rows.Next() {
+			var e InboxEvent
+			if err := rows.Scan(&last, &e.DocType, &e.DocID); err != nil {
+				rows.Close()
+				return err
+			}
+			jobs = append(jobs, river.InsertManyParams{Args: jobOf(e)})
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if len(jobs) == 0 {
+			return nil
+		}
+		if _, err := s.river.InsertManyFastTx(ctx, tx, jobs); err != nil {
+			return err
+		}
+		// The oldest undispatched rows up to last are exactly those read:
+		// the transaction is the only writer.
+		if _, err := tx.ExecContext(ctx, `UPDATE inbox SET dispatched = 1 WHERE dispatched = 0 AND id <= ?`, last); err != nil {
+			return err
+		}
+		n = len(jobs)
+		return nil
+	})
+	return n, err
+}
+
+// Undispatched counts stored events still waiting for their job.
+func (s *Store) Undispatched(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM inbox WHERE dispatched = 0`).Scan(&n)
+	return n, err
+}
