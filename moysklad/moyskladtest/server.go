@@ -60,6 +60,15 @@ type Options struct {
 	// below zero is refused and nothing is saved (stock.go). Defaults to
 	// false, as in a new account.
 	CheckShippingStock bool
+	// RefuseIDFilter makes a list refuse filter=id=…, as MoySklad answers
+	// a filter it does not take (entities.go), so a client's fallback can be
+	// tested. Defaults to false: the id filter works.
+	RefuseIDFilter bool
+	// DisableOnPutFlood disables the API for the user, as MoySklad does,
+	// past 100 PUT requests to one entity within a minute: that PUT and
+	// every request after it are answered 403 (flood.go). Defaults to
+	// false: the PUTs are only counted (MaxPutsPerMinute).
+	DisableOnPutFlood bool
 	// Logger defaults to discarding.
 	Logger *slog.Logger
 }
@@ -135,6 +144,10 @@ type Request struct {
 	Status                 int
 	DisableByPrefix        []string
 	Auth                   bool
+	// Mass is a mass create and update (POST entity/{type} with an array,
+	// batch.go) and Elements the array's length.
+	Mass     bool
+	Elements int
 }
 
 // Delivery is one attempt to deliver a notification.
@@ -158,23 +171,27 @@ type Server struct {
 	account string
 	client  *http.Client
 
-	mu         sync.Mutex
-	entities   map[string]map[string]object // type → id → entity
-	order      map[string][]string
-	positions  map[string][]object // "type/id" → rows
-	components map[string][]any    // bundle id → its components
-	states     map[string][]object // type → states
-	attrs      map[string][]object // type → custom fields
-	hooks      []object
-	sent       map[string]notice // requestId → notification
-	delivered  []Delivery
-	faults     []Fault
-	drops      []Fault // answers to lose after doing the work (drop.go)
-	requests   []Request
-	puts       map[string]int
-	window     []charge
-	inflight   int
-	limited    int
+	mu          sync.Mutex
+	entities    map[string]map[string]object // type → id → entity
+	order       map[string][]string
+	positions   map[string][]object // "type/id" → rows
+	components  map[string][]any    // bundle id → its components
+	states      map[string][]object // type → states
+	attrs       map[string][]object // type → custom fields
+	hooks       []object
+	sent        map[string]notice // requestId → notification
+	delivered   []Delivery
+	faults      []Fault
+	drops       []Fault // answers to lose after doing the work (drop.go)
+	requests    []Request
+	puts        map[string]int         // "type/id" → successful PUTs
+	massWrites  map[string]int         // "type/id" → successful mass-update elements
+	putTimes    map[string][]time.Time // path → PUTs in the last minute (flood.go)
+	maxPuts     int
+	apiDisabled bool
+	window      []charge
+	inflight    int
+	limited     int
 
 	queue chan notice
 	done  chan struct{}
@@ -228,7 +245,7 @@ func NewServer(opts Options) *Server {
 		client:   &http.Client{Timeout: opts.WebhookTimeout, Transport: &http.Transport{DialContext: dialLocalhost}},
 		entities: map[string]map[string]object{}, order: map[string][]string{},
 		positions: map[string][]object{}, components: map[string][]any{}, states: map[string][]object{}, attrs: map[string][]object{},
-		sent: map[string]notice{}, puts: map[string]int{},
+		sent: map[string]notice{}, puts: map[string]int{}, massWrites: map[string]int{}, putTimes: map[string][]time.Time{},
 		queue: make(chan notice, 4096), done: make(chan struct{}),
 	}
 	s.stockBase, s.checkShipping = map[stockKey]float64{}, opts.CheckShippingStock
