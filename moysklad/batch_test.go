@@ -1,9 +1,13 @@
 package moysklad_test
 
 import (
+	"context"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -260,4 +264,32 @@ func TestUpdateDocumentsRefusesADocumentTwice(t *testing.T) {
 		{ID: ids[0], Update: moysklad.DocumentUpdate{Description: &desc}}})
 	require.ErrorIs(t, err, moysklad.ErrDuplicateUpdate)
 	require.Empty(t, b.srv.Requests(), "nothing sent")
+}
+
+// A MoySklad that ignores the id filter answers documents not asked for:
+// the client reads one by one instead of taking the page for the answer.
+func TestGetDocumentsFallsBackWhenTheIDFilterIsIgnored(t *testing.T) {
+	t.Parallel()
+	var lists, gets atomic.Int32
+	doc := func(id string) string {
+		return `{"meta":{"href":"x/entity/supply/` + id + `","type":"supply"},"id":"` + id + `"}`
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/entity/supply" {
+			lists.Add(1)
+			_, _ = io.WriteString(w, `{"meta":{"size":3},"rows":[`+doc("a")+`,`+doc("b")+`,`+doc("c")+`]}`)
+			return
+		}
+		gets.Add(1)
+		_, _ = io.WriteString(w, doc(strings.TrimPrefix(r.URL.Path, "/entity/supply/")))
+	}))
+	t.Cleanup(srv.Close)
+	c, err := moysklad.NewClient(moysklad.Config{BaseURL: srv.URL, Token: "t"})
+	require.NoError(t, err)
+	docs, err := c.GetDocuments(context.Background(), moysklad.TypeSupply, []string{"b"})
+	require.NoError(t, err)
+	require.Len(t, docs, 1)
+	require.Equal(t, "b", docs["b"].ID)
+	require.EqualValues(t, 1, lists.Load())
+	require.EqualValues(t, 1, gets.Load())
 }

@@ -66,13 +66,16 @@ var ErrBatchAnswer = errors.New("moysklad: the mass update's answer does not mat
 // never after no answer or a 5xx (Do).
 //
 // A document named twice is a programming error: ErrDuplicateUpdate,
-// and nothing is sent.
+// and nothing is sent; so is an update without an id.
 func (c *Client) UpdateDocuments(ctx context.Context, entityType string, upds []BatchUpdate) ([]BatchResult, error) {
 	elements := make([][]byte, len(upds))
 	seen := make(map[string]bool, len(upds))
 	for i, u := range upds {
-		if u.ID == "" || seen[u.ID] {
-			return nil, fmt.Errorf("%w: %s %q", ErrDuplicateUpdate, entityType, u.ID)
+		switch {
+		case u.ID == "":
+			return nil, fmt.Errorf("moysklad: mass update of %s: element %d names no document", entityType, i)
+		case seen[u.ID]:
+			return nil, fmt.Errorf("%w: %s %s", ErrDuplicateUpdate, entityType, u.ID)
 		}
 		seen[u.ID] = true
 		b, err := json.Marshal(batchElement{Meta: c.documentMeta(entityType, u.ID), DocumentUpdate: u.Update})

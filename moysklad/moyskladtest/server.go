@@ -10,7 +10,10 @@
 // creates with syncId, stock per store moved by posted documents with the
 // account's checkShippingStock (stock.go), customer orders linked to their
 // demands (links.go), purchase returns, deletes, the current stock report
-// weighing 5 units (report.go), a closed period (period.go) — and its Go
+// weighing 5 units (report.go), a closed period (period.go), mass create
+// and update with per-element answers (batch.go), lists filtered by id,
+// expand only on pages of at most 100 and 1000 expanded positions
+// (entities.go), the API disabled after a PUT flood (flood.go) — and its Go
 // API lets a test act as a staff member: create and post documents, set a
 // status (which fires the webhooks), set stock, close a period, read the
 // document back, inject faults.
@@ -171,27 +174,32 @@ type Server struct {
 	account string
 	client  *http.Client
 
-	mu          sync.Mutex
-	entities    map[string]map[string]object // type → id → entity
-	order       map[string][]string
-	positions   map[string][]object // "type/id" → rows
-	components  map[string][]any    // bundle id → its components
-	states      map[string][]object // type → states
-	attrs       map[string][]object // type → custom fields
-	hooks       []object
-	sent        map[string]notice // requestId → notification
-	delivered   []Delivery
-	faults      []Fault
-	drops       []Fault // answers to lose after doing the work (drop.go)
-	requests    []Request
-	puts        map[string]int         // "type/id" → successful PUTs
-	massWrites  map[string]int         // "type/id" → successful mass-update elements
-	putTimes    map[string][]time.Time // path → PUTs in the last minute (flood.go)
+	mu         sync.Mutex
+	entities   map[string]map[string]object // type → id → entity
+	order      map[string][]string
+	positions  map[string][]object // "type/id" → rows
+	components map[string][]any    // bundle id → its components
+	states     map[string][]object // type → states
+	attrs      map[string][]object // type → custom fields
+	hooks      []object
+	sent       map[string]notice // requestId → notification
+	delivered  []Delivery
+	faults     []Fault
+	drops      []Fault // answers to lose after doing the work (drop.go)
+	requests   []Request
+	puts       map[string]int
+	window     []charge
+	inflight   int
+	limited    int
+
+	// massWrites counts successful mass-update elements per "type/id"
+	// (batch.go); putTimes holds each entity's PUTs of the last minute,
+	// maxPuts the most seen, apiDisabled the API switched off for a PUT
+	// flood (flood.go). Under mu.
+	massWrites  map[string]int
+	putTimes    map[string][]time.Time
 	maxPuts     int
 	apiDisabled bool
-	window      []charge
-	inflight    int
-	limited     int
 
 	queue chan notice
 	done  chan struct{}
