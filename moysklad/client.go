@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/skladflow/skladflow/retryhttp"
@@ -23,6 +24,11 @@ type Client struct {
 	cfg   Config
 	http  *retryhttp.Client
 	limit *limiter
+	// idFilterRefused: MoySklad refused filter=id=…, so GetDocuments reads
+	// one document at a time for the client's life (batchread.go).
+	idFilterRefused atomic.Bool
+	// batchBytes bounds a mass update's body (batchwrite.go).
+	batchBytes int
 }
 
 // Stats counts what the client did.
@@ -42,7 +48,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, limit: newLimiter(cfg.MaxInFlight, cfg.RequestCost)}
+	c := &Client{cfg: cfg, limit: newLimiter(cfg.MaxInFlight, cfg.RequestCost), batchBytes: batchBytes}
 	base := *cfg.HTTPClient
 	base.Transport = &limitedTransport{base: transportOf(cfg.HTTPClient), limit: c.limit}
 	rc := cfg.retry()

@@ -29,14 +29,25 @@ func (c *Client) GetDocument(ctx context.Context, entityType, id string, expand 
 	if err := c.Do(ctx, http.MethodGet, "entity/"+entityType+"/"+id, expandQuery(expand), nil, &d); err != nil {
 		return nil, err
 	}
-	if d.Positions != nil && d.Positions.Meta.Size != nil && *d.Positions.Meta.Size > len(d.Positions.Rows) && expandsPositions(expand) {
-		rows, err := c.positions(ctx, entityType, id)
-		if err != nil {
-			return nil, err
-		}
-		d.Positions.Rows = rows
+	if err := c.completePositions(ctx, entityType, id, &d, expand); err != nil {
+		return nil, err
 	}
 	return &d, nil
+}
+
+// completePositions reads the rest of a document's positions when they
+// were expanded and the answer holds fewer rows than the document has (an
+// expanded document carries up to 1000, moysklad.md §4.3).
+func (c *Client) completePositions(ctx context.Context, entityType, id string, d *Document, expand []string) error {
+	if d.Positions == nil || d.Positions.Meta.Size == nil || *d.Positions.Meta.Size <= len(d.Positions.Rows) || !expandsPositions(expand) {
+		return nil
+	}
+	rows, err := c.positions(ctx, entityType, id)
+	if err != nil {
+		return err
+	}
+	d.Positions.Rows = rows
+	return nil
 }
 
 func expandsPositions(expand []string) bool {

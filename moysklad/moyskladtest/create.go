@@ -41,22 +41,43 @@ var required = map[string][]string{
 // create answers POST /entity/{type} (spec paths/documents/<types>/<types>.yaml,
 // "post"): the body is the document, positions an array. It is saved as a
 // PUT would save it, visible to GET, list (filter=syncId=…) and PUT, and
-// fires CREATE like a staff-made document.
+// fires CREATE like a staff-made document. An array body is a mass create
+// and update (batch.go).
 func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	typ := r.PathValue("type")
-	if _, ok := documentTypes[typ]; !ok {
-		writeError(w, http.StatusMethodNotAllowed, apiError(0, "Создание '"+typ+"' эмулятором не поддерживается", ""))
-		return
-	}
-	var body object
+	var body any
 	if !decodeBody(w, r, &body) {
 		return
+	}
+	if items, isArray := body.([]any); isArray {
+		s.massPost(w, r, typ, items)
+		return
+	}
+	doc, isObject := body.(object)
+	if !isObject {
+		writeError(w, http.StatusBadRequest, apiError(1027, "Запрос не содержит объектов", ""))
+		return
+	}
+	out, status, errObj := s.createOne(typ, doc, expandSet(r), r.Header.Values(prefixHeader))
+	if errObj != nil {
+		writeError(w, status, errObj)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// createOne is one create, the core a POST and a mass create's element
+// share: checked by checkCreate, saved by apply as a PUT saves, rendered
+// with expand, and CREATE fired unless the writer's prefixes exclude the
+// subscriber. A refusal saves nothing.
+func (s *Server) createOne(typ string, body object, expand map[string]bool, prefixes []string) (object, int, object) {
+	if _, ok := documentTypes[typ]; !ok {
+		return nil, http.StatusMethodNotAllowed, apiError(0, "Создание '"+typ+"' эмулятором не поддерживается", "")
 	}
 	s.mu.Lock()
 	if status, errObj := s.checkCreate(typ, body); errObj != nil {
 		s.mu.Unlock()
-		writeError(w, status, errObj)
-		return
+		return nil, status, errObj
 	}
 	id := newID()
 	e := s.newDocument(typ, id) // before indexing: it makes the type's map
@@ -64,14 +85,13 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	if _, status, errObj := s.apply(typ, id, body); errObj != nil {
 		delete(s.entities[typ], id)
 		s.mu.Unlock()
-		writeError(w, status, errObj)
-		return
+		return nil, status, errObj
 	}
 	s.order[typ] = append(s.order[typ], id)
-	out, _ := s.render(typ, id, expandSet(r))
+	out, _ := s.render(typ, id, expand)
 	s.mu.Unlock()
-	s.fire(typ, id, "CREATE", nil, s.opts.APIUser, r.Header.Values("X-Lognex-WebHook-DisableByPrefix"))
-	writeJSON(w, http.StatusOK, out)
+	s.fire(typ, id, "CREATE", nil, s.opts.APIUser, prefixes)
+	return out, http.StatusOK, nil
 }
 
 // checkCreate refuses what MoySklad would not create; it runs under s.mu.

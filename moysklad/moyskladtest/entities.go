@@ -2,6 +2,7 @@ package moyskladtest
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -44,8 +45,18 @@ func notFound(w http.ResponseWriter, typ, id string) {
 	writeError(w, http.StatusNotFound, apiError(1021, "Объект с UUID '"+id+"' не найден", ""))
 }
 
+// nestedPage is the key an expand set carries when the answer goes over
+// HTTP: an expanded document's positions then hold at most nestedLimit
+// rows, the rest is paged through /positions (§4.3: the doc's expanded
+// positions meta says "limit": 1000). The Go API (Document) reads every
+// row.
+const nestedPage = "nested-page"
+
+// nestedLimit is the rows of an expanded nested collection.
+const nestedLimit = 1000
+
 func expandSet(r *http.Request) map[string]bool {
-	out := map[string]bool{fieldsStock: wantsStock(r)} // positionstock.go
+	out := map[string]bool{fieldsStock: wantsStock(r), nestedPage: true} // positionstock.go
 	for _, e := range strings.Split(r.URL.Query().Get("expand"), ",") {
 		if e = strings.TrimSpace(e); e != "" {
 			out[e] = true
@@ -72,6 +83,9 @@ func (s *Server) render(typ, id string, expand map[string]bool) (object, bool) {
 			"mediaType": "application/json", "size": size, "limit": 1000, "offset": 0}
 		s.renderSums(typ, id, out, rows)
 		if expand["positions"] {
+			if expand[nestedPage] && len(rows) > nestedLimit {
+				rows = rows[:nestedLimit]
+			}
 			shipped := s.shippedFor(typ, id)
 			rendered := make([]any, 0, len(rows))
 			withStock := expand[fieldsStock] && positionStockTypes[typ]
@@ -200,7 +214,18 @@ func paging(w http.ResponseWriter, r *http.Request) (limit, offset int, ok bool)
 }
 
 // list answers a collection with filter (same key = OR, different keys =
-// AND), limit and offset. Like MoySklad, expand is ignored above limit 100.
+// AND; doc md/_general.md «Фильтрация выборки с помощью параметра
+// filter»), limit and offset. Like MoySklad, expand is ignored above
+// limit 100 (§4.3), silently.
+//
+// filter=id=<uuid> is documented (md/_general.md «Фильтрация по полям типа
+// ID»), and so is the OR of repeated equal conditions (§3.4's state.name
+// example), but the reference does not show the two together:
+// filter=id=a;id=b is unconfirmed. Options.RefuseIDFilter answers it as
+// the emulator answers a filter it does not take (report.go): 400, code
+// 1002, parameter "filter". MoySklad's own code for a filter it refuses
+// is not documented for this case (md/_errors.md has 1030 "a filter field
+// may be given only once" and 1034 "Ошибка фильтрации").
 func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	typ := r.PathValue("type")
 	limit, offset, ok := paging(w, r)
@@ -213,6 +238,10 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 			k, v, found := strings.Cut(c, "=")
 			if !found {
 				writeError(w, http.StatusBadRequest, apiError(1002, "Неверный фильтр: '"+c+"'", "filter"))
+				return
+			}
+			if k == "id" && s.opts.RefuseIDFilter {
+				writeError(w, http.StatusBadRequest, apiError(1002, "Неверный фильтр: фильтрация по полю 'id' не поддерживается", "filter"))
 				return
 			}
 			conds[k] = append(conds[k], v)
@@ -251,6 +280,8 @@ func (s *Server) matches(e object, conds map[string][]string) bool {
 			if ref, ok := e["state"].(object); ok {
 				got, _ = ref["meta"].(object)["href"].(string)
 			}
+		case "id": // md/_general.md «Фильтрация по полям типа ID»; see list
+			got, _ = e["id"].(string)
 		default:
 			got, _ = e[k].(string)
 		}
@@ -261,8 +292,20 @@ func (s *Server) matches(e object, conds map[string][]string) bool {
 	return true
 }
 
+// maxBody is the largest request body (§4.2: ≤20 MB). md/_errors.md's
+// 1044 "Превышен максимальный размер запроса" says 10 MB; the reference's
+// 20 MB is what the emulator enforces, with 413 (§5.4: "size or >1000
+// elements").
+const maxBody = 20 << 20
+
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+	err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody)).Decode(v)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		writeError(w, http.StatusRequestEntityTooLarge, apiError(1044, "Превышен максимальный размер запроса", ""))
+		return false
+	}
+	if err != nil {
 		writeError(w, http.StatusBadRequest, apiError(2000, "Ошибка формата JSON: "+err.Error(), ""))
 		return false
 	}

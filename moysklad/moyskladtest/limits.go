@@ -22,10 +22,12 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		path := strings.TrimPrefix(r.URL.Path, "/api/remap/1.2")
 		authed := r.Header.Get("Authorization") == "Bearer "+s.opts.Token
+		r, note := withNote(r)
 		defer func() {
 			s.mu.Lock()
 			s.requests = append(s.requests, Request{Method: r.Method, Path: path, RawQuery: r.URL.RawQuery,
-				Status: rec.status, DisableByPrefix: r.Header.Values("X-Lognex-WebHook-DisableByPrefix"), Auth: authed})
+				Status: rec.status, DisableByPrefix: r.Header.Values("X-Lognex-WebHook-DisableByPrefix"), Auth: authed,
+				Mass: note.mass, Elements: note.elements})
 			s.mu.Unlock()
 		}()
 		if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
@@ -35,6 +37,10 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		if !authed {
 			writeError(rec, http.StatusUnauthorized, apiError(1056,
 				"Ошибка аутентификации: Неправильный пароль или имя пользователя или ключ авторизации", ""))
+			return
+		}
+		if s.disabled() { // flood.go
+			writeDisabled(rec)
 			return
 		}
 		if bad := badPrefix(r.Header.Values("X-Lognex-WebHook-DisableByPrefix")); bad != "" {
@@ -55,6 +61,10 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			s.countLimited()
 			writeError(rec, http.StatusTooManyRequests, apiError(1049,
 				"Превышено ограничение на количество запросов в единицу времени", ""))
+			return
+		}
+		if s.countPut(r.Method, path) {
+			writeDisabled(rec)
 			return
 		}
 		if f, ok := s.takeFault(r.Method, path); ok {

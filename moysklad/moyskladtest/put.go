@@ -29,18 +29,34 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &body) {
 		return
 	}
+	out, status, errObj := s.update(typ, id, body, expandSet(r), r.Header.Values(prefixHeader), s.puts)
+	if errObj != nil {
+		writeError(w, status, errObj)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// prefixHeader names the writes whose webhooks are not fired (§2.4).
+const prefixHeader = "X-Lognex-WebHook-DisableByPrefix"
+
+// update is one partial update, the core a PUT and a mass update's
+// element share (batch.go): validated and applied by apply, counted in
+// count (s.puts or s.massWrites), rendered with expand, and UPDATE fired
+// to subscribers unless the writer's prefixes exclude them. A refusal
+// changes nothing and fires nothing.
+func (s *Server) update(typ, id string, body object, expand map[string]bool, prefixes []string, count map[string]int) (object, int, object) {
 	s.mu.Lock()
 	changed, status, errObj := s.apply(typ, id, body)
 	if errObj != nil {
 		s.mu.Unlock()
-		writeError(w, status, errObj)
-		return
+		return nil, status, errObj
 	}
-	s.puts[typ+"/"+id]++
-	out, _ := s.render(typ, id, expandSet(r))
+	count[typ+"/"+id]++
+	out, _ := s.render(typ, id, expand)
 	s.mu.Unlock()
-	s.fire(typ, id, "UPDATE", changed, s.opts.APIUser, r.Header.Values("X-Lognex-WebHook-DisableByPrefix"))
-	writeJSON(w, http.StatusOK, out)
+	s.fire(typ, id, "UPDATE", changed, s.opts.APIUser, prefixes)
+	return out, http.StatusOK, nil
 }
 
 // apply validates and applies a partial update; it runs under s.mu and
@@ -190,8 +206,17 @@ func (s *Server) replacePositions(typ, docID string, list []any) ([]object, obje
 }
 
 // PutCount counts successful PUTs of a document through the HTTP API.
+// Elements of a mass update are not PUTs: UpdateCount counts both.
 func (s *Server) PutCount(entityType, id string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.puts[entityType+"/"+id]
+}
+
+// UpdateCount counts the successful updates of a document through the
+// HTTP API: its PUTs and the mass-update elements that changed it.
+func (s *Server) UpdateCount(entityType, id string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.puts[entityType+"/"+id] + s.massWrites[entityType+"/"+id]
 }

@@ -10,7 +10,10 @@
 // creates with syncId, stock per store moved by posted documents with the
 // account's checkShippingStock (stock.go), customer orders linked to their
 // demands (links.go), purchase returns, deletes, the current stock report
-// weighing 5 units (report.go), a closed period (period.go) — and its Go
+// weighing 5 units (report.go), a closed period (period.go), mass create
+// and update with per-element answers (batch.go), lists filtered by id,
+// expand only on pages of at most 100 and 1000 expanded positions
+// (entities.go), the API disabled after a PUT flood (flood.go) — and its Go
 // API lets a test act as a staff member: create and post documents, set a
 // status (which fires the webhooks), set stock, close a period, read the
 // document back, inject faults.
@@ -60,6 +63,15 @@ type Options struct {
 	// below zero is refused and nothing is saved (stock.go). Defaults to
 	// false, as in a new account.
 	CheckShippingStock bool
+	// RefuseIDFilter makes a list refuse filter=id=…, as MoySklad answers
+	// a filter it does not take (entities.go), so a client's fallback can be
+	// tested. Defaults to false: the id filter works.
+	RefuseIDFilter bool
+	// DisableOnPutFlood disables the API for the user, as MoySklad does,
+	// past 100 PUT requests to one entity within a minute: that PUT and
+	// every request after it are answered 403 (flood.go). Defaults to
+	// false: the PUTs are only counted (MaxPutsPerMinute).
+	DisableOnPutFlood bool
 	// Logger defaults to discarding.
 	Logger *slog.Logger
 }
@@ -135,6 +147,10 @@ type Request struct {
 	Status                 int
 	DisableByPrefix        []string
 	Auth                   bool
+	// Mass is a mass create and update (POST entity/{type} with an array,
+	// batch.go) and Elements the array's length.
+	Mass     bool
+	Elements int
 }
 
 // Delivery is one attempt to deliver a notification.
@@ -175,6 +191,15 @@ type Server struct {
 	window     []charge
 	inflight   int
 	limited    int
+
+	// massWrites counts successful mass-update elements per "type/id"
+	// (batch.go); putTimes holds each entity's PUTs of the last minute,
+	// maxPuts the most seen, apiDisabled the API switched off for a PUT
+	// flood (flood.go). Under mu.
+	massWrites  map[string]int
+	putTimes    map[string][]time.Time
+	maxPuts     int
+	apiDisabled bool
 
 	queue chan notice
 	done  chan struct{}
@@ -228,7 +253,7 @@ func NewServer(opts Options) *Server {
 		client:   &http.Client{Timeout: opts.WebhookTimeout, Transport: &http.Transport{DialContext: dialLocalhost}},
 		entities: map[string]map[string]object{}, order: map[string][]string{},
 		positions: map[string][]object{}, components: map[string][]any{}, states: map[string][]object{}, attrs: map[string][]object{},
-		sent: map[string]notice{}, puts: map[string]int{},
+		sent: map[string]notice{}, puts: map[string]int{}, massWrites: map[string]int{}, putTimes: map[string][]time.Time{},
 		queue: make(chan notice, 4096), done: make(chan struct{}),
 	}
 	s.stockBase, s.checkShipping = map[stockKey]float64{}, opts.CheckShippingStock
