@@ -98,6 +98,12 @@ type MoySklad struct {
 	// since 2026-09-01, 4 from 2026-12-01, 1 for a solution token. It paces
 	// until the answers' headers show the real weight. Defaults to 3.
 	RequestCost int `yaml:"request_cost"`
+	// BatchWindow is how long a document read or write waits for others
+	// of its type, so that many go out as one list request (up to 100) or
+	// one mass update (up to 100): MoySklad's rate limit counts requests,
+	// not documents. A single document is delayed by it at most; 0s turns
+	// batching off. Defaults to 20ms.
+	BatchWindow *Duration `yaml:"batch_window"`
 	// Documents are the document types watched by the inbound flow.
 	// Defaults to [supply, move].
 	Documents []string `yaml:"documents"`
@@ -393,7 +399,7 @@ type Receipt struct {
 
 // Queue tunes the durable job queue.
 type Queue struct {
-	// Workers is how many jobs run at once. Defaults to 4.
+	// Workers is how many jobs run at once. Defaults to 16.
 	Workers int `yaml:"workers"`
 	// RetryHorizon is how long a failing document is retried before it gets
 	// its error status. Defaults to 1h.
@@ -421,3 +427,8 @@ func (d *Duration) UnmarshalText(b []byte) error {
 }
 
 func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// DefaultBatchWindow is moysklad.batch_window when unset: long enough for
+// the jobs of a bulk status change to meet, short beside a handover's
+// other calls.
+const DefaultBatchWindow = 20 * time.Millisecond

@@ -38,6 +38,9 @@ func (c *Config) SetDefaults() {
 	defDur(&c.Admin.StuckAfter, 2*time.Hour)
 	def(&c.MoySklad.BaseURL, moysklad.DefaultBaseURL)
 	defDur(&c.MoySklad.ReconcileInterval, 5*time.Minute)
+	if c.MoySklad.BatchWindow == nil {
+		c.MoySklad.BatchWindow = &Duration{Duration: DefaultBatchWindow}
+	}
 	if c.MoySklad.RequestCost == 0 {
 		c.MoySklad.RequestCost = moysklad.DefaultRequestCost
 	}
@@ -157,6 +160,9 @@ func (c *Config) Validate() error {
 	required("moysklad.token", c.MoySklad.Token)
 	if n := c.MoySklad.RequestCost; n < 1 || n > 45 {
 		bad("moysklad.request_cost", "must be between 1 and 45 units, got %d", n)
+	}
+	if w := c.MoySklad.BatchWindow; w != nil && (w.Duration < 0 || w.Duration > time.Second) {
+		bad("moysklad.batch_window", "must be between 0s (off) and 1s, got %s", w)
 	}
 	required("moysklad.webhook_secret", c.MoySklad.WebhookSecret)
 	if s := c.MoySklad.WebhookSecret; s != "" && len(s) < 16 {

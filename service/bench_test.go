@@ -54,3 +54,53 @@ func BenchmarkInboundFlow(b *testing.B) {
 	b.ReportMetric(rate/bound, "ratio-to-limit")
 	b.ReportMetric(float64(bb.ms.RateLimited()), "429s")
 }
+
+// BenchmarkBulkHandover hands 300 supplies over in one bulk status change
+// (one notification with 300 events, as when staff select them in a list
+// and set «Передать») and waits until every one is «Передан», against the
+// MoySklad emulator limited like a real account (45 units per 3 s,
+// moysklad.md §5.3) at request weight 1 (a solution token) and 4 (a user
+// token from 2026-12-01), one document a request and batched (list reads
+// of up to 100, mass updates of up to 100). Run it with -benchtime 1x:
+// one-by-one at weight 4 takes minutes by design.
+func BenchmarkBulkHandover(b *testing.B) {
+	const docs, limit, interval = 300, 45, 3 * time.Second
+	for _, weight := range []int{1, 4} {
+		for _, window := range []time.Duration{0, config.DefaultBatchWindow} {
+			b.Run(fmt.Sprintf("weight=%d/batch=%s", weight, window), func(b *testing.B) {
+				for range b.N {
+					bulkHandover(b, docs, weight, limit, interval, window)
+				}
+			})
+		}
+	}
+}
+
+func bulkHandover(b *testing.B, n, weight, limit int, interval, window time.Duration) {
+	b.StopTimer()
+	bb := setup(b, setupOpts{msOpts: moyskladtest.Options{RateLimit: limit, RequestWeight: weight, RateInterval: interval},
+		edit: func(c *config.Config) {
+			c.MoySklad.RequestCost = weight
+			c.MoySklad.BatchWindow = &config.Duration{Duration: window}
+		}})
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = bb.supply(b, fmt.Sprintf("bulk %d", i), line{bb.p.kettle, 3}, line{bb.p.mug, 2}).ID
+	}
+	before := len(bb.ms.Requests())
+	b.StartTimer()
+	start := time.Now()
+	require.NoError(b, bb.ms.SetStates(moysklad.TypeSupply, ids, "Передать"))
+	for _, id := range ids {
+		bb.waitStatusWithin(b, moysklad.TypeSupply, id, "Передан", 10*time.Minute)
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	requests := len(bb.ms.Requests()) - before
+	b.ReportMetric(float64(n)/elapsed.Seconds(), "docs/s")
+	b.ReportMetric(float64(requests)/float64(n), "requests/doc")
+	b.ReportMetric(float64(bb.ms.RateLimited()), "429s")
+	b.ReportMetric(float64(bb.ms.MaxPutsPerMinute()), "max-puts/min/doc")
+	st := bb.svc.Documents.Stats()
+	b.Logf("batching: %+v", st)
+}

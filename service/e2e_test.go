@@ -106,7 +106,14 @@ func (b *bundle) setStatus(t testing.TB, typ, id, status string) {
 // waitStatus waits until MoySklad shows the status and returns the document.
 func (b *bundle) waitStatus(t testing.TB, typ, id, status string) moysklad.Document {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, patience)
+	return b.waitStatusWithin(t, typ, id, status, patience)
+}
+
+// waitStatusWithin waits as long as the caller says (benchmarks that are
+// slow by design).
+func (b *bundle) waitStatusWithin(t testing.TB, typ, id, status string, within time.Duration) moysklad.Document {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, within)
 	defer cancel()
 	d, err := b.h.WaitStatus(ctx, typ, id, status)
 	require.NoError(t, err)

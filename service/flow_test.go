@@ -169,7 +169,7 @@ func TestOwnWritesTriggerNothing(t *testing.T) {
 			require.Equal(t, []string{b.cfg.PublicURL}, r.DisableByPrefix)
 		}
 	}
-	require.Equal(t, 1, b.ms.PutCount(moysklad.TypeSupply, doc.ID))
+	require.Equal(t, 1, b.ms.UpdateCount(moysklad.TypeSupply, doc.ID))
 }
 
 func TestOtherStoresAndStatusesDoNothing(t *testing.T) {
@@ -183,8 +183,8 @@ func TestOtherStoresAndStatusesDoNothing(t *testing.T) {
 	b.ms.AddState(moysklad.TypeSupply, "Новый", moysklad.StateRegular)
 	b.setStatus(t, moysklad.TypeSupply, mine.ID, "Новый")
 	require.Never(t, func() bool { return len(b.fb.SupplyTasks()) > 0 }, 500*time.Millisecond, 20*time.Millisecond)
-	require.Zero(t, b.ms.PutCount(moysklad.TypeSupply, elsewhere.ID))
-	require.Zero(t, b.ms.PutCount(moysklad.TypeSupply, mine.ID))
+	require.Zero(t, b.ms.UpdateCount(moysklad.TypeSupply, elsewhere.ID))
+	require.Zero(t, b.ms.UpdateCount(moysklad.TypeSupply, mine.ID))
 }
 
 func TestMoveIntoWarehouse(t *testing.T) {

@@ -79,7 +79,7 @@ func TestOneWriterPerDocument(t *testing.T) {
 		left, err := b.svc.Store.Unprocessed(b.ctx, 100)
 		return err == nil && len(left) == 0
 	}, patience, 20*time.Millisecond, "every event is processed")
-	require.Equal(t, 1, b.ms.PutCount(moysklad.TypeSupply, doc.ID))
+	require.Equal(t, 1, b.ms.UpdateCount(moysklad.TypeSupply, doc.ID))
 	require.Equal(t, 1, b.fb.CreateCalls(indoc))
 	require.Len(t, logLines(d), 1, "the effect of one serial run")
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/metrics"
 	"github.com/skladflow/skladflow/moysklad"
+	"github.com/skladflow/skladflow/moysklad/batching"
 	"github.com/skladflow/skladflow/orchestrator"
 	"github.com/skladflow/skladflow/provision"
 	"github.com/skladflow/skladflow/stdwebhooks"
@@ -55,6 +56,9 @@ type Service struct {
 	stopped  chan struct{}
 	log      *slog.Logger
 	MoySklad *moysklad.Client
+	// Documents is the MoySklad client the flows read and write documents
+	// through, batching them.
+	Documents *batching.Client
 	CDEK     *cdek.Client // nil without a cdek section
 	Store    *storage.Store
 	edge     *webhooks.Server
@@ -83,13 +87,19 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 	if err != nil {
 		return nil, err
 	}
+	// The flows read and write their documents through the batching: the
+	// jobs of a bulk status change share list requests and mass updates.
+	docs, err := batching.New(ms, batching.Config{Window: cfg.MoySklad.BatchWindow.Duration})
+	if err != nil {
+		return nil, err
+	}
 	orch, err := orchestrator.New(orchestrator.Config{
 		RetryHorizon:      cfg.Queue.RetryHorizon.Duration,
 		ReconcileInterval: cfg.MoySklad.ReconcileInterval.Duration,
 		HookURL:           provision.HookURL(cfg),
 		Metrics:           m,
 		Logger:            log,
-	}, ms)
+	}, docs)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +189,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 			log.Warn("metrics: stock discrepancies", "err", err)
 		}
 	})
-	return &Service{cfg: cfg, log: log, metrics: m, watcher: alerts.NewWatcher(alerter), MoySklad: ms, CDEK: cd, Store: store, edge: edge,
+	return &Service{cfg: cfg, log: log, metrics: m, watcher: alerts.NewWatcher(alerter), MoySklad: ms, Documents: docs, CDEK: cd, Store: store, edge: edge,
 		parity: parity}, nil
 }
 

@@ -188,13 +188,13 @@ func TestShipmentDuplicateOutdocWritesOnce(t *testing.T) {
 	b.fb.FailNext(fboxtest.Fault{Method: "POST", PathPrefix: "/outdocs/lock", HTTPStatus: 400, Code: 400, Message: "сбой", Count: 1})
 	require.NoError(t, b.svc.PollNow(b.ctx))
 	b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Отгружен")
-	puts := b.ms.PutCount(moysklad.TypeDemand, doc.ID)
+	puts := b.ms.UpdateCount(moysklad.TypeDemand, doc.ID)
 	for range 2 {
 		require.NoError(t, b.svc.PollNow(b.ctx))
 	}
 	b.waitLocked(t, shipped)
 	d := b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Отгружен")
-	require.Equal(t, puts, b.ms.PutCount(moysklad.TypeDemand, doc.ID), "no second write")
+	require.Equal(t, puts, b.ms.UpdateCount(moysklad.TypeDemand, doc.ID), "no second write")
 	require.Equal(t, 1, strings.Count(d.Description, "(док. склада "+itoa(shipped)+")"))
 	require.Equal(t, map[string]float64{"KT-1700": 2}, quantities(d))
 }
@@ -412,7 +412,7 @@ func TestShipmentLateStartChangesNothing(t *testing.T) {
 	require.NoError(t, b.svc.PollNow(b.ctx))
 	b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Отгружен")
 	b.waitLocked(t, shipped)
-	puts := b.ms.PutCount(moysklad.TypeDemand, doc.ID)
+	puts := b.ms.UpdateCount(moysklad.TypeDemand, doc.ID)
 
 	b.fb.ClearFaults()
 	require.NoError(t, b.svc.PollNow(b.ctx))
@@ -420,7 +420,7 @@ func TestShipmentLateStartChangesNothing(t *testing.T) {
 	b.waitEntry(t, moysklad.TypeDemand, doc.ID, "склад БетаПРО: документ "+itoa(start)+" (goods_shipment_start) по заданию "+indoc+
 		" не применён: начало подбора пришло позже: документ уже дальше")
 	d := b.waitStatus(t, moysklad.TypeDemand, doc.ID, "Отгружен")
-	require.Equal(t, puts, b.ms.PutCount(moysklad.TypeDemand, doc.ID), "nothing written")
+	require.Equal(t, puts, b.ms.UpdateCount(moysklad.TypeDemand, doc.ID), "nothing written")
 	require.True(t, d.Applicable)
 	b.waitRow(t, moysklad.TypeDemand, doc.ID, "shipped")
 }

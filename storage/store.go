@@ -24,9 +24,11 @@ var (
 	ErrConflict = errors.New("storage: concurrent change")
 )
 
-// DefaultMaxWorkers is how many jobs run at once unless configured: a few
-// in flight keep MoySklad's rate limit busy without queueing at it.
-const DefaultMaxWorkers = 4
+// DefaultMaxWorkers is how many jobs run at once unless configured. A job
+// mostly waits for a peer, and the jobs waiting for MoySklad at the same
+// time share its requests (moysklad/batching): the more of them meet
+// there, the fewer requests a document costs.
+const DefaultMaxWorkers = 16
 
 // Config configures the store.
 type Config struct {

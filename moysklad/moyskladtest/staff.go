@@ -270,6 +270,32 @@ func (s *Server) SetState(entityType, id, stateName string) error {
 	return nil
 }
 
+// SetStates sets the status of many documents at once, as staff do by
+// selecting them in a list: one notification carries every change
+// (moysklad.md §2.2: events may hold several).
+func (s *Server) SetStates(entityType string, ids []string, stateName string) error {
+	s.mu.Lock()
+	st := s.findState(entityType, stateName)
+	if st == nil {
+		s.mu.Unlock()
+		return fmt.Errorf("moyskladtest: no status %q for %s", stateName, entityType)
+	}
+	for _, id := range ids {
+		if _, ok := s.entities[entityType][id]; !ok {
+			s.mu.Unlock()
+			return fmt.Errorf("moyskladtest: no %s %s", entityType, id)
+		}
+	}
+	for _, id := range ids {
+		e := s.entities[entityType][id]
+		e["state"] = object{"meta": clone(st["meta"])}
+		e["updated"] = now()
+	}
+	s.mu.Unlock()
+	s.fireMany(entityType, ids, "UPDATE", []string{"state"}, s.opts.StaffUser, nil)
+	return nil
+}
+
 // EditAssortment changes fields of a product, variant or bundle as staff
 // would (an edited article, a new barcode: fields in the API's shape, e.g.
 // "barcodes": []any{map[string]any{"ean13": "…"}}); it fires UPDATE with

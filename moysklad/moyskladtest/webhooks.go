@@ -177,6 +177,13 @@ func (s *Server) DisableWebhooks() {
 // fire queues a notification for every enabled subscription to the change,
 // except those a DisableByPrefix header of the request excludes.
 func (s *Server) fire(typ, id, action string, fields []string, uid string, disabledPrefixes []string) {
+	s.fireMany(typ, []string{id}, action, fields, uid, disabledPrefixes)
+}
+
+// fireMany sends one notification per webhook carrying an event for each
+// document: a change of many documents at once is one POST with several
+// events (moysklad.md §2.2).
+func (s *Server) fireMany(typ string, ids []string, action string, fields []string, uid string, disabledPrefixes []string) {
 	s.mu.Lock()
 	var out []notice
 	for _, h := range s.hooks {
@@ -184,12 +191,16 @@ func (s *Server) fire(typ, id, action string, fields []string, uid string, disab
 		if h["entityType"] != typ || h["action"] != action || h["enabled"] != true || hasPrefix(url, disabledPrefixes) {
 			continue
 		}
-		ev := object{"meta": object{"type": typ, "href": s.base + "/entity/" + typ + "/" + id},
-			"action": action, "accountId": s.account}
-		body := object{"events": []any{ev}}
-		if h["diffType"] == "FIELDS" && action == "UPDATE" {
-			ev["updatedFields"] = fields
+		events := make([]any, len(ids))
+		for i, id := range ids {
+			ev := object{"meta": object{"type": typ, "href": s.base + "/entity/" + typ + "/" + id},
+				"action": action, "accountId": s.account}
+			if h["diffType"] == "FIELDS" && action == "UPDATE" {
+				ev["updatedFields"] = fields
+			}
+			events[i] = ev
 		}
+		body := object{"events": events}
 		if h["diffType"] == "FIELDS" {
 			body["auditContext"] = object{
 				"meta":   object{"type": "audit", "href": s.base + "/audit/" + newID()},

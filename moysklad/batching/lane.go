@@ -1,0 +1,34 @@
+package batching
+
+// lane orders the batches of one kind (the reads of one type and expand,
+// the writes of one type): one is gathering, the closed ones wait their
+// turn, and one request is in flight at a time. While a request waits for
+// MoySklad's rate limit, the next batch keeps gathering: the busier the
+// limit, the larger the batches.
+type lane[B any] struct {
+	open   *B
+	closed []*B
+	busy   bool
+}
+
+// close ends the gathering batch.
+func (l *lane[B]) close() {
+	if l.open != nil {
+		l.closed = append(l.closed, l.open)
+		l.open = nil
+	}
+}
+
+// next is the batch to send now, if one may go.
+func (l *lane[B]) next() *B {
+	if l.busy || len(l.closed) == 0 {
+		return nil
+	}
+	b := l.closed[0]
+	l.closed = l.closed[1:]
+	l.busy = true
+	return b
+}
+
+// idle says whether nothing is gathering, waiting or in flight.
+func (l *lane[B]) idle() bool { return l.open == nil && len(l.closed) == 0 && !l.busy }
