@@ -86,16 +86,8 @@ func newRequests(ctx context.Context, tx *sql.Tx, batch []*delivery) ([]bool, er
 		}
 		args = append(args, d.n.Source, d.n.RequestID, now())
 	}
-	inserted := map[[2]string]bool{}
-	err := insertReturning(ctx, tx, `INSERT INTO inbox_requests (source, request_id, received_at) VALUES `, 3, args,
-		` ON CONFLICT DO NOTHING RETURNING source, request_id`, func(r *sql.Rows) error {
-			var k [2]string
-			if err := r.Scan(&k[0], &k[1]); err != nil {
-				return err
-			}
-			inserted[k] = true
-			return nil
-		})
+	inserted, err := insertReturning(ctx, tx, `INSERT INTO inbox_requests (source, request_id, received_at) VALUES `, 3, args,
+		` ON CONFLICT DO NOTHING RETURNING source, request_id`)
 	if err != nil {
 		return nil, err
 	}
@@ -131,16 +123,8 @@ func insertInbox(ctx context.Context, tx *sql.Tx, rows []inboxRow) ([]bool, erro
 		}
 		args = append(args, r.source, r.requestID, r.event.EventKey, r.event.DocType, r.event.DocID, r.notification, r.payload, fmtTime(at), 0)
 	}
-	inserted := map[[2]string]bool{}
-	err := insertReturning(ctx, tx, `INSERT INTO inbox (source, request_id, event_key, doc_type, doc_id, notification_id, payload, received_at, dispatched) VALUES `,
-		9, args, ` ON CONFLICT (source, event_key) DO NOTHING RETURNING source, event_key`, func(r *sql.Rows) error {
-			var k [2]string
-			if err := r.Scan(&k[0], &k[1]); err != nil {
-				return err
-			}
-			inserted[k] = true
-			return nil
-		})
+	inserted, err := insertReturning(ctx, tx, `INSERT INTO inbox (source, request_id, event_key, doc_type, doc_id, notification_id, payload, received_at, dispatched) VALUES `,
+		9, args, ` ON CONFLICT (source, event_key) DO NOTHING RETURNING source, event_key`)
 	if err != nil {
 		return nil, err
 	}
@@ -156,29 +140,33 @@ func insertInbox(ctx context.Context, tx *sql.Tx, rows []inboxRow) ([]bool, erro
 }
 
 // insertReturning runs a multi-row INSERT over args (cols values a row) in
-// chunks, reading what each chunk returns.
-func insertReturning(ctx context.Context, tx *sql.Tx, head string, cols int, args []any, tail string, scan func(*sql.Rows) error) error {
+// chunks and collects the pairs it returns: the rows it inserted, by their
+// unique key (a row skipped by ON CONFLICT returns nothing).
+func insertReturning(ctx context.Context, tx *sql.Tx, head string, cols int, args []any, tail string) (map[[2]string]bool, error) {
+	inserted := map[[2]string]bool{}
 	row := "(?" + strings.Repeat(", ?", cols-1) + ")"
 	for len(args) > 0 {
 		n := min(len(args)/cols, rowsPerStatement)
 		q := head + row + strings.Repeat(", "+row, n-1) + tail
 		rs, err := tx.QueryContext(ctx, q, args[:n*cols]...)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for rs.Next() {
-			if err := scan(rs); err != nil {
+			var k [2]string
+			if err := rs.Scan(&k[0], &k[1]); err != nil {
 				rs.Close()
-				return err
+				return nil, err
 			}
+			inserted[k] = true
 		}
 		if err := rs.Close(); err != nil {
-			return err
+			return nil, err
 		}
 		if err := rs.Err(); err != nil {
-			return err
+			return nil, err
 		}
 		args = args[n*cols:]
 	}
-	return nil
+	return inserted, nil
 }

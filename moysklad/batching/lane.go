@@ -1,5 +1,7 @@
 package batching
 
+import "sync"
+
 // lane orders the batches of one kind (the reads of one type and expand,
 // the writes of one type): one is gathering, the closed ones wait their
 // turn, and one request is in flight at a time. While a request waits for
@@ -32,3 +34,34 @@ func (l *lane[B]) next() *B {
 
 // idle says whether nothing is gathering, waiting or in flight.
 func (l *lane[B]) idle() bool { return l.open == nil && len(l.closed) == 0 && !l.busy }
+
+// due ends b's window: unless it already went, it is closed, and what may
+// go now is returned.
+func due[K comparable, B any](mu *sync.Mutex, lanes map[K]*lane[B], key K, b *B) *B {
+	mu.Lock()
+	defer mu.Unlock()
+	l := lanes[key]
+	if l == nil { // sent full, and its lane done since
+		return nil
+	}
+	if l.open == b {
+		l.close()
+	}
+	return l.next()
+}
+
+// drain sends b, then the next batches of its lane, one at a time, in the
+// order they were closed.
+func drain[K comparable, B any](mu *sync.Mutex, lanes map[K]*lane[B], key K, b *B, send func(*B)) {
+	for b != nil {
+		send(b)
+		mu.Lock()
+		l := lanes[key]
+		l.busy = false
+		b = l.next()
+		if l.idle() {
+			delete(lanes, key)
+		}
+		mu.Unlock()
+	}
+}

@@ -43,7 +43,7 @@ func (c *Client) GetDocument(ctx context.Context, typ, id string, expand ...stri
 	if b == nil {
 		b = &readBatch{typ: typ, expand: slices.Clone(expand), waits: map[string]int{}, done: make(chan struct{})}
 		l.open = b
-		time.AfterFunc(c.cfg.Window, func() { c.readDue(key, b) })
+		time.AfterFunc(c.cfg.Window, func() { c.sendRead(key, due(&c.mu, c.reads, key, b)) })
 	}
 	if b.waits[id] == 0 {
 		b.ids = append(b.ids, id)
@@ -79,38 +79,8 @@ func (c *Client) GetDocument(ctx context.Context, typ, id string, expand ...stri
 	return d, nil
 }
 
-// readDue ends a batch's window.
-func (c *Client) readDue(key readKey, b *readBatch) {
-	c.mu.Lock()
-	l := c.reads[key]
-	if l == nil { // sent full, and its lane done since
-		c.mu.Unlock()
-		return
-	}
-	if l.open == b {
-		l.close()
-	}
-	send := l.next()
-	c.mu.Unlock()
-	if send != nil {
-		c.sendRead(key, send)
-	}
-}
-
-// sendRead makes a batch's request, then the next batch's of its lane.
-func (c *Client) sendRead(key readKey, b *readBatch) {
-	for b != nil {
-		c.read(b)
-		c.mu.Lock()
-		l := c.reads[key]
-		l.busy = false
-		b = l.next()
-		if l.idle() {
-			delete(c.reads, key)
-		}
-		c.mu.Unlock()
-	}
-}
+// sendRead makes a batch's request, then the next ones of its lane.
+func (c *Client) sendRead(key readKey, b *readBatch) { drain(&c.mu, c.reads, key, b, c.read) }
 
 func (c *Client) read(b *readBatch) {
 	c.mu.Lock()

@@ -43,7 +43,7 @@ func (c *Client) UpdateDocument(ctx context.Context, typ, id string, upd moyskla
 	if b == nil {
 		b = &writeBatch{typ: typ, index: map[string]int{}, done: make(chan struct{})}
 		l.open = b
-		time.AfterFunc(c.cfg.Window, func() { c.writeDue(typ, b) })
+		time.AfterFunc(c.cfg.Window, func() { c.sendWrite(typ, due(&c.mu, c.writes, typ, b)) })
 	}
 	i := len(b.upds)
 	b.index[id] = i
@@ -69,40 +69,10 @@ func (c *Client) UpdateDocument(ctx context.Context, typ, id string, upd moyskla
 	return b.res[i].Doc, b.res[i].Err
 }
 
-// writeDue ends a batch's window.
-func (c *Client) writeDue(typ string, b *writeBatch) {
-	c.mu.Lock()
-	l := c.writes[typ]
-	if l == nil { // sent full, and its lane done since
-		c.mu.Unlock()
-		return
-	}
-	if l.open == b {
-		l.close()
-	}
-	send := l.next()
-	c.mu.Unlock()
-	if send != nil {
-		c.sendWrite(typ, send)
-	}
-}
-
-// sendWrite makes a batch's request, then the next batch's of its lane:
+// sendWrite makes a batch's request, then the next ones of its lane:
 // batches of one type go in the order they were made, so two writes of a
-// document land in the order they were made too.
-func (c *Client) sendWrite(typ string, b *writeBatch) {
-	for b != nil {
-		c.write(b)
-		c.mu.Lock()
-		l := c.writes[typ]
-		l.busy = false
-		b = l.next()
-		if l.idle() {
-			delete(c.writes, typ)
-		}
-		c.mu.Unlock()
-	}
-}
+// document land in that order too.
+func (c *Client) sendWrite(typ string, b *writeBatch) { drain(&c.mu, c.writes, typ, b, c.write) }
 
 func (c *Client) write(b *writeBatch) {
 	c.mu.Lock()
