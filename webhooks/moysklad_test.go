@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/skladflow/skladflow/metrics"
 	"github.com/skladflow/skladflow/storage"
 	"github.com/skladflow/skladflow/webhooks"
 )
@@ -186,4 +188,29 @@ func FuzzMoySkladHook(f *testing.F) {
 		require.NoError(t, err)
 		require.Equal(t, before, after)
 	})
+}
+
+// overloaded is an inbox whose writer's queue is full.
+type overloaded struct{}
+
+func (overloaded) Accept(context.Context, storage.Notification) (storage.Accepted, error) {
+	return storage.Accepted{}, fmt.Errorf("accept: %w", storage.ErrOverloaded)
+}
+
+// A full ingest queue is answered 503 at once, so MoySklad resends, and
+// the metrics count it.
+func TestMoySkladOverloadedAnswers503(t *testing.T) {
+	t.Parallel()
+	m := metrics.NewSet()
+	edge, err := webhooks.New(webhooks.Config{MoySkladSecret: secret, Metrics: m}, overloaded{}, nil)
+	require.NoError(t, err)
+	srv := httptest.NewServer(edge.Handler())
+	t.Cleanup(srv.Close)
+	resp, err := http.Post(srv.URL+"/hooks/moysklad/"+secret+"?requestId=r1", "application/json", strings.NewReader(stateChange))
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	require.JSONEq(t, `{"error":"overloaded","message":"too many notifications at once, send again"}`, string(body))
+	require.Equal(t, 1.0, m.WebhooksRejected.Value("moysklad", "overloaded"))
 }
