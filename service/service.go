@@ -59,11 +59,11 @@ type Service struct {
 	// Documents is the MoySklad client the flows read and write documents
 	// through, batching them.
 	Documents *batching.Client
-	CDEK     *cdek.Client // nil without a cdek section
-	Store    *storage.Store
-	edge     *webhooks.Server
-	http     *http.Server
-	parity   *stockcheck.Checker
+	CDEK      *cdek.Client // nil without a cdek section
+	Store     *storage.Store
+	edge      *webhooks.Server
+	http      *http.Server
+	parity    *stockcheck.Checker
 }
 
 // New builds the service: it resolves the warehouses' stores in MoySklad,
