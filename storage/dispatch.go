@@ -134,3 +134,16 @@ func (s *Store) Undispatched(ctx context.Context) (int, error) {
 	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM inbox WHERE dispatched = 0`).Scan(&n)
 	return n, err
 }
+
+// jobOf is the work an event asks for.
+func jobOf(e InboxEvent) river.JobArgs {
+	switch {
+	case e.DocType == DocTypeWarehouse:
+		// A push says the warehouse's feed has news: read it, through the
+		// same path as the periodic poll.
+		return PollFeedArgs{Warehouse: e.DocID}
+	case IsAssortmentType(e.DocType):
+		return RefreshGoodArgs{AssortmentType: e.DocType, AssortmentID: e.DocID}
+	}
+	return ProcessDocumentArgs{DocType: e.DocType, DocID: e.DocID}
+}

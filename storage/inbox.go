@@ -3,8 +3,6 @@ package storage
 import (
 	"context"
 	"time"
-
-	"github.com/riverqueue/river"
 )
 
 // InboxEvent is a raw event as received.
@@ -18,27 +16,6 @@ type InboxEvent struct {
 	Payload     []byte    // the notification's body, when it had one (read only)
 	ReceivedAt  time.Time // defaults to the notification's
 	ProcessedAt *time.Time
-}
-
-// rows is about how many rows a delivery writes at its answer.
-func (d *delivery) rows() int {
-	if d.events != nil {
-		return 3
-	}
-	return 2 + 2*len(d.n.Events)
-}
-
-// jobOf is the work an event asks for.
-func jobOf(e InboxEvent) river.JobArgs {
-	switch {
-	case e.DocType == DocTypeWarehouse:
-		// A push says the warehouse's feed has news: read it, through the
-		// same path as the periodic poll.
-		return PollFeedArgs{Warehouse: e.DocID}
-	case IsAssortmentType(e.DocType):
-		return RefreshGoodArgs{AssortmentType: e.DocType, AssortmentID: e.DocID}
-	}
-	return ProcessDocumentArgs{DocType: e.DocType, DocID: e.DocID}
 }
 
 // MarkProcessed marks a document's events received up to upTo as done.

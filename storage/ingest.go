@@ -32,11 +32,11 @@ type Notification struct {
 
 // Accepted says what became of a notification's events.
 type Accepted struct {
-	Stored    int // stored with their jobs
+	Stored    int // stored; the dispatcher makes their jobs
 	Duplicate int // seen before: the request id, or the event's key
 	// Deferred are stored inside the notification and become inbox rows
-	// and jobs in a fan-out job after the answer (only their keys are not
-	// checked yet).
+	// in a fan-out job after the answer (only their keys are not checked
+	// yet).
 	Deferred int
 }
 
@@ -94,6 +94,14 @@ type delivery struct {
 	payload []byte // the body as stored
 	events  []byte // the events as stored, when they are fanned out
 	done    chan result
+}
+
+// rows is about how many rows a delivery writes at its answer.
+func (d *delivery) rows() int {
+	if d.events != nil {
+		return 3
+	}
+	return 2 + 2*len(d.n.Events)
 }
 
 // prepare encodes what a delivery stores, in the caller's goroutine: the
