@@ -101,6 +101,6 @@ func bulkHandover(b *testing.B, n, weight, limit int, interval, window time.Dura
 	b.ReportMetric(float64(requests)/float64(n), "requests/doc")
 	b.ReportMetric(float64(bb.ms.RateLimited()), "429s")
 	b.ReportMetric(float64(bb.ms.MaxPutsPerMinute()), "max-puts/min/doc")
-	st := bb.svc.Documents.Stats()
+	st := bb.svc.Documents.BatchStats()
 	b.Logf("batching: %+v", st)
 }

@@ -88,8 +88,8 @@ func New(c *moysklad.Client, cfg Config) (*Client, error) {
 	return &Client{Client: c, cfg: cfg, reads: map[readKey]*lane[readBatch]{}, writes: map[string]*lane[writeBatch]{}}, nil
 }
 
-// Stats reads the counters.
-func (c *Client) Stats() Stats {
+// BatchStats reads the batching counters (Stats are the client's own).
+func (c *Client) BatchStats() Stats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.stats

@@ -94,7 +94,7 @@ func TestReadsOfOneWindowAreOneListRequest(t *testing.T) {
 		require.Equal(t, float64(i+1), got[i].Rows()[0].Quantity, "each caller gets its own document")
 		require.Equal(t, "KT-1", got[i].Rows()[0].Assortment.Article)
 	}
-	require.Equal(t, batching.Stats{ReadRequests: 1, DocumentsRead: 30}, b.client.Stats())
+	require.Equal(t, batching.Stats{ReadRequests: 1, DocumentsRead: 30}, b.client.BatchStats())
 }
 
 func TestAFullReadBatchGoesAtOnce(t *testing.T) {
@@ -108,7 +108,7 @@ func TestAFullReadBatchGoesAtOnce(t *testing.T) {
 		_, err := b.client.GetDocument(b.ctx, moysklad.TypeSupply, id, "positions.assortment")
 		require.NoError(t, err)
 	})
-	require.Equal(t, batching.Stats{ReadRequests: 1, DocumentsRead: 100}, b.client.Stats())
+	require.Equal(t, batching.Stats{ReadRequests: 1, DocumentsRead: 100}, b.client.BatchStats())
 }
 
 func TestALoneReadIsAGet(t *testing.T) {
@@ -191,7 +191,7 @@ func TestNoWindowIsOneByOne(t *testing.T) {
 		require.NoError(t, err)
 	})
 	require.Equal(t, 5, b.requests("GET", "/entity/supply/"))
-	require.Zero(t, b.client.Stats().ReadRequests)
+	require.Zero(t, b.client.BatchStats().ReadRequests)
 }
 
 // A batch sent because it was full has its window end later: nothing is
@@ -206,7 +206,7 @@ func TestAWindowEndingAfterItsBatchWentChangesNothing(t *testing.T) {
 		require.NoError(t, err)
 	})
 	time.Sleep(100 * time.Millisecond) // the window ends
-	require.Equal(t, batching.Stats{ReadRequests: 1, DocumentsRead: 2}, b.client.Stats())
+	require.Equal(t, batching.Stats{ReadRequests: 1, DocumentsRead: 2}, b.client.BatchStats())
 }
 
 func mustNew(t *testing.T, b *bundle, cfg batching.Config) *batching.Client {
