@@ -14,6 +14,8 @@ type Set struct {
 	StuckDocuments       *Vec
 	DisabledWebhooks     *Vec
 	StockDiscrepancies   *Vec // class
+	BatchRequests        *Vec // kind (read, write)
+	BatchDocuments       *Vec // kind
 }
 
 // NewSet registers skladflow's series.
@@ -30,6 +32,8 @@ func NewSet() *Set {
 		Jobs:                 r.Gauge("skladflow_jobs", "Jobs by state.", "state"),
 		StuckDocuments:       r.Gauge("skladflow_stuck_documents", "Documents in a non-final state longer than the stuck threshold."),
 		DisabledWebhooks:     r.Gauge("skladflow_disabled_webhooks", "MoySklad webhooks found disabled by the last reconciliation."),
+		BatchRequests:        r.Gauge("skladflow_moysklad_batch_requests", "MoySklad document reads and writes sent by the batching since the start, by kind (read, write).", "kind"),
+		BatchDocuments:       r.Gauge("skladflow_moysklad_batch_documents", "Documents those requests carried, by kind: documents per request is the batching's gain.", "kind"),
 		StockDiscrepancies:   r.Gauge("skladflow_stock_discrepancies", "Goods whose MoySklad stock differs from the warehouse's in the last stock check of each warehouse, by class (in_flight, explained, unexplained).", "class"),
 	}
 }

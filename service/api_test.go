@@ -117,6 +117,7 @@ func TestMetricsAfterAFlow(t *testing.T) {
 	require.Contains(t, out, `skladflow_outbound_requests_total{peer="fbox",code="200"}`)
 	require.Contains(t, out, `skladflow_outbound_requests_total{peer="moysklad",code="200"}`)
 	require.Contains(t, out, `skladflow_jobs{state="completed"}`)
+	require.Regexp(t, `skladflow_moysklad_batch_documents\{kind="write"\} [1-9]`, out, "the handover's write went through the batching")
 	require.Contains(t, out, "skladflow_stuck_documents 0")
 }
 

@@ -183,7 +183,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		store.Close()
 		return nil, err
 	}
-	m.Registry.OnScrape(func() { scrape(context.Background(), m, ms, store, cfg.Admin.StuckAfter.Duration, log) })
+	m.Registry.OnScrape(func() { scrape(context.Background(), m, ms, docs, store, cfg.Admin.StuckAfter.Duration, log) })
 	m.Registry.OnScrape(func() {
 		if err := parity.Scrape(context.Background()); err != nil {
 			log.Warn("metrics: stock discrepancies", "err", err)
@@ -220,8 +220,13 @@ func instrumented(m *metrics.Set, peer string) *http.Client {
 }
 
 // scrape refreshes the gauges read from the database and the clients.
-func scrape(ctx context.Context, m *metrics.Set, ms *moysklad.Client, store *storage.Store, stuckAfter time.Duration, log *slog.Logger) {
+func scrape(ctx context.Context, m *metrics.Set, ms *moysklad.Client, docs *batching.Client, store *storage.Store, stuckAfter time.Duration, log *slog.Logger) {
 	m.LimiterWaits.Set(float64(ms.Stats().LimiterWaits), "moysklad")
+	b := docs.BatchStats()
+	m.BatchRequests.Set(float64(b.ReadRequests), "read")
+	m.BatchRequests.Set(float64(b.WriteRequests), "write")
+	m.BatchDocuments.Set(float64(b.DocumentsRead), "read")
+	m.BatchDocuments.Set(float64(b.DocumentsWritten), "write")
 	if counts, err := store.JobCounts(ctx); err == nil {
 		for _, st := range rivertype.JobStates() {
 			m.Jobs.Set(float64(counts[string(st)]), string(st))
