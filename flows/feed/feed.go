@@ -179,7 +179,11 @@ func (f *Feed) ApplyOutdoc(ctx context.Context, whName string, outdocID int64) e
 		return fmt.Errorf("outdoc %d of %s: no flow applies %s: %w", outdocID, whName, od.Type, orchestrator.ErrFinal)
 	}
 	if od.Status != storage.OutdocRevert {
-		if waiting, err := f.reverting(ctx, od); waiting || err != nil {
+		waiting, err := f.reverting(ctx, od)
+		if err == nil && !waiting {
+			waiting, err = f.replaces(ctx, wh, od)
+		}
+		if waiting || err != nil {
 			if err == nil {
 				err = orchestrator.Later(revertWait)
 			}
@@ -192,6 +196,41 @@ func (f *Feed) ApplyOutdoc(ctx context.Context, whName string, outdocID int64) e
 // revertWait is how long a document waits for the revert of another
 // document of its task.
 const revertWait = 2 * time.Second
+
+// replaces reports whether the document replaces another of its task that
+// the warehouse deleted and skladflow has not reverted yet: a poll that
+// checked for deletions just before the warehouse corrected a document
+// can read the replacement in the same breath. The deleted one is queued
+// for its revert, and the replacement waits for it, never lands on top.
+func (f *Feed) replaces(ctx context.Context, wh *Warehouse, od storage.Outdoc) (bool, error) {
+	if od.IndocID == "" {
+		return false, nil
+	}
+	all, err := f.o.Store().OutdocsByIndoc(ctx, od.IndocID)
+	if err != nil {
+		return false, err
+	}
+	var applied []int64
+	for _, x := range all {
+		deletable := x.Status == storage.OutdocApplied || wh.Shared && x.Status == storage.OutdocLocked
+		if x.Warehouse == od.Warehouse && x.OutdocID != od.OutdocID && deletable {
+			applied = append(applied, x.OutdocID)
+		}
+	}
+	if len(applied) == 0 {
+		return false, nil
+	}
+	missing, err := wh.API.CheckOutdocs(ctx, applied...)
+	if err != nil || len(missing) == 0 {
+		return false, err
+	}
+	if _, err := f.o.Store().RequestRevert(ctx, wh.Name, missing); err != nil {
+		return false, err
+	}
+	f.o.Logger().Info("a replacement came before its deleted document was reverted: reverting first", "warehouse", wh.Name,
+		"outdoc", od.OutdocID, "deleted", missing)
+	return true, nil
+}
 
 // reverting reports whether another document of the same task is being
 // reverted: the replacement of a corrected document is applied after the
