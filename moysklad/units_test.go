@@ -28,9 +28,12 @@ func TestPacedInUnits(t *testing.T) {
 	}
 }
 
+// unitsSetup runs the bucket at half MoySklad's 3 s: a shorter interval
+// makes a loaded machine's scheduling jitter bunch paced requests into a
+// burst the emulator refuses.
 func unitsSetup(t *testing.T, weight, cost int) (*moyskladtest.Server, *moysklad.Client) {
 	t.Helper()
-	srv := moyskladtest.NewServer(moyskladtest.Options{RateLimit: 45, RateInterval: 600 * time.Millisecond, RequestWeight: weight})
+	srv := moyskladtest.NewServer(moyskladtest.Options{RateLimit: 45, RateInterval: 1500 * time.Millisecond, RequestWeight: weight})
 	t.Cleanup(srv.Close)
 	c, err := moysklad.NewClient(moysklad.Config{BaseURL: srv.URL(), Token: srv.Token(), RequestCost: cost,
 		RetryWaitMin: 10 * time.Millisecond, RetryWaitMax: 200 * time.Millisecond})
