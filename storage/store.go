@@ -28,7 +28,7 @@ var (
 // in flight keep MoySklad's rate limit busy without queueing at it. More
 // let more of them share a batched request (moysklad/batching), but 16
 // showed ordering races between a warehouse correction and its
-// replacement under load (README, "Not done yet"): 4 until they are fixed.
+// replacement under load (README, Benchmarks): 4 until they are fixed.
 const DefaultMaxWorkers = 4
 
 // Config configures the store.
