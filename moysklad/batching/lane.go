@@ -1,6 +1,9 @@
 package batching
 
-import "sync"
+import (
+	"context"
+	"sync"
+)
 
 // lane orders the batches of one kind (the reads of one type and expand,
 // the writes of one type): one is gathering, the closed ones wait their
@@ -63,5 +66,28 @@ func drain[K comparable, B any](mu *sync.Mutex, lanes map[K]*lane[B], key K, b *
 			delete(lanes, key)
 		}
 		mu.Unlock()
+	}
+}
+
+// admit is called with mu held after a caller joined the gathering batch:
+// a full batch is closed, and what may go is sent. It releases mu.
+func admit[B any](mu *sync.Mutex, l *lane[B], full bool, send func(*B)) {
+	if full {
+		l.close()
+	}
+	next := l.next()
+	mu.Unlock()
+	if next != nil {
+		go send(next)
+	}
+}
+
+// await waits until a batch is answered or the caller gives up.
+func await(ctx context.Context, done <-chan struct{}) error {
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }

@@ -50,18 +50,9 @@ func (c *Client) GetDocument(ctx context.Context, typ, id string, expand ...stri
 	}
 	b.waits[id]++
 	share := b.waits[id] > 1
-	if len(b.ids) >= c.cfg.MaxReads {
-		l.close()
-	}
-	send := l.next()
-	c.mu.Unlock()
-	if send != nil {
-		go c.sendRead(key, send)
-	}
-	select {
-	case <-b.done:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	admit(&c.mu, l, len(b.ids) >= c.cfg.MaxReads, func(n *readBatch) { c.sendRead(key, n) })
+	if err := await(ctx, b.done); err != nil {
+		return nil, err
 	}
 	if b.err != nil {
 		return nil, b.err

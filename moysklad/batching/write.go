@@ -48,20 +48,11 @@ func (c *Client) UpdateDocument(ctx context.Context, typ, id string, upd moyskla
 	i := len(b.upds)
 	b.index[id] = i
 	b.upds = append(b.upds, moysklad.BatchUpdate{ID: id, Update: upd})
-	if len(b.upds) >= c.cfg.MaxWrites {
-		l.close()
-	}
-	send := l.next()
-	c.mu.Unlock()
-	if send != nil {
-		go c.sendWrite(typ, send)
-	}
-	select {
-	case <-b.done:
-	case <-ctx.Done():
-		// The write may still be made: a run that gave up finds it on the
-		// document next time (orchestrator.Run.WriteBack).
-		return nil, ctx.Err()
+	admit(&c.mu, l, len(b.upds) >= c.cfg.MaxWrites, func(n *writeBatch) { c.sendWrite(typ, n) })
+	// A caller that gives up may still see its write made: its run finds it
+	// on the document next time (orchestrator.Run.WriteBack).
+	if err := await(ctx, b.done); err != nil {
+		return nil, err
 	}
 	if b.err != nil {
 		return nil, b.err
