@@ -81,12 +81,13 @@ type IngestStats struct {
 	Batches    int64 // transactions they took
 	Overloaded int64 // refused because the queue was full
 	Pending    int64 // waiting for their commit now
+	Committing int64 // of them, in the transaction being committed
 }
 
 // IngestStats reads the writer's counters.
 func (s *Store) IngestStats() IngestStats {
 	return IngestStats{Deliveries: s.ingest.deliveries.Load(), Batches: s.ingest.batches.Load(), Overloaded: s.ingest.overloaded.Load(),
-		Pending: s.ingest.pending.Load()}
+		Pending: s.ingest.pending.Load(), Committing: s.ingest.committing.Load()}
 }
 
 type delivery struct {
@@ -134,6 +135,7 @@ type ingester struct {
 
 	deliveries, batches, overloaded atomic.Int64
 	pending                         atomic.Int64 // queued or being committed
+	committing                      atomic.Int64 // being committed
 
 	mu     sync.RWMutex // guards closed against enqueue
 	closed bool
@@ -234,6 +236,8 @@ func (in *ingester) commit(batch []*delivery) {
 	ctx := context.Background()
 	in.batches.Add(1)
 	in.deliveries.Add(int64(len(batch)))
+	in.committing.Store(int64(len(batch)))
+	defer in.committing.Store(0)
 	defer in.pending.Add(-int64(len(batch)))
 	if in.answer(ctx, batch) == nil || len(batch) == 1 {
 		return
