@@ -6,7 +6,13 @@ import "context"
 // the database, not in memory, so it holds across workers and restarts.
 // It returns ErrBusy while another job holds the document.
 func (o *Orchestrator) WithDocument(ctx context.Context, typ, id string, fn func() error) error {
-	key, owner := "doc:"+typ+"/"+id, infoOf(ctx).owner
+	return o.WithLease(ctx, "doc:"+typ+"/"+id, fn)
+}
+
+// WithLease runs fn as the only holder of key (a document, a warehouse
+// task): ErrBusy while another job holds it.
+func (o *Orchestrator) WithLease(ctx context.Context, key string, fn func() error) error {
+	owner := infoOf(ctx).owner
 	ok, err := o.store.TryLease(ctx, key, owner)
 	if err != nil {
 		return err

@@ -2,11 +2,16 @@ package feed
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/skladflow/skladflow/orchestrator"
 	"github.com/skladflow/skladflow/storage"
 )
+
+// errChanged is a document whose state moved on since it was read.
+var errChanged = errors.New("outdoc changed meanwhile")
 
 // checkWindow is how far back documents are checked for deletion: the
 // warehouse may delete an unlocked document up to 14 days old, and asks
@@ -68,10 +73,21 @@ func (f *Feed) reconcileDeleted(ctx context.Context, wh *Warehouse, appliedOnly 
 			revert = append(revert, id)
 			continue
 		}
-		if err := f.o.Store().UpdateOutdoc(ctx, wh.Name, id, func(x *storage.Outdoc) error {
-			x.Status, x.Error = storage.OutdocDeleted, "удалён складом до приёмки"
-			return nil
-		}); err != nil {
+		// Not while it is being applied: that apply may be writing it; once
+		// applied, the next check reverts it.
+		err := f.o.WithLease(ctx, taskLease(od), func() error {
+			return f.o.Store().UpdateOutdoc(ctx, wh.Name, id, func(x *storage.Outdoc) error {
+				if x.Status != od.Status {
+					return errChanged
+				}
+				x.Status, x.Error = storage.OutdocDeleted, "удалён складом до приёмки"
+				return nil
+			})
+		})
+		if errors.Is(err, orchestrator.ErrBusy) || errors.Is(err, errChanged) {
+			continue
+		}
+		if err != nil {
 			return 0, err
 		}
 		f.o.Logger().Warn("warehouse deleted a document before it was applied", "warehouse", wh.Name, "outdoc", id, "type", od.Type)

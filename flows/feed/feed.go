@@ -178,19 +178,36 @@ func (f *Feed) ApplyOutdoc(ctx context.Context, whName string, outdocID int64) e
 	if !ok {
 		return fmt.Errorf("outdoc %d of %s: no flow applies %s: %w", outdocID, whName, od.Type, orchestrator.ErrFinal)
 	}
-	if od.Status != storage.OutdocRevert {
-		waiting, err := f.reverting(ctx, od)
-		if err == nil && !waiting {
-			waiting, err = f.replaces(ctx, wh, od)
-		}
-		if waiting || err != nil {
-			if err == nil {
-				err = orchestrator.Later(revertWait)
-			}
+	// The documents of one task are applied one at a time: a replacement
+	// checks for the revert it waits for while no sibling is half-applied.
+	return f.o.WithLease(ctx, taskLease(od), func() error {
+		if od, err = f.o.Store().Outdoc(ctx, whName, outdocID); err != nil {
 			return err
 		}
+		if od.Status != storage.OutdocRevert {
+			waiting, err := f.reverting(ctx, od)
+			if err == nil && !waiting {
+				waiting, err = f.replaces(ctx, wh, od)
+			}
+			if waiting || err != nil {
+				if err == nil {
+					err = orchestrator.Later(revertWait)
+				}
+				return err
+			}
+		}
+		return h.ApplyOutdoc(ctx, wh, od)
+	})
+}
+
+// taskLease is the lease a warehouse document is applied, reverted or
+// dropped under: its task's, shared with the task's other documents, or
+// its own when it has no task.
+func taskLease(od storage.Outdoc) string {
+	if od.IndocID != "" {
+		return "task:" + od.Warehouse + "/" + od.IndocID
 	}
-	return h.ApplyOutdoc(ctx, wh, od)
+	return fmt.Sprintf("outdoc:%s/%d", od.Warehouse, od.OutdocID)
 }
 
 // revertWait is how long a document waits for the revert of another
