@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,11 +98,27 @@ func bulkHandover(b *testing.B, n, weight, limit int, interval, window time.Dura
 	}
 	elapsed := time.Since(start)
 	b.StopTimer()
-	requests := len(bb.ms.Requests()) - before
+	all := bb.ms.Requests()[before:]
+	requests := len(all)
 	b.ReportMetric(float64(n)/elapsed.Seconds(), "docs/s")
 	b.ReportMetric(float64(requests)/float64(n), "requests/doc")
 	b.ReportMetric(float64(bb.ms.RateLimited()), "429s")
 	b.ReportMetric(float64(bb.ms.MaxPutsPerMinute()), "max-puts/min/doc")
 	st := bb.svc.Documents.BatchStats()
-	b.Logf("batching: %+v", st)
+	b.Logf("batching: %+v; requests: %v", st, requestKinds(all))
+}
+
+// requestKinds counts requests by method and entity type, ids left out:
+// where the requests per document go.
+func requestKinds(rs []moyskladtest.Request) map[string]int {
+	out := map[string]int{}
+	for _, r := range rs {
+		parts := strings.Split(strings.TrimPrefix(r.Path, "/"), "/")
+		kind := r.Method + " " + strings.Join(parts[:min(2, len(parts))], "/")
+		if len(parts) > 2 {
+			kind += "/…"
+		}
+		out[kind]++
+	}
+	return out
 }

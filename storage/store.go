@@ -24,12 +24,10 @@ var (
 	ErrConflict = errors.New("storage: concurrent change")
 )
 
-// DefaultMaxWorkers is how many jobs run at once unless configured: a few
-// in flight keep MoySklad's rate limit busy without queueing at it. More
-// let more of them share a batched request (moysklad/batching), but 16
-// showed ordering races between a warehouse correction and its
-// replacement under load (README, Benchmarks): 4 until they are fixed.
-const DefaultMaxWorkers = 4
+// DefaultMaxWorkers is how many jobs run at once unless configured: jobs
+// mostly wait for MoySklad and the warehouse, and those that wait together
+// share one batched MoySklad request (moysklad/batching).
+const DefaultMaxWorkers = 16
 
 // Config configures the store.
 type Config struct {

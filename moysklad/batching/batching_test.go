@@ -3,11 +3,16 @@ package batching_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/skladflow/skladflow/moysklad"
@@ -207,6 +212,53 @@ func TestAWindowEndingAfterItsBatchWentChangesNothing(t *testing.T) {
 	})
 	time.Sleep(100 * time.Millisecond) // the window ends
 	require.Equal(t, batching.Stats{ReadRequests: 1, DocumentsRead: 2}, b.client.BatchStats())
+}
+
+// Reads that come one by one, each after the window, while a request is in
+// flight, still go together once it is answered: under MoySklad's rate
+// limit every request is slow, and that is when batches must grow.
+func TestReadsWaitingForTheLaneGoTogether(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 10*time.Millisecond)
+	ids := b.supplies(t, 11)
+	slow := make(chan struct{})
+	proxy := httputil.NewSingleHostReverseProxy(mustURL(t, b.srv.URL()))
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ids[0]) {
+			<-slow // the first read is in flight until the others have come
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	c, err := moysklad.NewClient(moysklad.Config{BaseURL: front.URL, Token: b.srv.Token()})
+	require.NoError(t, err)
+	b.client, err = batching.New(c, batching.Config{Window: 10 * time.Millisecond})
+	require.NoError(t, err)
+
+	first := make(chan error, 1)
+	go func() {
+		_, err := b.client.GetDocument(b.ctx, moysklad.TypeSupply, ids[0])
+		first <- err
+	}()
+	var wg sync.WaitGroup
+	for _, id := range ids[1:] {
+		time.Sleep(20 * time.Millisecond) // each after the window of the one before
+		wg.Go(func() {
+			_, err := b.client.GetDocument(b.ctx, moysklad.TypeSupply, id)
+			assert.NoError(t, err)
+		})
+	}
+	close(slow)
+	require.NoError(t, <-first)
+	wg.Wait()
+	require.Equal(t, batching.Stats{ReadRequests: 2, DocumentsRead: 11}, b.client.BatchStats(), "the first alone, the ten that waited in one")
+}
+
+func mustURL(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	require.NoError(t, err)
+	return u
 }
 
 func mustNew(t *testing.T, b *bundle, cfg batching.Config) *batching.Client {

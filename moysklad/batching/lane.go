@@ -12,21 +12,32 @@ import (
 // limit, the larger the batches.
 type lane[B any] struct {
 	open   *B
+	ripe   bool // open's window has ended: it goes once nothing is in flight
 	closed []*B
 	busy   bool
 }
+
+// gather makes b the gathering batch.
+func (l *lane[B]) gather(b *B) { l.open, l.ripe = b, false }
 
 // close ends the gathering batch.
 func (l *lane[B]) close() {
 	if l.open != nil {
 		l.closed = append(l.closed, l.open)
-		l.open = nil
+		l.open, l.ripe = nil, false
 	}
 }
 
-// next is the batch to send now, if one may go.
+// next is the batch to send now, if one may go: the oldest closed one, or
+// the gathering one once its window has ended.
 func (l *lane[B]) next() *B {
-	if l.busy || len(l.closed) == 0 {
+	if l.busy {
+		return nil
+	}
+	if len(l.closed) == 0 && l.ripe {
+		l.close()
+	}
+	if len(l.closed) == 0 {
 		return nil
 	}
 	b := l.closed[0]
@@ -38,8 +49,9 @@ func (l *lane[B]) next() *B {
 // idle says whether nothing is gathering, waiting or in flight.
 func (l *lane[B]) idle() bool { return l.open == nil && len(l.closed) == 0 && !l.busy }
 
-// due ends b's window: unless it already went, it is closed, and what may
-// go now is returned.
+// due ends b's window: unless it already went, it goes now, or, while a
+// request of its lane is in flight, keeps gathering until that is
+// answered. What may go now is returned.
 func due[K comparable, B any](mu *sync.Mutex, lanes map[K]*lane[B], key K, b *B) *B {
 	mu.Lock()
 	defer mu.Unlock()
@@ -48,7 +60,7 @@ func due[K comparable, B any](mu *sync.Mutex, lanes map[K]*lane[B], key K, b *B)
 		return nil
 	}
 	if l.open == b {
-		l.close()
+		l.ripe = true
 	}
 	return l.next()
 }

@@ -42,7 +42,7 @@ func (c *Client) GetDocument(ctx context.Context, typ, id string, expand ...stri
 	b := l.open
 	if b == nil {
 		b = &readBatch{typ: typ, expand: slices.Clone(expand), waits: map[string]int{}, done: make(chan struct{})}
-		l.open = b
+		l.gather(b)
 		time.AfterFunc(c.cfg.Window, func() { c.sendRead(key, due(&c.mu, c.reads, key, b)) })
 	}
 	if b.waits[id] == 0 {

@@ -42,7 +42,7 @@ func (c *Client) UpdateDocument(ctx context.Context, typ, id string, upd moyskla
 	b := l.open
 	if b == nil {
 		b = &writeBatch{typ: typ, index: map[string]int{}, done: make(chan struct{})}
-		l.open = b
+		l.gather(b)
 		time.AfterFunc(c.cfg.Window, func() { c.sendWrite(typ, due(&c.mu, c.writes, typ, b)) })
 	}
 	i := len(b.upds)
