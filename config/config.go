@@ -399,7 +399,7 @@ type Receipt struct {
 
 // Queue tunes the durable job queue.
 type Queue struct {
-	// Workers is how many jobs run at once. Defaults to 4.
+	// Workers is how many jobs run at once. Defaults to 16.
 	Workers int `yaml:"workers"`
 	// RetryHorizon is how long a failing document is retried before it gets
 	// its error status. Defaults to 1h.
