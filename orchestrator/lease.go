@@ -1,12 +1,16 @@
 package orchestrator
 
-import "context"
+import (
+	"context"
+
+	"github.com/skladflow/skladflow/storage"
+)
 
 // WithDocument runs fn as the only writer of a document: the lease is in
 // the database, not in memory, so it holds across workers and restarts.
 // It returns ErrBusy while another job holds the document.
 func (o *Orchestrator) WithDocument(ctx context.Context, typ, id string, fn func() error) error {
-	return o.WithLease(ctx, "doc:"+typ+"/"+id, fn)
+	return o.WithLease(ctx, storage.DocumentLease(typ, id), fn)
 }
 
 // WithLease runs fn as the only holder of key (a document, a warehouse

@@ -12,24 +12,36 @@ import (
 // statuses, its custom fields. They change rarely; a miss reloads the type
 // once.
 type byName[T any] struct {
-	load func(ctx context.Context, typ string) ([]T, error)
-	name func(T) string
-	mu   sync.Mutex
-	by   map[string]map[string]T // type → name → item
+	load    func(ctx context.Context, typ string) ([]T, error)
+	name    func(T) string
+	loading sync.Mutex // one load at a time: callers that missed together share it
+	mu      sync.Mutex
+	by      map[string]map[string]T // type → name → item
+	loads   map[string]int          // type → loads so far
 }
 
 func newByName[T any](load func(context.Context, string) ([]T, error), name func(T) string) *byName[T] {
-	return &byName[T]{load: load, name: name, by: map[string]map[string]T{}}
+	return &byName[T]{load: load, name: name, by: map[string]map[string]T{}, loads: map[string]int{}}
 }
 
 // get finds an item by name; ok is false when the type has none.
 func (c *byName[T]) get(ctx context.Context, typ, name string) (item T, ok bool, err error) {
 	c.mu.Lock()
 	item, ok = c.by[typ][name]
+	seen := c.loads[typ]
 	c.mu.Unlock()
 	if ok {
 		return item, true, nil
 	}
+	c.loading.Lock()
+	defer c.loading.Unlock()
+	c.mu.Lock()
+	if c.loads[typ] != seen { // loaded while this caller waited
+		item, ok = c.by[typ][name]
+		c.mu.Unlock()
+		return item, ok, nil
+	}
+	c.mu.Unlock()
 	list, err := c.load(ctx, typ)
 	if err != nil {
 		return item, false, err
@@ -40,6 +52,7 @@ func (c *byName[T]) get(ctx context.Context, typ, name string) (item T, ok bool,
 	}
 	c.mu.Lock()
 	c.by[typ] = m
+	c.loads[typ]++
 	c.mu.Unlock()
 	item, ok = m[name]
 	return item, ok, nil

@@ -29,8 +29,7 @@ func (o *Orchestrator) run(ctx context.Context, typ, id string, step func(Flow, 
 		return fmt.Errorf("%s documents belong to no flow: %w", typ, ErrFinal)
 	}
 	return o.WithDocument(ctx, typ, id, func() error {
-		start := o.cfg.Now()
-		doc, err := o.ms.GetDocument(ctx, typ, id, o.expandFor(typ)...)
+		doc, start, err := o.read(ctx, typ, id)
 		if errors.Is(err, moysklad.ErrNotFound) {
 			o.log.Info("document deleted in MoySklad", "type", typ, "id", id)
 			return o.done(ctx, typ, id, start)
@@ -55,6 +54,23 @@ func (o *Orchestrator) run(ctx context.Context, typ, id string, step func(Flow, 
 		}
 		return o.done(ctx, typ, id, start)
 	})
+}
+
+// queuedReader reads a document for its job, perhaps read ahead with
+// others whose jobs are queued (moysklad/batching), and says when.
+type queuedReader interface {
+	ReadQueued(ctx context.Context, typ, id string, expand ...string) (*moysklad.Document, time.Time, error)
+}
+
+// read reads a document for its run and says as of when: the events
+// received up to then are what the run has seen.
+func (o *Orchestrator) read(ctx context.Context, typ, id string) (*moysklad.Document, time.Time, error) {
+	if r, ok := o.ms.(queuedReader); ok {
+		return r.ReadQueued(ctx, typ, id, o.expandFor(typ)...)
+	}
+	start := o.cfg.Now()
+	doc, err := o.ms.GetDocument(ctx, typ, id, o.expandFor(typ)...)
+	return doc, start, err
 }
 
 // Row loads the stored state of a document; a document never seen is New.

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -62,28 +63,39 @@ func BenchmarkInboundFlow(b *testing.B) {
 // MoySklad emulator limited like a real account (45 units per 3 s,
 // moysklad.md §5.3) at request weight 1 (a solution token) and 4 (a user
 // token from 2026-12-01), one document a request and batched (list reads
-// of up to 100, mass updates of up to 100). Run it with -benchtime 1x:
+// of up to 100, mass updates of up to 100), with the default workers and
+// with more. Run it with -benchtime 1x:
 // one-by-one at weight 4 takes minutes by design.
 func BenchmarkBulkHandover(b *testing.B) {
 	const docs, limit, interval = 300, 45, 3 * time.Second
-	for _, weight := range []int{1, 4} {
-		for _, window := range []time.Duration{0, config.DefaultBatchWindow} {
-			b.Run(fmt.Sprintf("weight=%d/batch=%s", weight, window), func(b *testing.B) {
-				for range b.N {
-					bulkHandover(b, docs, weight, limit, interval, window)
-				}
-			})
+	type variant struct {
+		weight  int
+		window  time.Duration
+		workers int // 0: the default
+	}
+	for _, v := range []variant{{1, 0, 0}, {1, config.DefaultBatchWindow, 0}, {4, 0, 0}, {4, config.DefaultBatchWindow, 0},
+		{4, config.DefaultBatchWindow, 64}} {
+		name := fmt.Sprintf("weight=%d/batch=%s", v.weight, v.window)
+		if v.workers > 0 {
+			name += fmt.Sprintf("/workers=%d", v.workers)
 		}
+		b.Run(name, func(b *testing.B) {
+			for range b.N {
+				bulkHandover(b, docs, v.weight, limit, interval, v.window, v.workers)
+			}
+		})
 	}
 }
 
-func bulkHandover(b *testing.B, n, weight, limit int, interval, window time.Duration) {
+func bulkHandover(b *testing.B, n, weight, limit int, interval, window time.Duration, workers int) {
 	b.StopTimer()
 	bb := setup(b, setupOpts{msOpts: moyskladtest.Options{RateLimit: limit, RequestWeight: weight, RateInterval: interval},
 		edit: func(c *config.Config) {
 			c.MoySklad.RequestCost = weight
 			c.MoySklad.BatchWindow = &config.Duration{Duration: window}
-			c.Queue.Workers = 16 // jobs that meet at MoySklad share its requests
+			if workers > 0 {
+				c.Queue.Workers = workers // more jobs meet at MoySklad and share its requests
+			}
 		}})
 	ids := make([]string, n)
 	for i := range ids {
@@ -116,9 +128,54 @@ func requestKinds(rs []moyskladtest.Request) map[string]int {
 		parts := strings.Split(strings.TrimPrefix(r.Path, "/"), "/")
 		kind := r.Method + " " + strings.Join(parts[:min(2, len(parts))], "/")
 		if len(parts) > 2 {
-			kind += "/…"
+			kind += "/…" // an id, or metadata
 		}
 		out[kind]++
 	}
 	return out
+}
+
+// BenchmarkSingleHandover hands supplies over one at a time — each waits
+// until the one before is «Передан» — and reports the latency from
+// «Передать» to «Передан», one document a request and batched: alone, a
+// document waits at most the batching window per MoySklad request.
+func BenchmarkSingleHandover(b *testing.B) {
+	const docs = 20
+	for _, window := range []time.Duration{0, config.DefaultBatchWindow} {
+		b.Run(fmt.Sprintf("batch=%s", window), func(b *testing.B) {
+			for range b.N {
+				singleHandovers(b, docs, window)
+			}
+		})
+	}
+}
+
+func singleHandovers(b *testing.B, n int, window time.Duration) {
+	b.StopTimer()
+	bb := setup(b, setupOpts{msOpts: moyskladtest.Options{RateLimit: -1},
+		edit: func(c *config.Config) { c.MoySklad.BatchWindow = &config.Duration{Duration: window} }})
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = bb.supply(b, fmt.Sprintf("single %d", i), line{bb.p.kettle, 3}, line{bb.p.mug, 2}).ID
+	}
+	b.StartTimer()
+	took := make([]time.Duration, n)
+	for i, id := range ids {
+		start := time.Now()
+		require.NoError(b, bb.ms.SetState(moysklad.TypeSupply, id, "Передать"))
+		for {
+			d, err := bb.ms.Document(moysklad.TypeSupply, id)
+			require.NoError(b, err)
+			if d.StateName() == "Передан" {
+				break
+			}
+			require.Less(b, time.Since(start), patience, "not handed over")
+			time.Sleep(time.Millisecond)
+		}
+		took[i] = time.Since(start)
+	}
+	b.StopTimer()
+	slices.Sort(took)
+	b.ReportMetric(float64(took[n/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(took[n-1].Microseconds())/1000, "max-ms")
 }

@@ -88,8 +88,14 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		return nil, err
 	}
 	// The flows read and write their documents through the batching: the
-	// jobs of a bulk status change share list requests and mass updates.
-	docs, err := batching.New(ms, batching.Config{Window: cfg.MoySklad.BatchWindow.Duration})
+	// jobs of a bulk status change share list requests and mass updates,
+	// and a job's read brings the documents whose jobs are queued behind
+	// it. The store opens below, before any job runs.
+	var store *storage.Store
+	docs, err := batching.New(ms, batching.Config{Window: cfg.MoySklad.BatchWindow.Duration, Logger: log.With("peer", "moysklad"),
+		Queued: func(ctx context.Context, typ string, limit int) ([]string, error) {
+			return store.QueuedDocuments(ctx, typ, limit)
+		}})
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +146,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 	if err := orch.Register(fl...); err != nil {
 		return nil, err
 	}
-	store, err := storage.Open(ctx, storage.Config{
+	store, err = storage.Open(ctx, storage.Config{
 		Path:              cfg.Database,
 		Workers:           orch.Workers(),
 		PeriodicJobs:      orch.PeriodicJobs(),

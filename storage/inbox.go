@@ -25,6 +25,28 @@ func (s *Store) MarkProcessed(ctx context.Context, docType, docID string, upTo t
 	return err
 }
 
+// QueuedDocuments lists up to limit documents of a type that have events
+// not yet processed and no job working on them (none holds their lease),
+// oldest event first: the documents whose jobs will read them next.
+func (s *Store) QueuedDocuments(ctx context.Context, docType string, limit int) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT doc_id FROM inbox i WHERE doc_type = ? AND processed_at IS NULL
+		AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.key = 'doc:' || i.doc_type || '/' || i.doc_id AND l.until >= ?)
+		GROUP BY doc_id ORDER BY min(id) LIMIT ?`, docType, now(), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
 // HasUnprocessed reports whether a document has events not yet processed.
 func (s *Store) HasUnprocessed(ctx context.Context, docType, docID string) (bool, error) {
 	var n int

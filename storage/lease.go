@@ -5,6 +5,9 @@ import (
 	"time"
 )
 
+// DocumentLease is the lease key of a document's single writer.
+func DocumentLease(docType, docID string) string { return "doc:" + docType + "/" + docID }
+
 // TryLease takes the lease on key for owner, or renews it when owner holds
 // it already. The lease lasts twice the longest job run (JobTimeout), so it
 // expires only when its holder died. It reports false while another owner

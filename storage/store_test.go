@@ -330,3 +330,26 @@ func TestDeliveryRoundTrip(t *testing.T) {
 	_, err = b.store.DocumentByOrder(b.ctx, "")
 	require.ErrorIs(t, err, storage.ErrNotFound)
 }
+
+func TestQueuedDocumentsAreThoseNoJobHolds(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for _, e := range []storage.InboxEvent{event("k1", "a"), event("k2", "b"), event("k3", "c"), event("k4", "a"),
+		{EventKey: "k5", DocType: "demand", DocID: "d"}} {
+		_, err := b.store.AcceptEvents(b.ctx, "", "moysklad", []storage.InboxEvent{e})
+		require.NoError(t, err)
+	}
+	require.NoError(t, b.store.MarkProcessed(b.ctx, "supply", "b", time.Now()))
+	ok, err := b.store.TryLease(b.ctx, storage.DocumentLease("supply", "c"), "job:1")
+	require.NoError(t, err)
+	require.True(t, ok)
+
+	ids, err := b.store.QueuedDocuments(b.ctx, "supply", 10)
+	require.NoError(t, err)
+	require.Equal(t, []string{"a"}, ids, "b is done, c is being worked on, d is another type")
+
+	require.NoError(t, b.store.ReleaseLease(b.ctx, storage.DocumentLease("supply", "c"), "job:1"))
+	ids, err = b.store.QueuedDocuments(b.ctx, "supply", 10)
+	require.NoError(t, err)
+	require.Equal(t, []string{"a", "c"}, ids, "oldest event first, each document once")
+}

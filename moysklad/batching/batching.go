@@ -9,6 +9,7 @@ package batching
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -35,6 +36,13 @@ type Config struct {
 	// CallTimeout bounds one shared request: it serves many jobs, so no
 	// single job's context may cancel it. Defaults to 2m.
 	CallTimeout time.Duration
+	// Queued lists up to limit documents of a type whose jobs are queued,
+	// oldest first: a list request for ReadQueued is filled up with them,
+	// and their jobs find their documents read. Optional: without it each
+	// job reads its own.
+	Queued func(ctx context.Context, typ string, limit int) ([]string, error)
+	// Logger defaults to discarding.
+	Logger *slog.Logger
 }
 
 func (c *Config) setDefaults() {
@@ -46,6 +54,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.CallTimeout == 0 {
 		c.CallTimeout = 2 * time.Minute
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
 	}
 }
 
@@ -67,15 +78,19 @@ type Client struct {
 	*moysklad.Client
 	cfg Config
 
-	mu     sync.Mutex
-	reads  map[readKey]*lane[readBatch]
-	writes map[string]*lane[writeBatch]
-	stats  Stats
+	mu       sync.Mutex
+	reads    map[readKey]*lane[readBatch]
+	writes   map[string]*lane[writeBatch]
+	ahead    map[docKey]aheadRead    // read for jobs not yet running
+	inflight map[*readBatch]struct{} // list requests under way
+	inWrite  map[docKey]int          // writes under way
+	stats    Stats
 }
 
 // Stats counts what the batching did.
 type Stats struct {
 	ReadRequests, DocumentsRead     int // list or single GETs sent; documents they read
+	ReadAhead, AheadUsed            int // of those, documents read for jobs not yet running; jobs that found theirs
 	WriteRequests, DocumentsWritten int // mass updates or single PUTs sent; documents they wrote
 }
 
@@ -85,7 +100,8 @@ func New(c *moysklad.Client, cfg Config) (*Client, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Client{Client: c, cfg: cfg, reads: map[readKey]*lane[readBatch]{}, writes: map[string]*lane[writeBatch]{}}, nil
+	return &Client{Client: c, cfg: cfg, reads: map[readKey]*lane[readBatch]{}, writes: map[string]*lane[writeBatch]{},
+		ahead: map[docKey]aheadRead{}, inflight: map[*readBatch]struct{}{}, inWrite: map[docKey]int{}}, nil
 }
 
 // BatchStats reads the batching counters (Stats are the client's own).

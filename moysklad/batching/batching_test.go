@@ -267,3 +267,85 @@ func mustNew(t *testing.T, b *bundle, cfg batching.Config) *batching.Client {
 	require.NoError(t, err)
 	return c
 }
+
+// queued is a Config.Queued that lists the given documents as having work
+// queued, as the inbox would.
+func queued(ids ...string) func(context.Context, string, int) ([]string, error) {
+	return func(_ context.Context, _ string, limit int) ([]string, error) { return ids[:min(limit, len(ids))], nil }
+}
+
+func TestAJobsReadBringsTheDocumentsQueuedBehindIt(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 10*time.Millisecond)
+	ids := b.supplies(t, 5)
+	b.client = mustNew(t, b, batching.Config{Window: 10 * time.Millisecond, Queued: queued(ids...)})
+	first, at, err := b.client.ReadQueued(b.ctx, moysklad.TypeSupply, ids[0], "positions.assortment")
+	require.NoError(t, err)
+	require.Equal(t, ids[0], first.ID)
+	require.Equal(t, 1, b.requests("GET", "/entity/supply"), "one list request for all five")
+	for i, id := range ids[1:] {
+		d, readAt, err := b.client.ReadQueued(b.ctx, moysklad.TypeSupply, id, "positions.assortment")
+		require.NoError(t, err)
+		require.Equal(t, float64(i+2), d.Rows()[0].Quantity)
+		require.Equal(t, at, readAt, "read then: the events after that are not seen")
+	}
+	require.Equal(t, 1, b.requests("GET", "/entity/supply"), "the others were read ahead")
+	require.Equal(t, batching.Stats{ReadRequests: 1, DocumentsRead: 5, ReadAhead: 4, AheadUsed: 4}, b.client.BatchStats())
+
+	_, _, err = b.client.ReadQueued(b.ctx, moysklad.TypeSupply, ids[1], "positions.assortment")
+	require.NoError(t, err)
+	require.Equal(t, 2, b.requests("GET", "/entity/supply"), "a read ahead serves one job, the next reads again")
+}
+
+func TestAWriteMakesAReadAheadStale(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 10*time.Millisecond)
+	ids := b.supplies(t, 2)
+	b.client = mustNew(t, b, batching.Config{Window: 10 * time.Millisecond, Queued: queued(ids...)})
+	_, _, err := b.client.ReadQueued(b.ctx, moysklad.TypeSupply, ids[0])
+	require.NoError(t, err)
+	text := "записано после чтения"
+	_, err = b.client.UpdateDocument(b.ctx, moysklad.TypeSupply, ids[1], moysklad.DocumentUpdate{Description: &text})
+	require.NoError(t, err)
+	d, _, err := b.client.ReadQueued(b.ctx, moysklad.TypeSupply, ids[1])
+	require.NoError(t, err)
+	require.Equal(t, text, d.Description, "read again, not the state before the write")
+	require.Zero(t, b.client.BatchStats().AheadUsed)
+}
+
+// A write still under way when a list request goes may land after it: the
+// document it writes is not read ahead.
+func TestADocumentBeingWrittenIsNotReadAhead(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 10*time.Millisecond)
+	ids := b.supplies(t, 2)
+	arrived, hold := make(chan struct{}), make(chan struct{})
+	proxy := httputil.NewSingleHostReverseProxy(mustURL(t, b.srv.URL()))
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut {
+			close(arrived)
+			<-hold
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	release := sync.OnceFunc(func() { close(hold) })
+	t.Cleanup(release) // before the server closes, which waits for the held request
+	c, err := moysklad.NewClient(moysklad.Config{BaseURL: front.URL, Token: b.srv.Token()})
+	require.NoError(t, err)
+	b.client, err = batching.New(c, batching.Config{Window: 10 * time.Millisecond, Queued: queued(ids...)})
+	require.NoError(t, err)
+
+	text := "пишется"
+	written := make(chan error, 1)
+	go func() {
+		_, err := b.client.UpdateDocument(b.ctx, moysklad.TypeSupply, ids[1], moysklad.DocumentUpdate{Description: &text})
+		written <- err
+	}()
+	<-arrived
+	_, _, err = b.client.ReadQueued(b.ctx, moysklad.TypeSupply, ids[0])
+	require.NoError(t, err)
+	require.Zero(t, b.client.BatchStats().ReadAhead)
+	release()
+	require.NoError(t, <-written)
+}

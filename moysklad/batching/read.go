@@ -21,7 +21,11 @@ type readBatch struct {
 	expand []string
 	ids    []string
 	waits  map[string]int // callers per id
-	done   chan struct{}  // closed once docs and err are set
+	fill   bool           // a caller is a job: fill up with the documents queued (ahead.go)
+	ahead  []string       // documents read for jobs not yet running
+	stale  map[string]bool
+	at     time.Time     // when the request went
+	done   chan struct{} // closed once docs and err are set
 	docs   map[string]*moysklad.Document
 	err    error
 }
@@ -32,8 +36,14 @@ func (c *Client) GetDocument(ctx context.Context, typ, id string, expand ...stri
 	if c.cfg.Window <= 0 {
 		return c.Client.GetDocument(ctx, typ, id, expand...)
 	}
-	key := readKey{typ, strings.Join(expand, ",")}
 	c.mu.Lock()
+	d, _, err := c.join(ctx, readKey{typ, strings.Join(expand, ",")}, id, expand, false)
+	return d, err
+}
+
+// join adds a read to the gathering batch of its kind, called with mu
+// held (it releases it), and waits for the answer and when it was read.
+func (c *Client) join(ctx context.Context, key readKey, id string, expand []string, fill bool) (*moysklad.Document, time.Time, error) {
 	l := c.reads[key]
 	if l == nil {
 		l = &lane[readBatch]{}
@@ -41,7 +51,7 @@ func (c *Client) GetDocument(ctx context.Context, typ, id string, expand ...stri
 	}
 	b := l.open
 	if b == nil {
-		b = &readBatch{typ: typ, expand: slices.Clone(expand), waits: map[string]int{}, done: make(chan struct{})}
+		b = &readBatch{typ: key.typ, expand: slices.Clone(expand), waits: map[string]int{}, done: make(chan struct{})}
 		l.gather(b)
 		time.AfterFunc(c.cfg.Window, func() { c.sendRead(key, due(&c.mu, c.reads, key, b)) })
 	}
@@ -49,39 +59,41 @@ func (c *Client) GetDocument(ctx context.Context, typ, id string, expand ...stri
 		b.ids = append(b.ids, id)
 	}
 	b.waits[id]++
+	b.fill = b.fill || fill
 	share := b.waits[id] > 1
 	admit(&c.mu, l, len(b.ids) >= c.cfg.MaxReads, func(n *readBatch) { c.sendRead(key, n) })
 	if err := await(ctx, b.done); err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	if b.err != nil {
-		return nil, b.err
+		return nil, b.at, b.err
 	}
 	d, ok := b.docs[id]
 	if !ok {
 		// Deleted in MoySklad: what a GET of it would have answered.
-		return nil, &moysklad.APIError{Status: http.StatusNotFound, Method: http.MethodGet, Path: "entity/" + typ + "/" + id,
+		return nil, b.at, &moysklad.APIError{Status: http.StatusNotFound, Method: http.MethodGet, Path: "entity/" + key.typ + "/" + id,
 			Errors: []moysklad.ErrorElement{{Error: "Объект не найден", Code: moysklad.CodeNotFound}}}
 	}
 	if share {
 		// Another caller holds the same document: each gets its own.
-		return clone(d)
+		d, err := clone(d)
+		return d, b.at, err
 	}
-	return d, nil
+	return d, b.at, nil
 }
 
 // sendRead makes a batch's request, then the next ones of its lane.
-func (c *Client) sendRead(key readKey, b *readBatch) { drain(&c.mu, c.reads, key, b, c.read) }
+func (c *Client) sendRead(key readKey, b *readBatch) {
+	drain(&c.mu, c.reads, key, b, func(b *readBatch) { c.read(key, b) })
+}
 
-func (c *Client) read(b *readBatch) {
-	c.mu.Lock()
-	c.stats.ReadRequests++
-	c.stats.DocumentsRead += len(b.ids)
-	c.mu.Unlock()
+func (c *Client) read(key readKey, b *readBatch) {
 	ctx, cancel := c.shared()
 	defer cancel()
 	defer close(b.done)
-	if len(b.ids) == 1 {
+	c.fillAhead(ctx, key, b)
+	defer c.keepAhead(key, b)
+	if len(b.ids)+len(b.ahead) == 1 {
 		// Alone: the GET it always was.
 		d, err := c.Client.GetDocument(ctx, b.typ, b.ids[0], b.expand...)
 		if errors.Is(err, moysklad.ErrNotFound) {
@@ -91,7 +103,7 @@ func (c *Client) read(b *readBatch) {
 		b.docs, b.err = map[string]*moysklad.Document{b.ids[0]: d}, err
 		return
 	}
-	b.docs, b.err = c.Client.GetDocuments(ctx, b.typ, b.ids, b.expand...)
+	b.docs, b.err = c.Client.GetDocuments(ctx, b.typ, append(slices.Clone(b.ids), b.ahead...), b.expand...)
 }
 
 // clone copies a document through its JSON, which keeps every field it

@@ -14,9 +14,12 @@ type writeBatch struct {
 	typ   string
 	upds  []moysklad.BatchUpdate
 	index map[string]int
-	done  chan struct{} // closed once res or err are set
-	res   []moysklad.BatchResult
-	err   error
+	// written end each write's mark once the request is answered, not when
+	// a caller gives up: till then a read may miss the write.
+	written []func()
+	done    chan struct{} // closed once res or err are set
+	res     []moysklad.BatchResult
+	err     error
 }
 
 // UpdateDocument writes a document, together with the other documents of
@@ -24,8 +27,10 @@ type writeBatch struct {
 // alone.
 func (c *Client) UpdateDocument(ctx context.Context, typ, id string, upd moysklad.DocumentUpdate, expand ...string) (*moysklad.Document, error) {
 	if c.cfg.Window <= 0 || len(expand) > 0 {
+		defer c.writing(typ, id)()
 		return c.Client.UpdateDocument(ctx, typ, id, upd, expand...)
 	}
+	written := c.writing(typ, id)
 	c.mu.Lock()
 	l := c.writes[typ]
 	if l == nil {
@@ -48,6 +53,7 @@ func (c *Client) UpdateDocument(ctx context.Context, typ, id string, upd moyskla
 	i := len(b.upds)
 	b.index[id] = i
 	b.upds = append(b.upds, moysklad.BatchUpdate{ID: id, Update: upd})
+	b.written = append(b.written, written)
 	admit(&c.mu, l, len(b.upds) >= c.cfg.MaxWrites, func(n *writeBatch) { c.sendWrite(typ, n) })
 	// A caller that gives up may still see its write made: its run finds it
 	// on the document next time (orchestrator.Run.WriteBack).
@@ -73,6 +79,11 @@ func (c *Client) write(b *writeBatch) {
 	ctx, cancel := c.shared()
 	defer cancel()
 	defer close(b.done)
+	defer func() {
+		for _, f := range b.written {
+			f()
+		}
+	}()
 	if len(b.upds) == 1 {
 		// Alone: the PUT it always was.
 		d, err := c.Client.UpdateDocument(ctx, b.typ, b.upds[0].ID, b.upds[0].Update)
