@@ -56,17 +56,26 @@ func (o *Orchestrator) run(ctx context.Context, typ, id string, step func(Flow, 
 	})
 }
 
-// queuedReader reads a document for its job, perhaps read ahead with
-// others whose jobs are queued (moysklad/batching), and says when.
+// queuedReader is a client that reads a document for its job, perhaps
+// read ahead with others whose jobs are queued (moysklad/batching), as it
+// was at some moment after after, and says when.
 type queuedReader interface {
-	ReadQueued(ctx context.Context, typ, id string, expand ...string) (*moysklad.Document, time.Time, error)
+	ReadQueued(ctx context.Context, typ, id string, after time.Time, expand ...string) (*moysklad.Document, time.Time, error)
 }
 
 // read reads a document for its run and says as of when: the events
-// received up to then are what the run has seen.
+// received up to then are what the run has seen. A read made ahead serves
+// only if it came after every event waiting for the document.
 func (o *Orchestrator) read(ctx context.Context, typ, id string) (*moysklad.Document, time.Time, error) {
 	if r, ok := o.ms.(queuedReader); ok {
-		return r.ReadQueued(ctx, typ, id, o.expandFor(typ)...)
+		after, err := o.store.NewestUnprocessed(ctx, typ, id)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		if after.IsZero() { // a rerun, a reconciliation: nothing waits, read now
+			after = o.cfg.Now()
+		}
+		return r.ReadQueued(ctx, typ, id, after, o.expandFor(typ)...)
 	}
 	start := o.cfg.Now()
 	doc, err := o.ms.GetDocument(ctx, typ, id, o.expandFor(typ)...)

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"time"
 )
 
@@ -45,6 +46,18 @@ func (s *Store) QueuedDocuments(ctx context.Context, docType string, limit int) 
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
+}
+
+// NewestUnprocessed is when the newest event of a document not yet
+// processed was received; zero when none waits.
+func (s *Store) NewestUnprocessed(ctx context.Context, docType, docID string) (time.Time, error) {
+	var at sql.NullString
+	err := s.db.QueryRowContext(ctx, `SELECT max(received_at) FROM inbox WHERE doc_type = ? AND doc_id = ? AND processed_at IS NULL`,
+		docType, docID).Scan(&at)
+	if err != nil || !at.Valid {
+		return time.Time{}, err
+	}
+	return parseTime(at.String), nil
 }
 
 // HasUnprocessed reports whether a document has events not yet processed.

@@ -25,12 +25,14 @@ type aheadRead struct {
 	at     time.Time
 }
 
-// ReadQueued reads a document for the job that works on it and says when
-// it was read: events received up to then are what the read has seen.
-// The document comes from a list request made for other jobs and filled
-// with the documents that have work queued (Config.Queued), or from one
-// made now, filled the same way for the jobs to come.
-func (c *Client) ReadQueued(ctx context.Context, typ, id string, expand ...string) (*moysklad.Document, time.Time, error) {
+// ReadQueued reads a document for the job that works on it, as it was at
+// some moment after after (when the newest event the job answers was
+// received), and says when: events received up to then are what the read
+// has seen. The document comes from a list request made for other jobs
+// and filled with the documents that have work queued (Config.Queued), if
+// that was read after after; or from one made now, filled the same way
+// for the jobs to come.
+func (c *Client) ReadQueued(ctx context.Context, typ, id string, after time.Time, expand ...string) (*moysklad.Document, time.Time, error) {
 	if c.cfg.Window <= 0 {
 		at := time.Now()
 		d, err := c.Client.GetDocument(ctx, typ, id, expand...)
@@ -38,7 +40,7 @@ func (c *Client) ReadQueued(ctx context.Context, typ, id string, expand ...strin
 	}
 	key := readKey{typ, strings.Join(expand, ",")}
 	c.mu.Lock()
-	if a, ok := c.ahead[docKey{typ, id}]; ok && a.expand == key.expand && time.Since(a.at) < aheadTTL {
+	if a, ok := c.ahead[docKey{typ, id}]; ok && a.expand == key.expand && a.at.After(after) && time.Since(a.at) < aheadTTL {
 		delete(c.ahead, docKey{typ, id})
 		c.stats.AheadUsed++
 		c.mu.Unlock()

@@ -279,12 +279,13 @@ func TestAJobsReadBringsTheDocumentsQueuedBehindIt(t *testing.T) {
 	b := setup(t, 10*time.Millisecond)
 	ids := b.supplies(t, 5)
 	b.client = mustNew(t, b, batching.Config{Window: 10 * time.Millisecond, Queued: queued(ids...)})
-	first, at, err := b.client.ReadQueued(b.ctx, moysklad.TypeSupply, ids[0], "positions.assortment")
+	events := time.Now() // when the jobs' events were received
+	first, at, err := b.client.ReadQueued(b.ctx, moysklad.TypeSupply, ids[0], events, "positions.assortment")
 	require.NoError(t, err)
 	require.Equal(t, ids[0], first.ID)
 	require.Equal(t, 1, b.requests("GET", "/entity/supply"), "one list request for all five")
 	for i, id := range ids[1:] {
-		d, readAt, err := b.client.ReadQueued(b.ctx, moysklad.TypeSupply, id, "positions.assortment")
+		d, readAt, err := b.client.ReadQueued(b.ctx, moysklad.TypeSupply, id, events, "positions.assortment")
 		require.NoError(t, err)
 		require.Equal(t, float64(i+2), d.Rows()[0].Quantity)
 		require.Equal(t, at, readAt, "read then: the events after that are not seen")
@@ -292,9 +293,28 @@ func TestAJobsReadBringsTheDocumentsQueuedBehindIt(t *testing.T) {
 	require.Equal(t, 1, b.requests("GET", "/entity/supply"), "the others were read ahead")
 	require.Equal(t, batching.Stats{ReadRequests: 1, DocumentsRead: 5, ReadAhead: 4, AheadUsed: 4}, b.client.BatchStats())
 
-	_, _, err = b.client.ReadQueued(b.ctx, moysklad.TypeSupply, ids[1], "positions.assortment")
+	_, _, err = b.client.ReadQueued(b.ctx, moysklad.TypeSupply, ids[1], events, "positions.assortment")
 	require.NoError(t, err)
 	require.Equal(t, 2, b.requests("GET", "/entity/supply"), "a read ahead serves one job, the next reads again")
+}
+
+// A change made after a document was read ahead has an event the read has
+// not seen: the job for it reads again.
+func TestAReadAheadOlderThanTheJobsEventIsNotUsed(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 10*time.Millisecond)
+	ids := b.supplies(t, 2)
+	b.srv.AddState(moysklad.TypeSupply, "Передать", "")
+	b.client = mustNew(t, b, batching.Config{Window: 10 * time.Millisecond, Queued: queued(ids...)})
+	_, _, err := b.client.ReadQueued(b.ctx, moysklad.TypeSupply, ids[0], time.Now(), "state")
+	require.NoError(t, err)
+	require.NoError(t, b.srv.SetState(moysklad.TypeSupply, ids[1], "Передать")) // staff, after the read
+	received := time.Now()
+	d, at, err := b.client.ReadQueued(b.ctx, moysklad.TypeSupply, ids[1], received, "state")
+	require.NoError(t, err)
+	require.Equal(t, "Передать", d.StateName())
+	require.True(t, at.After(received))
+	require.Zero(t, b.client.BatchStats().AheadUsed)
 }
 
 func TestAWriteMakesAReadAheadStale(t *testing.T) {
@@ -302,12 +322,12 @@ func TestAWriteMakesAReadAheadStale(t *testing.T) {
 	b := setup(t, 10*time.Millisecond)
 	ids := b.supplies(t, 2)
 	b.client = mustNew(t, b, batching.Config{Window: 10 * time.Millisecond, Queued: queued(ids...)})
-	_, _, err := b.client.ReadQueued(b.ctx, moysklad.TypeSupply, ids[0])
+	_, _, err := b.client.ReadQueued(b.ctx, moysklad.TypeSupply, ids[0], time.Now())
 	require.NoError(t, err)
 	text := "записано после чтения"
 	_, err = b.client.UpdateDocument(b.ctx, moysklad.TypeSupply, ids[1], moysklad.DocumentUpdate{Description: &text})
 	require.NoError(t, err)
-	d, _, err := b.client.ReadQueued(b.ctx, moysklad.TypeSupply, ids[1])
+	d, _, err := b.client.ReadQueued(b.ctx, moysklad.TypeSupply, ids[1], time.Time{})
 	require.NoError(t, err)
 	require.Equal(t, text, d.Description, "read again, not the state before the write")
 	require.Zero(t, b.client.BatchStats().AheadUsed)
@@ -343,7 +363,7 @@ func TestADocumentBeingWrittenIsNotReadAhead(t *testing.T) {
 		written <- err
 	}()
 	<-arrived
-	_, _, err = b.client.ReadQueued(b.ctx, moysklad.TypeSupply, ids[0])
+	_, _, err = b.client.ReadQueued(b.ctx, moysklad.TypeSupply, ids[0], time.Now())
 	require.NoError(t, err)
 	require.Zero(t, b.client.BatchStats().ReadAhead)
 	release()
