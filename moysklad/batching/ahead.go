@@ -40,8 +40,9 @@ func (c *Client) ReadQueued(ctx context.Context, typ, id string, after time.Time
 	}
 	key := readKey{typ, strings.Join(expand, ",")}
 	c.mu.Lock()
-	if a, ok := c.ahead[docKey{typ, id}]; ok && a.expand == key.expand && a.at.After(after) && time.Since(a.at) < aheadTTL {
-		delete(c.ahead, docKey{typ, id})
+	a, ok := c.ahead[docKey{typ, id}]
+	delete(c.ahead, docKey{typ, id}) // serves this job or none
+	if ok && a.expand == key.expand && a.at.After(after) && time.Since(a.at) < aheadTTL {
 		c.stats.AheadUsed++
 		c.mu.Unlock()
 		return a.doc, a.at, nil
