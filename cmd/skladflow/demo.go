@@ -151,6 +151,10 @@ func runDemo(ctx context.Context, o demoOptions) error {
 	if err := demoStock(ctx, o, h, order); err != nil {
 		return err
 	}
+	say("")
+	if err := demoBulk(ctx, o, h); err != nil {
+		return err
+	}
 
 	if o.KeepRunning {
 		say("")

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/riverqueue/river"
@@ -47,6 +49,14 @@ func TestDemo(t *testing.T) {
 	require.Regexp(t, `Возврат на склад БетаПРО \(док\. склада \d+\): частичный возврат заказа 00212; возврат покупателя \d+ проведён — годных 1`, s)
 	require.Contains(t, s, "создано и проведено списание одного чайника (политика карантина «writeoff»): в МойСклад на складе 8 шт.")
 	require.Contains(t, s, "склад БетаПРО: товаров 4, совпадает 4, в пути 0, объяснено 0, не объяснено 0.")
+	// A bulk «Передать»: every supply handed over, in far fewer requests
+	// than documents.
+	m := regexp.MustCompile(`все 100 в статусе «Передан» за [\d.]+ с; запросов к МойСклад: (\d+)`).FindStringSubmatch(s)
+	require.NotNil(t, m, s)
+	n, err := strconv.Atoi(m[1])
+	require.NoError(t, err)
+	require.Less(t, n, 50, "batched: one by one would take 200")
+	require.Regexp(t, `Передан на склад БетаПРО: задание MS-[0-9a-f]{32}, 1 позиция, 5 шт\.`, s)
 }
 
 func TestRunRejectsBadUsage(t *testing.T) {
