@@ -222,18 +222,13 @@ func TestReadsWaitingForTheLaneGoTogether(t *testing.T) {
 	b := setup(t, 10*time.Millisecond)
 	ids := b.supplies(t, 11)
 	slow := make(chan struct{})
-	proxy := httputil.NewSingleHostReverseProxy(mustURL(t, b.srv.URL()))
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	b.client = b.behind(t, batching.Config{Window: 10 * time.Millisecond}, func(r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, ids[0]) {
 			<-slow // the first read is in flight until the others have come
 		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(front.Close)
-	c, err := moysklad.NewClient(moysklad.Config{BaseURL: front.URL, Token: b.srv.Token()})
-	require.NoError(t, err)
-	b.client, err = batching.New(c, batching.Config{Window: 10 * time.Millisecond})
-	require.NoError(t, err)
+	})
+	release := sync.OnceFunc(func() { close(slow) })
+	t.Cleanup(release)
 
 	first := make(chan error, 1)
 	go func() {
@@ -248,17 +243,31 @@ func TestReadsWaitingForTheLaneGoTogether(t *testing.T) {
 			assert.NoError(t, err)
 		})
 	}
-	close(slow)
+	release()
 	require.NoError(t, <-first)
 	wg.Wait()
 	require.Equal(t, batching.Stats{ReadRequests: 2, DocumentsRead: 11}, b.client.BatchStats(), "the first alone, the ten that waited in one")
 }
 
-func mustURL(t *testing.T, raw string) *url.URL {
+// behind is a batching client that reaches the emulator through a proxy
+// calling hold before it passes each request on: a test holds a request in
+// flight. A test that holds must release before its end (t.Cleanup after
+// this call), since closing the proxy waits for the held request.
+func (b *bundle) behind(t *testing.T, cfg batching.Config, hold func(*http.Request)) *batching.Client {
 	t.Helper()
-	u, err := url.Parse(raw)
+	target, err := url.Parse(b.srv.URL())
 	require.NoError(t, err)
-	return u
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hold(r)
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	c, err := moysklad.NewClient(moysklad.Config{BaseURL: front.URL, Token: b.srv.Token()})
+	require.NoError(t, err)
+	bc, err := batching.New(c, cfg)
+	require.NoError(t, err)
+	return bc
 }
 
 func mustNew(t *testing.T, b *bundle, cfg batching.Config) *batching.Client {
@@ -340,21 +349,14 @@ func TestADocumentBeingWrittenIsNotReadAhead(t *testing.T) {
 	b := setup(t, 10*time.Millisecond)
 	ids := b.supplies(t, 2)
 	arrived, hold := make(chan struct{}), make(chan struct{})
-	proxy := httputil.NewSingleHostReverseProxy(mustURL(t, b.srv.URL()))
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	b.client = b.behind(t, batching.Config{Window: 10 * time.Millisecond, Queued: queued(ids...)}, func(r *http.Request) {
 		if r.Method == http.MethodPut {
 			close(arrived)
 			<-hold
 		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(front.Close)
+	})
 	release := sync.OnceFunc(func() { close(hold) })
-	t.Cleanup(release) // before the server closes, which waits for the held request
-	c, err := moysklad.NewClient(moysklad.Config{BaseURL: front.URL, Token: b.srv.Token()})
-	require.NoError(t, err)
-	b.client, err = batching.New(c, batching.Config{Window: 10 * time.Millisecond, Queued: queued(ids...)})
-	require.NoError(t, err)
+	t.Cleanup(release)
 
 	text := "пишется"
 	written := make(chan error, 1)
@@ -363,7 +365,7 @@ func TestADocumentBeingWrittenIsNotReadAhead(t *testing.T) {
 		written <- err
 	}()
 	<-arrived
-	_, _, err = b.client.ReadQueued(b.ctx, moysklad.TypeSupply, ids[0], time.Now())
+	_, _, err := b.client.ReadQueued(b.ctx, moysklad.TypeSupply, ids[0], time.Now())
 	require.NoError(t, err)
 	require.Zero(t, b.client.BatchStats().ReadAhead)
 	release()
