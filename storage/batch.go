@@ -18,7 +18,7 @@ const rowsPerStatement = 500
 // B-tree insert, not a statement. The order of the batch decides between
 // duplicates in it: the first delivery of a request id and the first event
 // of a key win, as if they had come one by one.
-func (s *Store) writeBatch(ctx context.Context, tx *sql.Tx, batch []*delivery) ([]Accepted, error) {
+func (s *Store) writeBatch(ctx context.Context, tx *sqlTx, batch []*delivery) ([]Accepted, error) {
 	out := make([]Accepted, len(batch))
 	fresh, err := newRequests(ctx, tx, batch)
 	if err != nil {
@@ -67,7 +67,7 @@ func (s *Store) writeBatch(ctx context.Context, tx *sql.Tx, batch []*delivery) (
 		}
 	}
 	if len(jobs) > 0 {
-		if _, err := s.river.InsertManyFastTx(ctx, tx, jobs); err != nil {
+		if _, err := s.river.InsertManyFastTx(ctx, tx.raw, jobs); err != nil {
 			return nil, err
 		}
 	}
@@ -76,7 +76,7 @@ func (s *Store) writeBatch(ctx context.Context, tx *sql.Tx, batch []*delivery) (
 
 // newRequests records the batch's request ids and reports which
 // deliveries are new; one without a request id always is.
-func newRequests(ctx context.Context, tx *sql.Tx, batch []*delivery) ([]bool, error) {
+func newRequests(ctx context.Context, tx *sqlTx, batch []*delivery) ([]bool, error) {
 	fresh := make([]bool, len(batch))
 	var args []any
 	for i, d := range batch {
@@ -114,7 +114,7 @@ type inboxRow struct {
 
 // insertInbox stores the events whose key is new, for the dispatcher to
 // make their jobs, and reports which.
-func insertInbox(ctx context.Context, tx *sql.Tx, rows []inboxRow) ([]bool, error) {
+func insertInbox(ctx context.Context, tx *sqlTx, rows []inboxRow) ([]bool, error) {
 	args := make([]any, 0, 9*len(rows))
 	for _, r := range rows {
 		at := r.event.ReceivedAt
@@ -142,7 +142,7 @@ func insertInbox(ctx context.Context, tx *sql.Tx, rows []inboxRow) ([]bool, erro
 // insertReturning runs a multi-row INSERT over args (cols values a row) in
 // chunks and collects the pairs it returns: the rows it inserted, by their
 // unique key (a row skipped by ON CONFLICT returns nothing).
-func insertReturning(ctx context.Context, tx *sql.Tx, head string, cols int, args []any, tail string) (map[[2]string]bool, error) {
+func insertReturning(ctx context.Context, tx *sqlTx, head string, cols int, args []any, tail string) (map[[2]string]bool, error) {
 	inserted := map[[2]string]bool{}
 	row := "(?" + strings.Repeat(", ?", cols-1) + ")"
 	for len(args) > 0 {

@@ -2,7 +2,7 @@ package storage
 
 import (
 	"context"
-	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -93,12 +93,20 @@ func (d *dispatcher) run() {
 // exactly one job. It says how many it made.
 func (s *Store) Dispatch(ctx context.Context, limit int) (int, error) {
 	n := 0
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, doc_type, doc_id FROM inbox WHERE dispatched = 0 ORDER BY id LIMIT ?`, limit)
+	pg := s.db.dialect.postgres
+	err := s.inTx(ctx, func(tx *sqlTx) error {
+		q := `SELECT id, doc_type, doc_id FROM inbox WHERE dispatched = 0 ORDER BY id LIMIT ?`
+		if pg {
+			// Another replica may dispatch at the same time: each takes
+			// the rows no one else holds, and marks only those.
+			q += ` FOR UPDATE SKIP LOCKED`
+		}
+		rows, err := tx.QueryContext(ctx, q, limit)
 		if err != nil {
 			return err
 		}
 		var last int64
+		var ids []any
 		var jobs []river.InsertManyParams
 		for rows.Next() {
 			var e InboxEvent
@@ -106,6 +114,7 @@ func (s *Store) Dispatch(ctx context.Context, limit int) (int, error) {
 				rows.Close()
 				return err
 			}
+			ids = append(ids, last)
 			jobs = append(jobs, river.InsertManyParams{Args: jobOf(e)})
 		}
 		if err := rows.Close(); err != nil {
@@ -114,12 +123,17 @@ func (s *Store) Dispatch(ctx context.Context, limit int) (int, error) {
 		if len(jobs) == 0 {
 			return nil
 		}
-		if _, err := s.river.InsertManyFastTx(ctx, tx, jobs); err != nil {
+		if _, err := s.river.InsertManyFastTx(ctx, tx.raw, jobs); err != nil {
 			return err
 		}
-		// The oldest undispatched rows up to last are exactly those read:
-		// the transaction is the only writer.
-		if _, err := tx.ExecContext(ctx, `UPDATE inbox SET dispatched = 1 WHERE dispatched = 0 AND id <= ?`, last); err != nil {
+		// On SQLite the oldest undispatched rows up to last are exactly
+		// those read: the transaction is the only writer. On PostgreSQL
+		// rows below last may be another replica's, locked and skipped.
+		mark, args := `UPDATE inbox SET dispatched = 1 WHERE dispatched = 0 AND id <= ?`, []any{last}
+		if pg {
+			mark, args = `UPDATE inbox SET dispatched = 1 WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, ids
+		}
+		if _, err := tx.ExecContext(ctx, mark, args...); err != nil {
 			return err
 		}
 		n = len(jobs)

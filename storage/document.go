@@ -43,19 +43,20 @@ type DocumentFilter struct {
 
 // Tx is a transaction inside Update.
 type Tx struct {
-	tx    *sql.Tx
+	tx    *sqlTx
 	store *Store
 }
 
-// SQL is the underlying transaction.
-func (t *Tx) SQL() *sql.Tx { return t.tx }
+// SQL is the underlying transaction, not rebound: a query on it must be
+// written for the store's database (? for SQLite, $1 for PostgreSQL).
+func (t *Tx) SQL() *sql.Tx { return t.tx.raw }
 
 // AddTimeline adds a timeline entry in the transaction.
 func (t *Tx) AddTimeline(e TimelineEntry) error { return addTimeline(context.Background(), t.tx, e) }
 
 // Enqueue inserts a job in the transaction.
 func (t *Tx) Enqueue(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
-	_, err := t.store.river.InsertTx(ctx, t.tx, args, opts)
+	_, err := t.store.river.InsertTx(ctx, t.tx.raw, args, opts)
 	return err
 }
 
@@ -145,7 +146,12 @@ func (s *Store) Documents(ctx context.Context, f DocumentFilter) ([]Document, er
 // Version+1. An error from fn rolls everything back.
 func (s *Store) Update(ctx context.Context, docType, docID string, fn func(tx *Tx, d *Document) error) (Document, error) {
 	var out Document
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sqlTx) error {
+		// Updates of one document run one after another, also when it is
+		// new (there is no row to lock yet).
+		if err := s.db.dialect.serialize(ctx, tx, "document:"+docType+"/"+docID); err != nil {
+			return err
+		}
 		d, err := getDocument(ctx, tx, docType, docID)
 		isNew := errors.Is(err, ErrNotFound)
 		if err != nil && !isNew {

@@ -8,16 +8,27 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// HoldDatabase takes the store's one connection until release is called:
-// the ingest writer waits, and deliveries queue behind it. A test that
-// fails before its release gives the connection back at its end, so the
-// failure is reported instead of the store's Close waiting for ever.
+// HoldDatabase keeps the ingest writer waiting until release is called,
+// so deliveries queue behind it: on SQLite by taking the store's one
+// connection, on PostgreSQL (a pool) by locking the tables the writer
+// inserts into. A test that fails before its release gives them back at
+// its end, so the failure is reported instead of the store's Close
+// waiting for ever.
 func (s *Store) HoldDatabase(t *testing.T) (release func()) {
 	t.Helper()
-	conn, err := s.db.Conn(context.Background())
-	require.NoError(t, err)
+	ctx := context.Background()
 	var once sync.Once
-	release = func() { once.Do(func() { require.NoError(t, conn.Close()) }) }
+	if s.db.dialect.postgres {
+		tx, err := s.db.raw.BeginTx(ctx, nil)
+		require.NoError(t, err)
+		_, err = tx.ExecContext(ctx, `LOCK TABLE inbox_requests, inbox, notifications IN EXCLUSIVE MODE`)
+		require.NoError(t, err)
+		release = func() { once.Do(func() { require.NoError(t, tx.Rollback()) }) }
+	} else {
+		conn, err := s.db.raw.Conn(ctx)
+		require.NoError(t, err)
+		release = func() { once.Do(func() { require.NoError(t, conn.Close()) }) }
+	}
 	t.Cleanup(release)
 	return release
 }

@@ -88,7 +88,7 @@ func (s *Store) FanOut(ctx context.Context, notificationID int64) error {
 			rows[i] = inboxRow{source: n.Source, requestID: n.RequestID, notification: id, at: n.ReceivedAt,
 				event: InboxEvent{EventKey: e.Key, DocType: e.Type, DocID: e.ID}}
 		}
-		err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := s.inTx(ctx, func(tx *sqlTx) error {
 			ok, err := insertInbox(ctx, tx, rows)
 			for _, k := range ok {
 				if k {

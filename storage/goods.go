@@ -109,7 +109,7 @@ func (s *Store) goodsWhere(ctx context.Context, where string, args ...any) ([]Go
 // good_id already bound to another item fails the whole call with
 // ErrGoodTaken.
 func (s *Store) SaveGoods(ctx context.Context, goods ...Good) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *sqlTx) error {
 		ts := now()
 		for _, g := range goods {
 			if g.Warehouse == "" || g.AssortmentID == "" || g.GoodID == "" {

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"sync"
 	"sync/atomic"
@@ -252,7 +251,7 @@ func (in *ingester) commit(batch []*delivery) {
 // smaller batch may still succeed.
 func (in *ingester) answer(ctx context.Context, batch []*delivery) error {
 	var accepted []Accepted
-	err := in.store.inTx(ctx, func(tx *sql.Tx) error {
+	err := in.store.inTx(ctx, func(tx *sqlTx) error {
 		var err error
 		accepted, err = in.store.writeBatch(ctx, tx, batch)
 		return err

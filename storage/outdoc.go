@@ -67,7 +67,7 @@ func (s *Store) AcceptOutdocs(ctx context.Context, warehouse string, outdocs []O
 // window is marked read only with its documents recorded.
 func (s *Store) AcceptOutdocsReadTo(ctx context.Context, warehouse string, outdocs []Outdoc, readTo time.Time) (int, error) {
 	enqueued := 0
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sqlTx) error {
 		enqueued = 0
 		if !readTo.IsZero() {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO feed_cursors (warehouse, read_to) VALUES (?, ?)
@@ -94,7 +94,7 @@ func (s *Store) AcceptOutdocsReadTo(ctx context.Context, warehouse string, outdo
 		if len(jobs) == 0 {
 			return nil
 		}
-		_, err := s.river.InsertManyTx(ctx, tx, jobs)
+		_, err := s.river.InsertManyTx(ctx, tx.raw, jobs)
 		enqueued = len(jobs)
 		return err
 	})
@@ -117,7 +117,7 @@ func (s *Store) OutdocsByIndoc(ctx context.Context, indocID string) ([]Outdoc, e
 
 // UpdateOutdoc changes an outdoc in its own transaction.
 func (s *Store) UpdateOutdoc(ctx context.Context, warehouse string, id int64, fn func(o *Outdoc) error) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error { return updateOutdoc(ctx, tx, warehouse, id, fn) })
+	return s.inTx(ctx, func(tx *sqlTx) error { return updateOutdoc(ctx, tx, warehouse, id, fn) })
 }
 
 // UpdateOutdocTx changes an outdoc inside a document Update.
@@ -125,8 +125,8 @@ func (s *Store) UpdateOutdocTx(tx *Tx, warehouse string, id int64, fn func(o *Ou
 	return updateOutdoc(context.Background(), tx.tx, warehouse, id, fn)
 }
 
-func updateOutdoc(ctx context.Context, tx *sql.Tx, warehouse string, id int64, fn func(o *Outdoc) error) error {
-	o, err := scanOutdoc(tx.QueryRowContext(ctx, `SELECT `+outdocColumns+` FROM outdocs WHERE warehouse = ? AND outdoc_id = ?`, warehouse, id))
+func updateOutdoc(ctx context.Context, tx *sqlTx, warehouse string, id int64, fn func(o *Outdoc) error) error {
+	o, err := scanOutdoc(tx.QueryRowContext(ctx, `SELECT `+outdocColumns+` FROM outdocs WHERE warehouse = ? AND outdoc_id = ?`+tx.dialect.forUpdate(), warehouse, id))
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func updateOutdoc(ctx context.Context, tx *sql.Tx, warehouse string, id int64, f
 // are unlocked by no one here: they are not ours.
 func (s *Store) RequestRevert(ctx context.Context, warehouse string, ids []int64) (int, error) {
 	enqueued := 0
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sqlTx) error {
 		enqueued = 0
 		var jobs []river.InsertManyParams
 		for _, id := range ids {
@@ -162,7 +162,7 @@ func (s *Store) RequestRevert(ctx context.Context, warehouse string, ids []int64
 		if len(jobs) == 0 {
 			return nil
 		}
-		_, err := s.river.InsertManyTx(ctx, tx, jobs)
+		_, err := s.river.InsertManyTx(ctx, tx.raw, jobs)
 		enqueued = len(jobs)
 		return err
 	})

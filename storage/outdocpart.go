@@ -69,14 +69,14 @@ func (s *Store) OutdocParts(ctx context.Context, warehouse string, outdocID int6
 
 // PutOutdocPart records a share in its own transaction.
 func (s *Store) PutOutdocPart(ctx context.Context, p OutdocPart) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error { return putPart(ctx, tx, p) })
+	return s.inTx(ctx, func(tx *sqlTx) error { return putPart(ctx, tx, p) })
 }
 
 // PutOutdocPart records a share inside a document Update, with the write
 // it describes.
 func (t *Tx) PutOutdocPart(p OutdocPart) error { return putPart(context.Background(), t.tx, p) }
 
-func putPart(ctx context.Context, tx *sql.Tx, p OutdocPart) error {
+func putPart(ctx context.Context, tx *sqlTx, p OutdocPart) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO outdoc_parts (`+partColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (warehouse, outdoc_id, key) DO UPDATE SET doc_type = excluded.doc_type, doc_id = excluded.doc_id,
 		status = excluded.status, change = excluded.change, updated_at = excluded.updated_at`,

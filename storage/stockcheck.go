@@ -76,14 +76,11 @@ type StockCheckDocument struct {
 // that started before keepFrom, in one transaction. It returns the id.
 func (s *Store) SaveStockCheck(ctx context.Context, c StockCheck, keepFrom time.Time) (int64, error) {
 	var id int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO stock_checks (warehouse, started_at, finished_at, goods, matched, in_flight, explained, unexplained, error)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.Warehouse, fmtTime(c.StartedAt), fmtTime(c.FinishedAt),
-			c.Goods, c.Matched, c.InFlight, c.Explained, c.Unexplained, c.Error)
-		if err != nil {
-			return err
-		}
-		if id, err = res.LastInsertId(); err != nil {
+	err := s.inTx(ctx, func(tx *sqlTx) error {
+		// RETURNING, not LastInsertId: PostgreSQL's driver has none.
+		if err := tx.QueryRowContext(ctx, `INSERT INTO stock_checks (warehouse, started_at, finished_at, goods, matched, in_flight, explained, unexplained, error)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.Warehouse, fmtTime(c.StartedAt), fmtTime(c.FinishedAt),
+			c.Goods, c.Matched, c.InFlight, c.Explained, c.Unexplained, c.Error).Scan(&id); err != nil {
 			return err
 		}
 		for _, l := range c.Lines {

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,9 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 	_ "modernc.org/sqlite" // the "sqlite" driver
 )
@@ -31,7 +29,8 @@ const DefaultMaxWorkers = 16
 
 // Config configures the store.
 type Config struct {
-	// Path is the SQLite file. Required.
+	// Path is the SQLite file, or a postgres:// (postgresql://) URL to
+	// keep the state in PostgreSQL instead. Required.
 	Path string
 	// Workers are the job workers; nil means insert-only. Defaults to nil.
 	Workers *river.Workers
@@ -128,15 +127,12 @@ func (p *BackoffPolicy) NextRetry(job *rivertype.JobRow) time.Time {
 
 // Store is skladflow's database and job queue.
 type Store struct {
-	db       *sql.DB
+	db       *sqlDB
 	river    *river.Client[*sql.Tx]
 	ingest   *ingester
 	dispatch atomic.Pointer[dispatcher] // nil in an insert-only store: the serving process dispatches
 	cfg      Config
 }
-
-//go:embed migrations/*.sql
-var migrations embed.FS
 
 // Open opens (creating if needed) the database and migrates it.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
@@ -144,17 +140,24 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	dsn := "file:" + cfg.Path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate"
-	db, err := sql.Open("sqlite", dsn)
+	d := dialectOf(cfg.Path)
+	raw, err := sql.Open(d.open(cfg.Path))
 	if err != nil {
 		return nil, fmt.Errorf("storage: open: %w", err)
 	}
-	// One connection: SQLite has one writer anyway, and a second
-	// connection would only wait on the first.
-	db.SetMaxOpenConns(1)
+	raw.SetMaxOpenConns(d.maxOpenConns())
+	if d.postgres {
+		// sql.Open connects lazily: say now, and where, that the server
+		// is not there, rather than at the first migration's query.
+		if err := raw.PingContext(ctx); err != nil {
+			raw.Close()
+			return nil, fmt.Errorf("storage: postgres at %s: %w", redact(cfg.Path), err)
+		}
+	}
+	db := &sqlDB{raw: raw, dialect: d}
 	s := &Store{db: db, cfg: cfg}
 	if err := s.migrate(ctx); err != nil {
-		db.Close()
+		raw.Close()
 		return nil, err
 	}
 	rc := &river.Config{
@@ -170,60 +173,19 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if cfg.Workers != nil {
 		if err := river.AddWorkerSafely(cfg.Workers, &fanOutWorker{store: s}); err != nil {
-			db.Close()
+			raw.Close()
 			return nil, fmt.Errorf("storage: %w", err)
 		}
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}, QueueIngest: {MaxWorkers: 1}}
 		rc.Workers = cfg.Workers
 	}
-	s.river, err = river.NewClient(riversqlite.New(db), rc)
+	s.river, err = river.NewClient(d.river(raw), rc)
 	if err != nil {
-		db.Close()
+		raw.Close()
 		return nil, fmt.Errorf("storage: river: %w", err)
 	}
 	s.ingest = newIngester(s, cfg.IngestQueue, cfg.IngestWindow, cfg.IngestBatchRows)
 	return s, nil
-}
-
-func (s *Store) migrate(ctx context.Context) error {
-	m, err := rivermigrate.New(riversqlite.New(s.db), nil)
-	if err != nil {
-		return fmt.Errorf("storage: river migrator: %w", err)
-	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return fmt.Errorf("storage: river migrations: %w", err)
-	}
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS skladflow_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("storage: migrations table: %w", err)
-	}
-	files, err := migrations.ReadDir("migrations")
-	if err != nil {
-		return err
-	}
-	for _, f := range files {
-		var n int
-		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM skladflow_migrations WHERE version = ?`, f.Name()).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			continue
-		}
-		body, err := migrations.ReadFile("migrations/" + f.Name())
-		if err != nil {
-			return err
-		}
-		err = s.inTx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO skladflow_migrations (version, applied_at) VALUES (?, ?)`, f.Name(), now())
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("storage: migration %s: %w", f.Name(), err)
-		}
-	}
-	return nil
 }
 
 // Start works jobs (no-op without Workers).
@@ -231,15 +193,20 @@ func (s *Store) Start(ctx context.Context) error {
 	if s.cfg.Workers == nil {
 		return nil
 	}
-	if err := s.clearLeases(ctx); err != nil {
-		return err
-	}
-	n, err := s.requeueOrphans(ctx)
-	if err != nil {
-		return err
-	}
-	if n > 0 {
-		s.cfg.Logger.Warn("jobs interrupted by the last stop queued again", "count", n)
+	// Only a SQLite file has one process: on PostgreSQL other replicas'
+	// leases and running jobs are live (an expired lease is taken over by
+	// TryLease, and River's rescuer puts back a job whose process died).
+	if !s.db.dialect.postgres {
+		if err := s.clearLeases(ctx); err != nil {
+			return err
+		}
+		n, err := s.requeueOrphans(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			s.cfg.Logger.Warn("jobs interrupted by the last stop queued again", "count", n)
+		}
 	}
 	s.startDispatcher() // and dispatches at once what a crash left without its job
 	return s.river.Start(ctx)
@@ -257,21 +224,21 @@ func (s *Store) Stop(ctx context.Context) error {
 // Close commits the notifications already queued and closes the database.
 func (s *Store) Close() error {
 	s.ingest.close()
-	return s.db.Close()
+	return s.db.raw.Close()
 }
 
 // River is the job client, for inserting jobs.
 func (s *Store) River() *river.Client[*sql.Tx] { return s.river }
 
 // Ping checks the database answers.
-func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+func (s *Store) Ping(ctx context.Context) error { return s.db.raw.PingContext(ctx) }
 
-func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+func (s *Store) inTx(ctx context.Context, fn func(*sqlTx) error) error {
+	tx, err := s.db.raw.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(&sqlTx{raw: tx, dialect: s.db.dialect}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}

@@ -28,7 +28,7 @@ func setup(t *testing.T, cfg ...storage.Config) *bundle {
 		c = cfg[0]
 	}
 	if c.Path == "" {
-		c.Path = filepath.Join(t.TempDir(), "skladflow.db")
+		c.Path = newPath(t)
 	}
 	c.FetchPollInterval = 20 * time.Millisecond
 	s, err := storage.Open(context.Background(), c)

@@ -1,0 +1,5 @@
+CREATE TABLE leases (
+    key   TEXT COLLATE "C" PRIMARY KEY,
+    owner TEXT COLLATE "C" NOT NULL,
+    until TEXT COLLATE "C" NOT NULL
+);
