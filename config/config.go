@@ -18,7 +18,8 @@ type Config struct {
 	// it must name the scheme and a full domain name, not an IP address
 	// (MoySklad refuses the header otherwise, moysklad.md §2.4). Required.
 	PublicURL string `yaml:"public_url"`
-	// Database is the SQLite file. Defaults to "skladflow.db".
+	// Database is the SQLite file, or a PostgreSQL URL
+	// (postgres://user@host:5432/db). Defaults to "skladflow.db".
 	Database string `yaml:"database"`
 	// Admin guards the admin routes.
 	Admin Admin `yaml:"admin"`
