@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/skladflow/skladflow/storage"
@@ -295,6 +297,60 @@ func TestLeaseLapsesAfterTwiceTheJobTimeout(t *testing.T) {
 	ok, err = b.store.TryLease(b.ctx, "doc:supply/1", "job:2")
 	require.NoError(t, err)
 	require.True(t, ok, "an expired lease (its holder died) is taken over")
+}
+
+// Two replicas on one database race for the same document: one wins; when
+// the winner dies holding it, the other takes it over once the lease has
+// lapsed, never before.
+func TestLeaseAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	cfg := storage.Config{JobTimeout: 200 * time.Millisecond, RescueStuckJobsAfter: time.Minute}
+	b := setup(t, cfg)
+	cfg.Path = b.path
+	other, err := storage.Open(b.ctx, cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() { other.Close() })
+
+	var won sync.Map
+	var wg sync.WaitGroup
+	for i := range 20 {
+		s := b.store
+		if i%2 == 1 {
+			s = other
+		}
+		wg.Go(func() {
+			owner := fmt.Sprintf("replica%d:job%d", i%2, i)
+			ok, err := s.TryLease(b.ctx, "doc:supply/1", owner)
+			assert.NoError(t, err)
+			if ok {
+				won.Store(owner, i%2)
+			}
+		})
+	}
+	wg.Wait()
+	var winners []string
+	var replica int
+	won.Range(func(k, v any) bool {
+		winners, replica = append(winners, k.(string)), v.(int)
+		return true
+	})
+	require.Len(t, winners, 1, "one writer per document across replicas")
+
+	// The winning replica dies holding the lease.
+	survivor := b.store
+	if replica == 0 {
+		require.NoError(t, b.store.Close())
+		survivor = other
+	} else {
+		require.NoError(t, other.Close())
+	}
+	ok, err := survivor.TryLease(b.ctx, "doc:supply/1", "survivor:job")
+	require.NoError(t, err)
+	require.False(t, ok, "held while the dead replica's job could still be running")
+	require.Eventually(t, func() bool {
+		ok, err := survivor.TryLease(b.ctx, "doc:supply/1", "survivor:job")
+		return err == nil && ok
+	}, 5*time.Second, 20*time.Millisecond, "taken over once lapsed")
 }
 
 func BenchmarkAcceptEvents(b *testing.B) {
