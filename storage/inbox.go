@@ -28,7 +28,8 @@ func (s *Store) MarkProcessed(ctx context.Context, docType, docID string, upTo t
 
 // QueuedDocuments lists up to limit documents of a type that have events
 // not yet processed and no job working on them (none holds their lease),
-// oldest event first: the documents whose jobs will read them next.
+// oldest event first: the documents whose jobs will read them next. The
+// lease key is DocumentLease's, spelled in SQL.
 func (s *Store) QueuedDocuments(ctx context.Context, docType string, limit int) ([]string, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT doc_id FROM inbox i WHERE doc_type = ? AND processed_at IS NULL
 		AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.key = 'doc:' || i.doc_type || '/' || i.doc_id AND l.until >= ?)
