@@ -47,10 +47,6 @@ type Tx struct {
 	store *Store
 }
 
-// SQL is the underlying transaction, not rebound: a query on it must be
-// written for the store's database (? for SQLite, $1 for PostgreSQL).
-func (t *Tx) SQL() *sql.Tx { return t.tx.raw }
-
 // AddTimeline adds a timeline entry in the transaction.
 func (t *Tx) AddTimeline(e TimelineEntry) error { return addTimeline(context.Background(), t.tx, e) }
 
