@@ -141,7 +141,13 @@ func TestStormAcknowledgedSurvivesKill(t *testing.T) {
 		require.Equal(t, 1, count(minilog.Parse(got.Description).Lines, "Передан на склад"), got.Description)
 	}
 
-	db, err := sql.Open("sqlite", "file:"+h.db)
+	// The database the binary ran on, through the driver storage registered
+	// for it.
+	driver, dsn := "sqlite", "file:"+h.db
+	if strings.HasPrefix(h.db, "postgres://") || strings.HasPrefix(h.db, "postgresql://") {
+		driver, dsn = "pgx", h.db
+	}
+	db, err := sql.Open(driver, dsn)
 	require.NoError(t, err)
 	defer db.Close()
 	rows, err := db.QueryContext(context.Background(), `SELECT event_key, processed_at IS NOT NULL FROM inbox WHERE source = 'moysklad'`)

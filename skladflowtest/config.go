@@ -2,7 +2,6 @@ package skladflowtest
 
 import (
 	"net"
-	"path/filepath"
 	"time"
 
 	"github.com/skladflow/skladflow/config"
@@ -39,7 +38,7 @@ func (h *Harness) buildConfig(addr string) (*config.Config, error) {
 	c := &config.Config{
 		Listen:    addr,
 		PublicURL: "http://" + publicAddr(addr),
-		Database:  filepath.Join(h.opts.Dir, "skladflow.db"),
+		Database:  h.database,
 		MoySklad: config.MoySklad{BaseURL: h.MoySklad.URL(), Token: h.MoySklad.Token(), WebhookSecret: "0123456789abcdef0123",
 			IntegrationUID: "skladflow@test", ReconcileInterval: config.Duration{Duration: 2 * time.Second}},
 		Warehouses: []config.Warehouse{{Name: Warehouse, Store: StoreName,

@@ -3,9 +3,11 @@ package skladflowtest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/skladflow/skladflow/cdek/cdektest"
@@ -14,7 +16,14 @@ import (
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/moysklad/moyskladtest"
 	"github.com/skladflow/skladflow/service"
+	"github.com/skladflow/skladflow/storage/storagetest"
 )
+
+// PostgresEnv holds a PostgreSQL URL (e.g.
+// postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the
+// service on instead of SQLite: each Harness gets a schema of its own in
+// that database, dropped by Close.
+const PostgresEnv = "SKLADFLOW_E2E_POSTGRES"
 
 // ErrNoService is returned by helpers that need the in-process service
 // when Options.NoService was set.
@@ -45,9 +54,10 @@ type Harness struct {
 	// Products are Options.Products as added to MoySklad, in order.
 	Products []moysklad.Product
 
-	opts    Options
-	cancel  context.CancelFunc
-	closers []func() // run in reverse by Close
+	opts     Options
+	database string // the configuration's database: a file in Dir, or a PostgreSQL schema's URL
+	cancel   context.CancelFunc
+	closers  []func() // run in reverse by Close
 }
 
 // New starts the emulators, seeds the stores and products, builds the
@@ -73,6 +83,9 @@ func New(ctx context.Context, o Options) (h *Harness, err error) {
 		o.Dir = dir
 	}
 	h.opts = o
+	if h.database, err = h.newDatabase(ctx); err != nil {
+		return h, err
+	}
 	// The port comes first: the public URL is in the configuration and in
 	// the warehouse's push address.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -98,6 +111,26 @@ func (h *Harness) Close() {
 		h.closers[i]()
 	}
 	h.closers = nil
+}
+
+// newDatabase is a file in Dir or, with PostgresEnv set, the URL of a fresh
+// PostgreSQL schema that Close drops (after the service, closed later in
+// New, has let go of it).
+func (h *Harness) newDatabase(ctx context.Context) (string, error) {
+	base := os.Getenv(PostgresEnv)
+	if base == "" {
+		return filepath.Join(h.opts.Dir, "skladflow.db"), nil
+	}
+	dsn, drop, err := storagetest.NewSchema(ctx, base)
+	if err != nil {
+		return "", err
+	}
+	h.onClose(func() {
+		if err := drop(); err != nil {
+			fmt.Fprintf(os.Stderr, "skladflowtest: %v\n", err)
+		}
+	})
+	return dsn, nil
 }
 
 func (h *Harness) onClose(f func()) { h.closers = append(h.closers, f) }

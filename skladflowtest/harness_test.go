@@ -57,6 +57,9 @@ func TestWaitStatusNamesWhereTheDocumentIs(t *testing.T) {
 
 func TestNewKeepsItsFilesInItsDirectory(t *testing.T) {
 	t.Parallel()
+	if os.Getenv(skladflowtest.PostgresEnv) != "" {
+		t.Skip("the database is a PostgreSQL schema, not a file in the directory")
+	}
 	h, err := skladflowtest.New(t.Context(), skladflowtest.Options{NoService: true})
 	require.NoError(t, err)
 	dir := filepath.Dir(h.Config.Database)

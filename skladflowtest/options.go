@@ -46,7 +46,7 @@ type Options struct {
 	// Edit changes the configuration before defaults and validation.
 	// Defaults to nil: the configuration built by Config as is.
 	Edit func(*config.Config)
-	// Dir holds the database. Defaults to a new temporary directory that
+	// Dir holds the database (unless PostgresEnv is set). Defaults to a new temporary directory that
 	// Close removes (Start uses t.TempDir()).
 	Dir string
 	// NoService only starts the emulators and builds the configuration, for

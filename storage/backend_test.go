@@ -2,16 +2,14 @@ package storage_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/skladflow/skladflow/storage/storagetest"
 )
 
 // postgresEnv holds a PostgreSQL URL to run the storage tests on as well,
@@ -41,24 +39,9 @@ func newPath(t *testing.T) string {
 	if !onPostgres {
 		return filepath.Join(t.TempDir(), "skladflow.db")
 	}
-	base := os.Getenv(postgresEnv)
-	db, err := sql.Open("pgx", base)
+	dsn, drop, err := storagetest.NewSchema(context.Background(), os.Getenv(postgresEnv))
 	require.NoError(t, err)
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "sf_" + hex.EncodeToString(b[:])
-	_, err = db.ExecContext(context.Background(), `CREATE SCHEMA `+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		// After the test's stores closed (cleanups run last first).
-		_, err := db.ExecContext(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
-		require.NoError(t, err)
-		require.NoError(t, db.Close())
-	})
-	u, err := url.Parse(base)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema) // pgx sends it as a runtime parameter
-	u.RawQuery = q.Encode()
-	return u.String()
+	// After the test's stores closed (cleanups run last first).
+	t.Cleanup(func() { require.NoError(t, drop()) })
+	return dsn
 }
