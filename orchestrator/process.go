@@ -29,10 +29,10 @@ func (o *Orchestrator) run(ctx context.Context, typ, id string, step func(Flow, 
 		return fmt.Errorf("%s documents belong to no flow: %w", typ, ErrFinal)
 	}
 	return o.WithDocument(ctx, typ, id, func() error {
-		doc, start, err := o.read(ctx, typ, id)
+		doc, readAt, err := o.read(ctx, typ, id)
 		if errors.Is(err, moysklad.ErrNotFound) {
 			o.log.Info("document deleted in MoySklad", "type", typ, "id", id)
-			return o.done(ctx, typ, id, start)
+			return o.done(ctx, typ, id, readAt)
 		}
 		if err != nil {
 			return fmt.Errorf("get %s %s: %w", typ, id, err)
@@ -44,7 +44,7 @@ func (o *Orchestrator) run(ctx context.Context, typ, id string, step func(Flow, 
 		f, ok := o.flowOf(doc, row)
 		if !ok {
 			o.log.Debug("no flow takes the document", "type", typ, "id", id)
-			return o.done(ctx, typ, id, start)
+			return o.done(ctx, typ, id, readAt)
 		}
 		if row.Flow != "" && row.Flow != f.Table().Name() {
 			row.State = string(fsm.New) // new to this flow; Transition records the change
@@ -52,7 +52,7 @@ func (o *Orchestrator) run(ctx context.Context, typ, id string, step func(Flow, 
 		if err := step(f, ctx, &Run{Doc: doc, Row: row, LastTry: LastTry(ctx), o: o, flow: f.Table()}); err != nil {
 			return err
 		}
-		return o.done(ctx, typ, id, start)
+		return o.done(ctx, typ, id, readAt)
 	})
 }
 
