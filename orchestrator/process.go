@@ -96,6 +96,6 @@ func (o *Orchestrator) Row(ctx context.Context, typ, id string) (storage.Documen
 
 // done marks the events the run has seen as processed: those received
 // before the document was read. Later ones have jobs of their own.
-func (o *Orchestrator) done(ctx context.Context, typ, id string, start time.Time) error {
-	return o.store.MarkProcessed(ctx, typ, id, start)
+func (o *Orchestrator) done(ctx context.Context, typ, id string, readAt time.Time) error {
+	return o.store.MarkProcessed(ctx, typ, id, readAt)
 }
