@@ -18,6 +18,7 @@ import (
 	"github.com/skladflow/skladflow/minilog"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/moysklad/moyskladtest"
+	"github.com/skladflow/skladflow/storage"
 )
 
 // storm is MoySklad delivering notifications the way moysklad.md §2.3
@@ -141,13 +142,7 @@ func TestStormAcknowledgedSurvivesKill(t *testing.T) {
 		require.Equal(t, 1, count(minilog.Parse(got.Description).Lines, "Передан на склад"), got.Description)
 	}
 
-	// The database the binary ran on, through the driver storage registered
-	// for it.
-	driver, dsn := "sqlite", "file:"+h.db
-	if strings.HasPrefix(h.db, "postgres://") || strings.HasPrefix(h.db, "postgresql://") {
-		driver, dsn = "pgx", h.db
-	}
-	db, err := sql.Open(driver, dsn)
+	db, err := sql.Open(storage.SQLDriver(h.db)) // the database the binary ran on
 	require.NoError(t, err)
 	defer db.Close()
 	rows, err := db.QueryContext(context.Background(), `SELECT event_key, processed_at IS NOT NULL FROM inbox WHERE source = 'moysklad'`)

@@ -181,8 +181,7 @@ func singleHandovers(b *testing.B, n int, window time.Duration) {
 				break
 			}
 			if time.Since(start) > patience {
-				un, _ := bb.svc.Store.Unprocessed(bb.ctx, 10)
-				b.Fatalf("document %d not handed over: %q, %q; unprocessed %+v", i, d.StateName(), d.Description, un)
+				b.Fatalf("document %d not handed over: %q, %q", i, d.StateName(), d.Description)
 			}
 			time.Sleep(time.Millisecond)
 		}

@@ -70,6 +70,16 @@ func (d dialect) forUpdate() string {
 	return ""
 }
 
+// skipLocked ends a SELECT … FOR UPDATE of rows another replica may be
+// taking at the same time: each takes the rows no one else holds. SQLite
+// has one writer: what it reads is its own.
+func (d dialect) skipLocked() string {
+	if d.postgres {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}
+
 // serialize makes transactions that pass the same key run one after
 // another from here to their end, where the row they would lock may not
 // exist yet. SQLite's transactions run one after another anyway.
@@ -105,6 +115,11 @@ func (d dialect) rebind(q string) string {
 	}
 	return b.String()
 }
+
+// SQLDriver is the database/sql driver and data source a Store opens for
+// path (a SQLite file or a PostgreSQL URL), for a test or a tool that
+// reads the database itself.
+func SQLDriver(path string) (driver, dsn string) { return dialectOf(path).open(path) }
 
 // redact is path fit to print: a PostgreSQL URL without its password.
 func redact(path string) string {

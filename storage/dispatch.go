@@ -93,28 +93,23 @@ func (d *dispatcher) run() {
 // exactly one job. It says how many it made.
 func (s *Store) Dispatch(ctx context.Context, limit int) (int, error) {
 	n := 0
-	pg := s.db.dialect.postgres
 	err := s.inTx(ctx, func(tx *sqlTx) error {
-		q := `SELECT id, doc_type, doc_id FROM inbox WHERE dispatched = 0 ORDER BY id LIMIT ?`
-		if pg {
-			// Another replica may dispatch at the same time: each takes
-			// the rows no one else holds, and marks only those.
-			q += ` FOR UPDATE SKIP LOCKED`
-		}
-		rows, err := tx.QueryContext(ctx, q, limit)
+		// Another replica may dispatch at the same time: each takes the
+		// rows no one else holds, and marks only those.
+		rows, err := tx.QueryContext(ctx, `SELECT id, doc_type, doc_id FROM inbox WHERE dispatched = 0 ORDER BY id LIMIT ?`+
+			tx.dialect.skipLocked(), limit)
 		if err != nil {
 			return err
 		}
-		var last int64
 		var ids []any
 		var jobs []river.InsertManyParams
 		for rows.Next() {
 			var e InboxEvent
-			if err := rows.Scan(&last, &e.DocType, &e.DocID); err != nil {
+			if err := rows.Scan(&e.ID, &e.DocType, &e.DocID); err != nil {
 				rows.Close()
 				return err
 			}
-			ids = append(ids, last)
+			ids = append(ids, e.ID)
 			jobs = append(jobs, river.InsertManyParams{Args: jobOf(e)})
 		}
 		if err := rows.Close(); err != nil {
@@ -126,14 +121,7 @@ func (s *Store) Dispatch(ctx context.Context, limit int) (int, error) {
 		if _, err := s.river.InsertManyFastTx(ctx, tx.raw, jobs); err != nil {
 			return err
 		}
-		// On SQLite the oldest undispatched rows up to last are exactly
-		// those read: the transaction is the only writer. On PostgreSQL
-		// rows below last may be another replica's, locked and skipped.
-		mark, args := `UPDATE inbox SET dispatched = 1 WHERE dispatched = 0 AND id <= ?`, []any{last}
-		if pg {
-			mark, args = `UPDATE inbox SET dispatched = 1 WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, ids
-		}
-		if _, err := tx.ExecContext(ctx, mark, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE inbox SET dispatched = 1 WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, ids...); err != nil {
 			return err
 		}
 		n = len(jobs)

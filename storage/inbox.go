@@ -63,9 +63,8 @@ func (s *Store) NewestUnprocessed(ctx context.Context, docType, docID string) (t
 
 // HasUnprocessed reports whether a document has events not yet processed.
 func (s *Store) HasUnprocessed(ctx context.Context, docType, docID string) (bool, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM inbox WHERE doc_type = ? AND doc_id = ? AND processed_at IS NULL`, docType, docID).Scan(&n)
-	return n > 0, err
+	at, err := s.NewestUnprocessed(ctx, docType, docID)
+	return !at.IsZero(), err
 }
 
 // Unprocessed lists events not yet processed, oldest first.

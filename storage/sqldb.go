@@ -5,40 +5,34 @@ import (
 	"database/sql"
 )
 
-// sqlDB is the pool with every query rebound for the dialect: the package
-// writes ? placeholders and never touches *sql.DB for a query directly.
-type sqlDB struct {
-	raw     *sql.DB
+// executor is what *sql.DB and *sql.Tx share.
+type executor interface {
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// rebound runs every query rebound for the dialect: the package writes ?
+// placeholders and never queries raw directly. raw stays reachable for
+// River's InsertTx and InsertManyFastTx, which take the *sql.Tx itself.
+type rebound[Q executor] struct {
+	raw     Q
 	dialect dialect
 }
 
-func (db *sqlDB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return db.raw.ExecContext(ctx, db.dialect.rebind(q), args...)
+type (
+	sqlDB = rebound[*sql.DB] // the pool
+	sqlTx = rebound[*sql.Tx] // a transaction
+)
+
+func (r *rebound[Q]) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return r.raw.ExecContext(ctx, r.dialect.rebind(q), args...)
 }
 
-func (db *sqlDB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return db.raw.QueryContext(ctx, db.dialect.rebind(q), args...)
+func (r *rebound[Q]) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return r.raw.QueryContext(ctx, r.dialect.rebind(q), args...)
 }
 
-func (db *sqlDB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return db.raw.QueryRowContext(ctx, db.dialect.rebind(q), args...)
-}
-
-// sqlTx is a transaction with every query rebound; raw is for River's
-// InsertTx and InsertManyFastTx, which take the *sql.Tx itself.
-type sqlTx struct {
-	raw     *sql.Tx
-	dialect dialect
-}
-
-func (tx *sqlTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return tx.raw.ExecContext(ctx, tx.dialect.rebind(q), args...)
-}
-
-func (tx *sqlTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return tx.raw.QueryContext(ctx, tx.dialect.rebind(q), args...)
-}
-
-func (tx *sqlTx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return tx.raw.QueryRowContext(ctx, tx.dialect.rebind(q), args...)
+func (r *rebound[Q]) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return r.raw.QueryRowContext(ctx, r.dialect.rebind(q), args...)
 }

@@ -26,11 +26,14 @@ type writeBatch struct {
 // its type written meanwhile. A write asking for an expanded answer goes
 // alone.
 func (c *Client) UpdateDocument(ctx context.Context, typ, id string, upd moysklad.DocumentUpdate, expand ...string) (*moysklad.Document, error) {
-	if c.cfg.Window <= 0 || len(expand) > 0 {
-		defer c.writing(typ, id)()
+	if c.cfg.Window <= 0 {
 		return c.Client.UpdateDocument(ctx, typ, id, upd, expand...)
 	}
 	written := c.writing(typ, id)
+	if len(expand) > 0 {
+		defer written()
+		return c.Client.UpdateDocument(ctx, typ, id, upd, expand...)
+	}
 	c.mu.Lock()
 	l := c.writes[typ]
 	if l == nil {
