@@ -26,6 +26,12 @@ type jobInfo struct {
 func (o *Orchestrator) work(ctx context.Context, job *rivertype.JobRow, doInner func(context.Context) error) error {
 	ctx = context.WithValue(ctx, jobKey{}, jobInfo{owner: fmt.Sprintf("job:%d", job.ID), created: job.CreatedAt,
 		lastTry: o.cfg.Now().Sub(job.CreatedAt) > o.cfg.RetryHorizon})
+	// A replica that lost its mark in the database stops its jobs: another
+	// replica is about to take them and their leases over.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	alive := o.store.Alive()
+	defer context.AfterFunc(alive, func() { cancel(context.Cause(alive)) })()
 	return o.answer(doInner(ctx))
 }
 

@@ -16,7 +16,9 @@ func (o *Orchestrator) WithDocument(ctx context.Context, typ, id string, fn func
 // WithLease runs fn as the only holder of key (a document, a warehouse
 // task): ErrBusy while another job holds it.
 func (o *Orchestrator) WithLease(ctx context.Context, key string, fn func() error) error {
-	owner := infoOf(ctx).owner
+	// The replica prefix lets another replica drop the leases of one that
+	// died (storage's replica sweep).
+	owner := o.store.Replica() + "/" + infoOf(ctx).owner
 	ok, err := o.store.TryLease(ctx, key, owner)
 	if err != nil {
 		return err

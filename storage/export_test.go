@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -35,3 +36,19 @@ func (s *Store) HoldDatabase(t *testing.T) (release func()) {
 
 // IngestQueued is how many deliveries wait for the writer.
 func (s *Store) IngestQueued() int { return len(s.ingest.queue) }
+
+// SweepReplicas runs one replica sweep as if at now.
+func (s *Store) SweepReplicas(ctx context.Context, now time.Time) (int64, error) {
+	return s.live.sweep(ctx, now)
+}
+
+// LivenessBackend is the PostgreSQL backend holding this process's mark.
+func (s *Store) LivenessBackend(t *testing.T) int {
+	t.Helper()
+	s.live.mu.Lock()
+	defer s.live.mu.Unlock()
+	require.NotNil(t, s.live.conn, "the mark is held")
+	var pid int
+	require.NoError(t, s.live.conn.QueryRowContext(context.Background(), `SELECT pg_backend_pid()`).Scan(&pid))
+	return pid
+}

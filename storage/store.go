@@ -131,6 +131,9 @@ type Store struct {
 	river    *river.Client[*sql.Tx]
 	ingest   *ingester
 	dispatch atomic.Pointer[dispatcher] // nil in an insert-only store: the serving process dispatches
+	live     *liveness                  // PostgreSQL only: this process's mark among the replicas
+	sweeping context.CancelFunc         // stops the replica sweep (Start to Stop)
+	swept    chan struct{}
 	cfg      Config
 }
 
@@ -184,6 +187,15 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		raw.Close()
 		return nil, fmt.Errorf("storage: river: %w", err)
 	}
+	if d.postgres {
+		// Every process on the database, a command too, holds its mark
+		// while it is open: the leases it takes are known to be live.
+		s.live = newLiveness(s)
+		if err := s.live.take(ctx); err != nil {
+			raw.Close()
+			return nil, fmt.Errorf("storage: liveness mark: %w", err)
+		}
+	}
 	s.ingest = newIngester(s, cfg.IngestQueue, cfg.IngestWindow, cfg.IngestBatchRows)
 	return s, nil
 }
@@ -194,9 +206,16 @@ func (s *Store) Start(ctx context.Context) error {
 		return nil
 	}
 	// Only a SQLite file has one process: on PostgreSQL other replicas'
-	// leases and running jobs are live (an expired lease is taken over by
-	// TryLease, and River's rescuer puts back a job whose process died).
-	if !s.db.dialect.postgres {
+	// leases and running jobs may be live, and the replica sweep takes
+	// over those whose process died, this one's previous run included.
+	if s.live != nil {
+		ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		s.sweeping, s.swept = cancel, make(chan struct{})
+		go func() {
+			defer close(s.swept)
+			s.live.run(ctx)
+		}()
+	} else {
 		if err := s.clearLeases(ctx); err != nil {
 			return err
 		}
@@ -218,12 +237,19 @@ func (s *Store) Stop(ctx context.Context) error {
 		return nil
 	}
 	s.dispatch.Swap(nil).close()
+	if s.sweeping != nil {
+		s.sweeping()
+		<-s.swept
+	}
 	return s.river.Stop(ctx)
 }
 
 // Close commits the notifications already queued and closes the database.
 func (s *Store) Close() error {
 	s.ingest.close()
+	if s.live != nil {
+		s.live.release()
+	}
 	return s.db.raw.Close()
 }
 

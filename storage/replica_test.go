@@ -1,0 +1,126 @@
+package storage_test
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/skladflow/skladflow/storage"
+)
+
+// replicaBundle is two processes on one PostgreSQL database, a raw
+// connection to look at it, and one running job and one lease of each.
+type replicaBundle struct {
+	*bundle
+	live *storage.Store // another replica, alive
+	raw  *sql.DB
+	jobs map[string]int64 // replica → its running job
+}
+
+func replicaSetup(t *testing.T) *replicaBundle {
+	t.Helper()
+	if !onPostgres {
+		t.Skip("SQLite: one process per file, whose start clears what the last one left")
+	}
+	b := setup(t)
+	live, err := storage.Open(b.ctx, storage.Config{Path: b.path})
+	require.NoError(t, err)
+	t.Cleanup(func() { live.Close() })
+	raw, err := sql.Open(storage.SQLDriver(b.path))
+	require.NoError(t, err)
+	t.Cleanup(func() { raw.Close() })
+
+	r := &replicaBundle{bundle: b, live: live, raw: raw, jobs: map[string]int64{}}
+	_, err = b.store.AcceptEvents(b.ctx, "", "moysklad", []storage.InboxEvent{event("k1", "1"), event("k2", "2")})
+	require.NoError(t, err)
+	list := jobs(t, b.store, "process_document")
+	require.Len(t, list, 2)
+	// A replica that died without a trace but its rows ("ghost"), and a live one.
+	for i, replica := range []string{"ghost", live.Replica()} {
+		id := list[i].ID
+		_, err := raw.Exec(`UPDATE river_job SET state = 'running', attempt = 1, attempted_at = now(),
+			attempted_by = ARRAY[$1::text] WHERE id = $2`, replica, id)
+		require.NoError(t, err)
+		ok, err := b.store.TryLease(b.ctx, storage.DocumentLease("supply", replica), replica+"/job:1")
+		require.NoError(t, err)
+		require.True(t, ok)
+		r.jobs[replica] = id
+	}
+	return r
+}
+
+func (r *replicaBundle) state(t *testing.T, replica string) string {
+	t.Helper()
+	var state string
+	require.NoError(t, r.raw.QueryRow(`SELECT state FROM river_job WHERE id = $1`, r.jobs[replica]).Scan(&state))
+	return state
+}
+
+func (r *replicaBundle) leased(t *testing.T, replica string) bool {
+	t.Helper()
+	var n int
+	require.NoError(t, r.raw.QueryRow(`SELECT count(*) FROM leases WHERE owner = $1`, replica+"/job:1").Scan(&n))
+	return n == 1
+}
+
+// A replica that died leaves running jobs and leases: another replica
+// queues the jobs again and drops the leases once its mark has been missing
+// for the grace period, and leaves a live replica's alone.
+func TestDeadReplicaWorkTakenOver(t *testing.T) {
+	t.Parallel()
+	r := replicaSetup(t)
+	at := time.Now()
+
+	n, err := r.store.SweepReplicas(r.ctx, at)
+	require.NoError(t, err)
+	require.Zero(t, n, "a mark missing once may be a replica reconnecting")
+	n, err = r.store.SweepReplicas(r.ctx, at.Add(6*time.Second))
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n)
+	require.Equal(t, "available", r.state(t, "ghost"))
+	require.False(t, r.leased(t, "ghost"))
+	require.Equal(t, "running", r.state(t, r.live.Replica()), "a live replica's job is its own")
+	require.True(t, r.leased(t, r.live.Replica()))
+
+	// The live one dies (its connections close, and with them its mark).
+	dead := r.live.Replica()
+	require.NoError(t, r.live.Close())
+	n, err = r.store.SweepReplicas(r.ctx, at.Add(7*time.Second))
+	require.NoError(t, err)
+	require.Zero(t, n)
+	n, err = r.store.SweepReplicas(r.ctx, at.Add(13*time.Second))
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n)
+	require.Equal(t, "available", r.state(t, dead))
+	require.False(t, r.leased(t, dead))
+}
+
+// A replica whose connection to the database is cut loses its mark: the
+// jobs it runs are told to stop (Alive is done) before another replica
+// may take them over, and the next sweep takes the mark again.
+func TestReplicaLosingItsMarkStopsItsJobs(t *testing.T) {
+	t.Parallel()
+	r := replicaSetup(t)
+	alive := r.live.Alive()
+	require.NoError(t, alive.Err())
+
+	_, err := r.raw.Exec(`SELECT pg_terminate_backend($1)`, r.live.LivenessBackend(t))
+	require.NoError(t, err)
+	// The others see it gone at once.
+	_, err = r.store.SweepReplicas(r.ctx, time.Now())
+	require.NoError(t, err)
+
+	_, err = r.live.SweepReplicas(r.ctx, time.Now())
+	require.NoError(t, err)
+	require.ErrorIs(t, context.Cause(alive), storage.ErrReplicaLost)
+	require.NoError(t, r.live.Alive().Err(), "the mark is held again")
+
+	// Back within the grace: its work stays its own.
+	n, err := r.store.SweepReplicas(r.ctx, time.Now().Add(6*time.Second))
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n, "the ghost's job only")
+	require.Equal(t, "running", r.state(t, r.live.Replica()))
+}
