@@ -77,15 +77,29 @@ type harness struct {
 	fb      *fboxtest.Server
 	cd      *cdektest.Server
 	logs    []string
-	running *exec.Cmd
+	secrets map[string]string // environment variable → secret, for the configuration files
+	procs   []*proc           // the replicas: one, unless replicate
+}
+
+// proc is one skladflow process: its configuration file, its own address
+// and, while it runs, its command.
+type proc struct {
+	cfg, url string
+	cmd      *exec.Cmd
 }
 
 // setup starts the emulators; more, when given, adds to them and the
 // configuration before the binary's configuration file is written.
-func setup(t *testing.T, more func(h *harness)) *harness {
+func setup(t *testing.T, more func(h *harness)) *harness { return setupOn(t, "", more) }
+
+// setupOn is setup on a schema of its own in the PostgreSQL database at
+// pg, or on the default database (skladflowtest.PostgresEnv, else SQLite)
+// when pg is empty.
+func setupOn(t *testing.T, pg string, more func(h *harness)) *harness {
 	t.Helper()
 	h := &harness{t: t, bin: binary(t), dir: t.TempDir()}
 	h.sf = skladflowtest.Start(t, skladflowtest.Options{
+		Postgres:  pg,
 		NoService: true, // the real binary runs on this configuration
 		Dir:       h.dir,
 		MoySklad:  moyskladtest.Options{Token: token, RateLimit: -1, MaxParallel: 20},
@@ -111,32 +125,38 @@ func setup(t *testing.T, more func(h *harness)) *harness {
 		more(h)
 	}
 	h.cfg = filepath.Join(h.dir, "skladflow.yaml")
+	h.secrets = map[string]string{"CRASH_MS_TOKEN": token, "CRASH_WEBHOOK_SECRET": webhookSecret,
+		"CRASH_FBOX_PASSWORD": fboxPassword, "CRASH_CDEK_SECRET": cdekSecret, "CRASH_CDEK_HOOK": cdekHook}
 	var err error
-	h.env, err = h.sf.WriteConfig(h.cfg, map[string]string{"CRASH_MS_TOKEN": token, "CRASH_WEBHOOK_SECRET": webhookSecret,
-		"CRASH_FBOX_PASSWORD": fboxPassword, "CRASH_CDEK_SECRET": cdekSecret, "CRASH_CDEK_HOOK": cdekHook})
+	h.env, err = h.sf.WriteConfig(h.cfg, h.secrets)
 	require.NoError(t, err)
+	h.procs = []*proc{{cfg: h.cfg, url: h.url}}
 	t.Cleanup(func() { h.stop(syscall.SIGKILL) })
 	return h
 }
 
 // start runs the binary and waits until it answers.
-func (h *harness) start() {
+func (h *harness) start() { h.startReplica(0) }
+
+// startReplica runs replica i and waits until it answers.
+func (h *harness) startReplica(i int) {
 	h.t.Helper()
+	p := h.procs[i]
 	logPath := filepath.Join(h.dir, fmt.Sprintf("run-%03d.log", len(h.logs)))
 	f, err := os.Create(logPath)
 	require.NoError(h.t, err)
 	h.logs = append(h.logs, logPath)
-	cmd := exec.Command(h.bin, "serve", "--config", h.cfg, "--log-level", "debug")
+	cmd := exec.Command(h.bin, "serve", "--config", p.cfg, "--log-level", "debug")
 	cmd.Env = append(os.Environ(), h.env...)
 	cmd.Stdout, cmd.Stderr = f, f
 	require.NoError(h.t, cmd.Start())
-	h.running = cmd
+	p.cmd = cmd
 	// The first start provisions every status and webhook of every flow
 	// (about sixty MoySklad calls, paced as a user token); later starts
 	// find them in place.
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		resp, err := http.Get(h.url + "/healthz")
+		resp, err := http.Get(p.url + "/healthz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
@@ -151,13 +171,21 @@ func (h *harness) start() {
 	}
 }
 
+// stop signals every running replica and waits for it to exit.
 func (h *harness) stop(sig syscall.Signal) {
-	if h.running == nil {
+	for i := range h.procs {
+		h.stopReplica(i, sig)
+	}
+}
+
+func (h *harness) stopReplica(i int, sig syscall.Signal) {
+	p := h.procs[i]
+	if p.cmd == nil {
 		return
 	}
-	_ = h.running.Process.Signal(sig)
-	_ = h.running.Wait()
-	h.running = nil
+	_ = p.cmd.Process.Signal(sig)
+	_ = p.cmd.Wait()
+	p.cmd = nil
 }
 
 type doc struct {
@@ -192,55 +220,86 @@ func TestCrashSafety(t *testing.T) {
 		kills = n
 	}
 	h := setup(t, nil)
+	r := newCrashRun(h, kills)
+	stopActing := r.act()
+	h.start() // creates the statuses the staff need
+	for k := 0; k < kills; k++ {
+		time.Sleep(time.Duration(50+rand.IntN(700)) * time.Millisecond)
+		h.stop(syscall.SIGKILL)
+		h.start()
+	}
+	r.settle(90 * time.Second)
+	stopActing()
+	h.stop(syscall.SIGTERM)
+	r.verify()
+	t.Logf("crash run: %d kills, %d supplies, %d CDEK shipments, %d customer orders, %d runs, all consistent",
+		kills, len(r.docs), len(r.ships), len(r.orders), len(h.logs))
+}
+
+// crashRun is the crash tests' scenario: supplies, CDEK shipments and
+// customer orders handed over by staff and worked by the warehouse and
+// CDEK while skladflow is killed, sized by the number of kills.
+type crashRun struct {
+	h      *harness
+	mu     sync.Mutex // guards docs, ships, orders
+	docs   []*doc
+	ships  []*shipment
+	orders []*order
+}
+
+func newCrashRun(h *harness, kills int) *crashRun {
+	t := h.t
+	r := &crashRun{h: h}
 	store, kettle, mug := h.sf.Store, h.sf.Products[0], h.sf.Products[1]
 
-	docs := make([]*doc, max(6, kills/4))
-	for i := range docs {
+	r.docs = make([]*doc, max(6, kills/4))
+	for i := range r.docs {
 		d, err := h.ms.CreateDocument(moysklad.TypeSupply, moyskladtest.DocumentSpec{Name: fmt.Sprint(i), Store: store.ID,
 			Description: "Поставка " + fmt.Sprint(i),
 			Positions:   []moyskladtest.PositionSpec{{ProductID: kettle.ID, Quantity: 10}, {ProductID: mug.ID, Quantity: 5}}})
 		require.NoError(t, err)
 		// The warehouse will find one kettle short and two thermoses that were not ordered.
-		docs[i] = &doc{id: d.ID, want: map[string]float64{"KT-1": 9, "MG-1": 5, "TH-1": 2}}
+		r.docs[i] = &doc{id: d.ID, want: map[string]float64{"KT-1": 9, "MG-1": 5, "TH-1": 2}}
 	}
 
 	other := h.sf.Other
 	buyer := h.ms.AddCounterparty(moyskladtest.CounterpartySpec{Name: "Иванов Иван", Phone: "+79990000000"})
-	ships := make([]*shipment, max(3, kills/8))
-	for i := range ships {
+	r.ships = make([]*shipment, max(3, kills/8))
+	for i := range r.ships {
 		d, err := h.ms.CreateDocument(moysklad.TypeDemand, moyskladtest.DocumentSpec{Name: fmt.Sprintf("d%d", i), Store: other.ID,
 			Agent: buyer.ID, Description: "Заказ " + fmt.Sprint(i), ShipmentAddress: &moysklad.Address{City: "Москва", Street: "ул Тверская", House: "1"},
 			Positions: []moyskladtest.PositionSpec{{ProductID: kettle.ID, Quantity: 1}}})
 		require.NoError(t, err)
-		ships[i] = &shipment{id: d.ID, number: fmt.Sprintf("MS-d%d", i)}
+		r.ships[i] = &shipment{id: d.ID, number: fmt.Sprintf("MS-d%d", i)}
 	}
 
 	// Customer orders reserved at the warehouse, which has the goods: a
 	// kettle and two mugs each, shipped in batches (one orders_shipment
 	// for several orders).
-	orders := make([]*order, max(4, kills/6))
-	h.fb.AddStock("KT-1", int32(len(orders)), 0)
-	h.fb.AddStock("MG-1", int32(2*len(orders)), 0)
-	for i := range orders {
+	r.orders = make([]*order, max(4, kills/6))
+	h.fb.AddStock("KT-1", int32(len(r.orders)), 0)
+	h.fb.AddStock("MG-1", int32(2*len(r.orders)), 0)
+	for i := range r.orders {
 		d, err := h.ms.CreateDocument(moysklad.TypeCustomerOrder, moyskladtest.DocumentSpec{Name: fmt.Sprintf("o%d", i), Store: store.ID,
 			Agent: buyer.ID, Description: "Заказ с сайта " + fmt.Sprint(i), Applicable: true,
 			ShipmentAddress: &moysklad.Address{City: "Москва", Street: "ул Тверская", House: "1"},
 			Positions:       []moyskladtest.PositionSpec{{ProductID: kettle.ID, Quantity: 1}, {ProductID: mug.ID, Quantity: 2}}})
 		require.NoError(t, err)
-		orders[i] = &order{id: d.ID, number: fmt.Sprintf("o%d", i)}
+		r.orders[i] = &order{id: d.ID, number: fmt.Sprintf("o%d", i)}
 	}
+	return r
+}
 
-	// Staff, the warehouse and CDEK act while skladflow is killed and restarted.
+// act has staff, the warehouse and CDEK act until the returned stop is
+// called.
+func (r *crashRun) act() (stop func()) {
+	h := r.h
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	var wg sync.WaitGroup
-	var mu sync.Mutex // guards docs
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	wg.Go(func() {
 		for ctx.Err() == nil {
-			mu.Lock()
-			for _, d := range docs {
+			r.mu.Lock()
+			for _, d := range r.docs {
 				if !d.sent {
 					d.sent = h.ms.SetState(moysklad.TypeSupply, d.id, "Передать") == nil
 					break // one command at a time, spread over the kills
@@ -250,7 +309,7 @@ func TestCrashSafety(t *testing.T) {
 						fboxtest.Line{GoodID: "MG-1", Useful: 5}, fboxtest.Line{GoodID: "TH-1", Useful: 2})
 				}
 			}
-			for _, sh := range ships {
+			for _, sh := range r.ships {
 				if !sh.sent {
 					sh.sent = h.ms.SetState(moysklad.TypeDemand, sh.id, "Передать в СДЭК") == nil
 					break
@@ -269,7 +328,7 @@ func TestCrashSafety(t *testing.T) {
 			// The warehouse takes the orders it holds into production and
 			// ships those in production together.
 			var ready []string
-			for _, o := range orders {
+			for _, o := range r.orders {
 				if !o.sent {
 					o.sent = h.ms.SetState(moysklad.TypeCustomerOrder, o.id, "Передать на склад") == nil
 					break
@@ -283,26 +342,28 @@ func TestCrashSafety(t *testing.T) {
 			}
 			if len(ready) > 0 {
 				if _, err := h.fb.ShipOrders(nil, ready...); err == nil {
-					for _, o := range orders {
+					for _, o := range r.orders {
 						o.shipped = o.shipped || slices.Contains(ready, o.number)
 					}
 				}
 			}
-			mu.Unlock()
+			r.mu.Unlock()
 			time.Sleep(30 * time.Millisecond)
 		}
-	}()
-
-	h.start() // creates the statuses the staff need
-	for k := 0; k < kills; k++ {
-		time.Sleep(time.Duration(50+rand.IntN(700)) * time.Millisecond)
-		h.stop(syscall.SIGKILL)
-		h.start()
+	})
+	return func() {
+		cancel()
+		wg.Wait()
 	}
-	require.Eventually(t, func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, d := range docs {
+}
+
+// settle waits until every document reached its outcome.
+func (r *crashRun) settle(within time.Duration) {
+	h := r.h
+	require.Eventually(h.t, func() bool {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		for _, d := range r.docs {
 			got, err := h.ms.Document(moysklad.TypeSupply, d.id)
 			if err != nil || got.StateName() != "Проведён" || d.outdoc == 0 {
 				return false
@@ -311,24 +372,26 @@ func TestCrashSafety(t *testing.T) {
 				return false
 			}
 		}
-		for _, sh := range ships {
+		for _, sh := range r.ships {
 			if got, err := h.ms.Document(moysklad.TypeDemand, sh.id); err != nil || got.StateName() != "Доставлен" {
 				return false
 			}
 		}
-		for _, o := range orders {
+		for _, o := range r.orders {
 			if got, err := h.ms.Document(moysklad.TypeCustomerOrder, o.id); err != nil || got.StateName() != "Отгружен" {
 				return false
 			}
 		}
 		return true
-	}, 90*time.Second, 100*time.Millisecond, "every supply reaches «Проведён», every receipt is locked, every shipment «Доставлен», every order «Отгружен»")
-	cancel()
-	wg.Wait()
-	h.stop(syscall.SIGTERM)
+	}, within, 100*time.Millisecond, "every supply reaches «Проведён», every receipt is locked, every shipment «Доставлен», every order «Отгружен»")
+}
 
-	require.Len(t, h.fb.SupplyTasks(), len(docs), "one warehouse task per document")
-	for _, d := range docs {
+// verify checks, once every process stopped, that each document was
+// worked exactly once, no event was left, and no secret was written.
+func (r *crashRun) verify() {
+	h, t := r.h, r.h.t
+	require.Len(t, h.fb.SupplyTasks(), len(r.docs), "one warehouse task per document")
+	for _, d := range r.docs {
 		got, err := h.ms.Document(moysklad.TypeSupply, d.id)
 		require.NoError(t, err)
 		require.True(t, got.Applicable)
@@ -339,8 +402,8 @@ func TestCrashSafety(t *testing.T) {
 		require.Equal(t, 1, count(log.Lines, "Оприходовано на складе"), "one receipt line:\n%s", got.Description)
 	}
 
-	require.Equal(t, len(ships), h.cd.Creates(), "one CDEK order per shipment")
-	for _, sh := range ships {
+	require.Equal(t, len(r.ships), h.cd.Creates(), "one CDEK order per shipment")
+	for _, sh := range r.ships {
 		got, err := h.ms.Document(moysklad.TypeDemand, sh.id)
 		require.NoError(t, err)
 		log := minilog.Parse(got.Description)
@@ -350,8 +413,8 @@ func TestCrashSafety(t *testing.T) {
 		require.Equal(t, string(o.CDEKNumber), got.Attributes[0].Value)
 	}
 
-	require.Len(t, h.fb.OrderIDs(), len(orders), "one warehouse order per customer order")
-	for _, o := range orders {
+	require.Len(t, h.fb.OrderIDs(), len(r.orders), "one warehouse order per customer order")
+	for _, o := range r.orders {
 		got, err := h.ms.Document(moysklad.TypeCustomerOrder, o.id)
 		require.NoError(t, err)
 		require.Len(t, got.Demands, 1, "one demand per order:\n%s", got.Description)
@@ -372,7 +435,7 @@ func TestCrashSafety(t *testing.T) {
 	require.Empty(t, left, "no inbox event left unprocessed")
 
 	// Nor in what support and the operator read: comments and timelines.
-	for _, d := range docs {
+	for _, d := range r.docs {
 		got, err := h.ms.Document(moysklad.TypeSupply, d.id)
 		require.NoError(t, err)
 		tl, err := s.Timeline(context.Background(), moysklad.TypeSupply, d.id)
@@ -394,7 +457,6 @@ func TestCrashSafety(t *testing.T) {
 			require.NotContains(t, string(b), secret, "secret in %s", p)
 		}
 	}
-	t.Logf("crash run: %d kills, %d supplies, %d CDEK shipments, %d customer orders, %d runs, all consistent", kills, len(docs), len(ships), len(orders), len(h.logs))
 }
 
 func count(lines []string, substr string) int {

@@ -1,6 +1,7 @@
 package skladflowtest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -117,7 +118,7 @@ func (h *Harness) Close() {
 // PostgreSQL schema that Close drops (after the service, closed later in
 // New, has let go of it).
 func (h *Harness) newDatabase(ctx context.Context) (string, error) {
-	base := os.Getenv(PostgresEnv)
+	base := cmp.Or(h.opts.Postgres, os.Getenv(PostgresEnv))
 	if base == "" {
 		return filepath.Join(h.opts.Dir, "skladflow.db"), nil
 	}

@@ -16,6 +16,10 @@ import (
 // Options say how to build the installation. The zero value is the usual
 // one: MoySklad and FBox emulators, no CDEK, the service running in-process.
 type Options struct {
+	// Postgres is a PostgreSQL URL to run on, a schema of its own in that
+	// database, whatever PostgresEnv says. Defaults to PostgresEnv's
+	// value: SQLite when it is empty.
+	Postgres string
 	// MoySklad configures the MoySklad emulator. Defaults to the
 	// emulator's defaults (a real account's rate limit).
 	MoySklad moyskladtest.Options
