@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/skladflow/skladflow/cdek/cdektest"
@@ -141,6 +142,12 @@ func (h *harness) start() { h.startReplica(0) }
 // startReplica runs replica i and waits until it answers.
 func (h *harness) startReplica(i int) {
 	h.t.Helper()
+	h.waitUp(i, h.launch(i))
+}
+
+// launch runs replica i and returns its log's path.
+func (h *harness) launch(i int) string {
+	h.t.Helper()
 	p := h.procs[i]
 	logPath := filepath.Join(h.dir, fmt.Sprintf("run-%03d.log", len(h.logs)))
 	f, err := os.Create(logPath)
@@ -151,6 +158,13 @@ func (h *harness) startReplica(i int) {
 	cmd.Stdout, cmd.Stderr = f, f
 	require.NoError(h.t, cmd.Start())
 	p.cmd = cmd
+	return logPath
+}
+
+// waitUp waits until replica i answers.
+func (h *harness) waitUp(i int, logPath string) {
+	h.t.Helper()
+	p := h.procs[i]
 	// The first start provisions every status and webhook of every flow
 	// (about sixty MoySklad calls, paced as a user token); later starts
 	// find them in place.
@@ -357,33 +371,42 @@ func (r *crashRun) act() (stop func()) {
 	}
 }
 
-// settle waits until every document reached its outcome.
+// settle waits until every document reached its outcome, and names the
+// first that did not when it gives up.
 func (r *crashRun) settle(within time.Duration) {
 	h := r.h
-	require.Eventually(h.t, func() bool {
+	var why string
+	done := func() bool {
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		for _, d := range r.docs {
 			got, err := h.ms.Document(moysklad.TypeSupply, d.id)
 			if err != nil || got.StateName() != "Проведён" || d.outdoc == 0 {
+				why = fmt.Sprintf("supply %s: %q (sent %v, receipt %d), err %v:\n%s", got.Name, got.StateName(), d.sent, d.outdoc, err, got.Description)
 				return false
 			}
 			if hd, _ := h.fb.Outdoc(d.outdoc); !hd.Locked {
+				why = fmt.Sprintf("supply %s: receipt %d not locked", got.Name, d.outdoc)
 				return false
 			}
 		}
 		for _, sh := range r.ships {
 			if got, err := h.ms.Document(moysklad.TypeDemand, sh.id); err != nil || got.StateName() != "Доставлен" {
+				why = fmt.Sprintf("shipment %s: %q (sent %v, CDEK step %d), err %v:\n%s", got.Name, got.StateName(), sh.sent, sh.step, err, got.Description)
 				return false
 			}
 		}
 		for _, o := range r.orders {
 			if got, err := h.ms.Document(moysklad.TypeCustomerOrder, o.id); err != nil || got.StateName() != "Отгружен" {
+				why = fmt.Sprintf("order %s: %q (sent %v, shipped %v), err %v:\n%s", got.Name, got.StateName(), o.sent, o.shipped, err, got.Description)
 				return false
 			}
 		}
 		return true
-	}, within, 100*time.Millisecond, "every supply reaches «Проведён», every receipt is locked, every shipment «Доставлен», every order «Отгружен»")
+	}
+	if !assert.Eventually(h.t, done, within, 100*time.Millisecond) {
+		h.t.Fatalf("not every document reached its outcome; the first that did not: %s", why)
+	}
 }
 
 // verify checks, once every process stopped, that each document was

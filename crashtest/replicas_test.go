@@ -119,9 +119,13 @@ func TestReplicasSurviveKills(t *testing.T) {
 	h.replicate(3)
 	r := newCrashRun(h, kills)
 	stopActing := r.act()
-	// The first start provisions MoySklad; the others find it done.
+	// All three start together: they take turns preparing MoySklad.
+	logs := make([]string, len(h.procs))
 	for i := range h.procs {
-		h.startReplica(i)
+		logs[i] = h.launch(i)
+	}
+	for i := range h.procs {
+		h.waitUp(i, logs[i])
 	}
 	for k := 0; k < kills; k++ {
 		time.Sleep(time.Duration(50+rand.IntN(700)) * time.Millisecond)
@@ -133,6 +137,11 @@ func TestReplicasSurviveKills(t *testing.T) {
 	stopActing()
 	h.stop(syscall.SIGTERM)
 	r.verify()
+	for _, p := range h.logs {
+		b, err := os.ReadFile(p)
+		require.NoError(t, err)
+		require.NotContains(t, string(b), "MoySklad not prepared", p)
+	}
 	t.Logf("replicas run: 3 replicas, %d kills, %d supplies, %d CDEK shipments, %d customer orders, %d process runs, all consistent",
 		kills, len(r.docs), len(r.ships), len(r.orders), len(h.logs))
 }

@@ -318,9 +318,29 @@ func (s *Service) Shutdown(ctx context.Context) error {
 
 // Provision creates what is missing in MoySklad and CDEK — the statuses of
 // the flows, the CDEK number's custom field and the webhook subscriptions —
-// and returns what it did. It never
-// creates anything twice.
+// and returns what it did. It never creates anything twice: replicas
+// starting together take turns, so each finds what the one before created.
 func (s *Service) Provision(ctx context.Context) ([]string, error) {
+	owner := s.Store.Replica() + "/provision"
+	for {
+		ok, err := s.Store.TryLease(ctx, provisionLease, owner)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	defer func() {
+		if err := s.Store.ReleaseLease(context.WithoutCancel(ctx), provisionLease, owner); err != nil {
+			s.log.Error("release lease", "key", provisionLease, "err", err)
+		}
+	}()
 	p, err := provision.Build(ctx, s.MoySklad, s.CDEK, s.cfg)
 	if err != nil {
 		return nil, err
@@ -331,6 +351,9 @@ func (s *Service) Provision(ctx context.Context) ([]string, error) {
 	}
 	return done, p.Apply(ctx)
 }
+
+// provisionLease is held by the replica preparing MoySklad and CDEK.
+const provisionLease = "provision"
 
 // HookURL is where MoySklad sends notifications. It holds the secret.
 func (s *Service) HookURL() string {
