@@ -3,9 +3,12 @@ package storage_test
 import (
 	"context"
 	"database/sql"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
 	"github.com/skladflow/skladflow/storage"
@@ -123,4 +126,68 @@ func TestReplicaLosingItsMarkStopsItsJobs(t *testing.T) {
 	require.NoError(t, err)
 	require.EqualValues(t, 1, n, "the ghost's job only")
 	require.Equal(t, "running", r.state(t, r.live.Replica()))
+}
+
+// Periodic work (the feed poll, reconciliation, …) is scheduled by one
+// replica at a time, River's leader: two replicas do not double it, and
+// when the leader stops, the other takes the schedule over.
+func TestPeriodicWorkOnOneReplica(t *testing.T) {
+	t.Parallel()
+	const every = 500 * time.Millisecond
+	var mu sync.Mutex
+	ran := map[string]int{} // replica → runs
+	path := newPath(t)
+	stores := make([]*storage.Store, 2)
+	for i := range stores {
+		w := river.NewWorkers()
+		var self *storage.Store
+		river.AddWorker(w, river.WorkFunc(func(ctx context.Context, j *river.Job[storage.PollFeedArgs]) error {
+			mu.Lock()
+			defer mu.Unlock()
+			ran[self.Replica()]++
+			return nil
+		}))
+		s, err := storage.Open(context.Background(), storage.Config{Path: path, Workers: w, FetchPollInterval: 20 * time.Millisecond,
+			PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(every),
+				func() (river.JobArgs, *river.InsertOpts) { return storage.PollFeedArgs{Warehouse: "w"}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true})}})
+		require.NoError(t, err)
+		self, stores[i] = s, s
+		t.Cleanup(func() { s.Close() })
+	}
+	total := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		n := 0
+		for _, c := range ran {
+			n += c
+		}
+		return n
+	}
+	began := time.Now()
+	for _, s := range stores {
+		require.NoError(t, s.Start(context.Background()))
+		t.Cleanup(func() { _ = s.Stop(context.Background()) })
+	}
+	require.Eventually(t, func() bool { return total() >= 6 }, 60*time.Second, 20*time.Millisecond)
+	// Never more runs than the schedule has ticks (slow machines make fewer).
+	require.LessOrEqual(t, total(), int(time.Since(began)/every)+2, "the schedule is not doubled")
+
+	raw, err := sql.Open(storage.SQLDriver(path))
+	require.NoError(t, err)
+	defer raw.Close()
+	var leader string
+	require.NoError(t, raw.QueryRow(`SELECT leader_id FROM river_leader`).Scan(&leader))
+	i := slices.IndexFunc(stores, func(s *storage.Store) bool { return s.Replica() == leader })
+	require.NotEqual(t, -1, i, "the leader is one of the two")
+	require.NoError(t, stores[i].Stop(context.Background()))
+	survivor := stores[1-i].Replica()
+	mu.Lock()
+	before := ran[survivor]
+	mu.Unlock()
+	require.Eventually(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return ran[survivor] >= before+3
+	}, 60*time.Second, 20*time.Millisecond, "the other replica keeps the schedule")
 }
