@@ -47,7 +47,7 @@ var (
 )
 
 // binary builds skladflow once for the package's tests.
-func binary(t *testing.T) string {
+func binary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "skladflow-bin-")
@@ -66,7 +66,7 @@ func binary(t *testing.T) string {
 }
 
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	bin     string
 	dir     string
 	cfg     string
@@ -91,19 +91,32 @@ type proc struct {
 
 // setup starts the emulators; more, when given, adds to them and the
 // configuration before the binary's configuration file is written.
-func setup(t *testing.T, more func(h *harness)) *harness { return setupOn(t, "", more) }
+func setup(t *testing.T, more func(h *harness)) *harness { return setupWith(t, env{more: more}) }
 
-// setupOn is setup on a schema of its own in the PostgreSQL database at
-// pg, or on the default database (skladflowtest.PostgresEnv, else SQLite)
-// when pg is empty.
-func setupOn(t *testing.T, pg string, more func(h *harness)) *harness {
+// env is where a harness runs.
+type env struct {
+	// postgres is a PostgreSQL URL to run on, a schema of its own; empty:
+	// the default database (skladflowtest.PostgresEnv, else SQLite).
+	postgres string
+	// limited turns MoySklad's rate limit on (weight units a request, 45
+	// units per 3 s, as a real account); 0: off.
+	limited int
+	// more changes the emulators and the configuration.
+	more func(h *harness)
+}
+
+func setupWith(t testing.TB, e env) *harness {
 	t.Helper()
 	h := &harness{t: t, bin: binary(t), dir: t.TempDir()}
+	ms := moyskladtest.Options{Token: token, RateLimit: -1, MaxParallel: 20}
+	if e.limited > 0 {
+		ms.RateLimit, ms.RequestWeight, ms.RateInterval = 45, e.limited, 3*time.Second
+	}
 	h.sf = skladflowtest.Start(t, skladflowtest.Options{
-		Postgres:  pg,
+		Postgres:  e.postgres,
 		NoService: true, // the real binary runs on this configuration
 		Dir:       h.dir,
-		MoySklad:  moyskladtest.Options{Token: token, RateLimit: -1, MaxParallel: 20},
+		MoySklad:  ms,
 		FBox:      fboxtest.Options{Password: fboxPassword},
 		CDEK:      &cdektest.Options{ClientID: "crash-client", ClientSecret: cdekSecret},
 		Products: []moyskladtest.ProductSpec{{Name: "Чайник", Article: "KT-1"}, {Name: "Кружка", Article: "MG-1"},
@@ -122,8 +135,11 @@ func setupOn(t *testing.T, pg string, more func(h *harness)) *harness {
 	})
 	h.ms, h.fb, h.cd = h.sf.MoySklad, h.sf.FBox, h.sf.CDEK
 	h.url, h.db = h.sf.Config.PublicURL, h.sf.Config.Database
-	if more != nil {
-		more(h)
+	if e.limited > 0 {
+		h.sf.Config.MoySklad.RequestCost = e.limited
+	}
+	if e.more != nil {
+		e.more(h)
 	}
 	h.cfg = filepath.Join(h.dir, "skladflow.yaml")
 	h.secrets = map[string]string{"CRASH_MS_TOKEN": token, "CRASH_WEBHOOK_SECRET": webhookSecret,

@@ -23,7 +23,7 @@ import (
 )
 
 // postgres is the PostgreSQL the replicas share, or a skip.
-func postgres(t *testing.T) string {
+func postgres(t testing.TB) string {
 	t.Helper()
 	u := cmp.Or(os.Getenv(skladflowtest.PostgresEnv), os.Getenv("SKLADFLOW_TEST_POSTGRES"))
 	if u == "" {
@@ -115,7 +115,7 @@ func TestReplicasSurviveKills(t *testing.T) {
 		require.NoError(t, err)
 		kills = n
 	}
-	h := setupOn(t, pg, nil)
+	h := setupWith(t, env{postgres: pg})
 	h.replicate(3)
 	r := newCrashRun(h, kills)
 	stopActing := r.act()
