@@ -55,6 +55,10 @@ type Config struct {
 	// Dir holds the databases. Defaults to a new temporary directory,
 	// removed when Run returns.
 	Dir string
+	// Postgres is a PostgreSQL URL to run the store on, in a schema of its
+	// own dropped at the end, instead of a SQLite file in Dir (the raw
+	// baseline stays SQLite's). Defaults to empty: SQLite.
+	Postgres string
 	// Out receives a progress line as each phase starts. Defaults to
 	// discarding.
 	Out io.Writer

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/skladflow/skladflow/storage/storagetest"
 )
 
 // fanOutWait bounds the wait for a fan-out before memory is read.
@@ -41,7 +43,16 @@ func Run(ctx context.Context, cfg Config) (rep Report, err error) {
 			return rep, err
 		}
 	}
-	t, err := startTarget(ctx, dir, cfg.MaxWorkers, cfg.Logger)
+	path := filepath.Join(dir, "db.sqlite")
+	if cfg.Postgres != "" {
+		dsn, drop, err := storagetest.NewSchema(ctx, cfg.Postgres)
+		if err != nil {
+			return rep, fmt.Errorf("loadtest: %w", err)
+		}
+		defer drop()
+		path = dsn
+	}
+	t, err := startTarget(ctx, path, cfg.MaxWorkers, cfg.Logger)
 	if err != nil {
 		return rep, err
 	}

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -33,13 +32,13 @@ type target struct {
 	conns  atomic.Int64 // connections open on the server side
 }
 
-// startTarget opens the store in dir, starts its workers with the
+// startTarget opens the store at path, starts its workers with the
 // document queue paused (documents pile up in flight until resume), and
 // serves the edge on a loopback port.
-func startTarget(ctx context.Context, dir string, maxWorkers int, log *slog.Logger) (*target, error) {
+func startTarget(ctx context.Context, path string, maxWorkers int, log *slog.Logger) (*target, error) {
 	counts := newCounter()
 	store, err := storage.Open(ctx, storage.Config{
-		Path:       filepath.Join(dir, "db.sqlite"),
+		Path:       path,
 		Workers:    countingWorkers(counts),
 		MaxWorkers: maxWorkers,
 		Logger:     log.With("component", "storage"),

@@ -27,6 +27,7 @@ processed twice (or the run failed), 2 a wrong command line.`, stdout, stderr)
 	short := fs.Bool("short", false, "CI size: rates 100,500 for 2s, burst 300, each notification once")
 	rateDuration := fs.Duration("rate-duration", 0, "how long each rate runs (default 10s, -short 2s)")
 	burst := fs.Int("burst", 0, "deliveries started at once (default 1000, -short 300)")
+	postgres := fs.String("postgres", "", "run the store on PostgreSQL at this URL, in a schema of its own dropped at the end (default: a SQLite file)")
 	var rates []int
 	fs.Func("rates", "deliveries per second, comma-separated (default 100,500,1000; -short 100,500)", func(s string) error {
 		var err error
@@ -36,7 +37,8 @@ processed twice (or the run failed), 2 a wrong command line.`, stdout, stderr)
 	if err := fs.parse(args, 0); err != nil {
 		return err
 	}
-	rep, err := loadtest.Run(ctx, loadtest.Config{Short: *short, Rates: rates, RateDuration: *rateDuration, Burst: *burst, Out: stderr})
+	rep, err := loadtest.Run(ctx, loadtest.Config{Short: *short, Rates: rates, RateDuration: *rateDuration, Burst: *burst,
+		Postgres: *postgres, Out: stderr})
 	if errors.Is(err, loadtest.ErrInvalidConfig) {
 		fmt.Fprintln(stderr, err)
 		return &usageError{err}
