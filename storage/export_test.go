@@ -35,3 +35,12 @@ func (s *Store) HoldDatabase(t *testing.T) (release func()) {
 
 // IngestQueued is how many deliveries wait for the writer.
 func (s *Store) IngestQueued() int { return len(s.ingest.queue) }
+
+// UnknownTables are the database's tables CopyTo neither copies nor skips.
+func (s *Store) UnknownTables(ctx context.Context) ([]string, error) { return s.unknownTables(ctx) }
+
+// CopyPlan is what CopyTo copies and what it leaves behind on purpose.
+func CopyPlan() (copied []string, skipped map[string]string) { return copiedTables, skippedTables }
+
+// Tables lists the database's tables.
+func (s *Store) Tables(ctx context.Context) ([]string, error) { return s.tables(ctx) }
