@@ -184,7 +184,7 @@ func checkNotServed(ctx context.Context, src *sqlTx) error {
 	case err != nil:
 		return fmt.Errorf("storage: river_leader: %w", err)
 	}
-	return fmt.Errorf("%w: skladflow %s is running on it; stop the service first (after a crash, wait a minute for its lease to expire)", ErrSourceInUse, leader)
+	return fmt.Errorf("%w: skladflow %s is running on it; stop the service first (after a crash, wait 15 seconds for its lease to lapse)", ErrSourceInUse, leader)
 }
 
 // checkEmpty refuses a target that holds any skladflow row or job.
