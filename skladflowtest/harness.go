@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/skladflow/skladflow/cdek/cdektest"
@@ -56,7 +57,9 @@ type Harness struct {
 	Products []moysklad.Product
 
 	opts     Options
-	database string // the configuration's database: a file in Dir, or a PostgreSQL schema's URL
+	database string       // the configuration's database: a file in Dir, or a PostgreSQL schema's URL
+	addr     string       // the service's address, the same across StopService and StartService
+	stop     func() error // shuts the running service down, once; nil when none runs
 	cancel   context.CancelFunc
 	closers  []func() // run in reverse by Close
 }
@@ -95,6 +98,7 @@ func New(ctx context.Context, o Options) (h *Harness, err error) {
 	}
 	h.onClose(func() { ln.Close() }) // no-op once the service has served on it
 	addr := ln.Addr().String()
+	h.addr = addr
 	h.startEmulators(addr)
 	if h.Config, err = h.buildConfig(addr); err != nil {
 		return h, err
@@ -119,9 +123,16 @@ func (h *Harness) Close() {
 // New, has let go of it).
 func (h *Harness) newDatabase(ctx context.Context) (string, error) {
 	base := cmp.Or(h.opts.Postgres, os.Getenv(PostgresEnv))
-	if base == "" {
+	if base == "" || h.opts.SQLite {
 		return filepath.Join(h.opts.Dir, "skladflow.db"), nil
 	}
+	return h.NewPostgresSchema(ctx, base)
+}
+
+// NewPostgresSchema creates a schema in the PostgreSQL database at base
+// and returns its URL; Close drops it, after the service started before
+// or after it has let go of it.
+func (h *Harness) NewPostgresSchema(ctx context.Context, base string) (string, error) {
 	dsn, drop, err := storagetest.NewSchema(ctx, base)
 	if err != nil {
 		return "", err
@@ -181,11 +192,50 @@ func (h *Harness) startService(ctx context.Context, ln net.Listener) error {
 		return errors.Join(err, svc.Shutdown(ctx))
 	}
 	h.Service = svc
-	h.onClose(func() {
-		sctx, c := context.WithTimeout(context.Background(), 10*time.Second)
-		defer c()
-		_ = svc.Shutdown(sctx)
-	})
+	// Once: by StopService, or by Close (a service started after a
+	// database is shut down before the database is dropped).
+	var once sync.Once
+	var shutdownErr error
+	stop := func() error {
+		once.Do(func() {
+			sctx, c := context.WithTimeout(context.Background(), 10*time.Second)
+			defer c()
+			shutdownErr = svc.Shutdown(sctx)
+		})
+		return shutdownErr
+	}
+	h.stop = stop
+	h.onClose(func() { _ = stop() })
 	_, err = svc.Provision(ctx)
 	return err
 }
+
+// StopService shuts the in-process service down as a SIGTERM does: what
+// it stored stays in the database, unfinished jobs included.
+func (h *Harness) StopService() error {
+	if h.Service == nil {
+		return ErrNoService
+	}
+	stop := h.stop
+	h.Service, h.stop = nil, nil
+	return stop()
+}
+
+// StartService starts the service again, after StopService, on the same
+// address with the configuration's database set to database (a SQLite file
+// or a PostgreSQL URL, e.g. one of NewPostgresSchema); Close shuts it down.
+func (h *Harness) StartService(ctx context.Context, database string) error {
+	if h.Service != nil {
+		return errors.New("skladflowtest: the service is running: StopService first")
+	}
+	ln, err := net.Listen("tcp", h.addr)
+	if err != nil {
+		return err
+	}
+	h.onClose(func() { ln.Close() })
+	h.Config.Database, h.database = database, database
+	return h.startService(ctx, ln)
+}
+
+// Database is the configuration's database: a SQLite file or a PostgreSQL URL.
+func (h *Harness) Database() string { return h.database }

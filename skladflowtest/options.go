@@ -53,6 +53,10 @@ type Options struct {
 	// Dir holds the database (unless PostgresEnv is set). Defaults to a new temporary directory that
 	// Close removes (Start uses t.TempDir()).
 	Dir string
+	// SQLite keeps the database in a SQLite file in Dir even when
+	// PostgresEnv is set, for a test that moves it to PostgreSQL itself.
+	// Defaults to false.
+	SQLite bool
 	// NoService only starts the emulators and builds the configuration, for
 	// a test that runs the binary itself (see WriteConfig). Defaults to
 	// false: the service runs in-process.

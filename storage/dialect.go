@@ -121,11 +121,23 @@ func (d dialect) rebind(q string) string {
 // reads the database itself.
 func SQLDriver(path string) (driver, dsn string) { return dialectOf(path).open(path) }
 
+// IsPostgres says whether a Config.Path is a PostgreSQL URL rather than a
+// SQLite file.
+func IsPostgres(path string) bool { return dialectOf(path).postgres }
+
+// Redact is path fit to print: a PostgreSQL URL without its password.
+func Redact(path string) string { return redact(path) }
+
 // redact is path fit to print: a PostgreSQL URL without its password.
 func redact(path string) string {
 	u, err := url.Parse(path)
 	if err != nil {
 		return "(unparsable postgres URL)"
+	}
+	// pgx takes the password from the query too.
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
 	}
 	return u.Redacted()
 }

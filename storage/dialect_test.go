@@ -30,4 +30,5 @@ func TestDialectOf(t *testing.T) {
 	require.False(t, dialectOf("/var/lib/skladflow/skladflow.db").postgres)
 	require.False(t, dialectOf("postgres.db").postgres)
 	require.Equal(t, "postgres://u:xxxxx@h:5432/db?sslmode=disable", redact("postgres://u:secret@h:5432/db?sslmode=disable"))
+	require.Equal(t, "postgres://u@h:5432/db?password=xxxxx&sslmode=disable", redact("postgres://u@h:5432/db?sslmode=disable&password=secret"))
 }

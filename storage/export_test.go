@@ -52,3 +52,12 @@ func (s *Store) LivenessBackend(t *testing.T) int {
 	require.NoError(t, s.live.conn.QueryRowContext(context.Background(), `SELECT pg_backend_pid()`).Scan(&pid))
 	return pid
 }
+
+// UnknownTables are the database's tables CopyTo neither copies nor skips.
+func (s *Store) UnknownTables(ctx context.Context) ([]string, error) { return s.unknownTables(ctx) }
+
+// CopyPlan is what CopyTo copies and what it leaves behind on purpose.
+func CopyPlan() (copied []string, skipped map[string]string) { return copiedTables, skippedTables }
+
+// Tables lists the database's tables.
+func (s *Store) Tables(ctx context.Context) ([]string, error) { return s.tables(ctx) }

@@ -30,6 +30,7 @@ Usage:
   skladflow retry [--config …] <type> <id>    re-run a document's flow (after an outage or a fix)
   skladflow goods sync [--config …] [--dry-run]  register the account's goods at the warehouses
   skladflow stock-check [--config …] [--format text|json|csv]  compare the warehouses' stock with MoySklad's
+  skladflow migrate-db --from <file> --to <postgres://…>  move the installation from SQLite to PostgreSQL
   skladflow loadtest [-short] [-rates 100,500,1000] [-rate-duration 10s] [-burst 1000]  drive the webhook edge on loopback
 
 skladflow <command> --help tells more of a command.
@@ -81,6 +82,8 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return goods(ctx, args[1:], stdout, stderr)
 	case "stock-check":
 		return stockCheck(ctx, args[1:], stdout, stderr)
+	case "migrate-db":
+		return migrateDB(ctx, args[1:], stdout, stderr)
 	case "loadtest":
 		return loadTest(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":

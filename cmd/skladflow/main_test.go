@@ -246,7 +246,7 @@ cdek: { base_url: "`+cd.URL()+`", client_id: "`+cd.ClientID()+`", client_secret:
 // argument count is a usage error (exit 2) with the usage on stderr.
 func TestCommandHelp(t *testing.T) {
 	t.Parallel()
-	for _, cmd := range []string{"serve", "setup", "doctor", "demo", "retry"} {
+	for _, cmd := range []string{"serve", "setup", "doctor", "demo", "retry", "migrate-db"} {
 		for _, h := range []string{"--help", "-h"} {
 			var stdout, stderr bytes.Buffer
 			require.NoError(t, run(context.Background(), []string{cmd, h}, &stdout, &stderr), cmd)
