@@ -60,6 +60,10 @@ type Config struct {
 // to 2026-11-30; from 2026-12-01 it is 4 (md/_restrictions.md).
 const DefaultRequestCost = 3
 
+// DefaultMaxInFlight is MoySklad's limit of parallel requests per user or
+// solution (moysklad.md §5.3).
+const DefaultMaxInFlight = 5
+
 // DefaultBaseURL is MoySklad's JSON API 1.2 root.
 const DefaultBaseURL = "https://api.moysklad.ru/api/remap/1.2"
 
@@ -68,7 +72,7 @@ func (c *Config) setDefaults() {
 		c.BaseURL = DefaultBaseURL
 	}
 	if c.MaxInFlight == 0 {
-		c.MaxInFlight = 5
+		c.MaxInFlight = DefaultMaxInFlight
 	}
 	if c.RequestCost == 0 {
 		c.RequestCost = DefaultRequestCost
