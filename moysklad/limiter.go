@@ -56,14 +56,16 @@ type limiter struct {
 
 // answerMark is what a request that ran alone saw.
 type answerMark struct {
-	seq       int64
+	booked    int64 // its number in the schedule
 	remaining int
 	ok        bool
 }
 
-// ticket is one request's place in the sequence.
+// ticket is one request's place in the sequence: seq among this
+// process' starts, booked among the schedule's (every replica's).
 type ticket struct {
 	seq    int64
+	booked int64
 	alone  bool
 	report bool
 }
@@ -123,7 +125,7 @@ func (l *limiter) acquire(ctx context.Context, report bool) (ticket, error) {
 	l.mu.Unlock()
 	// No fallback to this process' own pace when the schedule fails: the
 	// other replicas would not know of the start. The job retries.
-	d, err := l.schedule.Reserve(ctx, gap)
+	d, booked, err := l.schedule.Reserve(ctx, gap)
 	if err != nil {
 		<-l.slots
 		return ticket{}, fmt.Errorf("%w: %w", ErrSchedule, err)
@@ -146,7 +148,7 @@ func (l *limiter) acquire(ctx context.Context, report bool) (ticket, error) {
 	defer l.mu.Unlock()
 	l.started++
 	l.inflight++
-	return ticket{seq: l.started, alone: l.inflight == 1, report: report}, nil
+	return ticket{seq: l.started, booked: booked, alone: l.inflight == 1, report: report}, nil
 }
 
 func (l *limiter) release() {
@@ -177,14 +179,16 @@ func (l *limiter) update(h http.Header, t ticket) time.Duration {
 	reset, _ := strconv.Atoi(h.Get("X-Lognex-Reset"))
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	// Nothing else ran between the previous lone request and this one.
+	// Nothing else ran between the previous lone request and this one:
+	// no other start of this process, nor one booked between them by
+	// another replica sharing the schedule.
 	if errR == nil && t.alone && l.started == t.seq {
-		if l.last.ok && l.last.seq == t.seq-1 && !t.report {
+		if l.last.ok && l.last.booked == t.booked-1 && !t.report {
 			if drop := l.last.remaining - remaining; drop > 0 && (limit == 0 || drop <= limit) && (!l.learned || drop > l.units) {
 				l.units, l.learned = drop, true
 			}
 		}
-		l.last = answerMark{seq: t.seq, remaining: remaining, ok: true}
+		l.last = answerMark{booked: t.booked, remaining: remaining, ok: true}
 	}
 	if limit > 0 && interval > 0 {
 		l.gap = l.pace(limit, time.Duration(interval)*time.Millisecond)

@@ -14,8 +14,12 @@ import (
 // Only durations cross it, so the replicas' clocks never matter.
 type Schedule interface {
 	// Reserve books the next start, gap after the previous one (or now,
-	// if that is later), and says how long to wait for it.
-	Reserve(ctx context.Context, gap time.Duration) (time.Duration, error)
+	// if that is later), and says how long to wait for it and its number:
+	// the schedule numbers the starts it books one after another, so two
+	// starts numbered n and n+1 had no other start between them, of this
+	// process or another (the limiter learns a request's weight only from
+	// such pairs).
+	Reserve(ctx context.Context, gap time.Duration) (wait time.Duration, seq int64, err error)
 	// Defer moves the next start to at least d from now (X-Lognex-Reset).
 	Defer(ctx context.Context, d time.Duration) error
 }
@@ -27,15 +31,16 @@ var ErrSchedule = errors.New("moysklad: rate-limit schedule")
 // memorySchedule is a Schedule in this process' memory: enough when one
 // process uses the account.
 type memorySchedule struct {
-	mu   sync.Mutex
-	next time.Time // earliest next start
+	mu     sync.Mutex
+	next   time.Time // earliest next start
+	booked int64     // starts booked
 }
 
 // NewMemorySchedule returns a Schedule kept in this process' memory, the
 // one a Client uses unless Config.Schedule says otherwise.
 func NewMemorySchedule() Schedule { return &memorySchedule{} }
 
-func (s *memorySchedule) Reserve(_ context.Context, gap time.Duration) (time.Duration, error) {
+func (s *memorySchedule) Reserve(_ context.Context, gap time.Duration) (time.Duration, int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := time.Now()
@@ -44,7 +49,8 @@ func (s *memorySchedule) Reserve(_ context.Context, gap time.Duration) (time.Dur
 		at = now
 	}
 	s.next = at.Add(gap)
-	return at.Sub(now), nil
+	s.booked++
+	return at.Sub(now), s.booked, nil
 }
 
 func (s *memorySchedule) Defer(_ context.Context, d time.Duration) error {

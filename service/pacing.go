@@ -27,17 +27,21 @@ func newSharedPacing() *sharedPacing { return &sharedPacing{local: moysklad.NewM
 // attach moves the pacing to the store's schedule.
 func (p *sharedPacing) attach(s *storage.Store) { p.shared.Store(s.Schedule(pacingKey)) }
 
-func (p *sharedPacing) current() moysklad.Schedule {
+func (p *sharedPacing) Reserve(ctx context.Context, gap time.Duration) (time.Duration, int64, error) {
 	if s := p.shared.Load(); s != nil {
-		return s
+		return s.Reserve(ctx, gap)
 	}
-	return p.local
-}
-
-func (p *sharedPacing) Reserve(ctx context.Context, gap time.Duration) (time.Duration, error) {
-	return p.current().Reserve(ctx, gap)
+	// Numbered apart from the shared schedule's starts (counted from 1),
+	// so no pair of a start before the switch and one after, nor of two
+	// paced alone, passes for consecutive: the limiter learns nothing
+	// from them.
+	wait, seq, err := p.local.Reserve(ctx, gap)
+	return wait, -seq, err
 }
 
 func (p *sharedPacing) Defer(ctx context.Context, d time.Duration) error {
-	return p.current().Defer(ctx, d)
+	if s := p.shared.Load(); s != nil {
+		return s.Defer(ctx, d)
+	}
+	return p.local.Defer(ctx, d)
 }

@@ -21,21 +21,24 @@ const rounding = time.Millisecond
 // booking is where a start booked by Reserve lies on this process' clock:
 // the database read its clock while the call ran, so the start is wait
 // after a moment between the call's beginning and its end.
-type booking struct{ low, high time.Time }
+type booking struct {
+	low, high time.Time
+	seq       int64
+}
 
 func reserve(ctx context.Context, t *testing.T, s *storage.Schedule, gap time.Duration) (booking, bool) {
 	before := time.Now()
-	wait, err := s.Reserve(ctx, gap)
+	wait, seq, err := s.Reserve(ctx, gap)
 	after := time.Now()
 	if !assert.NoError(t, err) {
 		return booking{}, false
 	}
-	return booking{low: before.Add(wait - rounding), high: after.Add(wait + rounding)}, true
+	return booking{low: before.Add(wait - rounding), high: after.Add(wait + rounding), seq: seq}, true
 }
 
 // Two replicas (two stores on one database) booking starts at once get
 // distinct starts a whole gap apart, one after another without a gap
-// lost. The gap is far longer than any call can take, so where each start
+// lost, numbered in their order. The gap is far longer than any call can take, so where each start
 // lies is known well enough whatever the machine's load; nothing waits for
 // the starts.
 func TestScheduleSharedByReplicas(t *testing.T) {
@@ -70,7 +73,9 @@ func TestScheduleSharedByReplicas(t *testing.T) {
 		prev, next := got[i-1], got[i]
 		require.GreaterOrEqual(t, next.high.Sub(prev.low), gap, "start %d is a gap after the one before", i)
 		require.LessOrEqual(t, next.low.Sub(prev.high), gap, "start %d follows the one before without a gap lost", i)
+		require.Equal(t, prev.seq+1, next.seq, "start %d is numbered after the one before", i)
 	}
+	require.EqualValues(t, 1, got[0].seq)
 	require.True(t, got[0].low.Before(time.Now()), "the first start is at once")
 }
 
