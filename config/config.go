@@ -99,6 +99,12 @@ type MoySklad struct {
 	// since 2026-09-01, 4 from 2026-12-01, 1 for a solution token. It paces
 	// until the answers' headers show the real weight. Defaults to 3.
 	RequestCost int `yaml:"request_cost"`
+	// MaxInFlight is how many MoySklad requests this process runs at
+	// once. MoySklad allows 5 per user (20 per account): with several
+	// replicas on one token, give each 5 divided by their number, rounded
+	// down (their rate limit is shared through the database, their
+	// parallel requests are not). Between 1 and 5. Defaults to 5.
+	MaxInFlight int `yaml:"max_in_flight"`
 	// BatchWindow is how long a document read or write waits for others
 	// of its type, so that many go out as one list request (up to 100) or
 	// one mass update (up to 100): MoySklad's rate limit counts requests,

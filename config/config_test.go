@@ -129,6 +129,11 @@ public_url: "https://x.ru"
 moysklad: { token: t, webhook_secret: "0123456789abcdef", request_cost: 50 }
 warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
 `, fullEnv, "moysklad.request_cost: must be between 1 and 45 units, got 50"},
+		{"max in flight", `
+public_url: "https://x.ru"
+moysklad: { token: t, webhook_secret: "0123456789abcdef", max_in_flight: 6 }
+warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
+`, fullEnv, "moysklad.max_in_flight: must be between 1 and 5 (MoySklad's parallel requests per user), got 6"},
 		{"cdek without tariff", `
 public_url: "https://x.ru"
 moysklad: { token: t, webhook_secret: "0123456789abcdef" }

@@ -44,6 +44,9 @@ func (c *Config) SetDefaults() {
 	if c.MoySklad.RequestCost == 0 {
 		c.MoySklad.RequestCost = moysklad.DefaultRequestCost
 	}
+	if c.MoySklad.MaxInFlight == 0 {
+		c.MoySklad.MaxInFlight = moysklad.DefaultMaxInFlight
+	}
 	if len(c.MoySklad.Documents) == 0 {
 		c.MoySklad.Documents = []string{"supply", "move"}
 	}
@@ -160,6 +163,9 @@ func (c *Config) Validate() error {
 	required("moysklad.token", c.MoySklad.Token)
 	if n := c.MoySklad.RequestCost; n < 1 || n > 45 {
 		bad("moysklad.request_cost", "must be between 1 and 45 units, got %d", n)
+	}
+	if n := c.MoySklad.MaxInFlight; n < 1 || n > moysklad.DefaultMaxInFlight {
+		bad("moysklad.max_in_flight", "must be between 1 and %d (MoySklad's parallel requests per user), got %d", moysklad.DefaultMaxInFlight, n)
 	}
 	if w := c.MoySklad.BatchWindow; w != nil && (w.Duration < 0 || w.Duration > time.Second) {
 		bad("moysklad.batch_window", "must be between 0s (off) and 1s, got %s", w)

@@ -48,7 +48,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, limit: newLimiter(cfg.MaxInFlight, cfg.RequestCost), batchBytes: batchBytes}
+	c := &Client{cfg: cfg, limit: newLimiter(cfg.MaxInFlight, cfg.RequestCost, cfg.Schedule, cfg.Logger), batchBytes: batchBytes}
 	base := *cfg.HTTPClient
 	base.Transport = &limitedTransport{base: transportOf(cfg.HTTPClient), limit: c.limit}
 	rc := cfg.retry()

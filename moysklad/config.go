@@ -22,8 +22,9 @@ type Config struct {
 	// full domain name (and optionally a path), see CheckWebhookPrefix.
 	// Optional.
 	WebhookPrefix string
-	// MaxInFlight is how many requests run at once. Defaults to 5
-	// (MoySklad's per-user parallel limit).
+	// MaxInFlight is how many requests run at once in this process: the
+	// replicas of one account together must stay within MoySklad's
+	// per-user parallel limit of 5. Defaults to 5.
 	MaxInFlight int
 	// RequestCost is the units of MoySklad's 45-unit rate-limit bucket one
 	// request takes (moysklad.md §5.3): 3 for a user token or login since
@@ -31,6 +32,11 @@ type Config struct {
 	// first requests; the answers' headers then show the real weight.
 	// Defaults to 3.
 	RequestCost int
+	// Schedule books the requests' starts. Replicas sharing one MoySklad
+	// account must share one (storage.Store.Schedule): MoySklad counts the
+	// rate limit per user, not per process. Defaults to one in this
+	// process' memory.
+	Schedule Schedule
 	// RetryMax is how many times one request is retried. Defaults to 10.
 	RetryMax int
 	// RetryWaitMin is the first backoff. Defaults to 200ms.
@@ -54,6 +60,10 @@ type Config struct {
 // to 2026-11-30; from 2026-12-01 it is 4 (md/_restrictions.md).
 const DefaultRequestCost = 3
 
+// DefaultMaxInFlight is MoySklad's limit of parallel requests per user or
+// solution (moysklad.md §5.3).
+const DefaultMaxInFlight = 5
+
 // DefaultBaseURL is MoySklad's JSON API 1.2 root.
 const DefaultBaseURL = "https://api.moysklad.ru/api/remap/1.2"
 
@@ -62,10 +72,13 @@ func (c *Config) setDefaults() {
 		c.BaseURL = DefaultBaseURL
 	}
 	if c.MaxInFlight == 0 {
-		c.MaxInFlight = 5
+		c.MaxInFlight = DefaultMaxInFlight
 	}
 	if c.RequestCost == 0 {
 		c.RequestCost = DefaultRequestCost
+	}
+	if c.Schedule == nil {
+		c.Schedule = NewMemorySchedule()
 	}
 	if c.RetryMax == 0 {
 		c.RetryMax = 10

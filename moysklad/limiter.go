@@ -2,6 +2,8 @@ package moysklad
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
@@ -29,12 +31,16 @@ import (
 // A stock report takes reportUnits whatever the auth (moysklad.md §5.3): the
 // start after it waits as long as its units and one request's more would
 // take, and its drop teaches nothing, since it is not what a request takes.
+//
+// The starts themselves are booked in a Schedule: the account's, shared by
+// every replica, or this process' own.
 type limiter struct {
-	slots chan struct{}
+	slots    chan struct{}
+	schedule Schedule
+	log      *slog.Logger
 
 	mu       sync.Mutex
 	gap      time.Duration // between request starts
-	next     time.Time     // earliest next start
 	units    int           // per request, in the headers' terms
 	learned  bool
 	started  int64 // requests started
@@ -50,14 +56,16 @@ type limiter struct {
 
 // answerMark is what a request that ran alone saw.
 type answerMark struct {
-	seq       int64
+	booked    int64 // its number in the schedule
 	remaining int
 	ok        bool
 }
 
-// ticket is one request's place in the sequence.
+// ticket is one request's place in the sequence: seq among this
+// process' starts, booked among the schedule's (every replica's).
 type ticket struct {
 	seq    int64
+	booked int64
 	alone  bool
 	report bool
 }
@@ -79,8 +87,8 @@ func isReport(r *http.Request) bool {
 
 // newLimiter paces by MoySklad's documented bucket (45 units per 3 s,
 // moysklad.md §5.3) until the first answer's headers say more.
-func newLimiter(n, cost int) *limiter {
-	l := &limiter{slots: make(chan struct{}, n), units: cost}
+func newLimiter(n, cost int, schedule Schedule, log *slog.Logger) *limiter {
+	l := &limiter{slots: make(chan struct{}, n), schedule: schedule, log: log, units: cost}
 	l.gap = l.pace(45, 3*time.Second)
 	return l
 }
@@ -113,13 +121,16 @@ func (l *limiter) acquire(ctx context.Context, report bool) (ticket, error) {
 		return ticket{}, ctx.Err()
 	}
 	l.mu.Lock()
-	at := l.next
-	if now := time.Now(); at.Before(now) {
-		at = now
-	}
-	l.next = at.Add(l.gapAfter(report))
+	gap := l.gapAfter(report)
 	l.mu.Unlock()
-	if d := time.Until(at); d > 0 {
+	// No fallback to this process' own pace when the schedule fails: the
+	// other replicas would not know of the start. The job retries.
+	d, booked, err := l.schedule.Reserve(ctx, gap)
+	if err != nil {
+		<-l.slots
+		return ticket{}, fmt.Errorf("%w: %w", ErrSchedule, err)
+	}
+	if d > 0 {
 		timer := time.NewTimer(d)
 		defer timer.Stop()
 		select {
@@ -137,7 +148,7 @@ func (l *limiter) acquire(ctx context.Context, report bool) (ticket, error) {
 	defer l.mu.Unlock()
 	l.started++
 	l.inflight++
-	return ticket{seq: l.started, alone: l.inflight == 1, report: report}, nil
+	return ticket{seq: l.started, booked: booked, alone: l.inflight == 1, report: report}, nil
 }
 
 func (l *limiter) release() {
@@ -147,22 +158,37 @@ func (l *limiter) release() {
 	<-l.slots
 }
 
-// learn adjusts pacing from the answer to the request t.
-func (l *limiter) learn(h http.Header, t ticket) {
+// learn adjusts pacing from the answer to the request t; when the bucket
+// can no longer pay for a request it defers the schedule's next start.
+func (l *limiter) learn(ctx context.Context, h http.Header, t ticket) {
+	if reset := l.update(h, t); reset > 0 {
+		// The answer is in hand whatever the schedule says: a failure
+		// only costs a 429 the next request may meet.
+		if err := l.schedule.Defer(ctx, reset); err != nil {
+			l.log.Warn("rate-limit schedule: deferring the next start failed", "err", err)
+		}
+	}
+}
+
+// update learns the pace from an answer's headers and says how long the
+// next start must wait for the bucket to refill (0: no need).
+func (l *limiter) update(h http.Header, t ticket) time.Duration {
 	limit, _ := strconv.Atoi(h.Get("X-RateLimit-Limit"))
 	interval, _ := strconv.Atoi(h.Get("X-Lognex-Retry-TimeInterval"))
 	remaining, errR := strconv.Atoi(h.Get("X-RateLimit-Remaining"))
 	reset, _ := strconv.Atoi(h.Get("X-Lognex-Reset"))
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	// Nothing else ran between the previous lone request and this one.
+	// Nothing else ran between the previous lone request and this one:
+	// no other start of this process, nor one booked between them by
+	// another replica sharing the schedule.
 	if errR == nil && t.alone && l.started == t.seq {
-		if l.last.ok && l.last.seq == t.seq-1 && !t.report {
+		if l.last.ok && l.last.booked == t.booked-1 && !t.report {
 			if drop := l.last.remaining - remaining; drop > 0 && (limit == 0 || drop <= limit) && (!l.learned || drop > l.units) {
 				l.units, l.learned = drop, true
 			}
 		}
-		l.last = answerMark{seq: t.seq, remaining: remaining, ok: true}
+		l.last = answerMark{booked: t.booked, remaining: remaining, ok: true}
 	}
 	if limit > 0 && interval > 0 {
 		l.gap = l.pace(limit, time.Duration(interval)*time.Millisecond)
@@ -172,10 +198,9 @@ func (l *limiter) learn(h http.Header, t ticket) {
 		l.seenRemaining = remaining
 	}
 	if errR == nil && remaining < max(l.units, 1) && reset > 0 {
-		if until := time.Now().Add(time.Duration(reset) * time.Millisecond); until.After(l.next) {
-			l.next = until
-		}
+		return time.Duration(reset) * time.Millisecond
 	}
+	return 0
 }
 
 // requestUnits is what one request takes, in the headers' terms, and
@@ -205,7 +230,7 @@ func (t *limitedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	defer t.limit.release()
 	resp, err := t.base.RoundTrip(r)
 	if err == nil {
-		t.limit.learn(resp.Header, tk)
+		t.limit.learn(r.Context(), resp.Header, tk)
 	}
 	return resp, err
 }

@@ -75,12 +75,23 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		log = slog.New(slog.DiscardHandler)
 	}
 	m := metrics.NewSet()
+	// MoySklad's rate limit is the account's: replicas on one PostgreSQL
+	// database book their requests' starts in it. A SQLite file has one
+	// process, whose own memory is enough.
+	var pacing *sharedPacing
+	var schedule moysklad.Schedule
+	if storage.Shared(cfg.Database) {
+		pacing = newSharedPacing()
+		schedule = pacing
+	}
 	ms, err := moysklad.NewClient(moysklad.Config{
 		HTTPClient:    instrumented(m, "moysklad"),
 		BaseURL:       cfg.MoySklad.BaseURL,
 		Token:         cfg.MoySklad.Token,
 		WebhookPrefix: cfg.PublicURL,
 		RequestCost:   cfg.MoySklad.RequestCost,
+		MaxInFlight:   cfg.MoySklad.MaxInFlight,
+		Schedule:      schedule,
 		RetryBudget:   opts.RetryBudget,
 		Logger:        log.With("peer", "moysklad"),
 	})
@@ -162,6 +173,9 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		return nil, err
 	}
 	orch.Attach(store)
+	if pacing != nil {
+		pacing.attach(store)
+	}
 	keys := map[string][]byte{}
 	for _, w := range cfg.Warehouses {
 		if w.CallbackSecret != "" {

@@ -116,6 +116,10 @@ func (d dialect) rebind(q string) string {
 	return b.String()
 }
 
+// Shared reports whether path (Config.Path) is a PostgreSQL database,
+// which several replicas may share; a SQLite file has one process.
+func Shared(path string) bool { return dialectOf(path).postgres }
+
 // SQLDriver is the database/sql driver and data source a Store opens for
 // path (a SQLite file or a PostgreSQL URL), for a test or a tool that
 // reads the database itself.

@@ -6,7 +6,8 @@
 // identity), documents (one row per MoySklad document: flow state, version,
 // warehouse task number), timeline (what happened to a document, for the
 // operator), outdocs (the warehouse documents seen: the processed set keyed
-// by outdoc id), leases (which worker runs a document now). River's own
+// by outdoc id), leases (which worker runs a document now), pacing (the
+// next request start of a rate limit the replicas share). River's own
 // tables hold the jobs.
 //
 // Why River: a job is inserted in the same transaction as the inbox row that
