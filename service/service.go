@@ -80,7 +80,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 	// process, whose own memory is enough.
 	var pacing *sharedPacing
 	var schedule moysklad.Schedule
-	if storage.Shared(cfg.Database) {
+	if storage.IsPostgres(cfg.Database) {
 		pacing = newSharedPacing()
 		schedule = pacing
 	}

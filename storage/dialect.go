@@ -116,17 +116,14 @@ func (d dialect) rebind(q string) string {
 	return b.String()
 }
 
-// Shared reports whether path (Config.Path) is a PostgreSQL database,
-// which several replicas may share; a SQLite file has one process.
-func Shared(path string) bool { return dialectOf(path).postgres }
-
 // SQLDriver is the database/sql driver and data source a Store opens for
 // path (a SQLite file or a PostgreSQL URL), for a test or a tool that
 // reads the database itself.
 func SQLDriver(path string) (driver, dsn string) { return dialectOf(path).open(path) }
 
 // IsPostgres says whether a Config.Path is a PostgreSQL URL rather than a
-// SQLite file.
+// SQLite file: a database several replicas may share (a SQLite file has
+// one process).
 func IsPostgres(path string) bool { return dialectOf(path).postgres }
 
 // Redact is path fit to print: a PostgreSQL URL without its password.

@@ -43,6 +43,7 @@ var copiedTables = []string{
 var skippedTables = map[string]string{
 	"leases":               "transient: each names a process of the stopped service, which holds nothing any more",
 	"skladflow_migrations": "the target's own: Open migrated it to the same version",
+	"pacing":               "the next MoySklad request's start, seconds ahead at most: the replicas book afresh",
 }
 
 // skippedPrefixes mark the tables of others: River's differ per driver
