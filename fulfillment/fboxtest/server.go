@@ -124,9 +124,9 @@ type Server struct {
 	serials  map[int64][]fulfillment.SerialMove // outdoc → serial numbers it moved
 	// initialSerials are the initial units with serials (AddSerials).
 	initialSerials map[string]stockKey
-	outAttrs map[int64]map[int]any              // attributes clients set on outdocs
-	ord      *orderBook                         // customer orders, stock and settings (orders.go)
-	ship     *shipments                         // shipment tasks (shipment.go)
+	outAttrs       map[int64]map[int]any // attributes clients set on outdocs
+	ord            *orderBook            // customer orders, stock and settings (orders.go)
+	ship           *shipments            // shipment tasks (shipment.go)
 }
 
 // NewServer starts an emulator on 127.0.0.1.
