@@ -43,6 +43,18 @@ func (f *Flow) alertUnknown(ctx context.Context, wh *feed.Warehouse, od storage.
 	}
 }
 
+// alertNoSerial names the units of serial-tracked goods booked without
+// their serial numbers' help: the warehouse reported fewer serials than
+// units, so those units are left out rather than given serials skladflow
+// would invent; staff book them by hand with the right serials.
+func (f *Flow) alertNoSerial(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc, rec record, d Doc, noSerial []Line) {
+	for _, l := range noSerial {
+		f.raise(ctx, fmt.Sprintf("no-serial/%s/%d/%s/%s", wh.Name, od.OutdocID, d.Key(), l.GoodID), fmt.Sprintf(
+			"Склад %s %s (%s): товар %s учитывается по серийным номерам, а склад не сообщил их для %d шт. — %s без них не учтено; оформите вручную с серийными номерами",
+			wh.Name, minilog.OutdocMark(od.OutdocID), rec.What, l.GoodID, l.Qty, typeName(d.Type)))
+	}
+}
+
 // failed handles what stopped some documents of a warehouse document: a
 // closed period is told to support and tried again after a long wait (the
 // feed's polls try it sooner), so it goes through once staff reopen the

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,6 +22,9 @@ type booked struct {
 	ID      string `json:"id,omitempty"`
 	Name    string `json:"name,omitempty"`
 	Unknown []Line `json:"unknown,omitempty"` // goods MoySklad does not know: not booked
+	// NoSerial are the units of serial-tracked goods the warehouse
+	// reported no serial number for: not booked.
+	NoSerial []Line `json:"no_serial,omitempty"`
 }
 
 // keyNothing is the part of a document that books nothing.
@@ -83,7 +87,7 @@ func (f *Flow) book(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc, 
 		return err
 	}
 	var rows []moysklad.Position
-	var unknown []Line
+	var unknown, noSerial []Line
 	for _, l := range d.Lines {
 		it, err := wh.Catalogue.Item(ctx, l.GoodID)
 		if err != nil {
@@ -93,20 +97,37 @@ func (f *Flow) book(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc, 
 			unknown = append(unknown, l)
 			continue
 		}
-		p := moysklad.Position{Quantity: float64(l.Qty), Assortment: &moysklad.Product{Meta: it.Meta}}
+		qty, things := l.Qty, []string(nil)
+		if it.IsSerialTrackable {
+			// One serial per unit (moysklad.md §4.2): units the warehouse
+			// reported no serial for are not booked, never given one.
+			things = d.Things[l.GoodID][:min(len(d.Things[l.GoodID]), int(l.Qty))]
+			qty = int64(len(things))
+			if qty < l.Qty {
+				noSerial = append(noSerial, Line{GoodID: l.GoodID, Qty: l.Qty - qty})
+			}
+			if qty == 0 {
+				continue
+			}
+		}
+		p := moysklad.Position{Quantity: float64(qty), Assortment: &moysklad.Product{Meta: it.Meta}}
+		if things != nil {
+			p.SetThings(things)
+		}
 		if d.Type == moysklad.TypeEnter {
 			p.SetPrice(buyPrice(it))
 		}
 		rows = append(rows, p)
 	}
 	part := storage.OutdocPart{Warehouse: wh.Name, OutdocID: od.OutdocID, Key: d.Key(), Status: storage.PartApplied}
-	b := booked{Doc: d, Unknown: unknown}
+	b := booked{Doc: d, Unknown: unknown, NoSerial: noSerial}
 	f.alertUnknown(ctx, wh, od, rec, unknown)
+	f.alertNoSerial(ctx, wh, od, rec, d, noSerial)
 	if len(rows) == 0 {
 		part.Status = storage.PartSkipped
 		part.Change, _ = json.Marshal(b)
-		line := fmt.Sprintf("Склад %s %s, %s: %s не создан — ни одного товара нет в МойСклад: %s",
-			wh.Name, minilog.OutdocMark(od.OutdocID), rec.What, typeName(d.Type), linesText(unknown))
+		line := fmt.Sprintf("Склад %s %s, %s: %s не создан — %s",
+			wh.Name, minilog.OutdocMark(od.OutdocID), rec.What, typeName(d.Type), leftOutText(unknown, noSerial))
 		if err := f.note(ctx, leaseType, pseudoID(wh.Name, od.OutdocID), storage.KindError, line, ""); err != nil {
 			return err
 		}
@@ -133,7 +154,7 @@ func (f *Flow) book(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc, 
 	if !rec.At.IsZero() {
 		doc.Moment = moysklad.Moment{Time: rec.At}
 	}
-	doc.Description = description(wh, od, rec, unknown)
+	doc.Description = description(wh, od, rec, unknown, noSerial)
 	syncID := moysklad.SyncID(append([]string{wh.Name, strconv.FormatInt(od.OutdocID, 10), d.Type}, d.stores()...)...)
 	created, err := f.cfg.Documents.Create(ctx, d.Type, *doc, syncID)
 	if err != nil {
@@ -159,9 +180,12 @@ func (f *Flow) book(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc, 
 	// The created document is where staff and the operator look: its
 	// timeline says where it came from.
 	msg := fmt.Sprintf("Склад %s %s, %s: %s %s создан и проведён, %s", wh.Name, minilog.OutdocMark(od.OutdocID), rec.What,
-		typeName(d.Type), created.Name, linesText(d.Lines))
+		typeName(d.Type), created.Name, linesText(b.Booked()))
 	if len(unknown) > 0 {
 		msg += "; не учтены (нет в МойСклад): " + linesText(unknown)
+	}
+	if len(noSerial) > 0 {
+		msg += "; не учтены (склад не сообщил серийные номера): " + linesText(noSerial)
 	}
 	return f.note(ctx, d.Type, created.ID, storage.KindEvent, msg, "syncId "+syncID)
 }
@@ -208,14 +232,17 @@ func (f *Flow) storeRef(ctx context.Context, id string) (*moysklad.Ref, error) {
 
 // description is the comment of a booked document: the warehouse, its
 // document's number, what it was, the quarantine policy when quarantine
-// is involved and the goods left out.
-func description(wh *feed.Warehouse, od storage.Outdoc, rec record, unknown []Line) string {
+// is involved and the goods and units left out.
+func description(wh *feed.Warehouse, od storage.Outdoc, rec record, unknown, noSerial []Line) string {
 	s := fmt.Sprintf("Склад %s, документ склада %d: %s", wh.Name, od.OutdocID, rec.What)
 	if rec.Policy != "" {
 		s += "; " + rec.Policy
 	}
 	if len(unknown) > 0 {
 		s += "; не учтены товары, которых нет в МойСклад: " + linesText(unknown)
+	}
+	if len(noSerial) > 0 {
+		s += "; не учтены единицы без серийных номеров от склада: " + linesText(noSerial)
 	}
 	s += ". Создан skladflow."
 	if r := []rune(s); len(r) > moysklad.DescriptionLimit {
@@ -235,6 +262,38 @@ func typeName(typ string) string {
 		return "перемещение"
 	}
 	return typ
+}
+
+// Booked are the lines as booked: less the unknown goods and the units
+// without a serial number.
+func (b booked) Booked() []Line {
+	var out []Line
+	for _, l := range b.Doc.Lines {
+		if slices.Contains(b.Unknown, l) {
+			continue
+		}
+		for _, n := range b.NoSerial {
+			if n.GoodID == l.GoodID {
+				l.Qty -= n.Qty
+			}
+		}
+		if l.Qty > 0 {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// leftOutText says why a document of a warehouse document is not created.
+func leftOutText(unknown, noSerial []Line) string {
+	var why []string
+	if len(unknown) > 0 {
+		why = append(why, "нет в МойСклад: "+linesText(unknown))
+	}
+	if len(noSerial) > 0 {
+		why = append(why, "склад не сообщил серийные номера: "+linesText(noSerial))
+	}
+	return "ни одной единицы нельзя учесть; " + strings.Join(why, "; ")
 }
 
 func linesText(ls []Line) string {

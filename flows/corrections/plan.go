@@ -23,6 +23,9 @@ type Doc struct {
 	From  string `json:"from,omitempty"`
 	To    string `json:"to,omitempty"`
 	Lines []Line `json:"lines"`
+	// Things are the serial numbers of the units by good, for the goods
+	// the warehouse reported serials of (withSerials).
+	Things map[string][]string `json:"things,omitempty"`
 }
 
 // Key names the document among those of its warehouse document: one per

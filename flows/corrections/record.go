@@ -21,7 +21,10 @@ const kindPlanned = "stockdocs"
 // configuration books what was decided, never something else.
 type record struct {
 	Moves []fulfillment.GoodMove `json:"moves"`
-	Docs  []Doc                  `json:"docs"`
+	// Serials are the serial numbers the document moved (GET
+	// /outdocs/{id}/good_sn), read when it books something.
+	Serials []fulfillment.SerialMove `json:"serials,omitempty"`
+	Docs    []Doc                    `json:"docs"`
 	// What is the document in staff words: its type and correction type,
 	// or the boxes moved.
 	What string `json:"what"`
@@ -61,6 +64,11 @@ func (f *Flow) decide(ctx context.Context, wh *feed.Warehouse, od *storage.Outdo
 	rec = record{Moves: moves, Docs: Plan(wh.Placement, moves), What: what, At: at, Policy: policyText(wh.Placement, moves)}
 	if len(rec.Docs) == 0 {
 		rec.Why = whyNothing(od.Type, wh.Placement, moves)
+	} else {
+		if rec.Serials, err = readSerials(ctx, wh, od.OutdocID); err != nil {
+			return rec, err
+		}
+		rec.Docs = withSerials(wh.Placement, moves, rec.Serials, rec.Docs)
 	}
 	b, err := json.Marshal(rec)
 	if err != nil {

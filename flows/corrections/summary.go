@@ -103,11 +103,9 @@ func summaryText(warehouse string, parts []storage.OutdocPart) string {
 			by[p.DocType] = t
 		}
 		t.docs++
-		for _, l := range b.Doc.Lines {
-			if !slices.Contains(b.Unknown, l) {
-				t.units += l.Qty
-				t.goods[l.GoodID] = true
-			}
+		for _, l := range b.Booked() {
+			t.units += l.Qty
+			t.goods[l.GoodID] = true
 		}
 	}
 	if len(by) == 0 && len(unknown) == 0 {

@@ -14,6 +14,11 @@ type CorrectionLine struct {
 	Defective  bool
 	Stock      int32
 	Quarantine int32
+	// Serials are the serial numbers of the line's units the warehouse
+	// scanned: those it takes out of stock or quarantine, which must be
+	// there; for a line that only adds units, those of the units found.
+	// Empty: the units the emulator's register gives, in order (units.go).
+	Serials []string
 }
 
 // Correction issues a goods_correction of a correction type
@@ -26,14 +31,37 @@ type CorrectionLine struct {
 // quarantine off.
 func (s *Server) Correction(correctionType string, lines ...CorrectionLine) (int64, error) {
 	goods := []fulfillment.CorrectionGood{}
+	var sns map[stockKey][]string
 	for _, l := range lines {
 		goods = append(goods, fulfillment.CorrectionGood{GoodID: l.GoodID, QualType: qualOf(l.Defective),
 			StockQnt: l.Stock, QuarantineQnt: l.Quarantine})
+		if len(l.Serials) == 0 {
+			continue
+		}
+		if sns == nil {
+			sns = map[stockKey][]string{}
+		}
+		k := stockKey{l.GoodID, qualOf(l.Defective), serialCell(l.Stock, l.Quarantine)}
+		sns[k] = append(sns[k], l.Serials...)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.issueStockDoc(correctionDoc{fulfillment.GoodsCorrection{OutdocType: fulfillment.OutdocCorrection,
-		CorrectionType: correctionType, CorrectionTypeDescrip: correctionNames[correctionType], Goods: goods}})
+	return s.issueStockDoc(correctionDoc{GoodsCorrection: fulfillment.GoodsCorrection{OutdocType: fulfillment.OutdocCorrection,
+		CorrectionType: correctionType, CorrectionTypeDescrip: correctionNames[correctionType], Goods: goods}, sns: sns})
+}
+
+// serialCell is the state a line's scanned units leave, or reach when the
+// line takes nothing out.
+func serialCell(stock, quarantine int32) string {
+	switch {
+	case stock < 0:
+		return fulfillment.GoodStateStock
+	case quarantine < 0:
+		return fulfillment.GoodStateQuarantine
+	case stock > 0:
+		return fulfillment.GoodStateStock
+	}
+	return fulfillment.GoodStateQuarantine
 }
 
 // correctionNames are the correction types as the schema describes them
@@ -47,8 +75,13 @@ var correctionNames = map[string]string{
 	fulfillment.CorrectionQuarantineReset: "Обнуление карантина",
 }
 
-// correctionDoc is a goods_correction body.
-type correctionDoc struct{ fulfillment.GoodsCorrection }
+// correctionDoc is a goods_correction body and the units scanned for it.
+type correctionDoc struct {
+	fulfillment.GoodsCorrection
+	sns map[stockKey][]string // the lines' Serials by the cell they leave or reach
+}
+
+func (d correctionDoc) picked(*Server) map[stockKey][]string { return d.sns }
 
 func (d correctionDoc) outdocType() string { return d.OutdocType }
 
@@ -58,7 +91,7 @@ func (d correctionDoc) withCommon(c fulfillment.OutdocCommon) stockBody {
 }
 
 func (d correctionDoc) edit() (stockBody, any) {
-	next := correctionDoc{deepCopy(d.GoodsCorrection)}
+	next := correctionDoc{GoodsCorrection: deepCopy(d.GoodsCorrection)}
 	return &next, &next.GoodsCorrection
 }
 

@@ -90,6 +90,64 @@ func (s *Server) longBoxes(excluded int64) map[int32]fulfillment.LongStorageBox 
 // longDoc is a goods_to_long_storage or goods_from_long_storage body.
 type longDoc struct{ fulfillment.LongStorageMove }
 
+// picked: a box comes back whole (#goods_long_desc), so the units that
+// come back are those its goods_to_long_storage moved into long storage,
+// box by box, as long as they are still there; under s.mu.
+func (d longDoc) picked(s *Server) map[stockKey][]string {
+	if d.OutdocType != fulfillment.OutdocFromLongStorage {
+		return nil
+	}
+	at := s.unitRegister()
+	out := map[stockKey][]string{}
+	for _, b := range d.Boxes {
+		for k, sns := range s.boxUnits(b.BoxID) {
+			for _, sn := range sns {
+				if at[sn] == k {
+					out[k] = append(out[k], sn)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// boxUnits are the serials of the units the latest goods_to_long_storage
+// of a box moved into long storage in it, by cell: the document's arrivals
+// in long storage, shared out to its boxes in order; under s.mu.
+func (s *Server) boxUnits(boxID int32) map[stockKey][]string {
+	var last int64
+	for id, o := range s.outdocs {
+		if d, ok := o.raw.(longDoc); ok && d.OutdocType == fulfillment.OutdocToLongStorage && id > last &&
+			slices.ContainsFunc(d.Boxes, func(b fulfillment.LongStorageBox) bool { return b.BoxID == boxID }) {
+			last = id
+		}
+	}
+	if last == 0 {
+		return nil
+	}
+	o := s.outdocs[last]
+	arrived := map[stockKey][]string{}
+	for _, u := range o.units {
+		if u.InOut == fulfillment.SerialIn && u.state == fulfillment.GoodStateLongStorage {
+			k := stockKey{u.GoodID, u.QualType, u.state}
+			arrived[k] = append(arrived[k], u.GoodSN)
+		}
+	}
+	for _, b := range o.raw.(longDoc).Boxes {
+		mine := map[stockKey][]string{}
+		for _, g := range b.Goods {
+			k := stockKey{g.GoodID, g.QualType, fulfillment.GoodStateLongStorage}
+			n := min(int(g.Qnt), len(arrived[k]))
+			mine[k] = append(mine[k], arrived[k][:n]...)
+			arrived[k] = arrived[k][n:]
+		}
+		if b.BoxID == boxID {
+			return mine
+		}
+	}
+	return nil
+}
+
 func (d longDoc) outdocType() string { return d.OutdocType }
 
 func (d longDoc) withCommon(c fulfillment.OutdocCommon) stockBody {

@@ -93,6 +93,10 @@ type outdoc struct {
 	// reissue, when set, issues the document's correction once the client
 	// unlocks it (fbox.md §8 "Corrections"); it takes s.mu itself.
 	reissue func()
+	// units are the serial movement of one of the warehouse's own stock
+	// documents with the states of its units (units.go); nil for other
+	// documents, whose serials arrive into stock.
+	units []unitMove
 }
 
 // Server is a running emulator.
@@ -118,9 +122,11 @@ type Server struct {
 	errQ     quota
 	errors   int
 	serials  map[int64][]fulfillment.SerialMove // outdoc → serial numbers it moved
-	outAttrs map[int64]map[int]any              // attributes clients set on outdocs
-	ord      *orderBook                         // customer orders, stock and settings (orders.go)
-	ship     *shipments                         // shipment tasks (shipment.go)
+	// initialSerials are the initial units with serials (AddSerials).
+	initialSerials map[string]stockKey
+	outAttrs       map[int64]map[int]any // attributes clients set on outdocs
+	ord            *orderBook            // customer orders, stock and settings (orders.go)
+	ship           *shipments            // shipment tasks (shipment.go)
 }
 
 // NewServer starts an emulator on 127.0.0.1.

@@ -54,7 +54,11 @@ func (s *Server) issueStockDoc(b stockBody) (int64, error) {
 	if err := s.checkStockDoc(b, 0); err != nil {
 		return 0, err
 	}
-	return s.putStockDoc(b, fulfillment.Date{}), nil
+	units, err := s.unitsOf(b)
+	if err != nil {
+		return 0, err
+	}
+	return s.putStockDoc(b, fulfillment.Date{}, units), nil
 }
 
 // checkStockDoc is the body's own rules, then the stock it takes must be
@@ -67,10 +71,11 @@ func (s *Server) checkStockDoc(b stockBody, replaced int64) error {
 }
 
 // putStockDoc adds an unlocked document dated day (zero: today) with a
-// new id and created_at; under s.mu. indoc_id stays empty: returns and
+// new id and created_at and the serial movement of its units (unitsOf);
+// under s.mu. indoc_id stays empty: returns and
 // corrections are the warehouse's own (fbox.md §5), and the emulator plays
 // the long-storage moves without the customer's task (#goods_long_desc).
-func (s *Server) putStockDoc(b stockBody, day fulfillment.Date) int64 {
+func (s *Server) putStockDoc(b stockBody, day fulfillment.Date, units []unitMove) int64 {
 	s.nextID++
 	now := s.now()
 	if day.IsZero() {
@@ -92,6 +97,8 @@ func (s *Server) putStockDoc(b stockBody, day fulfillment.Date) int64 {
 			s.serials = map[int64][]fulfillment.SerialMove{}
 		}
 		s.serials[s.nextID] = sb.serials()
+	} else if !ok {
+		s.putUnits(s.nextID, units)
 	}
 	s.push(s.nextID, typ, "")
 	return s.nextID
@@ -135,16 +142,27 @@ func (s *Server) ReplaceOutdoc(outdocID int64, mutate func(body any) error) erro
 	day := o.header.OutdocDate
 	if !o.header.Locked {
 		delete(s.outdocs, outdocID)
-		s.putStockDoc(next, day)
+		s.putStockDoc(next, day, s.replacementUnits(next))
 		return nil
 	}
 	o.header.UnlockRequest = true
 	o.reissue = func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		s.putStockDoc(next, day) // checked above: the warehouse's correction stands
+		s.putStockDoc(next, day, s.replacementUnits(next)) // checked above: the warehouse's correction stands
 	}
 	return nil
+}
+
+// replacementUnits are the serial movement of a replacement, the document
+// it replaces gone: its units are those the register gives (what the
+// warehouse scanned for the old one is not carried over); under s.mu.
+func (s *Server) replacementUnits(b stockBody) []unitMove {
+	units, err := s.unitsOf(b)
+	if err != nil {
+		s.opts.Logger.Error("fboxtest: serials of a replacement", "err", err)
+	}
+	return units
 }
 
 // deepCopy copies a body through JSON, as the client would read it.

@@ -31,7 +31,10 @@ func (s *Server) checkPosting(typ string, old, next object, oldRows, rows []obje
 	if status, e := s.checkUnpost(typ, old, next); e != nil {
 		return status, e
 	}
-	return s.checkStock(typ, old, next, oldRows, rows)
+	if status, e := s.checkStock(typ, old, next, oldRows, rows); e != nil {
+		return status, e
+	}
+	return s.checkThings(typ, old, next, oldRows, rows) // things.go
 }
 
 // codeHasReturn is moysklad.md §4.4's 17014: "cannot un-post a document
