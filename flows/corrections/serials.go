@@ -8,6 +8,7 @@ import (
 
 	"github.com/skladflow/skladflow/flows/feed"
 	"github.com/skladflow/skladflow/fulfillment"
+	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/placement"
 )
 
@@ -61,7 +62,7 @@ func withSerials(rules placement.Rules, moves []fulfillment.GoodMove, sns []fulf
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int {
-		return cmp.Compare(boolInt(plan[a].Type != "move"), boolInt(plan[b].Type != "move"))
+		return cmp.Compare(boolInt(plan[a].Type != moysklad.TypeMove), boolInt(plan[b].Type != moysklad.TypeMove))
 	})
 	for _, i := range order {
 		d := &plan[i]
@@ -95,7 +96,7 @@ func (d Doc) rank(u *unit) int {
 		return -1 // it stayed at one store: MoySklad books no change
 	}
 	switch d.Type {
-	case "move":
+	case moysklad.TypeMove:
 		leaves, reaches := u.dep && u.from == d.From, u.arr && u.to == d.To
 		switch {
 		case leaves && reaches:
