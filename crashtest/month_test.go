@@ -2,6 +2,7 @@ package crashtest
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
@@ -423,9 +424,20 @@ func TestMonthAtTheWarehouse(t *testing.T) {
 	}
 	// Done when every document the warehouse issued is imported (locked)
 	// and every staff command has its outcome.
+	// What the warehouse issued on its own (production starts of the
+	// orders it processes) is waited for in skladflow's own records.
+	raw, err := sql.Open(storage.SQLDriver(h.db))
+	require.NoError(t, err)
+	defer raw.Close()
 	pending := func() string {
 		w.mu.Lock()
 		defer w.mu.Unlock()
+		var id int64
+		var typ, status string
+		err := raw.QueryRow(`SELECT outdoc_id, type, status FROM outdocs WHERE status IN ('new', 'applied', 'revert') LIMIT 1`).Scan(&id, &typ, &status)
+		if err == nil {
+			return fmt.Sprintf("warehouse document %d (%s) %s", id, typ, status)
+		}
 		for _, id := range w.outdocs {
 			if hd, ok := h.fb.Outdoc(id); ok && !hd.Locked {
 				return fmt.Sprintf("warehouse document %d (%s) not imported", id, hd.OutdocType)
