@@ -45,6 +45,9 @@ func TestDatabaseOutage(t *testing.T) {
 		d.Host = proxy.addr()
 		c.Database = d.String()
 	}})
+	// Should the test fail during the outage, the service must still shut
+	// down: the database comes back first (cleanups run last-in first).
+	t.Cleanup(proxy.restore)
 	// Generous: what is checked is that an answer comes at all (the
 	// ready check is bounded to 2 s), not how fast.
 	client := &http.Client{Timeout: 15 * time.Second}
@@ -62,6 +65,12 @@ func TestDatabaseOutage(t *testing.T) {
 	status, body := ready()
 	require.Equal(t, http.StatusServiceUnavailable, status)
 	require.Equal(t, errorAnswer{Error: "not_ready", Message: "database unavailable"}, body)
+
+	// So does /metrics, whose gauges are read from the database.
+	mresp, err := client.Get("http://" + b.cfg.Listen + "/metrics")
+	require.NoError(t, err, "/metrics must answer while the database is gone")
+	mresp.Body.Close()
+	require.Equal(t, http.StatusOK, mresp.StatusCode)
 
 	// A notification that cannot be stored is refused, so MoySklad resends.
 	hook := `{"events":[{"meta":{"type":"supply","href":"` + b.ms.URL() + `/entity/supply/` + early.ID + `"},` +

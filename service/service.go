@@ -189,15 +189,28 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		store.Close()
 		return nil, err
 	}
-	m.Registry.OnScrape(func() { scrape(context.Background(), m, ms, docs, store, cfg.Admin.StuckAfter.Duration, log) })
 	m.Registry.OnScrape(func() {
-		if err := parity.Scrape(context.Background()); err != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+		defer cancel()
+		scrape(ctx, m, ms, docs, store, cfg.Admin.StuckAfter.Duration, log)
+	})
+	m.Registry.OnScrape(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+		defer cancel()
+		if err := parity.Scrape(ctx); err != nil {
 			log.Warn("metrics: stock discrepancies", "err", err)
 		}
 	})
 	return &Service{cfg: cfg, log: log, metrics: m, watcher: alerts.NewWatcher(alerter), MoySklad: ms, Documents: docs, CDEK: cd, Store: store, edge: edge,
 		parity: parity}, nil
 }
+
+// scrapeTimeout bounds each refresh of the gauges read from the database.
+// A database host that stopped answering would otherwise hold /metrics
+// (and the alert watcher, which refreshes the same gauges) until TCP gives
+// up: the scrape answers with the last values instead, within Prometheus'
+// default 10 s scrape timeout.
+const scrapeTimeout = 2 * time.Second
 
 // courier is the CDEK client as the delivery flow's port: nil (no flow)
 // without a cdek section, never a typed nil.
