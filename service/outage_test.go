@@ -2,7 +2,6 @@ package service_test
 
 import (
 	"encoding/json"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -10,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,13 +28,21 @@ const outage = 16 * time.Second
 
 // Issue 15: while PostgreSQL is gone /readyz says so and no notification
 // is acknowledged that is not stored; when it is back the service works
-// again by itself, without a restart.
+// again by itself, without a restart. Two ways to go: the server restarts
+// (its connections are reset), or it vanishes (its connections go silent
+// for good, as when it fails over to another host, and only new
+// connections reach the database again).
 func TestDatabaseOutage(t *testing.T) {
 	t.Parallel()
 	base := os.Getenv(skladflowtest.PostgresEnv)
 	if base == "" {
 		t.Skip(skladflowtest.PostgresEnv + " is not set: the outage is played on PostgreSQL")
 	}
+	t.Run("restarted", func(t *testing.T) { t.Parallel(); testDatabaseOutage(t, base, false) })
+	t.Run("vanished", func(t *testing.T) { t.Parallel(); testDatabaseOutage(t, base, true) })
+}
+
+func testDatabaseOutage(t *testing.T, base string, vanish bool) {
 	u, err := url.Parse(base)
 	require.NoError(t, err)
 	proxy := newDBProxy(t, u.Host)
@@ -47,7 +55,7 @@ func TestDatabaseOutage(t *testing.T) {
 	}})
 	// Should the test fail during the outage, the service must still shut
 	// down: the database comes back first (cleanups run last-in first).
-	t.Cleanup(proxy.restore)
+	t.Cleanup(proxy.release)
 	// Generous: what is checked is that an answer comes at all (the
 	// ready check is bounded to 2 s), not how fast.
 	client := &http.Client{Timeout: 15 * time.Second}
@@ -60,27 +68,29 @@ func TestDatabaseOutage(t *testing.T) {
 	require.Equal(t, http.StatusOK, status)
 
 	early := b.supply(t, "", line{b.p.kettle, 2})
-	proxy.cut()
-
-	status, body := ready()
-	require.Equal(t, http.StatusServiceUnavailable, status)
-	require.Equal(t, errorAnswer{Error: "not_ready", Message: "database unavailable"}, body)
-
-	// So does /metrics, whose gauges are read from the database.
-	mresp, err := client.Get("http://" + b.cfg.Listen + "/metrics")
-	require.NoError(t, err, "/metrics must answer while the database is gone")
-	mresp.Body.Close()
-	require.Equal(t, http.StatusOK, mresp.StatusCode)
+	proxy.cut(vanish)
 
 	// A notification that cannot be stored is refused, so MoySklad resends.
+	// It comes first: the writer then meets a pooled connection of the server
+	// that vanished.
 	hook := `{"events":[{"meta":{"type":"supply","href":"` + b.ms.URL() + `/entity/supply/` + early.ID + `"},` +
 		`"action":"UPDATE","accountId":"a"}]}`
 	resp, err := client.Post(b.svc.HookURL()+"?requestId=outage-1", "application/json", strings.NewReader(hook))
 	require.NoError(t, err)
-	status, body = decodeAnswer(t, resp)
+	status, body := decodeAnswer(t, resp)
 	require.Equal(t, http.StatusServiceUnavailable, status)
 	require.Equal(t, "store_failed", body.Error)
 	require.NotEmpty(t, body.Message)
+
+	status, body = ready()
+	require.Equal(t, http.StatusServiceUnavailable, status)
+	require.Equal(t, errorAnswer{Error: "not_ready", Message: "database unavailable"}, body)
+
+	// /metrics answers too, though its gauges are read from the database.
+	mresp, err := client.Get("http://" + b.cfg.Listen + "/metrics")
+	require.NoError(t, err, "/metrics must answer while the database is gone")
+	mresp.Body.Close()
+	require.Equal(t, http.StatusOK, mresp.StatusCode)
 
 	// Staff hand a document over meanwhile: MoySklad's own deliveries of
 	// that change are refused too (or time out), never acknowledged.
@@ -143,33 +153,42 @@ func deliveriesOf(b *bundle, id string) []moyskladtest.Delivery {
 	return out
 }
 
-// dbProxy forwards TCP connections to the database and plays its outage:
-// cut drops every connection and leaves new ones unanswered, as a host
-// that went away behind a partition (a ping then waits until its own
-// deadline); restore closes those and forwards again.
+// dbProxy forwards TCP connections to the database and plays its outage.
+// During one, new connections are accepted and left unanswered, as by a
+// host that went away behind a partition (a ping then waits until its own
+// deadline); restore closes those and forwards new ones again.
 type dbProxy struct {
 	ln     net.Listener
 	target string
 
-	mu   sync.Mutex
-	down bool
-	live map[net.Conn]struct{} // forwarded, both ends
-	held map[net.Conn]struct{} // accepted during the outage, unanswered
+	mu    sync.Mutex
+	down  bool
+	links map[*link]struct{} // forwarded, or frozen by a vanished server
+	held  map[net.Conn]struct{}
+}
+
+// link is one forwarded connection. A frozen link swallows what either
+// side sends: the old server's address answers nothing any more.
+type link struct {
+	client, server net.Conn
+	frozen         atomic.Bool
+}
+
+func (l *link) close() {
+	l.client.Close()
+	l.server.Close()
 }
 
 func newDBProxy(t *testing.T, target string) *dbProxy {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	p := &dbProxy{ln: ln, target: target, live: map[net.Conn]struct{}{}, held: map[net.Conn]struct{}{}}
+	p := &dbProxy{ln: ln, target: target, links: map[*link]struct{}{}, held: map[net.Conn]struct{}{}}
 	// Registered before the service's cleanup, so it runs after it: the
 	// service shuts down through the proxy.
 	t.Cleanup(func() {
 		ln.Close()
-		p.restore()
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		p.closeAll(p.live)
+		p.release()
 	})
 	go p.serve()
 	return p
@@ -200,47 +219,75 @@ func (p *dbProxy) forward(c net.Conn) {
 		c.Close()
 		return
 	}
+	l := &link{client: c, server: s}
 	p.mu.Lock()
 	if p.down {
 		p.mu.Unlock()
-		c.Close()
-		s.Close()
+		l.close()
 		return
 	}
-	p.live[c], p.live[s] = struct{}{}, struct{}{}
+	p.links[l] = struct{}{}
 	p.mu.Unlock()
-	go func() {
-		_, _ = io.Copy(s, c)
-		s.Close()
-		c.Close()
-	}()
-	_, _ = io.Copy(c, s)
-	c.Close()
-	s.Close()
+	go pipe(l, s, c)
+	pipe(l, c, s)
 	p.mu.Lock()
-	delete(p.live, c)
-	delete(p.live, s)
+	delete(p.links, l)
 	p.mu.Unlock()
 }
 
-func (p *dbProxy) cut() {
+// pipe copies src to dst until either ends, dropping what comes while the
+// link is frozen.
+func pipe(l *link, dst, src net.Conn) {
+	defer l.close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 && !l.frozen.Load() {
+			if _, err := dst.Write(buf[:n]); err != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// cut takes the database away: its connections are reset, or, when it
+// vanishes, they go silent and stay so after restore.
+func (p *dbProxy) cut(vanish bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.down = true
-	p.closeAll(p.live)
+	for l := range p.links {
+		if vanish {
+			l.frozen.Store(true)
+			continue
+		}
+		l.close()
+		delete(p.links, l)
+	}
 }
 
+// restore lets new connections reach the database again.
 func (p *dbProxy) restore() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.down = false
-	p.closeAll(p.held)
+	for c := range p.held {
+		c.Close()
+		delete(p.held, c)
+	}
 }
 
-// closeAll closes and forgets the connections; the caller holds mu.
-func (p *dbProxy) closeAll(conns map[net.Conn]struct{}) {
-	for c := range conns {
-		c.Close()
-		delete(conns, c)
+// release restores the database and closes every connection, the frozen
+// ones too, so that the service can shut down whatever the test left.
+func (p *dbProxy) release() {
+	p.restore()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for l := range p.links {
+		l.close()
+		delete(p.links, l)
 	}
 }
