@@ -62,7 +62,7 @@ func TestTwoReplicasRegisteringOneNewGoodID(t *testing.T) {
 				defer wg.Done()
 				<-start
 				// As a job: busy snoozes, a temporary error retries.
-				for {
+				for range 1000 {
 					_, errs[r] = c.Prepare(b.ctx, rows[r])
 					if !errors.Is(errs[r], errBusy) && !errors.Is(errs[r], storage.ErrGoodTaken) {
 						return
