@@ -110,7 +110,15 @@ func testDatabaseOutage(t *testing.T, base string, vanish bool) {
 	}
 
 	proxy.restore()
-	require.Eventually(t, func() bool { s, _ := ready(); return s == http.StatusOK }, patience, 100*time.Millisecond,
+	require.Eventually(t, func() bool {
+		// Not ready(): require must not end the test from this goroutine.
+		resp, err := client.Get("http://" + b.cfg.Listen + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, patience, 100*time.Millisecond,
 		"/readyz stays failed after the database came back")
 	// The documents handed over during the outage are not lost, and one
 	// handed over now goes through: the job queue works again.
