@@ -37,6 +37,14 @@ type Bindings interface {
 	SaveGoods(ctx context.Context, goods ...storage.Good) error
 }
 
+// Leases make a step exclusive across every process on the database.
+// The flows' bindings implement it with the orchestrator's leases.
+type Leases interface {
+	// Exclusive runs fn as the only holder of key, or fails at once,
+	// without running fn, while another holds it.
+	Exclusive(ctx context.Context, key string, fn func() error) error
+}
+
 // Alerter tells support about a problem once (alerts.Alerter implements
 // it).
 type Alerter interface {
@@ -72,6 +80,12 @@ type Config struct {
 	Sizes Sizes
 	// WeightUnit is MoySklad's weight unit: kg or g. Defaults to kg.
 	WeightUnit string
+	// Leases make the first registration of a good_id one step across
+	// replicas sharing the database: without them two replicas could each
+	// send a different item's card under one new good_id. Defaults to
+	// none: registration is serialised in this process only (enough for
+	// one replica, or a command run while the service is stopped).
+	Leases Leases
 	// Alerts is told about edited articles. Defaults to none.
 	Alerts Alerter
 	// Logger defaults to discarding.
@@ -99,7 +113,8 @@ type Catalogue struct {
 	cfg Config
 	// mu makes deciding and registering one step per warehouse in this
 	// process: two documents bringing two new products with one SKU at once
-	// must not both take the good_id.
+	// must not both take the good_id. Across processes Leases do (see
+	// register).
 	mu sync.Mutex
 }
 

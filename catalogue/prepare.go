@@ -178,7 +178,7 @@ func (c *Catalogue) Prepare(ctx context.Context, positions []moysklad.Position, 
 	if len(lines) > 0 {
 		return nil, &Refusal{Lines: lines}
 	}
-	if out.Registered, err = c.apply(ctx, p); err != nil {
+	if out.Registered, err = c.register(ctx, p); err != nil {
 		return nil, err
 	}
 	for _, e := range p.entries {

@@ -114,7 +114,7 @@ func (c *Catalogue) syncItems(ctx context.Context, items []*moysklad.Product, dr
 		for _, e := range ok {
 			rep.Registered = append(rep.Registered, e.goodID)
 		}
-	} else if rep.Registered, err = c.apply(ctx, p); err != nil {
+	} else if rep.Registered, err = c.register(ctx, p); err != nil {
 		return nil, err
 	}
 	for _, e := range p.entries {

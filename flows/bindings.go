@@ -26,3 +26,9 @@ func (b storeBindings) SaveGoods(ctx context.Context, goods ...storage.Good) err
 func (b storeBindings) VariantGoods(ctx context.Context, warehouse, productID string) ([]storage.Good, error) {
 	return b.o.Store().VariantGoods(ctx, warehouse, productID)
 }
+
+// Exclusive holds a lease in the database for fn: the catalogue's first
+// registrations are one step across replicas. Busy, the job snoozes.
+func (b storeBindings) Exclusive(ctx context.Context, key string, fn func() error) error {
+	return b.o.WithLease(ctx, key, fn)
+}

@@ -218,7 +218,7 @@ func newCatalogue(w config.Warehouse, api fulfillment.Warehouse, o *orchestrator
 		return nil, fmt.Errorf("the warehouse's client keeps no catalogue of goods")
 	}
 	cfg := catalogue.ConfigFor(w)
-	cfg.FBox, cfg.MoySklad, cfg.Bindings, cfg.Alerts = fc, d.Assortment, storeBindings{o}, d.Alerts
+	cfg.FBox, cfg.MoySklad, cfg.Bindings, cfg.Leases, cfg.Alerts = fc, d.Assortment, storeBindings{o}, storeBindings{o}, d.Alerts
 	cfg.Logger = o.Logger()
 	return catalogue.New(cfg)
 }

@@ -2,6 +2,7 @@ package orchestrator
 
 import (
 	"context"
+	"errors"
 
 	"github.com/skladflow/skladflow/storage"
 )
@@ -18,18 +19,9 @@ func (o *Orchestrator) WithDocument(ctx context.Context, typ, id string, fn func
 func (o *Orchestrator) WithLease(ctx context.Context, key string, fn func() error) error {
 	// The replica prefix lets another replica drop the leases of one that
 	// died (storage's replica sweep).
-	owner := o.store.Replica() + "/" + infoOf(ctx).owner
-	ok, err := o.store.TryLease(ctx, key, owner)
-	if err != nil {
-		return err
-	}
-	if !ok {
+	err := o.store.WithLease(ctx, key, o.store.Replica()+"/"+infoOf(ctx).owner, fn)
+	if errors.Is(err, storage.ErrLeaseHeld) {
 		return ErrBusy
 	}
-	defer func() {
-		if err := o.store.ReleaseLease(context.WithoutCancel(ctx), key, owner); err != nil {
-			o.log.Error("release lease", "key", key, "err", err)
-		}
-	}()
-	return fn()
+	return err
 }

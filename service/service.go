@@ -203,15 +203,28 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		store.Close()
 		return nil, err
 	}
-	m.Registry.OnScrape(func() { scrape(context.Background(), m, ms, docs, store, cfg.Admin.StuckAfter.Duration, log) })
 	m.Registry.OnScrape(func() {
-		if err := parity.Scrape(context.Background()); err != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+		defer cancel()
+		scrape(ctx, m, ms, docs, store, cfg.Admin.StuckAfter.Duration, log)
+	})
+	m.Registry.OnScrape(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+		defer cancel()
+		if err := parity.Scrape(ctx); err != nil {
 			log.Warn("metrics: stock discrepancies", "err", err)
 		}
 	})
 	return &Service{cfg: cfg, log: log, metrics: m, watcher: alerts.NewWatcher(alerter), MoySklad: ms, Documents: docs, CDEK: cd, Store: store, edge: edge,
 		parity: parity}, nil
 }
+
+// scrapeTimeout bounds each refresh of the gauges read from the database.
+// A database host that stopped answering would otherwise hold /metrics
+// (and the alert watcher, which refreshes the same gauges) until TCP gives
+// up: the scrape answers with the last values instead, within Prometheus'
+// default 10 s scrape timeout.
+const scrapeTimeout = 2 * time.Second
 
 // courier is the CDEK client as the delivery flow's port: nil (no flow)
 // without a cdek section, never a typed nil.
@@ -334,36 +347,18 @@ func (s *Service) Shutdown(ctx context.Context) error {
 // the flows, the CDEK number's custom field and the webhook subscriptions —
 // and returns what it did. It never creates anything twice: replicas
 // starting together take turns, so each finds what the one before created.
-func (s *Service) Provision(ctx context.Context) ([]string, error) {
-	owner := s.Store.Replica() + "/provision"
-	for {
-		ok, err := s.Store.TryLease(ctx, provisionLease, owner)
+func (s *Service) Provision(ctx context.Context) (done []string, err error) {
+	err = s.Store.AwaitLease(ctx, provisionLease, s.Store.Replica()+"/provision", func() error {
+		p, err := provision.Build(ctx, s.MoySklad, s.CDEK, s.cfg)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if ok {
-			break
+		for _, a := range p.Actions {
+			done = append(done, a.Text)
 		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-	defer func() {
-		if err := s.Store.ReleaseLease(context.WithoutCancel(ctx), provisionLease, owner); err != nil {
-			s.log.Error("release lease", "key", provisionLease, "err", err)
-		}
-	}()
-	p, err := provision.Build(ctx, s.MoySklad, s.CDEK, s.cfg)
-	if err != nil {
-		return nil, err
-	}
-	done := make([]string, len(p.Actions))
-	for i, a := range p.Actions {
-		done[i] = a.Text
-	}
-	return done, p.Apply(ctx)
+		return p.Apply(ctx)
+	})
+	return done, err
 }
 
 // provisionLease is held by the replica preparing MoySklad and CDEK.

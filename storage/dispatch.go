@@ -76,7 +76,9 @@ func (d *dispatcher) run() {
 				case <-time.After(time.Millisecond):
 				}
 			}
-			n, err := d.store.Dispatch(context.Background(), dispatchChunk)
+			ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
+			n, err := d.store.Dispatch(ctx, dispatchChunk)
+			cancel()
 			if err != nil {
 				d.store.cfg.Logger.Warn("events not dispatched to jobs yet", "err", err)
 				break

@@ -107,7 +107,7 @@ func (s *Store) goodsWhere(ctx context.Context, where string, args ...any) ([]Go
 // takes its good_id; an existing one keeps the good_id it has and only its
 // SKU, name and card hash change, so a caller can never rename a good. A
 // good_id already bound to another item fails the whole call with
-// ErrGoodTaken.
+// ErrGoodTaken, also when another replica binds it at the same moment.
 func (s *Store) SaveGoods(ctx context.Context, goods ...Good) error {
 	return s.inTx(ctx, func(tx *sqlTx) error {
 		ts := now()
@@ -115,20 +115,48 @@ func (s *Store) SaveGoods(ctx context.Context, goods ...Good) error {
 			if g.Warehouse == "" || g.AssortmentID == "" || g.GoodID == "" {
 				return errors.New("storage: a good needs Warehouse, AssortmentID and GoodID")
 			}
-			have, err := scanGood(tx.QueryRowContext(ctx, `SELECT `+goodColumns+` FROM goods WHERE warehouse = ? AND good_id = ?`, g.Warehouse, g.GoodID))
-			switch {
-			case err == nil && (have.AssortmentID != g.AssortmentID || have.AssortmentType != g.AssortmentType):
-				return fmt.Errorf("%w: %s at %s is %s %s", ErrGoodTaken, g.GoodID, g.Warehouse, have.AssortmentType, have.AssortmentID)
-			case err != nil && !errors.Is(err, ErrNotFound):
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO goods (`+goodColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-				ON CONFLICT (warehouse, assortment_type, assortment_id) DO UPDATE SET
-				parent_id = excluded.parent_id, sku = excluded.sku, name = excluded.name, card_hash = excluded.card_hash, updated_at = excluded.updated_at`,
-				g.Warehouse, g.AssortmentType, g.AssortmentID, g.ParentID, g.GoodID, g.SKU, g.Name, g.CardHash, ts, ts); err != nil {
+			if err := saveGood(ctx, tx, g, ts); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// saveGood inserts a binding unless a row holds its item or its good_id
+// already. The insert is what decides, not a read before it: two replicas
+// reading "free" at once would both insert, and the loser would get the
+// unique constraint's error. With DO NOTHING the loser's insert waits for
+// the winner's commit on PostgreSQL (SQLite's writers take turns anyway),
+// writes nothing, and the read after it sees the winner's row.
+func saveGood(ctx context.Context, tx *sqlTx, g Good, ts string) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO goods (`+goodColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`,
+		g.Warehouse, g.AssortmentType, g.AssortmentID, g.ParentID, g.GoodID, g.SKU, g.Name, g.CardHash, ts, ts)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	have, err := scanGood(tx.QueryRowContext(ctx, `SELECT `+goodColumns+` FROM goods WHERE warehouse = ? AND good_id = ?`, g.Warehouse, g.GoodID))
+	switch {
+	case err == nil && (have.AssortmentID != g.AssortmentID || have.AssortmentType != g.AssortmentType):
+		return fmt.Errorf("%w: %s at %s is %s %s", ErrGoodTaken, g.GoodID, g.Warehouse, have.AssortmentType, have.AssortmentID)
+	case err != nil && !errors.Is(err, ErrNotFound):
+		return err
+	}
+	// The item has its binding: it keeps its good_id.
+	res, err = tx.ExecContext(ctx, `UPDATE goods SET parent_id = ?, sku = ?, name = ?, card_hash = ?, updated_at = ?
+		WHERE warehouse = ? AND assortment_type = ? AND assortment_id = ?`,
+		g.ParentID, g.SKU, g.Name, g.CardHash, ts, g.Warehouse, g.AssortmentType, g.AssortmentID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	// Neither the item nor the good_id has a row, yet the insert met one:
+	// goods are never deleted, so this is not expected.
+	return fmt.Errorf("%w: binding of %s %s at %s", ErrConflict, g.AssortmentType, g.AssortmentID, g.Warehouse)
 }

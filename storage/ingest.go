@@ -228,28 +228,38 @@ take:
 	return batch
 }
 
+// writeTimeout bounds one transaction of the writer and of the
+// dispatcher. Their callers stopped waiting long before (a delivery's
+// answer waits 1–2.5 s); what it guards against is a connection whose
+// server vanished mid-query (failed over to another host): nothing answers
+// on it, TCP gives up only after about 15 min, and meanwhile the one writer
+// would refuse every delivery though the database is back. The end of the
+// context closes that connection; the next try takes another.
+const writeTimeout = 10 * time.Second
+
 // commit writes a batch in one transaction. If it fails, each delivery
 // is written alone, so that one bad delivery fails only itself.
 func (in *ingester) commit(batch []*delivery) {
-	// Not a caller's context: one that gave up must not abort the others.
-	ctx := context.Background()
 	in.batches.Add(1)
 	in.deliveries.Add(int64(len(batch)))
 	in.committing.Store(int64(len(batch)))
 	defer in.committing.Store(0)
 	defer in.pending.Add(-int64(len(batch)))
-	if in.answer(ctx, batch) == nil || len(batch) == 1 {
+	if in.answer(batch) == nil || len(batch) == 1 {
 		return
 	}
 	for _, d := range batch {
-		_ = in.answer(ctx, []*delivery{d})
+		_ = in.answer([]*delivery{d})
 	}
 }
 
 // answer writes deliveries together and, once that is durable or has
 // failed for good, answers them. The error is returned unanswered when a
 // smaller batch may still succeed.
-func (in *ingester) answer(ctx context.Context, batch []*delivery) error {
+func (in *ingester) answer(batch []*delivery) error {
+	// Not a caller's context: one that gave up must not abort the others.
+	ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
+	defer cancel()
 	var accepted []Accepted
 	err := in.store.inTx(ctx, func(tx *sqlTx) error {
 		var err error

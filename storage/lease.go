@@ -2,8 +2,17 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"time"
 )
+
+// ErrLeaseHeld is WithLease's answer while another owner holds the lease.
+var ErrLeaseHeld = errors.New("storage: lease held by another owner")
+
+// leaseRelease bounds giving a lease back: on a dead connection the
+// release must not hold its caller until TCP gives up (the lease then
+// lapses, or the replica sweep drops it).
+const leaseRelease = 5 * time.Second
 
 // DocumentLease is the lease key of a document's single writer.
 func DocumentLease(docType, docID string) string { return "doc:" + docType + "/" + docID }
@@ -24,6 +33,44 @@ func (s *Store) TryLease(ctx context.Context, key, owner string) (bool, error) {
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// WithLease runs fn as the holder of key for owner, and gives the lease
+// back after it. It returns ErrLeaseHeld, without running fn, while
+// another owner holds it. Owners are "<replica>/<what>" (Replica), so the
+// replica sweep can drop a dead process's leases.
+func (s *Store) WithLease(ctx context.Context, key, owner string, fn func() error) error {
+	ok, err := s.TryLease(ctx, key, owner)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrLeaseHeld
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), leaseRelease)
+		defer cancel()
+		if err := s.ReleaseLease(ctx, key, owner); err != nil {
+			s.cfg.Logger.Error("release lease", "key", key, "err", err)
+		}
+	}()
+	return fn()
+}
+
+// AwaitLease is WithLease that waits for the lease while another owner
+// holds it (a command, or replicas starting together, take turns).
+func (s *Store) AwaitLease(ctx context.Context, key, owner string, fn func() error) error {
+	for {
+		err := s.WithLease(ctx, key, owner, fn)
+		if !errors.Is(err, ErrLeaseHeld) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 // ReleaseLease gives a lease back if owner holds it.

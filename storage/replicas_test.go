@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -119,4 +120,47 @@ func TestOpenUnreachablePostgres(t *testing.T) {
 	require.Error(t, err)
 	require.ErrorContains(t, err, "127.0.0.1:1")
 	require.NotContains(t, err.Error(), "s3cret")
+}
+
+// Two replicas registering one good_id for different items at the same
+// moment: one binds it, the other gets ErrGoodTaken — not the unique
+// constraint's error, which its caller would retry as a database fault.
+func TestConcurrentSaveGoodsOneWinsTheOtherIsTaken(t *testing.T) {
+	t.Parallel()
+	a := setup(t)
+	other, err := storage.Open(a.ctx, storage.Config{Path: a.path})
+	require.NoError(t, err)
+	t.Cleanup(func() { other.Close() })
+
+	const rounds = 40
+	for i := range rounds {
+		goodID := fmt.Sprintf("G-%d", i)
+		start := make(chan struct{})
+		errs := make([]error, 2)
+		var wg sync.WaitGroup
+		for r, s := range []*storage.Store{a.store, other} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				errs[r] = s.SaveGoods(a.ctx, storage.Good{Warehouse: "w", AssortmentType: "product",
+					AssortmentID: fmt.Sprintf("p%d-%d", i, r), GoodID: goodID, SKU: goodID})
+			}()
+		}
+		close(start)
+		wg.Wait()
+		won := 0
+		for _, err := range errs {
+			if err == nil {
+				won++
+				continue
+			}
+			require.ErrorIs(t, err, storage.ErrGoodTaken, "round %d", i)
+		}
+		require.Equal(t, 1, won, "round %d: exactly one replica binds %s", i, goodID)
+		g, err := a.store.GoodByID(a.ctx, "w", goodID)
+		require.NoError(t, err)
+		require.Equal(t, fmt.Sprintf("p%d-%d", i, slices.IndexFunc(errs, func(e error) bool { return e == nil })), g.AssortmentID,
+			"the binding is the winner's")
+	}
 }

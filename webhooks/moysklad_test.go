@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -156,6 +157,28 @@ func TestHealthz(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
+}
+
+// A database that stopped answering (a ping waiting on TCP) is reported
+// as not ready within ReadyTimeout, as JSON: the probe learns the answer
+// instead of timing out itself.
+func TestReadyzBoundsAHangingPing(t *testing.T) {
+	t.Parallel()
+	hung := func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
+	edge, err := webhooks.New(webhooks.Config{MoySkladSecret: secret, Ready: hung, ReadyTimeout: 50 * time.Millisecond}, nil, nil)
+	require.NoError(t, err)
+	srv := httptest.NewServer(edge.Handler())
+	t.Cleanup(srv.Close)
+	// Unbounded, the ping would outlast this client's patience.
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Get(srv.URL + "/readyz")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	var body struct{ Error, Message string }
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+	require.Equal(t, "not_ready", body.Error)
+	require.Equal(t, "database unavailable", body.Message)
 }
 
 // FuzzMoySkladHook sends arbitrary bodies to the edge: every answer is 204

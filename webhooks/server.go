@@ -76,6 +76,11 @@ type Config struct {
 	// Ready reports whether the service can take work (database reachable).
 	// Defaults to always ready.
 	Ready func(context.Context) error
+	// ReadyTimeout bounds Ready: a database host that stopped answering
+	// (a network partition) leaves a ping waiting for TCP to give up, and
+	// a probe must learn "not ready", not time out itself while
+	// goroutines pile up. Defaults to 2s.
+	ReadyTimeout time.Duration
 	// Logger defaults to discarding.
 	Logger *slog.Logger
 }
@@ -105,6 +110,9 @@ func (c *Config) setDefaults() {
 	if c.Ready == nil {
 		c.Ready = func(context.Context) error { return nil }
 	}
+	if c.ReadyTimeout == 0 {
+		c.ReadyTimeout = 2 * time.Second
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -116,6 +124,9 @@ func (c *Config) validate() error {
 	}
 	if c.CDEKSecret != "" && c.Orders == nil {
 		return errors.New("webhooks: Orders is required with CDEKSecret")
+	}
+	if c.ReadyTimeout < 0 {
+		return errors.New("webhooks: ReadyTimeout must not be negative")
 	}
 	return nil
 }
@@ -184,7 +195,9 @@ func (s *Server) healthz(c echo.Context) error {
 }
 
 func (s *Server) readyz(c echo.Context) error {
-	if err := s.cfg.Ready(c.Request().Context()); err != nil {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.ReadyTimeout)
+	defer cancel()
+	if err := s.cfg.Ready(ctx); err != nil {
 		return &Error{Status: http.StatusServiceUnavailable, Code: "not_ready", Message: "database unavailable", cause: err}
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})

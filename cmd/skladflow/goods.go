@@ -70,7 +70,7 @@ registered under. Items that cannot be goods are listed with the reason.`, stdou
 			return err
 		}
 		c := catalogue.ConfigFor(w)
-		c.FBox, c.MoySklad, c.Bindings = fc, ms, st
+		c.FBox, c.MoySklad, c.Bindings, c.Leases = fc, ms, st, commandLeases{st}
 		cat, err := catalogue.New(c)
 		if err != nil {
 			return err
@@ -102,4 +102,13 @@ func printSync(w io.Writer, warehouse string, rep *catalogue.SyncReport, dry boo
 	for _, n := range rep.Notices {
 		fmt.Fprintln(w, "  ~ "+strings.TrimSpace(n))
 	}
+}
+
+// commandLeases make the command's first registrations take turns with a
+// running service's (catalogue.Leases): it waits while one holds the
+// warehouse's registration lease.
+type commandLeases struct{ st *storage.Store }
+
+func (l commandLeases) Exclusive(ctx context.Context, key string, fn func() error) error {
+	return l.st.AwaitLease(ctx, key, l.st.Replica()+"/goods-sync", fn)
 }
