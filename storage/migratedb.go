@@ -125,21 +125,7 @@ func (s *Store) tables(ctx context.Context) ([]string, error) {
 	if s.db.dialect.postgres {
 		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
 	}
-	rows, err := s.db.QueryContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	slices.Sort(out)
-	return out, rows.Err()
+	return sortedStrings(ctx, s.db, q)
 }
 
 // unknownTables are the tables of the database neither copied nor
@@ -231,21 +217,7 @@ func targetColumns(ctx context.Context, tx *sqlTx, table string) ([]column, erro
 
 // sourceColumns lists a SQLite table's columns.
 func sourceColumns(ctx context.Context, src *sqlTx, table string) ([]string, error) {
-	rows, err := src.QueryContext(ctx, `SELECT name FROM pragma_table_info(?)`, table)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	slices.Sort(out)
-	return out, rows.Err()
+	return sortedStrings(ctx, src, `SELECT name FROM pragma_table_info(?)`, table)
 }
 
 // copyTable copies every row of a table, in the source's row order, with
@@ -367,21 +339,9 @@ func convert(v any, pgType string) (any, error) {
 // setIdentities moves a table's identity sequences past the copied ids:
 // the rows were inserted with their ids, which does not advance them.
 func setIdentities(ctx context.Context, tx *sqlTx, table string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT column_name FROM information_schema.columns
+	ids, err := sortedStrings(ctx, tx, `SELECT column_name FROM information_schema.columns
 		WHERE table_schema = current_schema() AND table_name = ? AND is_identity = 'YES'`, table)
 	if err != nil {
-		return err
-	}
-	var ids []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, c)
-	}
-	if err := rows.Close(); err != nil {
 		return err
 	}
 	for _, c := range ids {
@@ -391,4 +351,24 @@ func setIdentities(ctx context.Context, tx *sqlTx, table string) error {
 		}
 	}
 	return nil
+}
+
+// sortedStrings runs a query of one text column and returns its values,
+// sorted.
+func sortedStrings(ctx context.Context, q executor, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	slices.Sort(out)
+	return out, rows.Err()
 }
