@@ -48,13 +48,7 @@ func replicaHandover(b *testing.B, pg string, replicas int, kill bool) {
 	const n, weight = 300, 4
 	h := setupWith(b, env{postgres: pg, limited: weight})
 	h.replicate(replicas)
-	logs := make([]string, replicas)
-	for i := range h.procs {
-		logs[i] = h.launch(i)
-	}
-	for i := range h.procs {
-		h.waitUp(i, logs[i])
-	}
+	logs := h.startTogether()
 	ids := make([]string, n)
 	for i := range ids {
 		d, err := h.ms.CreateDocument(moysklad.TypeSupply, moyskladtest.DocumentSpec{Name: fmt.Sprintf("bulk %d", i), Store: h.sf.Store.ID,

@@ -61,6 +61,20 @@ func (h *harness) replicate(n int) {
 	h.t.Cleanup(func() { srv.Close() })
 }
 
+// startTogether starts every replica at once and waits until each
+// answers; it returns their logs' paths.
+func (h *harness) startTogether() []string {
+	h.t.Helper()
+	logs := make([]string, len(h.procs))
+	for i := range h.procs {
+		logs[i] = h.launch(i)
+	}
+	for i := range h.procs {
+		h.waitUp(i, logs[i])
+	}
+	return logs
+}
+
 // roundRobin hands each request to the next replica, and to the one after
 // when a replica does not take it (killed): a load balancer's retry on a
 // connection error. Every endpoint behind it is idempotent (webhooks by
@@ -119,14 +133,7 @@ func TestReplicasSurviveKills(t *testing.T) {
 	h.replicate(3)
 	r := newCrashRun(h, kills)
 	stopActing := r.act()
-	// All three start together: they take turns preparing MoySklad.
-	logs := make([]string, len(h.procs))
-	for i := range h.procs {
-		logs[i] = h.launch(i)
-	}
-	for i := range h.procs {
-		h.waitUp(i, logs[i])
-	}
+	h.startTogether() // they take turns preparing MoySklad
 	for k := 0; k < kills; k++ {
 		time.Sleep(time.Duration(50+rand.IntN(700)) * time.Millisecond)
 		i := rand.IntN(len(h.procs))
