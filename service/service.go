@@ -203,18 +203,14 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 		store.Close()
 		return nil, err
 	}
-	m.Registry.OnScrape(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
-		defer cancel()
+	m.Registry.OnScrape(bounded(func(ctx context.Context) {
 		scrape(ctx, m, ms, docs, store, cfg.Admin.StuckAfter.Duration, log)
-	})
-	m.Registry.OnScrape(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
-		defer cancel()
+	}))
+	m.Registry.OnScrape(bounded(func(ctx context.Context) {
 		if err := parity.Scrape(ctx); err != nil {
 			log.Warn("metrics: stock discrepancies", "err", err)
 		}
-	})
+	}))
 	return &Service{cfg: cfg, log: log, metrics: m, watcher: alerts.NewWatcher(alerter), MoySklad: ms, Documents: docs, CDEK: cd, Store: store, edge: edge,
 		parity: parity}, nil
 }
@@ -225,6 +221,15 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 // up: the scrape answers with the last values instead, within Prometheus'
 // default 10 s scrape timeout.
 const scrapeTimeout = 2 * time.Second
+
+// bounded is a scrape refresh with its own scrapeTimeout.
+func bounded(refresh func(context.Context)) func() {
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+		defer cancel()
+		refresh(ctx)
+	}
+}
 
 // courier is the CDEK client as the delivery flow's port: nil (no flow)
 // without a cdek section, never a typed nil.
