@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -29,6 +30,9 @@ func (ReconcileArgs) InsertOpts() river.InsertOpts {
 	}}}
 }
 
+// clockSkew bounds how far two replicas' clocks may differ.
+const clockSkew = 2 * time.Second
+
 // Findings is what one reconciliation pass found.
 type Findings struct {
 	Commands        int // documents sitting in a command status, queued as if notified
@@ -45,6 +49,9 @@ func (o *Orchestrator) Reconcile(ctx context.Context) (Findings, error) {
 	now := o.cfg.Now()
 	for _, cmd := range o.commands() {
 		typ, status := cmd[0], cmd[1]
+		// Replicas' clocks differ by a little: a job another replica
+		// finished just after the list was read must still count as after.
+		listed := o.cfg.Now().Add(-clockSkew)
 		docs, err := o.ms.ListDocuments(ctx, typ, "state.name="+status)
 		if err != nil {
 			return f, fmt.Errorf("list %s in «%s»: %w", typ, status, err)
@@ -52,9 +59,13 @@ func (o *Orchestrator) Reconcile(ctx context.Context) (Findings, error) {
 		var events []storage.InboxEvent
 		for _, d := range docs {
 			// A document with events not yet processed is being worked on
-			// (or retried); any other one sitting in a command status was
-			// missed, or its work was given up: queue it again.
+			// (or retried), and one worked since the list was read has left
+			// the status the list shows; any other one sitting in a command
+			// status was missed, or its work was given up: queue it again.
 			busy, err := o.store.HasUnprocessed(ctx, typ, d.ID)
+			if err == nil && !busy {
+				busy, err = o.store.ProcessedSince(ctx, typ, d.ID, listed)
+			}
 			if err != nil {
 				return f, err
 			}

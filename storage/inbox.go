@@ -67,6 +67,16 @@ func (s *Store) HasUnprocessed(ctx context.Context, docType, docID string) (bool
 	return !at.IsZero(), err
 }
 
+// ProcessedSince reports whether a document had an event processed at or
+// after since: reconciliation's list of documents in a command status is
+// stale for it, as a job worked it after the list was read.
+func (s *Store) ProcessedSince(ctx context.Context, docType, docID string, since time.Time) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM inbox WHERE doc_type = ? AND doc_id = ? AND processed_at >= ?`,
+		docType, docID, fmtTime(since)).Scan(&n)
+	return n > 0, err
+}
+
 // Unprocessed lists events not yet processed, oldest first.
 func (s *Store) Unprocessed(ctx context.Context, limit int) ([]InboxEvent, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT i.id, i.source, i.request_id, i.event_key, i.doc_type, i.doc_id, coalesce(i.payload, n.payload), i.received_at
