@@ -89,7 +89,7 @@ func (f SKUFields) FieldOf(a *Product) string {
 // FindVariants finds variants by code or externalCode (a variant has no
 // article): GET /entity/variant?filter=….
 func (c *Client) FindVariants(ctx context.Context, field, value string) ([]Product, error) {
-	return list[Product](ctx, c, "entity/variant", field+"="+value, nil)
+	return list[Product](ctx, c, "entity/variant", field+"="+value, []string{"product"})
 }
 
 // IsBundle reports a bundle (комплект): not a good of its own; its
@@ -127,10 +127,10 @@ func (c *Client) FindAssortment(ctx context.Context, f SKUFields, value string) 
 	return append(ps, vs...), nil
 }
 
-// GetVariant reads a variant.
+// GetVariant reads a variant with its product (SerialTracked reads it).
 func (c *Client) GetVariant(ctx context.Context, id string) (*Product, error) {
 	var p Product
-	if err := c.Do(ctx, http.MethodGet, "entity/variant/"+id, nil, nil, &p); err != nil {
+	if err := c.Do(ctx, http.MethodGet, "entity/variant/"+id, expandQuery([]string{"product"}), nil, &p); err != nil {
 		return nil, err
 	}
 	return &p, nil

@@ -2,6 +2,7 @@ package moysklad_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -292,4 +293,44 @@ func TestGetDocumentsFallsBackWhenTheIDFilterIsIgnored(t *testing.T) {
 	require.Equal(t, "b", docs["b"].ID)
 	require.EqualValues(t, 1, lists.Load())
 	require.EqualValues(t, 1, gets.Load())
+}
+
+// A variant's line is serial-tracked when its product is (spec
+// variant.yaml: the variant has no flag of its own): ExpandSerial expands
+// the product, on the rows read through /positions too; GetVariant reads
+// the variant with it.
+func TestVariantLinesOfSerialTrackedProduct(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	phone := b.srv.AddProduct(moyskladtest.ProductSpec{Name: "Телефон", Article: "PH-1", SerialTrackable: true})
+	v, err := b.srv.AddVariant(moyskladtest.VariantSpec{ProductID: phone.ID, Code: "PH-1-BLK"})
+	require.NoError(t, err)
+	lines := make([]moyskladtest.PositionSpec, 1100)
+	for i := range lines {
+		lines[i] = moyskladtest.PositionSpec{ProductID: v.ID, Quantity: 1, Things: []string{fmt.Sprintf("SN-%d", i)}}
+	}
+	long, err := b.srv.CreateDocument(moysklad.TypeSupply, moyskladtest.DocumentSpec{Name: "1", Store: b.store.ID, Positions: lines})
+	require.NoError(t, err)
+
+	d, err := b.client.GetDocument(b.ctx, moysklad.TypeSupply, long.ID, moysklad.ExpandSerial)
+	require.NoError(t, err)
+	require.Len(t, d.Rows(), 1100)
+	for _, i := range []int{0, 1099} {
+		p := d.Rows()[i]
+		p.SetThings(nil) // the product's flag, not the serials, says so
+		require.True(t, p.Serial(), "line %d", i)
+	}
+	d, err = b.client.GetDocument(b.ctx, moysklad.TypeSupply, long.ID, "positions.assortment")
+	require.NoError(t, err)
+	p := d.Rows()[1099]
+	p.SetThings(nil)
+	require.False(t, p.Serial(), "without the product a variant's line cannot tell")
+
+	got, err := b.client.GetVariant(b.ctx, v.ID)
+	require.NoError(t, err)
+	require.True(t, got.SerialTracked())
+	found, err := b.client.FindVariants(b.ctx, moysklad.SKUCode, "PH-1-BLK")
+	require.NoError(t, err)
+	require.Len(t, found, 1)
+	require.True(t, found[0].SerialTracked())
 }

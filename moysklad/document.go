@@ -239,9 +239,14 @@ func (p *Position) SetThings(things []string) {
 	p.set("things", append([]string{}, things...))
 }
 
-// Serial reports a line kept by serial numbers: its product says so, or it
-// already carries serials (a variant's line does not say whether its
-// product is serial-tracked).
+// ExpandSerial expands a document's lines' items and a variant's product
+// with them (expand depth 3, moysklad.md §4.3): what Serial needs to know
+// a variant's line is serial-tracked.
+const ExpandSerial = "positions.assortment.product"
+
+// Serial reports a line kept by serial numbers: its item says so (a
+// variant's only with its product expanded, ExpandSerial), or it already
+// carries serials.
 func (p *Position) Serial() bool {
-	return len(p.Things()) > 0 || (p.Assortment != nil && p.Assortment.IsSerialTrackable)
+	return len(p.Things()) > 0 || (p.Assortment != nil && p.Assortment.SerialTracked())
 }

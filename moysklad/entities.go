@@ -42,7 +42,7 @@ func (c *Client) completePositions(ctx context.Context, entityType, id string, d
 	if d.Positions == nil || d.Positions.Meta.Size == nil || *d.Positions.Meta.Size <= len(d.Positions.Rows) || !expandsPositions(expand) {
 		return nil
 	}
-	rows, err := c.positions(ctx, entityType, id)
+	rows, err := c.positions(ctx, entityType, id, positionsExpand(expand))
 	if err != nil {
 		return err
 	}
@@ -59,11 +59,24 @@ func expandsPositions(expand []string) bool {
 	return false
 }
 
-func (c *Client) positions(ctx context.Context, entityType, id string) ([]Position, error) {
+// positionsExpand is what a document's expand asks of its positions, as
+// the positions sub-resource spells it: "positions.assortment.product" is
+// "assortment.product" there. Items are always expanded.
+func positionsExpand(expand []string) string {
+	out := []string{"assortment"}
+	for _, e := range expand {
+		if rest, ok := strings.CutPrefix(e, "positions."); ok && rest != "assortment" {
+			out = append(out, rest)
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+func (c *Client) positions(ctx context.Context, entityType, id, expand string) ([]Position, error) {
 	const limit = 100 // expand works on pages of at most 100
 	var out []Position
 	for offset := 0; ; offset += limit {
-		q := url.Values{"expand": {"assortment"}, "limit": {strconv.Itoa(limit)}, "offset": {strconv.Itoa(offset)}}
+		q := url.Values{"expand": {expand}, "limit": {strconv.Itoa(limit)}, "offset": {strconv.Itoa(offset)}}
 		var page listPage[Position]
 		if err := c.Do(ctx, http.MethodGet, "entity/"+entityType+"/"+id+"/positions", q, nil, &page); err != nil {
 			return nil, err

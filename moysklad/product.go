@@ -67,6 +67,13 @@ func (p Product) MarshalJSON() ([]byte, error) {
 	return joinObject(productAlias(p), p.extra)
 }
 
+// SerialTracked reports an item kept by serial numbers: a product's own
+// flag, or a variant's product's — a variant has no flag of its own
+// (spec dictionary/variant.yaml), so its product must be expanded.
+func (p *Product) SerialTracked() bool {
+	return p.IsSerialTrackable || (p.Parent != nil && p.Parent.IsSerialTrackable)
+}
+
 // SKU fields a warehouse can key goods by.
 const (
 	SKUArticle      = "article"

@@ -148,3 +148,34 @@ func TestUnitsWithoutSerialsAreNotBooked(t *testing.T) {
 	b.parity(t)
 	b.once(t)
 }
+
+// A variant of a serial-tracked product is booked with its serials like
+// the product: the variant carries no flag of its own, its product does.
+func TestSerialUnitsOfAVariant(t *testing.T) {
+	t.Parallel()
+	b := setupStock(t, stockOpts{})
+	phone := b.ms.AddProduct(moyskladtest.ProductSpec{Name: "Телефон", Article: "PH-2", SerialTrackable: true})
+	black, err := b.ms.AddVariant(moyskladtest.VariantSpec{ProductID: phone.ID, Code: "PH-2-BLK",
+		Characteristics: []moysklad.Characteristic{{Name: "Цвет", Value: "чёрный"}}})
+	require.NoError(t, err)
+	fb, err := fulfillment.NewClient(fulfillment.Config{BaseURL: b.fb.URL(), PartnerID: "partner", Password: "secret"})
+	require.NoError(t, err)
+	require.NoError(t, fb.RegisterGoods(b.ctx, fulfillment.Good{GoodID: "PH-2-BLK", GoodName: "Телефон (чёрный)"}))
+	sns := []string{"SN-B1", "SN-B2"}
+	b.fb.AddSerials("PH-2-BLK", false, sns...)
+	initial, err := b.ms.CreateDocument(moysklad.TypeEnter, moyskladtest.DocumentSpec{Name: "нач", Store: b.rules.Store, Applicable: true,
+		Positions: []moyskladtest.PositionSpec{{ProductID: black.ID, Quantity: 2, Price: 100, Things: sns}}})
+	require.NoError(t, err)
+	b.staff = map[string]bool{initial.ID: true}
+	b.items["PH-2-BLK"] = black.ID
+	b.parity(t)
+
+	id, err := b.fb.Correction(fulfillment.CorrectionManual, fboxtest.CorrectionLine{GoodID: "PH-2-BLK", Stock: -1, Quarantine: 1, Serials: []string{"SN-B2"}})
+	parts := b.applied(t, id, err)
+	require.Equal(t, []string{"loss"}, b.docs(t, id, parts))
+	loss := b.doc(t, "loss", parts)
+	require.Equal(t, []string{"SN-B2"}, things(t, loss))
+	require.Equal(t, black.ID, loss.Rows()[0].Assortment.ID)
+	b.parity(t)
+	b.once(t)
+}

@@ -98,7 +98,7 @@ func (f *Flow) book(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc, 
 			continue
 		}
 		qty, things := l.Qty, []string(nil)
-		if it.IsSerialTrackable {
+		if it.SerialTracked() {
 			// One serial per unit (moysklad.md §4.2): units the warehouse
 			// reported no serial for are not booked, never given one.
 			things = d.Things[l.GoodID][:min(len(d.Things[l.GoodID]), int(l.Qty))]

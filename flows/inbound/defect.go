@@ -89,7 +89,7 @@ func assortmentOf(rows []moysklad.Position, skus moysklad.SKUFields, found map[s
 		}
 	}
 	if p, ok := found[sku]; ok {
-		return &p, p.IsSerialTrackable
+		return &p, p.SerialTracked()
 	}
 	return nil, false
 }

@@ -82,7 +82,7 @@ func (f *Flow) Takes(doc *moysklad.Document) bool {
 }
 
 // Expand: a task needs the goods of every position.
-func (f *Flow) Expand() []string { return []string{"state", "positions.assortment"} }
+func (f *Flow) Expand() []string { return []string{"state", moysklad.ExpandSerial} }
 
 // Commands: documents left in «Передать» are looked for.
 func (f *Flow) Commands() []string { return []string{f.cfg.Statuses.Submit} }

@@ -156,7 +156,7 @@ func adjust(rows []moysklad.Position, got []received, skus moysklad.SKUFields, p
 		n := counted(r)
 		phrase := fmt.Sprintf("%s «%s»: не заказан, принято %s — добавлена строка", r.SKU, prod.Name, withDefect(r, n, policy))
 		row := moysklad.Position{Assortment: &moysklad.Product{Meta: prod.Meta}}
-		if prod.IsSerialTrackable {
+		if prod.SerialTracked() {
 			things := reported[r.SKU][:min(int(n), len(reported[r.SKU]))]
 			if short := n - int64(len(things)); short > 0 {
 				phrase += fmt.Sprintf(", %d шт. без серийного номера не оприходовано", short)

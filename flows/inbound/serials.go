@@ -141,7 +141,7 @@ func anySerial(rows []moysklad.Position, found map[string]moysklad.Product) bool
 		}
 	}
 	for _, p := range found {
-		if p.IsSerialTrackable {
+		if p.SerialTracked() {
 			return true
 		}
 	}

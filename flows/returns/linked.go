@@ -35,7 +35,7 @@ func (f *Flow) linked(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc
 	part := storage.OutdocPart{Warehouse: wh.Name, OutdocID: od.OutdocID, Key: key, DocType: h.Row.Type, DocID: h.Row.ID, Status: storage.PartApplied}
 	rec := record{Kind: kinds[od.Type].key, OrderID: o.OrderID, Barcode: o.ReturnBarcode, Parcel: o.ParcelBarcode,
 		DemandID: h.DemandID, DemandName: h.DemandName}
-	demand, err := ms.GetDocument(ctx, moysklad.TypeDemand, h.DemandID, "positions.assortment", "state")
+	demand, err := ms.GetDocument(ctx, moysklad.TypeDemand, h.DemandID, moysklad.ExpandSerial, "state")
 	if errors.Is(err, moysklad.ErrNotFound) {
 		return f.failLinked(ctx, r, part, rec, od, fmt.Sprintf("отгрузка %s удалена в МоёмСкладе — возврат не на что оформить; оформите его вручную", h.DemandName), err)
 	}

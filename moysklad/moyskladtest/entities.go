@@ -60,8 +60,10 @@ func expandSet(r *http.Request) map[string]bool {
 	for _, e := range strings.Split(r.URL.Query().Get("expand"), ",") {
 		if e = strings.TrimSpace(e); e != "" {
 			out[e] = true
-			if i := strings.IndexByte(e, '.'); i >= 0 {
-				out[e[:i]] = true // "positions.assortment" expands positions too
+			for i, c := range e {
+				if c == '.' {
+					out[e[:i]] = true // "positions.assortment" expands positions too
+				}
 			}
 		}
 	}
@@ -90,7 +92,7 @@ func (s *Server) render(typ, id string, expand map[string]bool) (object, bool) {
 			rendered := make([]any, 0, len(rows))
 			withStock := expand[fieldsStock] && positionStockTypes[typ]
 			for _, row := range rows {
-				line := withShipped(s.renderPosition(row, expand["positions.assortment"]), shipped)
+				line := withShipped(s.renderPosition(row, expand["positions.assortment"], expand["positions.assortment.product"]), shipped)
 				if withStock {
 					line["stock"] = s.positionStock(refID(s.entities[typ][id]["store"]), row)
 				}
@@ -107,7 +109,8 @@ func (s *Server) render(typ, id string, expand map[string]bool) (object, bool) {
 		}
 	}
 	for f, t := range map[string]string{"store": "store", "sourceStore": "store", "targetStore": "store", "agent": "counterparty",
-		"salesChannel": "saleschannel", "customerOrder": "customerorder", "organization": "organization"} {
+		"salesChannel": "saleschannel", "customerOrder": "customerorder", "organization": "organization",
+		"product": "product"} { // a variant's product (spec dictionary/variant.yaml)
 		if !expand[f] || !isRef(out[f]) {
 			continue
 		}
@@ -122,11 +125,18 @@ func (s *Server) render(typ, id string, expand map[string]bool) (object, bool) {
 	return out, true
 }
 
-func (s *Server) renderPosition(row object, expandAssortment bool) object {
+// renderPosition renders a line, its item expanded on request, and a
+// variant item's product with it (assortment.product, §4.3: nested expand
+// up to depth 3).
+func (s *Server) renderPosition(row object, expandAssortment, expandProduct bool) object {
 	out := clone(row)
 	if expandAssortment {
 		if a := s.assortmentOf(out["assortment"]); a != nil {
-			out["assortment"] = clone(a)
+			item := clone(a)
+			if p, ok := s.entities["product"][idOf(item["product"])]; ok && expandProduct {
+				item["product"] = clone(p)
+			}
+			out["assortment"] = item
 		}
 	}
 	return out
@@ -174,11 +184,12 @@ func (s *Server) listPositions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rows := s.positions[typ+"/"+id]
-	expand := expandSet(r)["assortment"] && limit <= 100
+	set := expandSet(r)
+	expand := set["assortment"] && limit <= 100
 	var out []any
 	shipped := s.shippedFor(typ, id)
 	for i := offset; i < len(rows) && i < offset+limit; i++ {
-		out = append(out, withShipped(s.renderPosition(rows[i], expand), shipped))
+		out = append(out, withShipped(s.renderPosition(rows[i], expand, set["assortment.product"]), shipped))
 	}
 	writeJSON(w, http.StatusOK, object{"meta": object{"href": s.base + "/entity/" + typ + "/" + id + "/positions",
 		"type": documentTypes[typ], "size": len(rows), "limit": limit, "offset": offset}, "rows": nonNil(out)})

@@ -106,3 +106,44 @@ func param(a answer) string {
 	p, _ := errs[0].(map[string]any)["parameter"].(string)
 	return p
 }
+
+// Spec variant.yaml: a variant has no isSerialTrackable of its own, its
+// product says; §4.3: expand=product shows it on the variant, and
+// positions.assortment.product (assortment.product on /positions) on a
+// document's variant lines. A variant of a serial-tracked product needs
+// its serials like the product (§4.2).
+func TestVariantOfSerialTrackedProduct(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	phone := b.srv.AddProduct(moyskladtest.ProductSpec{Name: "Телефон", Article: "PH-1", SerialTrackable: true})
+	v, err := b.srv.AddVariant(moyskladtest.VariantSpec{ProductID: phone.ID, Code: "PH-1-BLK"})
+	require.NoError(t, err)
+	_, err = b.srv.CreateDocument("supply", moyskladtest.DocumentSpec{Name: "1", Store: b.store.ID,
+		Positions: []moyskladtest.PositionSpec{{ProductID: v.ID, Quantity: 1}}})
+	require.ErrorContains(t, err, "серийных номеров (0)")
+	d, err := b.srv.CreateDocument("supply", moyskladtest.DocumentSpec{Name: "2", Store: b.store.ID,
+		Positions: []moyskladtest.PositionSpec{{ProductID: v.ID, Quantity: 1, Things: []string{"SN1"}}, {ProductID: b.p.ID, Quantity: 1}}})
+	require.NoError(t, err)
+
+	product := func(item any) map[string]any {
+		p, _ := item.(map[string]any)["product"].(map[string]any)
+		return p
+	}
+	a := b.call(t, "GET", "/entity/variant/"+v.ID, nil)
+	require.Equal(t, 200, a.status)
+	require.NotContains(t, a.body, "isSerialTrackable")
+	require.NotContains(t, product(a.body), "isSerialTrackable", "a reference only")
+	a = b.call(t, "GET", "/entity/variant/"+v.ID+"?expand=product", nil)
+	require.Equal(t, true, product(a.body)["isSerialTrackable"])
+
+	a = b.call(t, "GET", "/entity/supply/"+d.ID+"?expand=positions.assortment", nil)
+	rows := a.body["positions"].(map[string]any)["rows"].([]any)
+	require.NotContains(t, product(rows[0].(map[string]any)["assortment"]), "isSerialTrackable")
+	a = b.call(t, "GET", "/entity/supply/"+d.ID+"?expand=positions.assortment.product", nil)
+	rows = a.body["positions"].(map[string]any)["rows"].([]any)
+	require.Equal(t, true, product(rows[0].(map[string]any)["assortment"])["isSerialTrackable"])
+	require.Nil(t, product(rows[1].(map[string]any)["assortment"]), "a product line has no product to expand")
+	a = b.call(t, "GET", "/entity/supply/"+d.ID+"/positions?expand=assortment.product&limit=100", nil)
+	rows = a.body["rows"].([]any)
+	require.Equal(t, true, product(rows[0].(map[string]any)["assortment"])["isSerialTrackable"])
+}
