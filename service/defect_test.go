@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/skladflow/skladflow/config"
+	"github.com/skladflow/skladflow/fulfillment"
 	"github.com/skladflow/skladflow/fulfillment/fboxtest"
 	"github.com/skladflow/skladflow/moysklad"
 	"github.com/skladflow/skladflow/moysklad/moyskladtest"
@@ -194,4 +195,47 @@ func TestCorrectedPartLeavesTheFinalsMove(t *testing.T) {
 	require.InDelta(t, 1, mv.Rows()[0].Quantity, 0, "the final's move keeps the final's own defective unit")
 	require.Eventually(t, func() bool { return b.defectMoveOf(t, b.fb.LastOutdoc()) != "" }, patience, 20*time.Millisecond)
 	require.Equal(t, [2]float64{kettle[0] + 8, kettle[1] + 2}, b.stocks(b.p.kettle))
+}
+
+// Defective units of a serial-tracked phone go to the defect store with
+// the serials the warehouse reported defective; a defective unit reported
+// without a serial is not booked at all, and the line says so.
+func TestDefectiveSerialUnitsMoveWithTheirSerials(t *testing.T) {
+	t.Parallel()
+	b := setupDefect(t)
+	doc, indoc := b.serialSupply(t, "SN-1", "SN-2", "SN-3", "SN-4")
+	serials := append(sn("SN-1", "SN-2"), fulfillment.SerialMove{GoodID: "PH-1", GoodSN: "SN-3", QualType: fulfillment.QualDefective})
+	b.receiveWithSerials(t, indoc, serials, fboxtest.Line{GoodID: "PH-1", Useful: 2, Defective: 2}, fboxtest.Line{GoodID: "MG-350", Useful: 2})
+	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
+	last := lastLine(t, d)
+	require.Contains(t, last, "брак 1 шт. перемещён на склад "+skladflowtest.OtherStore)
+	require.Contains(t, last, "1 шт. без серийного номера не оприходовано")
+	require.NotContains(t, last, "оставлен на основном складе")
+	b.waitRow(t, moysklad.TypeSupply, doc.ID, "received")
+
+	outdoc := b.fb.LastOutdoc()
+	var moveID string
+	require.Eventually(t, func() bool { moveID = b.defectMoveOf(t, outdoc); return moveID != "" }, patience, 20*time.Millisecond)
+	mv, err := b.ms.Document(moysklad.TypeMove, moveID)
+	require.NoError(t, err)
+	require.True(t, mv.Applicable)
+	require.Len(t, mv.Rows(), 1)
+	require.Equal(t, []string{"SN-3"}, mv.Rows()[0].Things())
+	require.Equal(t, [2]float64{2, 1}, b.stocks(b.phone), "SN-1 and SN-2 at the warehouse store, SN-3 at the defect store")
+}
+
+// The warehouse reports no serials at all: the receipt keeps the
+// document's serials, and which of them are defective is not known, so the
+// defective unit stays at the warehouse store and the line says so.
+func TestDefectiveSerialUnitsWithoutSerialsStay(t *testing.T) {
+	t.Parallel()
+	b := setupDefect(t)
+	doc, indoc := b.serialSupply(t, "SN-1", "SN-2")
+	b.receiveWithSerials(t, indoc, nil, fboxtest.Line{GoodID: "PH-1", Useful: 1, Defective: 1}, fboxtest.Line{GoodID: "MG-350", Useful: 2})
+	d := b.waitStatus(t, moysklad.TypeSupply, doc.ID, "Проведён")
+	require.Contains(t, lastLine(t, d), "брак 1 шт. оставлен на основном складе: склад не сообщил серийные номера")
+	require.NotContains(t, lastLine(t, d), "перемещён на склад")
+	b.waitRow(t, moysklad.TypeSupply, doc.ID, "received")
+	require.Empty(t, b.defectMoveOf(t, b.fb.LastOutdoc()))
+	require.Equal(t, [2]float64{2, 0}, b.stocks(b.phone))
 }

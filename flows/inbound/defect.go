@@ -41,15 +41,23 @@ type defectPlan struct {
 	rows  []moysklad.Position
 	units int64
 	to    *moysklad.Store
+	// unknown are the defective units of serial goods the warehouse
+	// reported no serials for at all: the receipt booked them with the
+	// document's own serials, and which of those are defective is not
+	// known, so they stay at the warehouse store, said so.
+	unknown int64
 }
 
 // planDefect finds the defective units a receipt books (got, with the
 // accept policy: the placement rules say where they are booked) and the
 // assortment of each, from the document's lines (rows, keyed by skus) or
-// the products found for unplanned goods. Serial goods are left at the
-// warehouse store: which of their serials are defective is not known here.
+// the products found for unplanned goods. A serial good's units move with
+// the serials the warehouse reported defective (MoySklad refuses a move
+// line without one per unit, §4.2); a unit it reported without one was not
+// booked (adjust says so), unless it reported no serials of the good at
+// all (reported).
 func (f *Flow) planDefect(ctx context.Context, wh *feed.Warehouse, rows []moysklad.Position, skus moysklad.SKUFields,
-	found map[string]moysklad.Product, got []received) (defectPlan, error) {
+	found map[string]moysklad.Product, got []received, reported, defective serials) (defectPlan, error) {
 	var p defectPlan
 	to := wh.Placement.StoreOf(fulfillment.GoodStateStock, fulfillment.QualDefective)
 	if to == "" || to == wh.StoreID {
@@ -60,11 +68,23 @@ func (f *Flow) planDefect(ctx context.Context, wh *feed.Warehouse, rows []moyskl
 			continue
 		}
 		a, serial := assortmentOf(rows, skus, found, r.SKU)
-		if a == nil || serial {
+		if a == nil {
 			continue
 		}
-		p.rows = append(p.rows, moysklad.Position{Quantity: float64(r.Defective), Assortment: &moysklad.Product{Meta: a.Meta}})
-		p.units += r.Defective
+		line := moysklad.Position{Quantity: float64(r.Defective), Assortment: &moysklad.Product{Meta: a.Meta}}
+		if serial {
+			things := defective[r.SKU][:min(len(defective[r.SKU]), int(r.Defective))]
+			if len(reported[r.SKU]) == 0 {
+				p.unknown += r.Defective
+			}
+			if len(things) == 0 {
+				continue
+			}
+			line.Quantity = float64(len(things))
+			line.SetThings(things)
+		}
+		p.rows = append(p.rows, line)
+		p.units += int64(line.Quantity)
 	}
 	if len(p.rows) == 0 {
 		return p, nil
@@ -96,10 +116,14 @@ func assortmentOf(rows []moysklad.Position, skus moysklad.SKUFields, found map[s
 
 // phrase is what the receipt's mini-log line adds about the move.
 func (p defectPlan) phrase() string {
-	if p.to == nil {
-		return ""
+	out := ""
+	if p.to != nil {
+		out = fmt.Sprintf("; брак %d шт. перемещён на склад %s", p.units, p.to.Name)
 	}
-	return fmt.Sprintf("; брак %d шт. перемещён на склад %s", p.units, p.to.Name)
+	if p.unknown > 0 {
+		out += fmt.Sprintf("; брак %d шт. оставлен на основном складе: склад не сообщил серийные номера", p.unknown)
+	}
+	return out
 }
 
 // moveDefect creates the planned move, posted, once (a retry finds it by
@@ -157,19 +181,23 @@ func (f *Flow) recoverDefect(ctx context.Context, r *orchestrator.Run, wh *feed.
 	if c, err := changeOf(od); err != nil || c.DefectMove != nil {
 		return nil, err
 	}
-	got := sumReceipt(s)
+	got, ids := sumReceipt(s), []int64{od.OutdocID}
 	if kind == kindFinal {
-		parts, _, err := f.earlierParts(ctx, od)
+		parts, counted, err := f.earlierParts(ctx, od)
 		if err != nil {
 			return nil, err
 		}
-		got = sumReceipt(append(parts, s)...)
+		got, ids = sumReceipt(append(parts, s)...), append(counted, od.OutdocID)
 	}
 	skus, err := wh.Catalogue.Keys(ctx, r.Doc.Rows())
 	if err != nil {
 		return nil, err
 	}
-	p, err := f.planDefect(ctx, wh, r.Doc.Rows(), skus, nil, got)
+	reported, defective, err := f.reported(ctx, wh, r.Doc.Rows(), nil, ids...)
+	if err != nil {
+		return nil, err
+	}
+	p, err := f.planDefect(ctx, wh, r.Doc.Rows(), skus, nil, got, reported, defective)
 	if err != nil {
 		return nil, err
 	}
@@ -234,6 +262,7 @@ func (f *Flow) undoCountedDefect(ctx context.Context, r *orchestrator.Run, wh *f
 		return err
 	}
 	var booked []*fulfillment.Supply
+	var ids []int64
 	for _, x := range all {
 		if x.OutdocID != final.OutdocID {
 			xc, err := changeOf(x)
@@ -250,12 +279,17 @@ func (f *Flow) undoCountedDefect(ctx context.Context, r *orchestrator.Run, wh *f
 			return fmt.Errorf("stored outdoc %d: %w", x.OutdocID, err)
 		}
 		booked = append(booked, &b)
+		ids = append(ids, x.OutdocID)
 	}
 	skus, err := wh.Catalogue.Keys(ctx, r.Doc.Rows())
 	if err != nil {
 		return err
 	}
-	p, err := f.planDefect(ctx, wh, r.Doc.Rows(), skus, nil, sumReceipt(booked...))
+	reported, defective, err := f.reported(ctx, wh, r.Doc.Rows(), nil, ids...)
+	if err != nil {
+		return err
+	}
+	p, err := f.planDefect(ctx, wh, r.Doc.Rows(), skus, nil, sumReceipt(booked...), reported, defective)
 	if err != nil {
 		return err
 	}

@@ -79,12 +79,12 @@ func (f *Flow) applyFinal(ctx context.Context, r *orchestrator.Run, wh *feed.War
 		return f.finishReceipt(ctx, r, wh, od, fsm.ReceiptFail, line, nil, entry)
 	}
 
-	reported, err := f.reported(ctx, wh, r.Doc.Rows(), found, append(counted, od.OutdocID)...)
+	reported, defective, err := f.reported(ctx, wh, r.Doc.Rows(), found, append(counted, od.OutdocID)...)
 	if err != nil {
 		return err
 	}
 	adj := adjust(r.Doc.Rows(), got, skus, f.cfg.Receipt, found, reported)
-	defect, err := f.planDefect(ctx, wh, r.Doc.Rows(), skus, found, got)
+	defect, err := f.planDefect(ctx, wh, r.Doc.Rows(), skus, found, got, reported, defective)
 	if err != nil {
 		return err
 	}
@@ -153,13 +153,13 @@ func (f *Flow) applyLate(ctx context.Context, r *orchestrator.Run, wh *feed.Ware
 			return nil
 		})
 	}
-	reported, err := f.reported(ctx, wh, r.Doc.Rows(), found, od.OutdocID)
+	reported, defective, err := f.reported(ctx, wh, r.Doc.Rows(), found, od.OutdocID)
 	if err != nil {
 		return err
 	}
 	reported = withCurrentSerials(r.Doc.Rows(), skus, reported)
 	adj := adjust(r.Doc.Rows(), withCurrent(r.Doc.Rows(), late, skus), skus, f.cfg.Receipt, found, reported)
-	defect, err := f.planDefect(ctx, wh, r.Doc.Rows(), skus, found, late)
+	defect, err := f.planDefect(ctx, wh, r.Doc.Rows(), skus, found, late, reported, defective)
 	if err != nil {
 		return err
 	}
@@ -212,17 +212,17 @@ func (f *Flow) findUnplanned(ctx context.Context, wh *feed.Warehouse, skus moysk
 }
 
 // reported are the serials the warehouse documents ids brought, counted as
-// the receipt policy counts units; read only when serial goods are
-// involved.
-func (f *Flow) reported(ctx context.Context, wh *feed.Warehouse, rows []moysklad.Position, found map[string]moysklad.Product, ids ...int64) (serials, error) {
+// the receipt policy counts units, and those of the defective units among
+// them; read only when serial goods are involved.
+func (f *Flow) reported(ctx context.Context, wh *feed.Warehouse, rows []moysklad.Position, found map[string]moysklad.Product, ids ...int64) (counted, defective serials, err error) {
 	if !anySerial(rows, found) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	moves, err := f.warehouseSerials(ctx, wh, ids...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return serialsOf(moves, f.cfg.Receipt), nil
+	return serialsOf(moves, f.cfg.Receipt), defectiveOf(moves), nil
 }
 
 // earlierParts are the parts (and separate surplus documents) of the same

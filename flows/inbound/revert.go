@@ -63,7 +63,7 @@ func (f *Flow) withdrawReceipt(ctx context.Context, r *orchestrator.Run, wh *fee
 	state := r.State()
 	switch kind := kindOf(od, s); {
 	case kind != kindFinal && (kind == kindLate || c.CountedIn != 0) && state == fsm.Received:
-		gone, err := f.reported(ctx, wh, r.Doc.Rows(), nil, od.OutdocID)
+		gone, _, err := f.reported(ctx, wh, r.Doc.Rows(), nil, od.OutdocID)
 		if err != nil {
 			return err
 		}

@@ -43,6 +43,14 @@ func serialsOf(moves []fulfillment.SerialMove, policy config.Receipt) serials {
 	return out
 }
 
+// defectiveOf are the serials of the defective units a warehouse document
+// brought: the ones a move to the defect store carries.
+func defectiveOf(moves []fulfillment.SerialMove) serials {
+	return serialsOf(slices.DeleteFunc(slices.Clone(moves), func(m fulfillment.SerialMove) bool {
+		return m.QualType != fulfillment.QualDefective
+	}), config.Receipt{})
+}
+
 // fitted is one line's serials after a receipt.
 type fitted struct {
 	Things  []string
