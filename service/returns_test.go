@@ -290,6 +290,42 @@ func TestReturnWithoutOrderAndCounterpartyFails(t *testing.T) {
 	}))
 }
 
+// The operator configures the counterparty afterwards and restarts: the
+// return that failed for want of it is booked by the next reconciliation,
+// once, and the document is locked again.
+func TestUnlinkedReturnBookedOnceTheCounterpartyIsConfigured(t *testing.T) {
+	t.Parallel()
+	b := setupOrders(t, 10)
+	before := b.stock(b.store, b.p.mug)
+	ret, err := b.fb.ClientReturns(fboxtest.ClientReturn{ReturnBarcode: "RB-0003", Lines: []fboxtest.ReturnLine{{GoodID: "MG-350", Stock: 1}}})
+	require.NoError(t, err)
+	p, _ := b.returned(t, ret, "RB-0003")
+	require.Equal(t, storage.PartFailed, p.Status)
+
+	require.NoError(t, b.h.StopService())
+	b.h.Config.Returns.Counterparty = "Возвраты без заказа"
+	cp := b.ms.AddCounterparty(moyskladtest.CounterpartySpec{Name: "Возвраты без заказа"})
+	require.NoError(t, b.h.StartService(b.ctx, b.h.Database()))
+	b.svc = b.h.Service
+
+	require.Eventually(t, func() bool {
+		p, err = b.svc.Store.OutdocPart(b.ctx, skladflowtest.Warehouse, ret, "RB-0003")
+		return err == nil && p.Status == storage.PartApplied
+	}, patience, 20*time.Millisecond)
+	b.outdocLocked(t, ret)
+	_, docs := b.returned(t, ret, "RB-0003")
+	require.Len(t, docs, 1)
+	require.Equal(t, cp.ID, docs[0].Agent.Meta.ID())
+	require.True(t, docs[0].Applicable)
+	require.Equal(t, before+1, b.stock(b.store, b.p.mug))
+	require.Equal(t, 1, b.count(t, sr))
+	list, err := returns.ListUnlinked(b.ctx, b.svc.Store)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	require.Equal(t, storage.PartApplied, list[0].Status)
+	require.Empty(t, list[0].Error)
+}
+
 // The warehouse corrects a return it sent (unlock_request): the old
 // salesreturn is deleted, the order is back at «Отгружен», and the
 // replacement is booked once.

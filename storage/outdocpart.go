@@ -94,3 +94,30 @@ func (s *Store) FeedCursor(ctx context.Context, warehouse string) (time.Time, er
 	}
 	return parseTime(at), err
 }
+
+// ReopenOutdocPart forgets one recorded share of an imported outdoc and
+// queues the outdoc to be applied again, in one transaction: its other
+// shares stay recorded, so only this one is applied anew. False when the
+// outdoc is not imported (being applied, reverted or gone): nothing
+// changes.
+func (s *Store) ReopenOutdocPart(ctx context.Context, warehouse string, outdocID int64, key string) (bool, error) {
+	reopened := false
+	err := s.inTx(ctx, func(tx *sqlTx) error {
+		reopened = false
+		res, err := tx.ExecContext(ctx, `UPDATE outdocs SET status = ?, updated_at = ? WHERE warehouse = ? AND outdoc_id = ? AND status IN (?, ?)`,
+			OutdocNew, now(), warehouse, outdocID, OutdocLocked, OutdocApplied)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM outdoc_parts WHERE warehouse = ? AND outdoc_id = ? AND key = ?`, warehouse, outdocID, key); err != nil {
+			return err
+		}
+		reopened = true
+		_, err = s.river.InsertTx(ctx, tx.raw, ApplyOutdocArgs{Warehouse: warehouse, OutdocID: outdocID}, nil)
+		return err
+	})
+	return reopened, err
+}

@@ -83,3 +83,33 @@ func TestQueriesRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 5, counts["available"], "with the outdoc's and the rerun")
 }
+
+// A share reopened is forgotten and its imported outdoc queued again, its
+// other shares kept; an outdoc not imported is left alone.
+func TestReopenOutdocPart(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, err := b.store.AcceptOutdocs(b.ctx, "w", []storage.Outdoc{{OutdocID: 8, Type: "orders_client_return"}})
+	require.NoError(t, err)
+	for _, key := range []string{"RB-1", "RB-2"} {
+		require.NoError(t, b.store.PutOutdocPart(b.ctx, storage.OutdocPart{Warehouse: "w", OutdocID: 8, Key: key, Status: storage.PartFailed}))
+	}
+	queued := len(jobs(t, b.store, storage.ApplyOutdocArgs{}.Kind()))
+
+	again, err := b.store.ReopenOutdocPart(b.ctx, "w", 8, "RB-1")
+	require.NoError(t, err)
+	require.False(t, again, "still new: its job applies it")
+
+	require.NoError(t, b.store.UpdateOutdoc(b.ctx, "w", 8, func(o *storage.Outdoc) error { o.Status = storage.OutdocLocked; return nil }))
+	again, err = b.store.ReopenOutdocPart(b.ctx, "w", 8, "RB-1")
+	require.NoError(t, err)
+	require.True(t, again)
+	od, err := b.store.Outdoc(b.ctx, "w", 8)
+	require.NoError(t, err)
+	require.Equal(t, storage.OutdocNew, od.Status)
+	parts, err := b.store.OutdocParts(b.ctx, "w", 8)
+	require.NoError(t, err)
+	require.Len(t, parts, 1)
+	require.Equal(t, "RB-2", parts[0].Key)
+	require.Len(t, jobs(t, b.store, storage.ApplyOutdocArgs{}.Kind()), queued+1)
+}

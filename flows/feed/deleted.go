@@ -18,23 +18,6 @@ var errChanged = errors.New("outdoc changed meanwhile")
 // for the ids loaded in the last 15 (#outdoc_share_desc).
 const checkWindow = 15 * 24 * time.Hour
 
-// Reconcile finds documents the warehouse deleted: not yet applied ones
-// are dropped; one applied (wholly, or in part before a crash or a
-// failure) but not yet locked — in shared reading, where nothing is
-// locked, any applied one — deleted is the warehouse correcting it, so its
-// effect is reverted (the replacement comes as a new document).
-func (f *Feed) Reconcile(ctx context.Context) (int, error) {
-	n := 0
-	for i := range f.whs {
-		m, err := f.reconcileDeleted(ctx, &f.whs[i], false)
-		if err != nil {
-			return n, err
-		}
-		n += m
-	}
-	return n, nil
-}
-
 // reconcileDeleted checks the documents of the last days the warehouse may
 // still delete; appliedOnly checks only those applied and not locked.
 func (f *Feed) reconcileDeleted(ctx context.Context, wh *Warehouse, appliedOnly bool) (int, error) {

@@ -42,6 +42,10 @@ type record struct {
 	DemandStatus string `json:"demand_status,omitempty"`
 	// Error is why the share failed (PartFailed).
 	Error string `json:"error,omitempty"`
+	// NoCounterparty is an unlinked share that failed for want of
+	// returns.counterparty (none configured, or none found): it is booked
+	// when one is (Reconcile).
+	NoCounterparty bool `json:"no_counterparty,omitempty"`
 }
 
 // kinds name the three returns in the record and in texts.

@@ -28,6 +28,7 @@ func (f *Flow) unlinked(ctx context.Context, wh *feed.Warehouse, od storage.Outd
 		Unlinked: true, Counterparty: f.cfg.Returns.Counterparty}
 	b := book(wh.Placement, o.Goods, nil)
 	rec.Counted = b.Counted
+	rec.NoCounterparty = true
 	if f.cfg.Returns.Counterparty == "" {
 		return f.failUnlinked(ctx, wh, od, o, part, rec, "не задан покупатель для возвратов без заказа (returns.counterparty)")
 	}
@@ -38,6 +39,7 @@ func (f *Flow) unlinked(ctx context.Context, wh *feed.Warehouse, od storage.Outd
 	if cp == nil {
 		return f.failUnlinked(ctx, wh, od, o, part, rec, fmt.Sprintf("покупатель «%s» (returns.counterparty) не найден в МоёмСкладе или не однозначен", f.cfg.Returns.Counterparty))
 	}
+	rec.NoCounterparty = false
 	if err := f.bookUnlinked(ctx, wh, od, o, key, b, cp, &rec); err != nil {
 		if refusal(err) {
 			return f.failUnlinked(ctx, wh, od, o, part, rec, "МойСклад отказал: "+minilog.Cause(err))
@@ -90,8 +92,8 @@ func (f *Flow) bookUnlinked(ctx context.Context, wh *feed.Warehouse, od storage.
 }
 
 // failUnlinked records an unlinked return that is not booked, with an
-// alert naming its barcode: staff book it by hand or configure the
-// counterparty and have the warehouse document applied again.
+// alert naming its barcode: staff book it by hand, or configure the
+// counterparty, and Reconcile books it.
 func (f *Flow) failUnlinked(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc, o fulfillment.ReturnedOrder, part storage.OutdocPart, rec record, why string) error {
 	rec.Error = why
 	part.Status, part.Change = storage.PartFailed, rec.bytes()
@@ -182,4 +184,43 @@ func ListUnlinked(ctx context.Context, s *storage.Store) ([]Unlinked, error) {
 			SalesReturns: rec.Docs, Unknown: rec.Unknown, At: p.UpdatedAt})
 	}
 	return out, nil
+}
+
+// Reconcile books the unlinked returns that failed for want of
+// returns.counterparty, once one is configured and found in MoySklad: each
+// share is forgotten and its warehouse document applied again, where its
+// other shares stay as recorded. Until then nothing is tried: no alert
+// or timeline line repeats every pass.
+func (f *Flow) Reconcile(ctx context.Context) (int, error) {
+	if f.cfg.Returns.Counterparty == "" {
+		return 0, nil
+	}
+	store := f.o.Store()
+	parts, err := store.OutdocTypeParts(ctx, outdocTypes...)
+	if err != nil {
+		return 0, err
+	}
+	var cp *moysklad.Document
+	n := 0
+	for _, p := range parts {
+		rec, ok := recordOf(p.OutdocPart)
+		if !ok || p.Status != storage.PartFailed || !rec.NoCounterparty {
+			continue
+		}
+		if cp == nil {
+			if cp, err = f.counterparty(ctx); err != nil || cp == nil {
+				return n, err
+			}
+		}
+		queued, err := store.ReopenOutdocPart(ctx, p.Warehouse, p.OutdocID, p.Key)
+		if err != nil {
+			return n, err
+		}
+		if queued {
+			n++
+			f.o.Logger().Info("unlinked return queued again: the counterparty is configured now",
+				"warehouse", p.Warehouse, "outdoc", p.OutdocID, "key", p.Key)
+		}
+	}
+	return n, nil
 }
