@@ -195,6 +195,12 @@ type FBox struct {
 	// lists a document only once written, up to 5 minutes after its
 	// creation time. Defaults to 5m.
 	SharedLag Duration `yaml:"shared_lag"`
+	// QuotaShare is the part of the account's FBox request quotas (GET
+	// /settings rate_limits.req_qnt, a day's and a minute's) skladflow
+	// spends at most, so the account's other systems keep the rest; with
+	// several replicas each spends this much. Between 0 and 1. Defaults
+	// to 0.8.
+	QuotaShare float64 `yaml:"quota_share"`
 }
 
 // CDEK configures deliveries: a demand or customer order set to the

@@ -134,6 +134,11 @@ public_url: "https://x.ru"
 moysklad: { token: t, webhook_secret: "0123456789abcdef", max_in_flight: 6 }
 warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q } }]
 `, fullEnv, "moysklad.max_in_flight: must be between 1 and 5 (MoySklad's parallel requests per user), got 6"},
+		{"quota share", `
+public_url: "https://x.ru"
+moysklad: { token: t, webhook_secret: "0123456789abcdef" }
+warehouses: [{ name: a, store: b, fbox: { partner_id: p, password: q, quota_share: 1.5 } }]
+`, fullEnv, "warehouses[0].fbox.quota_share: must be above 0 and at most 1, got 1.5"},
 		{"cdek without tariff", `
 public_url: "https://x.ru"
 moysklad: { token: t, webhook_secret: "0123456789abcdef" }

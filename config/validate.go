@@ -61,6 +61,9 @@ func (c *Config) SetDefaults() {
 		def(&w.FBox.BaseURL, fulfillment.DefaultBaseURL)
 		defDur(&w.FBox.PollInterval, time.Minute)
 		defDur(&w.FBox.SharedLag, 5*time.Minute)
+		if w.FBox.QuotaShare == 0 {
+			w.FBox.QuotaShare = 0.8
+		}
 	}
 	if k := c.CDEK; k != nil {
 		def(&k.BaseURL, cdek.DefaultBaseURL)
@@ -213,6 +216,9 @@ func (c *Config) Validate() error {
 		}
 		if w.FBox.PollInterval.Duration < time.Second {
 			bad(k+".fbox.poll_interval", "must be at least 1s")
+		}
+		if w.FBox.QuotaShare <= 0 || w.FBox.QuotaShare > 1 {
+			bad(k+".fbox.quota_share", "must be above 0 and at most 1, got %v", w.FBox.QuotaShare)
 		}
 	}
 	switch c.Receipt.Missing {

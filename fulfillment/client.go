@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/skladflow/skladflow/retryhttp"
 )
@@ -24,8 +25,9 @@ type Client struct {
 }
 
 // Stats counts what the client did. PacedWaits counts requests held back
-// because the previous answer's X-RateLimit-Reset asked for a pause.
-type Stats struct{ Requests, Retries, RateLimited, PacedWaits int64 }
+// because the previous answer's X-RateLimit-Reset asked for a pause,
+// BudgetWaits those held back to stay within the quota share.
+type Stats struct{ Requests, Retries, RateLimited, PacedWaits, BudgetWaits int64 }
 
 // NewClient builds a client.
 func NewClient(cfg Config) (*Client, error) {
@@ -35,6 +37,9 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	base := *cfg.HTTPClient
 	pace := &pacedTransport{base: base.Transport}
+	if cfg.QuotaShare > 0 {
+		pace.budget = &budget{share: cfg.QuotaShare}
+	}
 	if pace.base == nil {
 		pace.base = http.DefaultTransport
 	}
@@ -51,7 +56,11 @@ func NewClient(cfg Config) (*Client, error) {
 // Stats returns counters since the client was made.
 func (c *Client) Stats() Stats {
 	s := c.http.Stats()
-	return Stats{Requests: s.Requests, Retries: s.Retries, RateLimited: s.RateLimited, PacedWaits: c.pace.waits.Load()}
+	st := Stats{Requests: s.Requests, Retries: s.Retries, RateLimited: s.RateLimited, PacedWaits: c.pace.waits.Load()}
+	if c.pace.budget != nil {
+		st.BudgetWaits = c.pace.budget.waits.Load()
+	}
+	return st
 }
 
 // envelope is the part every answer shares.
@@ -73,6 +82,36 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	}
 	c.one.Lock()
 	defer c.one.Unlock()
+	c.readQuotas(ctx)
+	return c.send(ctx, op, method, path, payload, out)
+}
+
+// readQuotas reads the account's quotas when the budget needs them (it
+// runs under c.one). A failed read is logged, not returned: the call goes
+// on, paced by X-RateLimit-Reset alone until the next read.
+func (c *Client) readQuotas(ctx context.Context) {
+	b := c.pace.budget
+	if b == nil || !b.stale(time.Now()) {
+		return
+	}
+	var s Settings
+	if err := c.send(ctx, "GET /settings", http.MethodGet, "/settings", nil, &s); err != nil {
+		c.cfg.Logger.Warn("fbox quotas not read: requests are paced by X-RateLimit-Reset only", "err", err)
+		b.set(time.Now(), nil)
+		return
+	}
+	var q *Quota
+	if s.RateLimits != nil {
+		q = s.RateLimits.ReqQnt
+	}
+	if q == nil {
+		q = &Quota{} // none given: nothing to budget until the next read
+	}
+	b.set(time.Now(), q)
+}
+
+// send sends one call (under c.one) and decodes a successful answer.
+func (c *Client) send(ctx context.Context, op, method, path string, payload []byte, out any) error {
 	req, err := http.NewRequestWithContext(ctx, method, c.cfg.BaseURL+path, bytes.NewReader(payload))
 	if err != nil {
 		return fmt.Errorf("fbox: %s: %w", op, err)

@@ -34,6 +34,11 @@ type Config struct {
 	Logger *slog.Logger
 	// HTTPClient is the base client. Defaults to a keep-alive client.
 	HTTPClient *http.Client
+	// QuotaShare is the part of the account's request quotas (GET
+	// /settings rate_limits.req_qnt, read hourly) the client spends at
+	// most, the rest left to the account's other systems; 0 budgets
+	// nothing, and only X-RateLimit-Reset paces. Defaults to 0.
+	QuotaShare float64
 }
 
 // DefaultBaseURL is the FBox API root in the warehouse's published spec.
@@ -74,6 +79,9 @@ func (c Config) Validate() error {
 	}
 	if u, err := url.Parse(c.BaseURL); c.BaseURL != "" && (err != nil || u.Host == "") {
 		errs = append(errs, fmt.Errorf("fulfillment: BaseURL %q is not a URL", c.BaseURL))
+	}
+	if c.QuotaShare < 0 || c.QuotaShare > 1 {
+		errs = append(errs, fmt.Errorf("fulfillment: QuotaShare %v is not between 0 and 1", c.QuotaShare))
 	}
 	if err := c.retry().Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("fulfillment: %w", err))

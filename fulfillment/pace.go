@@ -14,7 +14,8 @@ import (
 // next request, and a request sent earlier gets a 429 that counts against
 // the err_qnt quota. Every attempt goes through it, retries included.
 type pacedTransport struct {
-	base http.RoundTripper
+	base   http.RoundTripper
+	budget *budget // nil: no quota budget
 
 	mu   sync.Mutex
 	next time.Time // earliest next request
@@ -23,6 +24,11 @@ type pacedTransport struct {
 }
 
 func (t *pacedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if t.budget != nil {
+		if err := t.budget.wait(r.Context()); err != nil {
+			return nil, err
+		}
+	}
 	t.mu.Lock()
 	d := time.Until(t.next)
 	t.mu.Unlock()

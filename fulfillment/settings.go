@@ -45,6 +45,15 @@ type Delivery struct {
 // RateLimits is the part of settings_get_resp.rate_limits the client reads.
 type RateLimits struct {
 	ConcurrentQnt int32 `json:"concurrent_qnt"`
+	// ReqQnt is the quota of requests of any kind.
+	ReqQnt *Quota `json:"req_qnt,omitempty"`
+}
+
+// Quota is one of the account's quotas: a day's, for the average load, and
+// a minute's, for peaks (settings_get_resp.rate_limits.*).
+type Quota struct {
+	Day    float64 `json:"day"`
+	Minute float64 `json:"minute"`
 }
 
 // Delivery finds a connected delivery service by id, for ownerdep (0: any

@@ -142,6 +142,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Service, error
 				BaseURL:     w.FBox.BaseURL,
 				PartnerID:   w.FBox.PartnerID,
 				Password:    w.FBox.Password,
+				QuotaShare:  w.FBox.QuotaShare,
 				RetryBudget: opts.RetryBudget,
 				Logger:      log.With("peer", "fbox", "warehouse", w.Name),
 			})

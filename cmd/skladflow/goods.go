@@ -65,7 +65,8 @@ registered under. Items that cannot be goods are listed with the reason.`, stdou
 			continue
 		}
 		found = true
-		fc, err := fulfillment.NewClient(fulfillment.Config{BaseURL: w.FBox.BaseURL, PartnerID: w.FBox.PartnerID, Password: w.FBox.Password})
+		fc, err := fulfillment.NewClient(fulfillment.Config{BaseURL: w.FBox.BaseURL, PartnerID: w.FBox.PartnerID, Password: w.FBox.Password,
+			QuotaShare: w.FBox.QuotaShare})
 		if err != nil {
 			return err
 		}
