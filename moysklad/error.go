@@ -16,6 +16,9 @@ const (
 	CodeUnavailable        = 1095
 	CodeRequiredField      = 3000
 	CodeStateOfOtherType   = 11002
+	// CodeHasReturn: a document with a posted return cannot be un-posted
+	// (moysklad.md §4.4).
+	CodeHasReturn = 17014
 )
 
 // ErrorElement is one entry of MoySklad's errors[].

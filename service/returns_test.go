@@ -374,6 +374,103 @@ func TestReturnCorrected(t *testing.T) {
 	require.Equal(t, before+1, b.stock(b.store, b.p.kettle))
 }
 
+// The warehouse corrects an orders_shipment after a return of its order
+// was booked: MoySklad does not un-post a demand with a posted return
+// (17014), so the demand stays posted and says so, and the corrected
+// document sets that demand again instead of making a second one; the
+// order keeps «Частичный возврат», the stock is the warehouse's.
+func TestShipmentCorrectedAfterAReturn(t *testing.T) {
+	t.Parallel()
+	b := setupOrders(t, 10)
+	doc, id, dm := b.shippedOrder(t, "00306", line{b.p.kettle, 2})
+	ret, err := b.fb.PartReturn(id, fboxtest.ReturnLine{GoodID: "KT-1700", Stock: 1})
+	require.NoError(t, err)
+	_, returned := b.returned(t, ret, id)
+	require.Len(t, returned, 1)
+	b.waitStatus(t, co, doc.ID, "Частичный возврат")
+	stock := b.stock(b.store, b.p.kettle)
+	var ship int64
+	parts, err := b.svc.Store.DocumentParts(b.ctx, co, doc.ID)
+	require.NoError(t, err)
+	for _, p := range parts {
+		if p.OutdocType == fulfillment.OutdocOrdersShipment {
+			ship = p.OutdocID
+		}
+	}
+	require.NotZero(t, ship)
+
+	require.NoError(t, b.fb.CorrectOrdersShipment(ship, func(s *fulfillment.OrdersShipment) { s.Orders[0].DispatchNumber = "CORRECTED-1" }))
+	b.pollNow(t) // sees unlock_request: reverts, unlocks; the warehouse replaces it
+	require.Eventually(t, func() bool {
+		d, err := b.ms.Document(co, doc.ID)
+		return err == nil && strings.Contains(d.Description, "отгрузка "+dm.Name+" осталась проведённой (по ней проведён возврат)")
+	}, patience, 20*time.Millisecond)
+	require.Eventually(t, func() bool { h, found := b.fb.Outdoc(ship); return !found || !h.Locked }, patience, 20*time.Millisecond)
+
+	var next int64
+	require.Eventually(t, func() bool {
+		b.pollNow(t)
+		rows, err := b.svc.Store.DocumentParts(b.ctx, co, doc.ID)
+		require.NoError(t, err)
+		for _, r := range rows {
+			if r.OutdocType == fulfillment.OutdocOrdersShipment && r.OutdocID != ship && r.Status == storage.PartApplied {
+				next = r.OutdocID
+			}
+		}
+		return next != 0
+	}, patience, 50*time.Millisecond, "the replacement is applied")
+	require.Equal(t, dm.ID, b.demandOf(t, next, id).ID, "the kept demand, not a new one")
+	require.Equal(t, 1, b.demands(t))
+	x, err := b.ms.Document(moysklad.TypeDemand, dm.ID)
+	require.NoError(t, err)
+	require.True(t, x.Applicable)
+	require.Equal(t, map[string]float64{"KT-1700": 2}, quantities(x))
+	d := b.waitStatus(t, co, doc.ID, "Частичный возврат")
+	require.Contains(t, lastLine(t, d), "Исправленный документ отгрузки склада БетаПРО")
+	require.Contains(t, lastLine(t, d), "отгрузка "+dm.Name+" изменена")
+	require.Equal(t, stock, b.stock(b.store, b.p.kettle))
+	_, err = b.ms.Document(sr, returned[0].ID)
+	require.NoError(t, err, "the return stays")
+}
+
+// Staff booked a return on the demand by hand, so the order is still
+// «Отгружен» when the warehouse corrects its shipment: the demand stays
+// posted (17014), the order goes back to «Собирается», and the corrected
+// document ships it on that same demand.
+func TestShipmentCorrectedAfterAReturnStaffBooked(t *testing.T) {
+	t.Parallel()
+	b := setupOrders(t, 10)
+	doc, _, dm := b.shippedOrder(t, "00307", line{b.p.kettle, 2})
+	tmpl, err := b.svc.MoySklad.Template(b.ctx, sr, &moysklad.Ref{Meta: dm.Meta})
+	require.NoError(t, err)
+	tmpl.Applicable = true
+	_, err = b.svc.MoySklad.Create(b.ctx, sr, *tmpl, moysklad.SyncID("staff", doc.ID))
+	require.NoError(t, err)
+	var ship int64
+	parts, err := b.svc.Store.DocumentParts(b.ctx, co, doc.ID)
+	require.NoError(t, err)
+	for _, p := range parts {
+		if p.OutdocType == fulfillment.OutdocOrdersShipment {
+			ship = p.OutdocID
+		}
+	}
+	require.NoError(t, b.fb.CorrectOrdersShipment(ship, nil))
+	b.pollNow(t)
+	d := b.waitStatus(t, co, doc.ID, "Собирается")
+	require.Contains(t, lastLine(t, d), "отгрузка "+dm.Name+" осталась проведённой (по ней проведён возврат), исправленный документ изменит её, заказ снова на сборке")
+
+	require.Eventually(t, func() bool {
+		b.pollNow(t)
+		x, err := b.ms.Document(co, doc.ID)
+		return err == nil && x.StateName() == "Отгружен"
+	}, patience, 50*time.Millisecond, "the replacement ships it")
+	require.Equal(t, 1, b.demands(t))
+	x, err := b.ms.Document(moysklad.TypeDemand, dm.ID)
+	require.NoError(t, err)
+	require.True(t, x.Applicable)
+	require.Equal(t, map[string]float64{"KT-1700": 2}, quantities(x))
+}
+
 // MoySklad creates the salesreturn but the answer is lost: the retry finds
 // it by its syncId and creates nothing twice.
 func TestReturnLostAnswerCreatesOnce(t *testing.T) {

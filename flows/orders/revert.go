@@ -15,8 +15,9 @@ import (
 
 // revert undoes an order document the warehouse asked to unlock for a
 // correction (unlock_request), order by order, each once: a shipment's
-// demand is un-posted and its order is back at «Собирается» until the
-// corrected document comes; what the other order documents did (a status)
+// demand is un-posted (or, with a posted return on it, kept for the
+// corrected document to set) and its order is back at «Собирается» until
+// the corrected document comes; what the other order documents did (a status)
 // is left for their replacement to set again. Then the document is
 // unlocked so the warehouse can replace it.
 func (f *Flow) revert(ctx context.Context, wh *feed.Warehouse, od storage.Outdoc) error {
@@ -70,21 +71,42 @@ func (f *Flow) revertPart(ctx context.Context, wh *feed.Warehouse, od storage.Ou
 				Message: fmt.Sprintf("склад %s отозвал документ %d (%s) для исправления: статус заказа остаётся, его задаст исправленный документ", wh.Name, od.OutdocID, od.Type)})
 		}
 		no := false
-		if _, err := f.o.MoySklad().UpdateDocument(ctx, moysklad.TypeDemand, was.DemandID, moysklad.DocumentUpdate{Applicable: &no}); err != nil {
-			return fmt.Errorf("un-post demand %s: %w", was.DemandName, err)
-		}
 		call := storage.TimelineEntry{Kind: storage.KindCall, Message: fmt.Sprintf("МойСклад: отгрузка %s распроведена", was.DemandName)}
+		what := fmt.Sprintf("отгрузка %s распроведена", was.DemandName)
+		if _, err := f.o.MoySklad().UpdateDocument(ctx, moysklad.TypeDemand, was.DemandID, moysklad.DocumentUpdate{Applicable: &no}); err != nil {
+			var ae *moysklad.APIError
+			if !errors.As(err, &ae) || !ae.HasCode(moysklad.CodeHasReturn) {
+				return fmt.Errorf("un-post demand %s: %w", was.DemandName, err)
+			}
+			// A return of the order is posted on it: it stays posted, and
+			// the corrected document sets its lines (shipped, keptDemand).
+			was.Kept = true
+			if p.Change, err = json.Marshal(was); err != nil {
+				return err
+			}
+			call = storage.TimelineEntry{Kind: storage.KindCall, Detail: ae.Error(),
+				Message: fmt.Sprintf("МойСклад не распровёл отгрузку %s: по ней проведён возврат (ошибка %d)", was.DemandName, moysklad.CodeHasReturn)}
+			what = fmt.Sprintf("отгрузка %s осталась проведённой (по ней проведён возврат), исправленный документ изменит её", was.DemandName)
+		}
+		line := fmt.Sprintf("Склад %s отозвал документ отгрузки %d для исправления: %s", wh.Name, od.OutdocID, what)
 		if !fsm.Orders().Can(r.State(), fsm.Revert) {
-			// The order moved on (refused by the carrier already): only the
-			// demand is undone.
+			// The order moved on (refused by the carrier, or returned):
+			// only the demand is undone, or kept and said so.
+			entries := []storage.TimelineEntry{call}
+			if was.Kept {
+				// Before the part is recorded: a retry finds the line written.
+				entry, err := r.Say(ctx, r.Status(), line)
+				if err != nil {
+					return err
+				}
+				entries = append(entries, entry)
+			}
 			if err := store.PutOutdocPart(ctx, p); err != nil {
 				return err
 			}
-			return r.Note(ctx, call)
+			return r.Note(ctx, entries...)
 		}
-		line := fmt.Sprintf("Склад %s отозвал документ отгрузки %d для исправления: отгрузка %s распроведена, заказ снова на сборке до исправленного документа",
-			wh.Name, od.OutdocID, was.DemandName)
-		entry, err := r.Say(ctx, f.cfg.Statuses.Picking, line)
+		entry, err := r.Say(ctx, f.cfg.Statuses.Picking, line+", заказ снова на сборке до исправленного документа")
 		if err != nil {
 			return err
 		}

@@ -24,6 +24,10 @@ type shipment struct {
 	DemandName string           `json:"demand_name"`
 	Track      string           `json:"track,omitempty"`
 	Shipped    map[string]int32 `json:"shipped"`
+	// Kept is a shipment withdrawn for a correction whose demand stayed
+	// posted, as MoySklad does not un-post a demand with a posted return:
+	// the replacement sets that demand's lines instead of making another.
+	Kept bool `json:"kept,omitempty"`
 }
 
 // shipped: the order left for the delivery service. A posted demand is
@@ -35,7 +39,7 @@ type shipment struct {
 func (f *Flow) shipped(wh *feed.Warehouse, od storage.Outdoc, d *fulfillment.OrdersShipment, o fulfillment.ShippedOrder) applyFunc {
 	return func(ctx context.Context, r *orchestrator.Run, part storage.OutdocPart) error {
 		if !fsm.Orders().Can(r.State(), fsm.Ship) {
-			return f.stale(ctx, r, part, od)
+			return f.reshipped(ctx, r, wh, od, o, part)
 		}
 		goods, err := f.goods(ctx, wh, r.Doc)
 		if err != nil {
@@ -76,6 +80,42 @@ func (f *Flow) shipped(wh *feed.Warehouse, od storage.Outdoc, d *fulfillment.Ord
 	}
 }
 
+// reshipped applies a corrected shipment of an order that moved on while
+// the shipment was withdrawn (a return of it came): the corrected lines go
+// to the demand kept posted, and the order keeps its status. Without such
+// a demand the share is stale.
+func (f *Flow) reshipped(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, o fulfillment.ShippedOrder, part storage.OutdocPart) error {
+	kept, err := f.keptDemand(ctx, r)
+	if err != nil || kept == nil {
+		if err != nil {
+			return err
+		}
+		return f.stale(ctx, r, part, od)
+	}
+	goods, err := f.goods(ctx, wh, r.Doc)
+	if err != nil {
+		return err
+	}
+	_, _, total := shippedRows(r.Doc.Rows(), goods, o.Shipped())
+	demand, _, err := f.demand(ctx, r, wh, od, o, goods)
+	if err != nil {
+		return err
+	}
+	entry, err := r.Say(ctx, r.Status(), fmt.Sprintf("Исправленный документ отгрузки склада %s %s: отгрузка %s изменена, %s, трек-номер %s",
+		wh.Name, minilog.OutdocMark(od.OutdocID), demand.Name, unitsText(total), o.Track()))
+	if err != nil {
+		return err
+	}
+	part.Status = storage.PartApplied
+	if part.Change, err = json.Marshal(shipment{DemandID: demand.ID, DemandName: demand.Name, Track: o.Track(), Shipped: o.Shipped()}); err != nil {
+		return err
+	}
+	if err := f.o.Store().PutOutdocPart(ctx, part); err != nil {
+		return err
+	}
+	return r.Note(ctx, storage.TimelineEntry{Kind: storage.KindCall, Message: fmt.Sprintf("МойСклад: отгрузка %s изменена по исправленному документу склада", demand.Name)}, entry)
+}
+
 // demand creates the order's posted demand for a shipment, or finds the one
 // created before. When MoySklad refuses to post it (the account forbids
 // shipping goods its books do not show in stock, an error whose code the
@@ -84,6 +124,10 @@ func (f *Flow) shipped(wh *feed.Warehouse, od storage.Outdoc, d *fulfillment.Ord
 func (f *Flow) demand(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, o fulfillment.ShippedOrder, goods map[string]good) (
 	demand *moysklad.Document, refused error, err error) {
 	ms := f.cfg.Documents
+	kept, err := f.keptDemand(ctx, r)
+	if err != nil {
+		return nil, nil, err
+	}
 	tmpl, err := ms.Template(ctx, moysklad.TypeDemand, &moysklad.Ref{Meta: r.Doc.Meta})
 	if err != nil {
 		return nil, nil, fmt.Errorf("demand template from order %s: %w", r.Doc.Name, err)
@@ -103,6 +147,15 @@ func (f *Flow) demand(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 			f.o.Logger().Warn("demand custom field for the track number does not exist", "field", name)
 		}
 	}
+	if kept != nil {
+		// Its lines become the corrected shipment's; it stays posted.
+		demand, err = f.o.MoySklad().UpdateDocument(ctx, moysklad.TypeDemand, kept.DemandID, moysklad.DocumentUpdate{
+			Positions: &rows, Description: &tmpl.Description, Attributes: tmpl.Attributes, Applicable: &tmpl.Applicable})
+		if err != nil {
+			return nil, nil, fmt.Errorf("set demand %s to the corrected shipment: %w", kept.DemandName, err)
+		}
+		return demand, nil, nil
+	}
 	syncID := moysklad.SyncID(wh.Name, strconv.FormatInt(od.OutdocID, 10), o.OrderID)
 	demand, err = ms.Create(ctx, moysklad.TypeDemand, *tmpl, syncID)
 	var ae *moysklad.APIError
@@ -115,6 +168,34 @@ func (f *Flow) demand(ctx context.Context, r *orchestrator.Run, wh *feed.Warehou
 		return nil, nil, fmt.Errorf("create demand for order %s: %w", r.Doc.Name, err)
 	}
 	return demand, refused, nil
+}
+
+// keptDemand is the demand of the order's shipment withdrawn for a
+// correction that stayed posted (shipment.Kept) and no shipment has taken
+// over since; nil when there is none.
+func (f *Flow) keptDemand(ctx context.Context, r *orchestrator.Run) (*shipment, error) {
+	parts, err := f.o.Store().DocumentParts(ctx, r.Row.Type, r.Row.ID)
+	if err != nil {
+		return nil, err
+	}
+	taken := map[string]bool{}
+	var kept *shipment
+	for _, p := range parts { // oldest first
+		var s shipment
+		if p.OutdocType != fulfillment.OutdocOrdersShipment || json.Unmarshal(p.Change, &s) != nil || s.DemandID == "" {
+			continue
+		}
+		switch {
+		case p.Status == storage.PartApplied:
+			taken[s.DemandID] = true
+		case p.Status == storage.PartReverted && s.Kept:
+			kept = &s
+		}
+	}
+	if kept == nil || taken[kept.DemandID] {
+		return nil, nil
+	}
+	return kept, nil
 }
 
 // refused: the delivery service did not take the order after all

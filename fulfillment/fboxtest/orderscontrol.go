@@ -372,3 +372,58 @@ func (s *Server) OrderCreateCalls(orderID string) int {
 	defer s.mu.Unlock()
 	return s.ord.creates[orderID]
 }
+
+// CorrectOrdersShipment revises an orders_shipment as fbox.md §8
+// «Corrections» describes for any outdoc: a locked (imported) one gets
+// unlock_request and, once the client has reverted and unlocked it, is
+// replaced by a document of the same orders under a new id and
+// created_at, with the original outdoc_date; an unlocked one is replaced
+// at once. edit may change the replacement's body (a dispatch number, a
+// track); the units shipped stay as they were, as does the stock.
+func (s *Server) CorrectOrdersShipment(outdocID int64, edit func(*fulfillment.OrdersShipment)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.outdocs[outdocID]
+	if !ok || o.header.OutdocType != fulfillment.OutdocOrdersShipment {
+		return fmt.Errorf("fboxtest: outdoc %d is not an orders_shipment", outdocID)
+	}
+	old, ok := o.raw.(fulfillment.OrdersShipment)
+	if !ok {
+		return fmt.Errorf("fboxtest: outdoc %d: unexpected body %T", outdocID, o.raw)
+	}
+	var recs []*orderRec
+	for _, so := range old.Orders {
+		if rec := s.ord.orders[so.OrderID]; rec != nil && rec.shipment == outdocID {
+			recs = append(recs, rec)
+		}
+	}
+	day := o.header.OutdocDate
+	issue := func() {
+		next := old
+		next.Orders = slices.Clone(old.Orders)
+		if edit != nil {
+			edit(&next)
+		}
+		id := s.issueOrderOutdoc(fulfillment.OutdocOrdersShipment, "", recs, func(c fulfillment.OutdocCommon) any {
+			c.OutdocDate = day
+			next.Common = c
+			return next
+		})
+		s.outdocs[id].header.OutdocDate = day
+		for _, rec := range recs {
+			rec.shipment = id
+		}
+	}
+	if !o.header.Locked {
+		delete(s.outdocs, outdocID)
+		issue()
+		return nil
+	}
+	o.header.UnlockRequest = true
+	o.reissue = func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		issue()
+	}
+	return nil
+}
