@@ -61,3 +61,14 @@ func CopyPlan() (copied []string, skipped map[string]string) { return copiedTabl
 
 // Tables lists the database's tables.
 func (s *Store) Tables(ctx context.Context) ([]string, error) { return s.tables(ctx) }
+
+// LivenessSetting is a setting of the session holding this process's mark.
+func (s *Store) LivenessSetting(t *testing.T, name string) string {
+	t.Helper()
+	s.live.mu.Lock()
+	defer s.live.mu.Unlock()
+	require.NotNil(t, s.live.conn, "the mark is held")
+	var v string
+	require.NoError(t, s.live.conn.QueryRowContext(context.Background(), `SELECT current_setting($1)`, name).Scan(&v))
+	return v
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -32,6 +33,15 @@ const (
 	// a sweep, so a live replica that lost its connection (a PostgreSQL
 	// restart) has taken its mark again by then.
 	replicaGrace = 5 * time.Second
+)
+
+// livenessIdle is how long the server waits on a silent liveness session
+// before it probes the peer (the sweep speaks every replicaSweep), and
+// livenessDeadline bounds data left unacknowledged; three probes a second
+// apart then end a dead peer's session.
+const (
+	livenessIdle     = 3 * replicaSweep
+	livenessDeadline = 10 * time.Second
 )
 
 // ErrReplicaLost cancels the jobs of a process that lost its liveness
@@ -103,6 +113,17 @@ func (l *liveness) take(ctx context.Context) error {
 		// others this process is alive, which it is. Try again next sweep.
 		conn.Close()
 		return nil
+	}
+	// A process killed is seen at once (its kernel closes the socket), but
+	// a host lost or cut off is not: the server keeps the session, and the
+	// mark, until TCP keepalive gives up — two hours by the kernel's
+	// defaults. Probing the idle session after livenessIdle ends it within
+	// about livenessDeadline of the last sweep instead.
+	if _, err := conn.ExecContext(ctx, `SELECT set_config('tcp_keepalives_idle', $1, false), set_config('tcp_keepalives_interval', '1', false),
+		set_config('tcp_keepalives_count', '3', false), set_config('tcp_user_timeout', $2, false)`,
+		fmt.Sprint(int(livenessIdle/time.Second)), fmt.Sprint(livenessDeadline.Milliseconds())); err != nil {
+		conn.Close()
+		return err
 	}
 	l.conn = conn
 	l.held, l.cancel = context.WithCancelCause(context.Background())

@@ -191,3 +191,20 @@ func TestPeriodicWorkOnOneReplica(t *testing.T) {
 		return ran[survivor] >= before+3
 	}, 60*time.Second, 20*time.Millisecond, "the other replica keeps the schedule")
 }
+
+// A host lost (or cut off) closes no socket: the server would keep its
+// session, and its mark, until TCP keepalive gives up, two hours by the
+// kernel's defaults. The mark's session has the server probe it after a
+// few idle seconds instead, so a lost host's work is taken over as a
+// killed process's is.
+func TestLivenessSessionProbedWhenSilent(t *testing.T) {
+	t.Parallel()
+	if !onPostgres {
+		t.Skip("SQLite: no replicas")
+	}
+	b := setup(t)
+	require.Equal(t, "6", b.store.LivenessSetting(t, "tcp_keepalives_idle"))
+	require.Equal(t, "1", b.store.LivenessSetting(t, "tcp_keepalives_interval"))
+	require.Equal(t, "3", b.store.LivenessSetting(t, "tcp_keepalives_count"))
+	require.Equal(t, "10000", b.store.LivenessSetting(t, "tcp_user_timeout"), "milliseconds")
+}
