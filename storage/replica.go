@@ -104,7 +104,7 @@ func (l *liveness) take(ctx context.Context) error {
 	}
 	var ok bool
 	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1, hashtext($2))`, livenessClass, l.id).Scan(&ok); err != nil {
-		conn.Close()
+		discard(conn) // it may hold the lock: never back to the pool
 		return err
 	}
 	if !ok {
@@ -122,7 +122,7 @@ func (l *liveness) take(ctx context.Context) error {
 	if _, err := conn.ExecContext(ctx, `SELECT set_config('tcp_keepalives_idle', $1, false), set_config('tcp_keepalives_interval', '1', false),
 		set_config('tcp_keepalives_count', '3', false), set_config('tcp_user_timeout', $2, false)`,
 		fmt.Sprint(int(livenessIdle/time.Second)), fmt.Sprint(livenessDeadline.Milliseconds())); err != nil {
-		conn.Close()
+		discard(conn)
 		return err
 	}
 	l.conn = conn
@@ -135,12 +135,16 @@ func (l *liveness) take(ctx context.Context) error {
 func (l *liveness) drop(cause error) {
 	l.cancel(errors.Join(ErrReplicaLost, cause))
 	if l.conn != nil {
-		// Closed, not returned to the pool: the server ends the session
-		// and so the lock.
-		_ = l.conn.Raw(func(any) error { return driver.ErrBadConn })
-		l.conn.Close()
+		discard(l.conn)
 		l.conn = nil
 	}
+}
+
+// discard closes a connection that holds, or may hold, the mark instead of
+// returning it to the pool: the server ends the session and so the lock.
+func discard(conn *sql.Conn) {
+	_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	conn.Close()
 }
 
 // release gives the mark back at Close, at once: the others need not
