@@ -61,6 +61,34 @@ func (b *bundle) returned(t *testing.T, outdoc int64, key string) (storage.Outdo
 	return p, docs
 }
 
+// orderOutdoc is the newest warehouse document of a type applied to an
+// order, other than not; 0 when there is none.
+func (b *bundle) orderOutdoc(t *testing.T, orderID, typ string, not int64) int64 {
+	t.Helper()
+	rows, err := b.svc.Store.DocumentParts(b.ctx, co, orderID)
+	require.NoError(t, err)
+	var id int64
+	for _, r := range rows {
+		if r.OutdocType == typ && r.OutdocID != not && r.Status == storage.PartApplied {
+			id = r.OutdocID
+		}
+	}
+	return id
+}
+
+// replacement reads the feed until the replacement of an order's
+// warehouse document old is applied, and returns its id.
+func (b *bundle) replacement(t *testing.T, orderID, typ string, old int64) int64 {
+	t.Helper()
+	var next int64
+	require.Eventually(t, func() bool {
+		b.pollNow(t)
+		next = b.orderOutdoc(t, orderID, typ, old)
+		return next != 0
+	}, patience, 50*time.Millisecond, "the replacement is applied")
+	return next
+}
+
 // count is how many documents of a type MoySklad holds.
 func (b *bundle) count(t *testing.T, typ string) int {
 	t.Helper()
@@ -353,18 +381,7 @@ func TestReturnCorrected(t *testing.T) {
 	require.Equal(t, before, b.stock(b.store, b.p.kettle))
 	require.Eventually(t, func() bool { h, _ := b.fb.Outdoc(ret); return !h.Locked }, patience, 20*time.Millisecond)
 
-	var next int64
-	require.Eventually(t, func() bool {
-		b.pollNow(t)
-		rows, err := b.svc.Store.DocumentParts(b.ctx, co, doc.ID)
-		require.NoError(t, err)
-		for _, r := range rows {
-			if r.OutdocType == fulfillment.OutdocOrdersPartReturn && r.OutdocID != ret && r.Status == storage.PartApplied {
-				next = r.OutdocID
-			}
-		}
-		return next != 0
-	}, patience, 50*time.Millisecond, "the replacement is applied")
+	next := b.replacement(t, doc.ID, fulfillment.OutdocOrdersPartReturn, ret)
 	_, docs := b.returned(t, next, id)
 	require.Len(t, docs, 1)
 	require.Equal(t, map[string]float64{"KT-1700": 1}, quantities(docs[0]))
@@ -389,14 +406,7 @@ func TestShipmentCorrectedAfterAReturn(t *testing.T) {
 	require.Len(t, returned, 1)
 	b.waitStatus(t, co, doc.ID, "Частичный возврат")
 	stock := b.stock(b.store, b.p.kettle)
-	var ship int64
-	parts, err := b.svc.Store.DocumentParts(b.ctx, co, doc.ID)
-	require.NoError(t, err)
-	for _, p := range parts {
-		if p.OutdocType == fulfillment.OutdocOrdersShipment {
-			ship = p.OutdocID
-		}
-	}
+	ship := b.orderOutdoc(t, doc.ID, fulfillment.OutdocOrdersShipment, 0)
 	require.NotZero(t, ship)
 
 	require.NoError(t, b.fb.CorrectOrdersShipment(ship, func(s *fulfillment.OrdersShipment) { s.Orders[0].DispatchNumber = "CORRECTED-1" }))
@@ -407,18 +417,7 @@ func TestShipmentCorrectedAfterAReturn(t *testing.T) {
 	}, patience, 20*time.Millisecond)
 	require.Eventually(t, func() bool { h, found := b.fb.Outdoc(ship); return !found || !h.Locked }, patience, 20*time.Millisecond)
 
-	var next int64
-	require.Eventually(t, func() bool {
-		b.pollNow(t)
-		rows, err := b.svc.Store.DocumentParts(b.ctx, co, doc.ID)
-		require.NoError(t, err)
-		for _, r := range rows {
-			if r.OutdocType == fulfillment.OutdocOrdersShipment && r.OutdocID != ship && r.Status == storage.PartApplied {
-				next = r.OutdocID
-			}
-		}
-		return next != 0
-	}, patience, 50*time.Millisecond, "the replacement is applied")
+	next := b.replacement(t, doc.ID, fulfillment.OutdocOrdersShipment, ship)
 	require.Equal(t, dm.ID, b.demandOf(t, next, id).ID, "the kept demand, not a new one")
 	require.Equal(t, 1, b.demands(t))
 	x, err := b.ms.Document(moysklad.TypeDemand, dm.ID)
@@ -446,14 +445,7 @@ func TestShipmentCorrectedAfterAReturnStaffBooked(t *testing.T) {
 	tmpl.Applicable = true
 	_, err = b.svc.MoySklad.Create(b.ctx, sr, *tmpl, moysklad.SyncID("staff", doc.ID))
 	require.NoError(t, err)
-	var ship int64
-	parts, err := b.svc.Store.DocumentParts(b.ctx, co, doc.ID)
-	require.NoError(t, err)
-	for _, p := range parts {
-		if p.OutdocType == fulfillment.OutdocOrdersShipment {
-			ship = p.OutdocID
-		}
-	}
+	ship := b.orderOutdoc(t, doc.ID, fulfillment.OutdocOrdersShipment, 0)
 	require.NoError(t, b.fb.CorrectOrdersShipment(ship, nil))
 	b.pollNow(t)
 	d := b.waitStatus(t, co, doc.ID, "Собирается")

@@ -20,16 +20,26 @@ import (
 func (b *stockBundle) serialPhones(t *testing.T) {
 	t.Helper()
 	phone := b.ms.AddProduct(moyskladtest.ProductSpec{Name: "Телефон", Article: "PH-1", SerialTrackable: true})
+	b.serialStock(t, "PH-1", "Телефон", phone.ID, "SN-1", "SN-2", "SN-3", "SN-4")
+}
+
+// serialStock puts units of a serial-tracked item (a product or variant)
+// on the warehouse's shelf under goodID and the same serials into
+// MoySklad's warehouse store (an enter by staff); parity covers it.
+func (b *stockBundle) serialStock(t *testing.T, goodID, name, itemID string, sns ...string) {
+	t.Helper()
 	fb, err := fulfillment.NewClient(fulfillment.Config{BaseURL: b.fb.URL(), PartnerID: "partner", Password: "secret"})
 	require.NoError(t, err)
-	require.NoError(t, fb.RegisterGoods(b.ctx, fulfillment.Good{GoodID: "PH-1", GoodName: "Телефон"}))
-	sns := []string{"SN-1", "SN-2", "SN-3", "SN-4"}
-	b.fb.AddSerials("PH-1", false, sns...)
+	require.NoError(t, fb.RegisterGoods(b.ctx, fulfillment.Good{GoodID: goodID, GoodName: name}))
+	b.fb.AddSerials(goodID, false, sns...)
 	initial, err := b.ms.CreateDocument(moysklad.TypeEnter, moyskladtest.DocumentSpec{Name: "нач", Store: b.rules.Store, Applicable: true,
-		Positions: []moyskladtest.PositionSpec{{ProductID: phone.ID, Quantity: 4, Price: 100, Things: sns}}})
+		Positions: []moyskladtest.PositionSpec{{ProductID: itemID, Quantity: float64(len(sns)), Price: 100, Things: sns}}})
 	require.NoError(t, err)
-	b.staff = map[string]bool{initial.ID: true}
-	b.items["PH-1"] = phone.ID
+	if b.staff == nil {
+		b.staff = map[string]bool{}
+	}
+	b.staff[initial.ID] = true
+	b.items[goodID] = itemID
 	b.parity(t)
 }
 
@@ -158,17 +168,7 @@ func TestSerialUnitsOfAVariant(t *testing.T) {
 	black, err := b.ms.AddVariant(moyskladtest.VariantSpec{ProductID: phone.ID, Code: "PH-2-BLK",
 		Characteristics: []moysklad.Characteristic{{Name: "Цвет", Value: "чёрный"}}})
 	require.NoError(t, err)
-	fb, err := fulfillment.NewClient(fulfillment.Config{BaseURL: b.fb.URL(), PartnerID: "partner", Password: "secret"})
-	require.NoError(t, err)
-	require.NoError(t, fb.RegisterGoods(b.ctx, fulfillment.Good{GoodID: "PH-2-BLK", GoodName: "Телефон (чёрный)"}))
-	sns := []string{"SN-B1", "SN-B2"}
-	b.fb.AddSerials("PH-2-BLK", false, sns...)
-	initial, err := b.ms.CreateDocument(moysklad.TypeEnter, moyskladtest.DocumentSpec{Name: "нач", Store: b.rules.Store, Applicable: true,
-		Positions: []moyskladtest.PositionSpec{{ProductID: black.ID, Quantity: 2, Price: 100, Things: sns}}})
-	require.NoError(t, err)
-	b.staff = map[string]bool{initial.ID: true}
-	b.items["PH-2-BLK"] = black.ID
-	b.parity(t)
+	b.serialStock(t, "PH-2-BLK", "Телефон (чёрный)", black.ID, "SN-B1", "SN-B2")
 
 	id, err := b.fb.Correction(fulfillment.CorrectionManual, fboxtest.CorrectionLine{GoodID: "PH-2-BLK", Stock: -1, Quarantine: 1, Serials: []string{"SN-B2"}})
 	parts := b.applied(t, id, err)
