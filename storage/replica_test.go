@@ -110,8 +110,15 @@ func TestReplicaLosingItsMarkStopsItsJobs(t *testing.T) {
 	alive := r.live.Alive()
 	require.NoError(t, alive.Err())
 
-	_, err := r.raw.Exec(`SELECT pg_terminate_backend($1)`, r.live.LivenessBackend(t))
+	pid := r.live.LivenessBackend(t)
+	_, err := r.raw.Exec(`SELECT pg_terminate_backend($1)`, pid)
 	require.NoError(t, err)
+	// pg_terminate_backend only signals: the session, and its lock, end a
+	// moment later.
+	require.Eventually(t, func() bool {
+		var n int
+		return r.raw.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE pid = $1`, pid).Scan(&n) == nil && n == 0
+	}, 5*time.Second, 10*time.Millisecond)
 	// The others see it gone at once.
 	_, err = r.store.SweepReplicas(r.ctx, time.Now())
 	require.NoError(t, err)
