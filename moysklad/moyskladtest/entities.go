@@ -127,7 +127,9 @@ func (s *Server) render(typ, id string, expand map[string]bool) (object, bool) {
 
 // renderPosition renders a line, its item expanded on request, and a
 // variant item's product with it (assortment.product, §4.3: nested expand
-// up to depth 3).
+// up to depth 3). Unconfirmed: that MoySklad ignores the nested expand on
+// lines whose item has no product (a product, a service), as the emulator
+// does; the reference does not say.
 func (s *Server) renderPosition(row object, expandAssortment, expandProduct bool) object {
 	out := clone(row)
 	if expandAssortment {
