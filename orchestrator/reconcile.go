@@ -58,6 +58,11 @@ func (o *Orchestrator) Reconcile(ctx context.Context) (Findings, error) {
 		}
 		var events []storage.InboxEvent
 		for _, d := range docs {
+			// Changed since the last pass: its notification may still be on
+			// its way. The next pass sees it if it was missed.
+			if d.Updated.After(now.Add(-o.cfg.ReconcileInterval)) {
+				continue
+			}
 			// A document with events not yet processed is being worked on
 			// (or retried), and one worked since the list was read has left
 			// the status the list shows; any other one sitting in a command
