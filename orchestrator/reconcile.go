@@ -33,6 +33,12 @@ func (ReconcileArgs) InsertOpts() river.InsertOpts {
 // clockSkew bounds how far two replicas' clocks may differ.
 const clockSkew = 2 * time.Second
 
+// notificationDelay is how long after a change its notification may still
+// be on its way: MoySklad sends it within moments and gives up on a
+// receiver after 1.5 s (moysklad.md §1), so 3 s leaves room for the
+// clocks.
+const notificationDelay = 3 * time.Second
+
 // Findings is what one reconciliation pass found.
 type Findings struct {
 	Commands        int // documents sitting in a command status, queued as if notified
@@ -56,13 +62,12 @@ func (o *Orchestrator) Reconcile(ctx context.Context) (Findings, error) {
 		if err != nil {
 			return f, fmt.Errorf("list %s in «%s»: %w", typ, status, err)
 		}
+		// A document changed a moment ago may have its notification still
+		// on its way: it is looked at once that had time to arrive.
+		var fresh []moysklad.Document
+		var last time.Time
 		var events []storage.InboxEvent
-		for _, d := range docs {
-			// Changed since the last pass: its notification may still be on
-			// its way. The next pass sees it if it was missed.
-			if d.Updated.After(now.Add(-o.cfg.ReconcileInterval)) {
-				continue
-			}
+		check := func(d moysklad.Document) error {
 			// A document with events not yet processed is being worked on
 			// (or retried), and one worked since the list was read has left
 			// the status the list shows; any other one sitting in a command
@@ -71,11 +76,8 @@ func (o *Orchestrator) Reconcile(ctx context.Context) (Findings, error) {
 			if err == nil && !busy {
 				busy, err = o.store.ProcessedSince(ctx, typ, d.ID, listed)
 			}
-			if err != nil {
-				return f, err
-			}
-			if busy {
-				continue
+			if err != nil || busy {
+				return err
 			}
 			events = append(events, storage.InboxEvent{
 				Source:     SourceReconcile,
@@ -84,9 +86,33 @@ func (o *Orchestrator) Reconcile(ctx context.Context) (Findings, error) {
 				DocID:      d.ID,
 				ReceivedAt: now,
 			})
-			if err := o.store.AddTimeline(ctx, storage.TimelineEntry{DocType: typ, DocID: d.ID, At: now, Kind: storage.KindReconcile,
-				Message: fmt.Sprintf("сверка: документ в статусе «%s», уведомления о нём нет — обрабатываю", status)}); err != nil {
+			return o.store.AddTimeline(ctx, storage.TimelineEntry{DocType: typ, DocID: d.ID, At: now, Kind: storage.KindReconcile,
+				Message: fmt.Sprintf("сверка: документ в статусе «%s», уведомления о нём нет — обрабатываю", status)})
+		}
+		for _, d := range docs {
+			if d.Updated.After(now.Add(-notificationDelay)) {
+				fresh = append(fresh, d)
+				if d.Updated.After(last) {
+					last = d.Updated.Time
+				}
+				continue
+			}
+			if err := check(d); err != nil {
 				return f, err
+			}
+		}
+		if len(fresh) > 0 {
+			t := time.NewTimer(time.Until(last.Add(notificationDelay)))
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+				return f, ctx.Err()
+			}
+			for _, d := range fresh {
+				if err := check(d); err != nil {
+					return f, err
+				}
 			}
 		}
 		if len(events) == 0 {
