@@ -53,6 +53,15 @@ type Findings struct {
 func (o *Orchestrator) Reconcile(ctx context.Context) (Findings, error) {
 	var f Findings
 	now := o.cfg.Now()
+	// A document changed a moment ago may have its notification still on
+	// its way: it is looked at last, once that had time to arrive.
+	type freshDocs struct {
+		typ, status string
+		listed      time.Time
+		docs        []moysklad.Document
+	}
+	var fresh []freshDocs
+	var last time.Time
 	for _, cmd := range o.commands() {
 		typ, status := cmd[0], cmd[1]
 		// Replicas' clocks differ by a little: a job another replica
@@ -62,70 +71,25 @@ func (o *Orchestrator) Reconcile(ctx context.Context) (Findings, error) {
 		if err != nil {
 			return f, fmt.Errorf("list %s in «%s»: %w", typ, status, err)
 		}
-		// A document changed a moment ago may have its notification still
-		// on its way: it is looked at once that had time to arrive.
-		var fresh []moysklad.Document
-		var last time.Time
-		var events []storage.InboxEvent
-		check := func(d moysklad.Document) error {
-			// A document with events not yet processed is being worked on
-			// (or retried), and one worked since the list was read has left
-			// the status the list shows; any other one sitting in a command
-			// status was missed, or its work was given up: queue it again.
-			busy, err := o.store.HasUnprocessed(ctx, typ, d.ID)
-			if err == nil && !busy {
-				busy, err = o.store.ProcessedSince(ctx, typ, d.ID, listed)
-			}
-			if err != nil || busy {
-				return err
-			}
-			events = append(events, storage.InboxEvent{
-				Source:     SourceReconcile,
-				EventKey:   fmt.Sprintf("%s/%s/%d", typ, d.ID, now.UnixNano()),
-				DocType:    typ,
-				DocID:      d.ID,
-				ReceivedAt: now,
-			})
-			return o.store.AddTimeline(ctx, storage.TimelineEntry{DocType: typ, DocID: d.ID, At: now, Kind: storage.KindReconcile,
-				Message: fmt.Sprintf("сверка: документ в статусе «%s», уведомления о нём нет — обрабатываю", status)})
-		}
+		var settled, recent []moysklad.Document
 		for _, d := range docs {
 			if d.Updated.After(now.Add(-notificationDelay)) {
-				fresh = append(fresh, d)
+				recent = append(recent, d)
 				if d.Updated.After(last) {
 					last = d.Updated.Time
 				}
 				continue
 			}
-			if err := check(d); err != nil {
-				return f, err
-			}
+			settled = append(settled, d)
 		}
-		if len(fresh) > 0 {
-			t := time.NewTimer(time.Until(last.Add(notificationDelay)))
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-				t.Stop()
-				return f, ctx.Err()
-			}
-			for _, d := range fresh {
-				if err := check(d); err != nil {
-					return f, err
-				}
-			}
+		if len(recent) > 0 {
+			fresh = append(fresh, freshDocs{typ, status, listed, recent})
 		}
-		if len(events) == 0 {
-			continue
-		}
-		n, err := o.store.AcceptEvents(ctx, "", SourceReconcile, events)
+		n, err := o.queueMissed(ctx, typ, status, listed, now, settled)
 		if err != nil {
 			return f, err
 		}
 		f.Commands += n
-		if n > 0 {
-			o.log.Warn("reconciliation found documents no notification brought", "type", typ, "count", n)
-		}
 	}
 	if o.cfg.HookURL != "" {
 		if err := o.reconcileWebhooks(ctx, &f); err != nil {
@@ -150,7 +114,66 @@ func (o *Orchestrator) Reconcile(ctx context.Context) (Findings, error) {
 			f.Flows += n
 		}
 	}
+	if len(fresh) > 0 {
+		t := time.NewTimer(time.Until(last.Add(notificationDelay)))
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return f, ctx.Err()
+		}
+		for _, g := range fresh {
+			n, err := o.queueMissed(ctx, g.typ, g.status, g.listed, now, g.docs)
+			if err != nil {
+				return f, err
+			}
+			f.Commands += n
+		}
+	}
 	return f, nil
+}
+
+// queueMissed queues the documents of typ sitting in a command status that
+// nothing is working on. A document with events not yet processed is
+// being worked on (or retried), and one worked since the list was read
+// (listed) has left the status the list shows; any other one was missed,
+// or its work was given up.
+func (o *Orchestrator) queueMissed(ctx context.Context, typ, status string, listed, now time.Time, docs []moysklad.Document) (int, error) {
+	var events []storage.InboxEvent
+	for _, d := range docs {
+		busy, err := o.store.HasUnprocessed(ctx, typ, d.ID)
+		if err == nil && !busy {
+			busy, err = o.store.ProcessedSince(ctx, typ, d.ID, listed)
+		}
+		if err != nil {
+			return 0, err
+		}
+		if busy {
+			continue
+		}
+		events = append(events, storage.InboxEvent{
+			Source:     SourceReconcile,
+			EventKey:   fmt.Sprintf("%s/%s/%d", typ, d.ID, now.UnixNano()),
+			DocType:    typ,
+			DocID:      d.ID,
+			ReceivedAt: now,
+		})
+		if err := o.store.AddTimeline(ctx, storage.TimelineEntry{DocType: typ, DocID: d.ID, At: now, Kind: storage.KindReconcile,
+			Message: fmt.Sprintf("сверка: документ в статусе «%s», уведомления о нём нет — обрабатываю", status)}); err != nil {
+			return 0, err
+		}
+	}
+	if len(events) == 0 {
+		return 0, nil
+	}
+	n, err := o.store.AcceptEvents(ctx, "", SourceReconcile, events)
+	if err != nil {
+		return 0, err
+	}
+	if n > 0 {
+		o.log.Warn("reconciliation found documents no notification brought", "type", typ, "count", n)
+	}
+	return n, nil
 }
 
 // commands are the (document type, command status) pairs reconciliation
