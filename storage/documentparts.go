@@ -28,15 +28,31 @@ func (s *Store) DocumentParts(ctx context.Context, docType, docID string) ([]Doc
 // OutdocTypeParts lists the shares recorded for outdocs of the types,
 // newest outdoc first.
 func (s *Store) OutdocTypeParts(ctx context.Context, types ...string) ([]DocumentPart, error) {
+	return s.outdocTypeParts(ctx, "", types)
+}
+
+// FailedOutdocTypeParts is OutdocTypeParts of the failed shares only: the
+// ones a flow may still book when what stopped them is fixed.
+func (s *Store) FailedOutdocTypeParts(ctx context.Context, types ...string) ([]DocumentPart, error) {
+	return s.outdocTypeParts(ctx, PartFailed, types)
+}
+
+// outdocTypeParts lists the shares of outdocs of the types, of one status
+// unless status is "".
+func (s *Store) outdocTypeParts(ctx context.Context, status string, types []string) ([]DocumentPart, error) {
 	if len(types) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(types))
-	for i, t := range types {
-		args[i] = t
+	args := make([]any, 0, len(types)+1)
+	for _, t := range types {
+		args = append(args, t)
 	}
-	q := documentPartQuery + ` WHERE o.type IN (?` + strings.Repeat(", ?", len(types)-1) + `) ORDER BY p.outdoc_id DESC, p.key`
-	return s.documentParts(ctx, q, args...)
+	q := documentPartQuery + ` WHERE o.type IN (?` + strings.Repeat(", ?", len(types)-1) + `)`
+	if status != "" {
+		q += ` AND p.status = ?`
+		args = append(args, status)
+	}
+	return s.documentParts(ctx, q+` ORDER BY p.outdoc_id DESC, p.key`, args...)
 }
 
 func (s *Store) documentParts(ctx context.Context, q string, args ...any) ([]DocumentPart, error) {

@@ -38,15 +38,19 @@ type shipment struct {
 // order being cancelled that shipped anyway gets «Ошибка отмены».
 func (f *Flow) shipped(wh *feed.Warehouse, od storage.Outdoc, d *fulfillment.OrdersShipment, o fulfillment.ShippedOrder) applyFunc {
 	return func(ctx context.Context, r *orchestrator.Run, part storage.OutdocPart) error {
+		kept, err := f.keptDemand(ctx, r)
+		if err != nil {
+			return err
+		}
 		if !fsm.Orders().Can(r.State(), fsm.Ship) {
-			return f.reshipped(ctx, r, wh, od, o, part)
+			return f.reshipped(ctx, r, wh, od, o, part, kept)
 		}
 		goods, err := f.goods(ctx, wh, r.Doc)
 		if err != nil {
 			return err
 		}
 		_, shorts, total := shippedRows(r.Doc.Rows(), goods, o.Shipped())
-		demand, refused, err := f.demand(ctx, r, wh, od, o, goods)
+		demand, refused, err := f.demand(ctx, r, wh, od, o, goods, kept)
 		if err != nil {
 			return err
 		}
@@ -83,13 +87,10 @@ func (f *Flow) shipped(wh *feed.Warehouse, od storage.Outdoc, d *fulfillment.Ord
 // reshipped applies a corrected shipment of an order that moved on while
 // the shipment was withdrawn (a return of it came): the corrected lines go
 // to the demand kept posted, and the order keeps its status. Without such
-// a demand the share is stale.
-func (f *Flow) reshipped(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, o fulfillment.ShippedOrder, part storage.OutdocPart) error {
-	kept, err := f.keptDemand(ctx, r)
-	if err != nil || kept == nil {
-		if err != nil {
-			return err
-		}
+// a demand (kept) the share is stale.
+func (f *Flow) reshipped(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, o fulfillment.ShippedOrder,
+	part storage.OutdocPart, kept *shipment) error {
+	if kept == nil {
 		return f.stale(ctx, r, part, od)
 	}
 	goods, err := f.goods(ctx, wh, r.Doc)
@@ -97,7 +98,7 @@ func (f *Flow) reshipped(ctx context.Context, r *orchestrator.Run, wh *feed.Ware
 		return err
 	}
 	_, _, total := shippedRows(r.Doc.Rows(), goods, o.Shipped())
-	demand, _, err := f.demand(ctx, r, wh, od, o, goods)
+	demand, _, err := f.demand(ctx, r, wh, od, o, goods, kept)
 	if err != nil {
 		return err
 	}
@@ -120,14 +121,11 @@ func (f *Flow) reshipped(ctx context.Context, r *orchestrator.Run, wh *feed.Ware
 // created before. When MoySklad refuses to post it (the account forbids
 // shipping goods its books do not show in stock, an error whose code the
 // reference leaves unconfirmed), the goods have left all the same: the
-// demand is created unposted and refused says why.
-func (f *Flow) demand(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, o fulfillment.ShippedOrder, goods map[string]good) (
-	demand *moysklad.Document, refused error, err error) {
+// demand is created unposted and refused says why. With a demand kept
+// from a withdrawn shipment (keptDemand), that one takes the lines.
+func (f *Flow) demand(ctx context.Context, r *orchestrator.Run, wh *feed.Warehouse, od storage.Outdoc, o fulfillment.ShippedOrder, goods map[string]good,
+	kept *shipment) (demand *moysklad.Document, refused error, err error) {
 	ms := f.cfg.Documents
-	kept, err := f.keptDemand(ctx, r)
-	if err != nil {
-		return nil, nil, err
-	}
 	tmpl, err := ms.Template(ctx, moysklad.TypeDemand, &moysklad.Ref{Meta: r.Doc.Meta})
 	if err != nil {
 		return nil, nil, fmt.Errorf("demand template from order %s: %w", r.Doc.Name, err)

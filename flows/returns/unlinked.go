@@ -196,7 +196,7 @@ func (f *Flow) Reconcile(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	store := f.o.Store()
-	parts, err := store.OutdocTypeParts(ctx, outdocTypes...)
+	parts, err := store.FailedOutdocTypeParts(ctx, outdocTypes...)
 	if err != nil {
 		return 0, err
 	}
@@ -204,7 +204,7 @@ func (f *Flow) Reconcile(ctx context.Context) (int, error) {
 	n := 0
 	for _, p := range parts {
 		rec, ok := recordOf(p.OutdocPart)
-		if !ok || p.Status != storage.PartFailed || !rec.NoCounterparty {
+		if !ok || !rec.NoCounterparty {
 			continue
 		}
 		if cp == nil {

@@ -169,3 +169,38 @@ func TestPoolSkipsFakeAndLaterOrders(t *testing.T) {
 	}
 	require.Zero(t, s.Available("A"))
 }
+
+// fbox.md §8 «Corrections»: a locked orders_shipment gets unlock_request;
+// once unlocked it is replaced under a new id with the original
+// outdoc_date. A second correction before that, or one that changes the
+// orders' units, is refused.
+func TestOrdersShipmentCorrected(t *testing.T) {
+	t.Parallel()
+	s := orderServer(t)
+	s.AddStock("A", 2, 0)
+	status, _, _ := post(t, s.URL()+"/orders", "partner", "secret", `{"orders":[{"order_id":"O4","delivery_id":3,"goods":[{"good_id":"A","declared_value":1,"cod":0}]}]}`)
+	require.Equal(t, 200, status)
+	s.ProcessOrders()
+	ship, err := s.ShipOrders(nil, "O4")
+	require.NoError(t, err)
+	_, _, out := post(t, s.URL()+"/outdocs/lock", "partner", "secret", `{"outdocs":[{"outdoc_id":`+itoa(ship)+`,"lock":true}]}`)
+	require.Equal(t, true, out["success"])
+	old, _ := s.Outdoc(ship)
+
+	require.ErrorContains(t, s.CorrectOrdersShipment(ship, func(d *fulfillment.OrdersShipment) { d.Orders[0].Goods = nil }), "changes order O4")
+	require.NoError(t, s.CorrectOrdersShipment(ship, func(d *fulfillment.OrdersShipment) { d.Orders[0].DispatchNumber = "D-2" }))
+	require.ErrorContains(t, s.CorrectOrdersShipment(ship, nil), "being corrected already")
+	h, _ := s.Outdoc(ship)
+	require.True(t, h.UnlockRequest)
+
+	_, _, out = post(t, s.URL()+"/outdocs/lock", "partner", "secret", `{"outdocs":[{"outdoc_id":`+itoa(ship)+`,"lock":false}]}`)
+	require.Equal(t, true, out["success"])
+	_, found := s.Outdoc(ship)
+	require.False(t, found, "deleted once unlocked")
+	next := s.LastOutdoc()
+	require.NotEqual(t, ship, next)
+	h, _ = s.Outdoc(next)
+	require.Equal(t, old.OutdocDate, h.OutdocDate)
+	_, body := get(t, s.URL()+"/outdocs/"+itoa(next))
+	require.Equal(t, "D-2", body["orders"].([]any)[0].(map[string]any)["dispatch_number"])
+}

@@ -2,6 +2,7 @@ package fboxtest
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -379,7 +380,9 @@ func (s *Server) OrderCreateCalls(orderID string) int {
 // replaced by a document of the same orders under a new id and
 // created_at, with the original outdoc_date; an unlocked one is replaced
 // at once. edit may change the replacement's body (a dispatch number, a
-// track); the units shipped stay as they were, as does the stock.
+// track), not its orders or units: the emulator's stock follows the
+// shipment, which is not redone. A document already waiting for its
+// correction is refused: the replacement is the one to correct next.
 func (s *Server) CorrectOrdersShipment(outdocID int64, edit func(*fulfillment.OrdersShipment)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -387,9 +390,25 @@ func (s *Server) CorrectOrdersShipment(outdocID int64, edit func(*fulfillment.Or
 	if !ok || o.header.OutdocType != fulfillment.OutdocOrdersShipment {
 		return fmt.Errorf("fboxtest: outdoc %d is not an orders_shipment", outdocID)
 	}
+	if o.header.UnlockRequest {
+		return fmt.Errorf("fboxtest: outdoc %d is being corrected already", outdocID)
+	}
 	old, ok := o.raw.(fulfillment.OrdersShipment)
 	if !ok {
 		return fmt.Errorf("fboxtest: outdoc %d: unexpected body %T", outdocID, o.raw)
+	}
+	next := old
+	next.Orders = slices.Clone(old.Orders)
+	if edit != nil {
+		edit(&next)
+	}
+	if len(next.Orders) != len(old.Orders) {
+		return fmt.Errorf("fboxtest: correction of outdoc %d changes its orders", outdocID)
+	}
+	for i := range next.Orders {
+		if next.Orders[i].OrderID != old.Orders[i].OrderID || !maps.Equal(next.Orders[i].Shipped(), old.Orders[i].Shipped()) {
+			return fmt.Errorf("fboxtest: correction of outdoc %d changes order %s or its units", outdocID, old.Orders[i].OrderID)
+		}
 	}
 	var recs []*orderRec
 	for _, so := range old.Orders {
@@ -399,11 +418,6 @@ func (s *Server) CorrectOrdersShipment(outdocID int64, edit func(*fulfillment.Or
 	}
 	day := o.header.OutdocDate
 	issue := func() {
-		next := old
-		next.Orders = slices.Clone(old.Orders)
-		if edit != nil {
-			edit(&next)
-		}
 		id := s.issueOrderOutdoc(fulfillment.OutdocOrdersShipment, "", recs, func(c fulfillment.OutdocCommon) any {
 			c.OutdocDate = day
 			next.Common = c
